@@ -1,0 +1,5 @@
+//! `tessera`: the command-line authenticator.
+
+fn main() {
+    println!("tessera");
+}

@@ -1,0 +1,11 @@
+//! Tessera's core: everything an authenticator does that needs no window, no network and no clock.
+//!
+//! Time, randomness and keys are passed in by the caller; nothing here reads the system clock.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod model;
+pub mod secret;
+
+pub use model::{Account, AccountId, Algorithm, Digits, Otp, Period, UnixTime};
+pub use secret::OtpSecret;
