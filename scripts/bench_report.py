@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Prints Tessera's benchmark figures beside their peers (same run) as ratios.
+
+Reads hyperfine JSON exports and criterion's estimates from the bench output folder.
+Usage: bench_report.py OUT_DIR OATHTOOL_WINDOW
+"""
+import json
+import pathlib
+import sys
+
+out = pathlib.Path(sys.argv[1])
+window = int(sys.argv[2])
+criterion = pathlib.Path(out).parent / "criterion"
+rows = []
+
+
+def hyperfine_means(name):
+    data = json.loads((out / name).read_text())
+    return [r["mean"] for r in data["results"]]
+
+
+def fmt_time(seconds):
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:.2f} {unit}"
+    return f"{seconds / 1e-9:.2f} ns"
+
+
+def fmt_rate(per_second):
+    for unit, scale in (("M/s", 1e6), ("k/s", 1e3)):
+        if per_second >= scale:
+            return f"{per_second / scale:.2f} {unit}"
+    return f"{per_second:.0f} /s"
+
+
+# 1. tessera code --uri vs oathtool --totp: lower is better, ratio = tessera / oathtool.
+tessera, oathtool = hyperfine_means("code-uri.json")
+rows.append(("`tessera code --uri` wall time", fmt_time(tessera), "oathtool --totp",
+             fmt_time(oathtool), f"{tessera / oathtool:.2f}x", "<= 1.5x"))
+
+# 2. code generation rate: criterion per-code time vs oathtool's window generation rate.
+(oath_window,) = hyperfine_means("oathtool-window.json")
+oath_rate = (window + 1) / oath_window
+for estimates in sorted(criterion.glob("**/new/estimates.json")):
+    bench_dir = estimates.parent.parent
+    bench = json.loads((estimates.parent / "benchmark.json").read_text())
+    if not bench["group_id"].startswith("codes"):
+        continue
+    mean_ns = json.loads(estimates.read_text())["mean"]["point_estimate"]
+    elements = (bench.get("throughput") or {}).get("Elements", 1)
+    rate = elements * 1e9 / mean_ns
+    rows.append((f"codes/s {bench['full_id']}", fmt_rate(rate), "oathtool -w (SHA-1)",
+                 fmt_rate(oath_rate), f"{rate / oath_rate:.2f}x faster", "report"))
+
+# Vault and app figures are appended by their own benches when they exist.
+for extra in sorted(out.glob("*.row.json")):
+    rows.append(tuple(json.loads(extra.read_text())))
+
+headers = ("figure", "tessera", "peer", "peer value", "ratio", "target")
+widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
+line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
+print("\n" + line)
+print("-" * len(line))
+for r in rows:
+    print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs everything Tessera needs to build, run and test on Debian/Ubuntu. Safe to run twice:
+# each step checks first and does nothing when its part is already in place.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache="${TESSERA_CACHE:-$HOME/.cache/tessera}"
+tools="$cache/tools"
+mkdir -p "$cache" "$tools"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+sudo_if_needed() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# --- Debian packages -----------------------------------------------------------------------
+# Build: webkit2gtk + gtk + appindicator + rsvg (Tauri), dbus headers (keyring's Secret Service).
+# Run/test: Xvfb + WebKitWebDriver (app driven for real), gnome-keyring + dbus (real keychain),
+# xclip (read the X clipboard back), oathtool (reference codes), hyperfine (benchmarks).
+apt_packages=(
+    build-essential pkg-config curl file libssl-dev
+    libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+    libdbus-1-dev
+    xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 xclip
+    oathtool hyperfine
+    nodejs npm
+)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# A machine that already has node (e.g. from nodesource) needs no Debian nodejs/npm.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+    missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+read -r -a missing <<<"${missing[*]}"
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    sudo_if_needed apt-get update -q
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
+# --- Rust ------------------------------------------------------------------------------------
+if ! command -v cargo >/dev/null; then
+    echo "error: Rust is not installed. Install rustup (https://rustup.rs), then run this again." >&2
+    exit 1
+fi
+cd "$here"
+# rust-toolchain.toml pins the compiler; these targets let CI type-check the Windows/macOS code.
+installed_targets="$(rustup target list --installed)"
+for target in x86_64-pc-windows-gnu x86_64-apple-darwin; do
+    grep -qx "$target" <<<"$installed_targets" || { log "rustup target add $target"; rustup target add "$target"; }
+done
+
+cargo_tool() { # name, binary, version
+    if [ ! -x "$tools/bin/$2" ] || ! "$tools/bin/$2" --version 2>/dev/null | grep -q "$3"; then
+        log "cargo install $1 $3"
+        CARGO_TARGET_DIR="$cache/tools-target" cargo install --locked --quiet "$1" --version "$3" --root "$tools"
+    fi
+}
+cargo_tool cargo-deny cargo-deny 0.20.2
+cargo_tool tauri-driver tauri-driver 2.1.0
+
+# --- Node packages ---------------------------------------------------------------------------
+for dir in ui tests/e2e; do
+    if [ -f "$dir/package-lock.json" ]; then
+        stamp="$dir/node_modules/.tessera-lock-stamp"
+        if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+            log "npm ci in $dir"
+            (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+            cp "$dir/package-lock.json" "$stamp"
+        fi
+    fi
+done
+log "setup done"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test, lint and check of the tree, in the order that fails fastest.
+# Called by `make test` (which runs scripts/setup.sh first) and so by CI (.ci/run).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}"
+export PATH="$HOME/.cache/tessera/tools/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Sample export files of other apps live beside the clone (../shared), as on CI.
+export TESSERA_TESTDATA="${TESSERA_TESTDATA:-$(cd .. && pwd)/shared/testdata}"
+
+step() { printf '\n\033[1m==> [%s] %s\033[0m\n' "$(date +%T)" "$*"; }
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "UI: type check and unit tests"
+(cd ui && npm run check && npm test)
+
+step "UI: production build (embedded by the desktop app)"
+(cd ui && npm run build)
+
+step "clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "core builds for Windows and macOS"
+cargo check --locked -p tessera-core --target x86_64-pc-windows-gnu
+cargo check --locked -p tessera-core --target x86_64-apple-darwin
+
+step "the core stays GUI-free and offline (no tauri, tokio, reqwest, clap, anyhow)"
+if cargo tree --locked -p tessera-core -e normal --prefix none | grep -E '^(tauri|tokio|reqwest|clap|anyhow) '; then
+    echo "error: tessera-core must not depend on the crates above" >&2
+    exit 1
+fi
+
+step "dependency policy (licences, sources, bans)"
+cargo deny --log-level error check
+
+step "Rust tests, with a real Secret Service keychain"
+scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
+
+step "desktop app end to end (Xvfb + WebDriver)"
+tests/e2e/run.sh
+
+step "all tests passed"
