@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { isStale, msUntilNextSecond, secondsRemaining } from './countdown';
+import type { AccountCode, Codes } from './ipc';
+
+const totp: AccountCode = {
+  id: 'a',
+  issuer: 'Example',
+  name: 'alice',
+  kind: 'totp',
+  code: '123456',
+  secondsLeft: 10,
+  period: 30,
+};
+const hotp: AccountCode = { ...totp, id: 'h', kind: 'hotp', secondsLeft: null, period: null };
+// Computed by Rust at t = 1_700_000_000 s, which is 20 s into a 30 s step (10 s left).
+const codes: Codes = { now: 1_700_000_000, accounts: [totp, hotp] };
+const at = (seconds: number, ms = 0) => seconds * 1000 + ms;
+
+describe('secondsRemaining', () => {
+  it('counts down on the wall clock from what Rust sent', () => {
+    expect(secondsRemaining(codes, totp, at(1_700_000_000))).toBe(10);
+    expect(secondsRemaining(codes, totp, at(1_700_000_000, 999))).toBe(10);
+    expect(secondsRemaining(codes, totp, at(1_700_000_001))).toBe(9);
+    expect(secondsRemaining(codes, totp, at(1_700_000_009, 500))).toBe(1);
+  });
+
+  it('clamps to 0..period', () => {
+    expect(secondsRemaining(codes, totp, at(1_700_000_010))).toBe(0);
+    expect(secondsRemaining(codes, totp, at(1_700_000_100))).toBe(0);
+    // A clock that went back an hour must not show "3610 seconds".
+    expect(secondsRemaining(codes, totp, at(1_699_996_400))).toBe(30);
+  });
+
+  it('is null for HOTP', () => {
+    expect(secondsRemaining(codes, hotp, at(1_700_000_005))).toBeNull();
+  });
+});
+
+describe('isStale', () => {
+  it('turns true exactly when a code expires', () => {
+    expect(isStale(codes, at(1_700_000_009, 999))).toBe(false);
+    expect(isStale(codes, at(1_700_000_010))).toBe(true);
+  });
+
+  it('ignores HOTP and treats a clock set backwards as stale', () => {
+    expect(isStale({ now: 5, accounts: [hotp] }, at(1_000_000))).toBe(false);
+    expect(isStale(codes, at(1_699_999_999))).toBe(true);
+    expect(isStale({ now: 5, accounts: [] }, at(5))).toBe(false);
+  });
+});
+
+describe('msUntilNextSecond', () => {
+  it('lands just after the next whole second', () => {
+    expect(msUntilNextSecond(at(10, 0), 15)).toBe(1015);
+    expect(msUntilNextSecond(at(10, 999), 15)).toBe(16);
+    expect(msUntilNextSecond(at(10, 400), 0)).toBe(600);
+  });
+
+  it('never waits more than a second and a margin', () => {
+    for (let ms = 0; ms < 1000; ms += 37) {
+      const delay = msUntilNextSecond(at(42, ms));
+      expect(delay).toBeGreaterThan(0);
+      expect(delay).toBeLessThanOrEqual(1015);
+      expect((at(42, ms) + delay) % 1000).toBe(15);
+    }
+  });
+});

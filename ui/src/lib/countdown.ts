@@ -1,0 +1,42 @@
+// Countdown math. Rust sends each code with the instant it was computed at (`now`) and the
+// seconds it stays valid (`secondsLeft`); the UI counts down from that on the same system clock
+// and asks Rust again when a code expires. No per-frame loop: one tick per wall-clock second.
+
+import type { AccountCode, Codes } from './ipc';
+
+/** Unix seconds at which an account's code stops being valid; null when it never expires. */
+export function expiresAt(codes: Codes, account: AccountCode): number | null {
+  return account.secondsLeft === null ? null : codes.now + account.secondsLeft;
+}
+
+/** Whole seconds left at `nowMs` (clamped to 0..period), null for codes that never expire. */
+export function secondsRemaining(
+  codes: Codes,
+  account: AccountCode,
+  nowMs: number,
+): number | null {
+  const end = expiresAt(codes, account);
+  if (end === null) return null;
+  const left = end - Math.floor(nowMs / 1000);
+  return Math.min(Math.max(left, 0), account.period ?? left);
+}
+
+/** Whether any code shown has expired at `nowMs`, so fresh codes must be fetched from Rust. */
+export function isStale(codes: Codes, nowMs: number): boolean {
+  const nowSeconds = Math.floor(nowMs / 1000);
+  // A clock set backwards (before the instant the codes were made) also makes them stale.
+  if (nowSeconds < codes.now) return true;
+  return codes.accounts.some((account) => {
+    const end = expiresAt(codes, account);
+    return end !== null && nowSeconds >= end;
+  });
+}
+
+/**
+ * Delay until just after the next wall-clock second, so the displayed seconds change exactly
+ * when the real ones do. The small margin keeps a timer that fires a hair early from landing
+ * in the old second.
+ */
+export function msUntilNextSecond(nowMs: number, marginMs = 15): number {
+  return 1000 - (((nowMs % 1000) + 1000) % 1000) + marginMs;
+}

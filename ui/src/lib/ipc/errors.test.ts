@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { call, toIpcError } from './errors';
+
+describe('toIpcError', () => {
+  it('keeps known codes from our commands', () => {
+    expect(toIpcError({ code: 'clock', message: 'the system clock is set before 1970' })).toEqual({
+      code: 'clock',
+      message: 'the system clock is set before 1970',
+    });
+  });
+
+  it('maps unknown codes, Tauri strings and exceptions to unknown', () => {
+    expect(toIpcError({ code: 'vault_locked', message: 'm' })).toEqual({
+      code: 'unknown',
+      message: 'm',
+    });
+    expect(toIpcError('Command list_codes not allowed by ACL')).toEqual({
+      code: 'unknown',
+      message: 'Command list_codes not allowed by ACL',
+    });
+    expect(toIpcError(new TypeError('boom'))).toEqual({ code: 'unknown', message: 'boom' });
+    expect(toIpcError(undefined)).toEqual({ code: 'unknown', message: 'unexpected error' });
+    expect(toIpcError({ code: 42 })).toEqual({ code: 'unknown', message: '42' });
+  });
+});
+
+describe('call', () => {
+  it('passes results through and normalizes rejections', async () => {
+    await expect(call(async () => 7)).resolves.toBe(7);
+    await expect(call(() => Promise.reject({ code: 'clock', message: 'x' }))).rejects.toEqual({
+      code: 'clock',
+      message: 'x',
+    });
+    await expect(call(() => Promise.reject('denied'))).rejects.toEqual({
+      code: 'unknown',
+      message: 'denied',
+    });
+  });
+});

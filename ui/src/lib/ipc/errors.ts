@@ -1,0 +1,31 @@
+import { IPC_ERROR_CODES, type IpcError, type IpcErrorCode } from './contract';
+
+function isKnownCode(code: unknown): code is IpcErrorCode {
+  return typeof code === 'string' && (IPC_ERROR_CODES as readonly string[]).includes(code);
+}
+
+/**
+ * Normalizes whatever `invoke` rejected with. Our commands reject with `{code, message}`; Tauri
+ * itself rejects with a plain string (unknown command, denied permission), and a bug could throw
+ * anything. Unknown codes become `unknown` so the UI never branches on text.
+ */
+export function toIpcError(raw: unknown): IpcError {
+  if (typeof raw === 'object' && raw !== null && 'code' in raw) {
+    const { code, message } = raw as { code: unknown; message?: unknown };
+    return {
+      code: isKnownCode(code) ? code : 'unknown',
+      message: typeof message === 'string' ? message : String(code),
+    };
+  }
+  if (raw instanceof Error) return { code: 'unknown', message: raw.message };
+  return { code: 'unknown', message: typeof raw === 'string' ? raw : 'unexpected error' };
+}
+
+/** Runs an IPC call, rejecting only with a normalized `IpcError`. */
+export async function call<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (raw) {
+    throw toIpcError(raw);
+  }
+}

@@ -1,0 +1,2 @@
+export type { AccountCode, Backend, Codes, IpcError, IpcErrorCode, LaunchError } from './contract';
+export { toIpcError } from './errors';
