@@ -53,14 +53,14 @@ for target in x86_64-pc-windows-gnu x86_64-apple-darwin; do
     grep -qx "$target" <<<"$installed_targets" || { log "rustup target add $target"; rustup target add "$target"; }
 done
 
-cargo_tool() { # name, binary, version
-    if [ ! -x "$tools/bin/$2" ] || ! "$tools/bin/$2" --version 2>/dev/null | grep -q "$3"; then
-        log "cargo install $1 $3"
-        CARGO_TARGET_DIR="$cache/tools-target" cargo install --locked --quiet "$1" --version "$3" --root "$tools"
+cargo_tool() { # crate, version: installed into the cache, reinstalled only on a version change
+    if ! cargo install --list --root "$tools" 2>/dev/null | grep -qx "$1 v$2:"; then
+        log "cargo install $1 $2"
+        CARGO_TARGET_DIR="$cache/tools-target" cargo install --locked --quiet "$1" --version "$2" --root "$tools"
     fi
 }
-cargo_tool cargo-deny cargo-deny 0.20.2
-cargo_tool tauri-driver tauri-driver 2.1.0
+cargo_tool cargo-deny 0.20.2
+cargo_tool tauri-driver 2.1.0
 
 # --- Node packages ---------------------------------------------------------------------------
 for dir in ui tests/e2e; do
