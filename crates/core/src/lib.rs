@@ -4,8 +4,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod keystore;
 pub mod model;
+pub mod otp;
 pub mod secret;
+pub mod uri;
+pub mod vault;
 
 pub use model::{Account, AccountId, Algorithm, Digits, Otp, Period, UnixTime};
 pub use secret::OtpSecret;
+pub use vault::{Unlock, Vault, VaultError};

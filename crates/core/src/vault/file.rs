@@ -1,0 +1,346 @@
+//! The vault on disk: atomic durable replace, the writer lock, backups, change stamps.
+//!
+//! A save never modifies the vault file in place:
+//! 1. the new bytes (already encrypted) go to a temp file in the same directory, then `fsync`;
+//! 2. the current file is hard-linked into `<vault>.backups/` (a copy where links are not
+//!    supported), so the previous version survives;
+//! 3. the temp file is renamed over the vault (atomic on POSIX and NTFS), then the directory is
+//!    `fsync`ed so the rename itself survives a power cut;
+//! 4. backups beyond [`KEEP_BACKUPS`] are deleted, oldest first.
+//!
+//! A crash at any point leaves either the old or the new file under the vault's name; a stray
+//! temp file is ignored by readers and removed by the next writer. Writers serialize on an
+//! exclusive lock of `<vault>.lock` (std `File::lock`: `flock` on Unix, `LockFileEx` on Windows),
+//! which the OS releases if the process dies.
+
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// How many previous versions are kept.
+pub(crate) const KEEP_BACKUPS: usize = 5;
+
+const TEMP_SUFFIX: &str = ".tmp";
+const BACKUP_SUFFIX: &str = ".bak";
+
+/// An exclusive writer lock on a vault, released on drop (or by the OS if the process dies).
+#[derive(Debug)]
+pub(crate) struct WriterLock {
+    _file: File,
+}
+
+/// Takes the writer lock of the vault at `path`, waiting for other writers.
+pub(crate) fn lock(path: &Path) -> io::Result<WriterLock> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(sibling(path, ".lock"))?;
+    file.lock()?;
+    Ok(WriterLock { _file: file })
+}
+
+/// What identifies one version of the file cheaply, without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    #[cfg(unix)]
+    inode: u64,
+}
+
+/// The stamp of the file now; `None` if it does not exist.
+pub(crate) fn stamp(path: &Path) -> io::Result<Option<Stamp>> {
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    Ok(Some(Stamp {
+        len: metadata.len(),
+        modified: metadata.modified().ok(),
+        // Every save renames a new file into place, so the inode changes even when length and
+        // mtime (coarse on some file systems) do not.
+        #[cfg(unix)]
+        inode: std::os::unix::fs::MetadataExt::ino(&metadata),
+    }))
+}
+
+/// `<dir>/<name><suffix>`.
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().map(OsString::from).unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// The directory that holds the backups of the vault at `path`.
+pub(crate) fn backups_dir(path: &Path) -> PathBuf {
+    sibling(path, ".backups")
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+fn file_name(path: &Path) -> io::Result<OsString> {
+    path.file_name().map(OsString::from).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the vault path must name a file",
+        )
+    })
+}
+
+/// Replaces `path` with `bytes` atomically and durably (see the module doc). With
+/// `backup_as = Some(generation)`, the current file is kept as that backup first.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], backup_as: Option<u64>) -> io::Result<()> {
+    write_atomic_via(path, bytes, backup_as, |file, bytes| file.write_all(bytes))
+}
+
+/// [`write_atomic`] with the temp file's write step supplied (tests inject failures here).
+pub(crate) fn write_atomic_via(
+    path: &Path,
+    bytes: &[u8],
+    backup_as: Option<u64>,
+    write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = parent_dir(path);
+    let name = file_name(path)?;
+    remove_stray_temps(dir, &name);
+    let temp = temp_path(dir, &name)?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)?;
+    let written = write(&mut file, bytes).and_then(|()| file.sync_all());
+    drop(file);
+    if let Err(error) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(error);
+    }
+    if let Some(generation) = backup_as {
+        // A failed backup must not block the save: the data itself is what matters most.
+        let _ = keep_backup(path, generation);
+    }
+    if let Err(error) = fs::rename(&temp, path) {
+        let _ = fs::remove_file(&temp);
+        return Err(error);
+    }
+    sync_dir(dir)?;
+    if backup_as.is_some() {
+        let _ = prune_backups(path);
+    }
+    Ok(())
+}
+
+fn temp_path(dir: &Path, name: &OsString) -> io::Result<PathBuf> {
+    let random: [u8; 8] = super::crypto::random_array()
+        .map_err(|_| io::Error::other("the operating system gave no random bytes"))?;
+    let mut temp = OsString::from(".");
+    temp.push(name);
+    temp.push(format!(
+        ".{}{TEMP_SUFFIX}",
+        data_encoding::HEXLOWER.encode(&random)
+    ));
+    Ok(dir.join(temp))
+}
+
+/// Removes temp files left by a writer that died mid-save (called under the writer lock, so no
+/// live writer owns them).
+fn remove_stray_temps(dir: &Path, name: &OsString) {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let (Some(prefix), Ok(entries)) = (prefix.to_str(), fs::read_dir(dir)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name();
+        let Some(entry_name) = entry_name.to_str() else {
+            continue;
+        };
+        if entry_name.starts_with(prefix) && entry_name.ends_with(TEMP_SUFFIX) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    // Windows cannot open a directory for flushing without extra flags; NTFS journals renames
+    // (MoveFileEx), which is what std's rename uses.
+    Ok(())
+}
+
+fn keep_backup(path: &Path, generation: u64) -> io::Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let dir = backups_dir(path);
+    fs::create_dir_all(&dir)?;
+    let target = dir.join(format!("{generation:020}{BACKUP_SUFFIX}"));
+    // A restored older backup can make a generation number come round again.
+    let _ = fs::remove_file(&target);
+    if fs::hard_link(path, &target).is_err() {
+        fs::copy(path, &target)?;
+    }
+    Ok(())
+}
+
+/// One kept previous version of a vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    /// Where the backup file is (it is a complete vault file: `Vault::open` reads it).
+    pub path: PathBuf,
+    /// The write generation it holds.
+    pub generation: u64,
+}
+
+/// The backups of the vault at `path`, newest first.
+pub(crate) fn list_backups(path: &Path) -> io::Result<Vec<Backup>> {
+    let entries = match fs::read_dir(backups_dir(path)) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(error),
+    };
+    let mut backups: Vec<Backup> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name();
+            let generation = name.to_str()?.strip_suffix(BACKUP_SUFFIX)?.parse().ok()?;
+            Some(Backup {
+                path: entry.path(),
+                generation,
+            })
+        })
+        .collect();
+    backups.sort_by_key(|backup| std::cmp::Reverse(backup.generation));
+    Ok(backups)
+}
+
+fn prune_backups(path: &Path) -> io::Result<()> {
+    for old in list_backups(path)?.iter().skip(KEEP_BACKUPS) {
+        fs::remove_file(&old.path)?;
+    }
+    Ok(())
+}
+
+/// Deletes every backup (after a re-key they would still open with the old secrets).
+pub(crate) fn remove_backups(path: &Path) -> io::Result<()> {
+    for backup in list_backups(path)? {
+        fs::remove_file(&backup.path)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fails with "no space left" after `budget` bytes, like a full disk.
+    struct FullDisk<'a> {
+        file: &'a mut File,
+        budget: usize,
+    }
+
+    impl Write for FullDisk<'_> {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            if self.budget == 0 {
+                return Err(io::Error::from(io::ErrorKind::StorageFull));
+            }
+            let count = bytes.len().min(self.budget);
+            self.budget -= count;
+            self.file.write(&bytes[..count])
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.file.flush()
+        }
+    }
+
+    fn dir_names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn full_disk_keeps_the_original_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.tsv");
+        write_atomic(&path, b"original", Some(1)).unwrap();
+        for budget in [0, 1, 100] {
+            let error = write_atomic_via(&path, &[7u8; 4096], Some(1), |file, bytes| {
+                FullDisk { file, budget }.write_all(bytes)
+            })
+            .unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::StorageFull);
+            assert_eq!(fs::read(&path).unwrap(), b"original");
+            assert_eq!(dir_names(dir.path()), ["vault.tsv"]);
+        }
+    }
+
+    #[test]
+    fn keeps_the_last_five_backups() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.tsv");
+        for generation in 1..=8u64 {
+            write_atomic(&path, &generation.to_le_bytes(), Some(generation - 1)).unwrap();
+        }
+        let backups = list_backups(&path).unwrap();
+        let generations: Vec<u64> = backups.iter().map(|b| b.generation).collect();
+        assert_eq!(generations, [7, 6, 5, 4, 3]);
+        assert_eq!(fs::read(&backups[0].path).unwrap(), 7u64.to_le_bytes());
+        assert_eq!(fs::read(&path).unwrap(), 8u64.to_le_bytes());
+        remove_backups(&path).unwrap();
+        assert!(list_backups(&path).unwrap().is_empty());
+    }
+
+    #[test]
+    fn stray_temp_files_are_removed_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.tsv");
+        fs::write(dir.path().join(".vault.tsv.0011223344556677.tmp"), b"junk").unwrap();
+        fs::write(dir.path().join("unrelated.tmp"), b"keep").unwrap();
+        write_atomic(&path, b"new", None).unwrap();
+        assert_eq!(dir_names(dir.path()), ["unrelated.tmp", "vault.tsv"]);
+    }
+
+    #[test]
+    fn stamp_changes_on_every_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.tsv");
+        assert_eq!(stamp(&path).unwrap(), None);
+        write_atomic(&path, b"same", None).unwrap();
+        let first = stamp(&path).unwrap();
+        write_atomic(&path, b"same", None).unwrap();
+        assert_ne!(stamp(&path).unwrap(), first);
+    }
+
+    #[test]
+    fn lock_excludes_a_second_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.tsv");
+        let held = lock(&path).unwrap();
+        let second = OpenOptions::new()
+            .write(true)
+            .open(sibling(&path, ".lock"))
+            .unwrap();
+        assert!(second.try_lock().is_err());
+        drop(held);
+        assert!(second.try_lock().is_ok());
+    }
+}

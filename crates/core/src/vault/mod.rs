@@ -1,0 +1,890 @@
+//! The encrypted vault: one file holding the accounts and settings, unlocked by the OS keychain,
+//! the recovery key or an optional passphrase.
+//!
+//! Layers: [`format`] (pure byte codec) → `crypto` (the one AEAD module) → `slots` (key wraps)
+//! → `payload` (JSON of accounts and settings) → `file` (atomic writes, lock, backups) → this
+//! module's [`Vault`] API.
+//!
+//! Keys: a random 256-bit vault key encrypts the payload (AES-256-GCM, fresh nonce per write,
+//! the header as associated data). Each key slot wraps the vault key for one way in; see
+//! `slots.rs` for why slots wrap to X25519 public keys.
+//!
+//! Re-keying: [`Vault::set_passphrase`], [`Vault::remove_passphrase`] and
+//! [`Vault::rotate_recovery_key`] make a new vault key, re-encrypt the payload and rewrite every
+//! slot, so an old copy of the file plus an old secret never opens the new vault. They also
+//! delete the kept backups, which would still open with the old secrets (deletion is a normal
+//! unlink: on SSDs and copy-on-write file systems the old blocks may survive until reused).
+//! Slots of kinds this version does not know are dropped by a re-key (they cannot be rewrapped).
+//!
+//! Concurrency: every change takes the writer lock, re-reads the file if another process changed
+//! it, applies the caller's closure to a copy, and writes; so two writers never lose an update.
+//! [`Vault::reload_if_changed`] lets a long-running app pick up other processes' changes.
+
+mod crypto;
+mod file;
+mod format;
+mod passphrase;
+mod payload;
+mod recovery;
+mod slots;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use file::Backup;
+pub use passphrase::{KdfParams, Passphrase};
+pub use payload::{Settings, Theme, VaultData};
+pub use recovery::{RecoveryKey, RecoveryKeyError};
+
+use crate::keystore::{KeyMaterial, KeyStore, KeyStoreError};
+use crate::model::{Account, UnixTime};
+use crypto::{CannotSeal, SymmetricKey};
+use format::{FormatError, Header, KEY_ID_LEN, SALT_LEN, Slot, StoredKdf, VAULT_ID_LEN};
+use slots::{Recipient, SlotWrap, derive_recipient};
+
+/// Environment variable that overrides [`default_vault_path`].
+pub const VAULT_PATH_ENV: &str = "TESSERA_VAULT";
+
+const LABEL_KEYCHAIN: &[u8] = b"keychain";
+const LABEL_PASSPHRASE: &[u8] = b"passphrase";
+const LABEL_RECOVERY: &[u8] = b"recovery";
+/// Bytes of the secret kept in the keychain.
+const KEYCHAIN_SECRET_LEN: usize = 32;
+
+/// Where the vault lives unless the caller says otherwise: `$TESSERA_VAULT` if set and
+/// non-empty, else `vault.tessera` in the platform data directory (e.g.
+/// `~/.local/share/tessera/`, `~/Library/Application Support/app.tessera.Tessera/`,
+/// `%APPDATA%\tessera\Tessera\data\`). `None` when no home directory is known.
+pub fn default_vault_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(VAULT_PATH_ENV).filter(|value| !value.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    directories::ProjectDirs::from("app", "tessera", "Tessera")
+        .map(|dirs| dirs.data_dir().join("vault.tessera"))
+}
+
+/// Everything that can go wrong with a vault. Messages say what to do next.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VaultError {
+    /// `create` found a file already there.
+    #[error("a vault already exists at {path}: open it, or choose another path")]
+    AlreadyExists {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The payload did not decrypt although the slot opened: the file was damaged or changed.
+    #[error(
+        "the vault cannot be decrypted: it was damaged or changed outside Tessera ({backups} \
+         earlier versions are kept as backups; restore the newest one)"
+    )]
+    CannotDecrypt {
+        /// How many backups exist (0 if none or unknown).
+        backups: usize,
+    },
+    /// The file's structure is broken (truncated, inconsistent lengths).
+    #[error(
+        "the vault file is damaged ({backups} earlier versions are kept as backups; restore the \
+         newest one)"
+    )]
+    Damaged {
+        /// How many backups exist (0 if none or unknown).
+        backups: usize,
+    },
+    /// The file at the path is now a different vault than the one unlocked.
+    #[error("the vault file was replaced by a different vault: unlock it again")]
+    DifferentVault,
+    /// The disk is full; nothing was changed.
+    #[error(
+        "the disk is full, so the vault was not saved (it is unchanged): free some space and try again"
+    )]
+    DiskFull,
+    /// An empty passphrase was offered for a new passphrase slot.
+    #[error("the passphrase is empty: choose one with at least one character")]
+    EmptyPassphrase,
+    /// Reading or writing failed; on a write, the vault file is unchanged.
+    #[error("could not {action} {path}: {source} (the vault file is unchanged)")]
+    Io {
+        /// What was being done ("read", "write", "lock").
+        action: &'static str,
+        /// The file concerned.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// Argon2 parameters outside the accepted range (from a file, or from the caller).
+    #[error(
+        "the passphrase settings in this vault are out of range (memory {memory_kib} KiB, \
+         {iterations} passes, {parallelism} lanes): open it with the keychain or the recovery key"
+    )]
+    KdfParamsRejected {
+        /// Memory cost in KiB.
+        memory_kib: u32,
+        /// Passes.
+        iterations: u32,
+        /// Lanes.
+        parallelism: u32,
+    },
+    /// The keychain has no entry for this vault (deleted, or another computer).
+    #[error(
+        "the system keychain has no key for this vault: open it with your recovery key or \
+         passphrase, then bind the keychain again"
+    )]
+    KeychainEntryMissing,
+    /// The keychain entry exists but does not open this vault.
+    #[error(
+        "the key in the system keychain does not open this vault: open it with your recovery key \
+         or passphrase, then bind the keychain again"
+    )]
+    KeychainMismatch,
+    /// The keychain could not be used.
+    #[error(transparent)]
+    Keychain(#[from] KeyStoreError),
+    /// The vault has no keychain slot (e.g. created headless, or an export file).
+    #[error(
+        "this vault is not bound to the system keychain: open it with your recovery key or passphrase"
+    )]
+    NoKeychainSlot,
+    /// The vault has no passphrase.
+    #[error("this vault has no passphrase: open it with the system keychain or your recovery key")]
+    NoPassphraseSlot,
+    /// The OS gave no random bytes.
+    #[error("the operating system gave no random bytes; nothing was changed: try again")]
+    NoRandomness,
+    /// The file has no recovery slot (an export file, which opens with its passphrase).
+    #[error("this file has no recovery key slot: open it with its passphrase")]
+    NoRecoverySlot,
+    /// Not a Tessera vault at all.
+    #[error("{path} is not a Tessera vault: check the path")]
+    NotAVault {
+        /// The path.
+        path: PathBuf,
+    },
+    /// No file at the path.
+    #[error("no vault at {path}: create one, or check the path")]
+    NotFound {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The payload decrypted but cannot be read by this version.
+    #[error(
+        "the vault's contents cannot be read by this version of Tessera ({detail}): update \
+         Tessera, or restore a backup"
+    )]
+    PayloadUnreadable {
+        /// Where parsing stopped (never contains values).
+        detail: String,
+    },
+    /// Another process re-keyed the vault since it was unlocked here.
+    #[error("the vault was re-keyed by another Tessera window: unlock it again")]
+    RekeyedElsewhere,
+    /// A newer Tessera wrote this file.
+    #[error(
+        "this vault was written by a newer Tessera (format {found}): update Tessera to open it"
+    )]
+    UnsupportedVersion {
+        /// The format version found.
+        found: u16,
+    },
+    /// The passphrase did not open the passphrase slot.
+    #[error("wrong passphrase: try again, or open with your recovery key")]
+    WrongPassphrase,
+    /// The recovery key did not open the recovery slot.
+    #[error("this recovery key does not open this vault: check you have the key for this vault")]
+    WrongRecoveryKey,
+}
+
+impl VaultError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::AlreadyExists { .. } => "already_exists",
+            Self::CannotDecrypt { .. } => "cannot_decrypt",
+            Self::Damaged { .. } => "damaged",
+            Self::DifferentVault => "different_vault",
+            Self::DiskFull => "disk_full",
+            Self::EmptyPassphrase => "empty_passphrase",
+            Self::Io { .. } => "io",
+            Self::KdfParamsRejected { .. } => "kdf_params_rejected",
+            Self::Keychain(error) => error.code(),
+            Self::KeychainEntryMissing => "keychain_entry_missing",
+            Self::KeychainMismatch => "keychain_mismatch",
+            Self::NoKeychainSlot => "no_keychain_slot",
+            Self::NoPassphraseSlot => "no_passphrase",
+            Self::NoRandomness => "no_randomness",
+            Self::NoRecoverySlot => "no_recovery_slot",
+            Self::NotAVault { .. } => "not_a_vault",
+            Self::NotFound { .. } => "not_found",
+            Self::PayloadUnreadable { .. } => "payload_unreadable",
+            Self::RekeyedElsewhere => "rekeyed_elsewhere",
+            Self::UnsupportedVersion { .. } => "unsupported_version",
+            Self::WrongPassphrase => "wrong_passphrase",
+            Self::WrongRecoveryKey => "wrong_recovery_key",
+        }
+    }
+
+    /// Whether opening with the recovery key or passphrase is the way forward (keychain gone,
+    /// locked or not bound).
+    pub fn needs_other_unlock(&self) -> bool {
+        matches!(
+            self,
+            Self::Keychain(_)
+                | Self::KeychainEntryMissing
+                | Self::KeychainMismatch
+                | Self::NoKeychainSlot
+        )
+    }
+
+    fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
+        if source.kind() == io::ErrorKind::StorageFull {
+            return Self::DiskFull;
+        }
+        if source.kind() == io::ErrorKind::NotFound && action == "read" {
+            return Self::NotFound {
+                path: path.to_owned(),
+            };
+        }
+        Self::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+impl From<CannotSeal> for VaultError {
+    fn from(_: CannotSeal) -> Self {
+        Self::NoRandomness
+    }
+}
+
+/// How to unlock a vault.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Unlock<'a> {
+    /// Silently, with the secret kept in the OS keychain.
+    Keychain(&'a dyn KeyStore),
+    /// With the passphrase (Argon2id: takes a moment).
+    Passphrase(&'a Passphrase),
+    /// With the recovery key.
+    RecoveryKey(&'a RecoveryKey),
+}
+
+/// How a new vault is protected besides its recovery key (which every vault has).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Protection<'a> {
+    /// Bind to this keychain so the vault opens without typing anything.
+    pub keychain: Option<&'a dyn KeyStore>,
+    /// Also accept this passphrase, derived with these Argon2id parameters.
+    pub passphrase: Option<(&'a Passphrase, KdfParams)>,
+}
+
+/// An unlocked vault. Dropping it (or [`Vault::lock`]) wipes the key and the secrets.
+pub struct Vault {
+    path: PathBuf,
+    header: Header,
+    key: SymmetricKey,
+    data: VaultData,
+    stamp: Option<file::Stamp>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.path)
+            .field("generation", &self.header.generation)
+            .field("accounts", &self.data.accounts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// Creates a new, empty vault at `path` (parent directories are created) and returns it
+    /// with its recovery key, which the caller must show the user exactly once.
+    ///
+    /// With a keychain, its secret is stored first; if the file cannot be written the entry is
+    /// removed again. Fails with [`VaultError::AlreadyExists`] if a file is there.
+    pub fn create(
+        path: &Path,
+        protection: Protection<'_>,
+        now: UnixTime,
+    ) -> Result<(Vault, RecoveryKey), VaultError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| VaultError::io("create", parent, e))?;
+        }
+        let _lock = file::lock(path).map_err(|e| VaultError::io("lock", path, e))?;
+        if path.exists() {
+            return Err(VaultError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        let vault_id: [u8; VAULT_ID_LEN] = crypto::random_array()?;
+        let key = SymmetricKey::make()?;
+        let recovery_key = RecoveryKey::make()?;
+        let mut slots = Vec::with_capacity(3);
+        // EXPOSE: deriving the recovery slot's public key from the new recovery key.
+        let recovery = derive_recipient(recovery_key.expose_secret(), LABEL_RECOVERY);
+        slots.push(recovery_slot(&vault_id, &recovery.public(), &key)?);
+        if let Some((passphrase, params)) = protection.passphrase {
+            slots.push(passphrase_slot(&vault_id, passphrase, params, &key)?);
+        }
+        let keychain = match protection.keychain {
+            Some(store) => {
+                let (slot, name) = bind_keychain(store, &vault_id, &key)?;
+                slots.push(slot);
+                Some((store, name))
+            }
+            None => None,
+        };
+        let header = Header {
+            vault_id,
+            generation: 1,
+            slots,
+        };
+        let mut vault = Vault {
+            path: path.to_owned(),
+            header: header.clone(),
+            key,
+            data: VaultData::new(now),
+            stamp: None,
+        };
+        if let Err(error) = vault.write(header, None) {
+            if let Some((store, name)) = keychain {
+                let _ = store.delete(&name);
+            }
+            return Err(error);
+        }
+        Ok((vault, recovery_key))
+    }
+
+    /// Opens and decrypts the vault at `path`. Needs no lock: saves replace the file
+    /// atomically, so a reader always sees one complete version.
+    pub fn open(path: &Path, unlock: Unlock<'_>) -> Result<Vault, VaultError> {
+        let stamp = file::stamp(path).map_err(|e| VaultError::io("read", path, e))?;
+        let bytes = fs::read(path).map_err(|e| VaultError::io("read", path, e))?;
+        let parsed = format::decode(&bytes).map_err(|e| format_error(e, path))?;
+        let key = unlock_key(&parsed.header, unlock)?;
+        let data = decrypt_payload(&key, &parsed, path)?;
+        Ok(Vault {
+            path: path.to_owned(),
+            header: parsed.header,
+            key,
+            data,
+            stamp,
+        })
+    }
+
+    /// Reads an exported backup (see [`Vault::export_to`]) with its passphrase.
+    pub fn read_export(path: &Path, passphrase: &Passphrase) -> Result<VaultData, VaultError> {
+        Ok(Self::open(path, Unlock::Passphrase(passphrase))?.data)
+    }
+
+    /// The accounts, in the user's order.
+    pub fn accounts(&self) -> &[Account] {
+        &self.data.accounts
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.data.settings
+    }
+
+    /// All decrypted contents.
+    pub fn data(&self) -> &VaultData {
+        &self.data
+    }
+
+    /// The vault file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The write counter of the version held in memory.
+    pub fn generation(&self) -> u64 {
+        self.header.generation
+    }
+
+    /// Whether a passphrase also opens this vault.
+    pub fn has_passphrase(&self) -> bool {
+        self.header
+            .slots
+            .iter()
+            .any(|slot| matches!(slot, Slot::Passphrase { .. }))
+    }
+
+    /// Whether the vault has a keychain slot (it may still fail if the entry was deleted).
+    pub fn has_keychain_slot(&self) -> bool {
+        self.header
+            .slots
+            .iter()
+            .any(|slot| matches!(slot, Slot::Keychain { .. }))
+    }
+
+    /// Locks the vault: the key and every secret are wiped (the same as dropping it).
+    pub fn lock(self) {
+        drop(self);
+    }
+
+    /// Applies `change` and saves, safely against other writers: under the writer lock, the
+    /// latest file is re-read if another process changed it, `change` runs on a copy of the
+    /// data, and the result is written atomically. If `change` or the write fails, neither the
+    /// file nor the data held here changes.
+    pub fn update<T, E>(
+        &mut self,
+        change: impl FnOnce(&mut VaultData) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<VaultError>,
+    {
+        let _lock = self.writer_lock()?;
+        self.sync_with_disk()?;
+        let mut working = self.data.duplicate();
+        let output = change(&mut working)?;
+        let mut header = self.header.clone();
+        header.generation = header.generation.wrapping_add(1);
+        let previous = std::mem::replace(&mut self.data, working);
+        if let Err(error) = self.write(header, Some(self.header.generation)) {
+            self.data = previous;
+            return Err(error.into());
+        }
+        Ok(output)
+    }
+
+    /// Re-reads the file if another process saved since this one last read or wrote it.
+    /// Cheap when nothing changed (one `stat`). Returns whether the data changed.
+    pub fn reload_if_changed(&mut self) -> Result<bool, VaultError> {
+        let stamp = file::stamp(&self.path).map_err(|e| VaultError::io("read", &self.path, e))?;
+        if stamp == self.stamp {
+            return Ok(false);
+        }
+        self.reload()?;
+        Ok(true)
+    }
+
+    /// Sets or replaces the passphrase, and re-keys the vault (see the module doc).
+    pub fn set_passphrase(
+        &mut self,
+        passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<(), VaultError> {
+        if passphrase.is_empty() {
+            return Err(VaultError::EmptyPassphrase);
+        }
+        self.rekey(SlotChange::SetPassphrase(passphrase, params))
+            .map(|_| ())
+    }
+
+    /// Removes the passphrase, and re-keys the vault.
+    pub fn remove_passphrase(&mut self) -> Result<(), VaultError> {
+        self.rekey(SlotChange::RemovePassphrase).map(|_| ())
+    }
+
+    /// Replaces the recovery key, and re-keys the vault. The old recovery key stops working;
+    /// show the returned one to the user exactly once.
+    pub fn rotate_recovery_key(&mut self) -> Result<RecoveryKey, VaultError> {
+        self.rekey(SlotChange::RotateRecovery)?
+            .ok_or(VaultError::NoRandomness)
+    }
+
+    /// Puts a fresh keychain slot in place (after the entry was lost, or on a new computer):
+    /// a new secret is stored in `store`, the file is saved, then the old entry is removed.
+    /// If the save fails, the new entry is removed again and the old slot stays.
+    pub fn rebind_keychain(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
+        let _lock = self.writer_lock()?;
+        self.sync_with_disk()?;
+        let vault_id = self.header.vault_id;
+        let (slot, new_name) = bind_keychain(store, &vault_id, &self.key)?;
+        let old_names: Vec<String> = self
+            .header
+            .slots
+            .iter()
+            .filter_map(|slot| match slot {
+                Slot::Keychain { key_id, .. } => Some(keychain_entry_name(&vault_id, key_id)),
+                _ => None,
+            })
+            .collect();
+        let mut header = self.header.clone();
+        header.generation = header.generation.wrapping_add(1);
+        header
+            .slots
+            .retain(|slot| !matches!(slot, Slot::Keychain { .. }));
+        header.slots.push(slot);
+        if let Err(error) = self.write(header, Some(self.header.generation)) {
+            let _ = store.delete(&new_name);
+            return Err(error);
+        }
+        for old in old_names.iter().filter(|old| **old != new_name) {
+            let _ = store.delete(old);
+        }
+        Ok(())
+    }
+
+    /// Removes the keychain slot and its entry (e.g. "forget this computer"). The vault then
+    /// opens only with the recovery key or passphrase.
+    pub fn unbind_keychain(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
+        let _lock = self.writer_lock()?;
+        self.sync_with_disk()?;
+        let vault_id = self.header.vault_id;
+        let mut header = self.header.clone();
+        let mut names = Vec::new();
+        header.slots.retain(|slot| match slot {
+            Slot::Keychain { key_id, .. } => {
+                names.push(keychain_entry_name(&vault_id, key_id));
+                false
+            }
+            _ => true,
+        });
+        if names.is_empty() {
+            return Ok(());
+        }
+        header.generation = header.generation.wrapping_add(1);
+        self.write(header, Some(self.header.generation))?;
+        for name in names {
+            let _ = store.delete(&name);
+        }
+        Ok(())
+    }
+
+    /// Writes an encrypted export to `path`: the same format, a new vault id and key, and a
+    /// passphrase slot only, so it opens anywhere with the passphrase ([`Vault::read_export`]).
+    /// An existing file at `path` is replaced atomically.
+    pub fn export_to(
+        &self,
+        path: &Path,
+        passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<(), VaultError> {
+        if passphrase.is_empty() {
+            return Err(VaultError::EmptyPassphrase);
+        }
+        let vault_id: [u8; VAULT_ID_LEN] = crypto::random_array()?;
+        let key = SymmetricKey::make()?;
+        let header = Header {
+            vault_id,
+            generation: 1,
+            slots: vec![passphrase_slot(&vault_id, passphrase, params, &key)?],
+        };
+        let bytes = seal_file(&header, &key, &self.data)?;
+        file::write_atomic(path, &bytes, None).map_err(|e| VaultError::io("write", path, e))
+    }
+
+    /// The kept previous versions of the vault at `path`, newest first. Each is a complete vault
+    /// file that [`Vault::open`] reads with the same unlock methods.
+    pub fn backups(path: &Path) -> Result<Vec<Backup>, VaultError> {
+        file::list_backups(path).map_err(|e| VaultError::io("read", &file::backups_dir(path), e))
+    }
+
+    /// Replaces the vault at `path` with `backup`, for when the vault is damaged and the user
+    /// agreed to go back to that version. The current file is not deleted: it is moved aside to
+    /// `<vault>.damaged-<generation>` and that path is returned (if there was a file).
+    pub fn restore_backup(path: &Path, backup: &Backup) -> Result<Option<PathBuf>, VaultError> {
+        let _lock = file::lock(path).map_err(|e| VaultError::io("lock", path, e))?;
+        let bytes = fs::read(&backup.path).map_err(|e| VaultError::io("read", &backup.path, e))?;
+        let parsed = format::decode(&bytes).map_err(|e| format_error(e, &backup.path))?;
+        let aside = if path.exists() {
+            let mut suffix = format!(".damaged-{}", parsed.header.generation);
+            let mut target = file::sibling(path, &suffix);
+            let mut attempt = 1;
+            while target.exists() {
+                suffix = format!(".damaged-{}-{attempt}", parsed.header.generation);
+                target = file::sibling(path, &suffix);
+                attempt += 1;
+            }
+            fs::copy(path, &target).map_err(|e| VaultError::io("write", &target, e))?;
+            Some(target)
+        } else {
+            None
+        };
+        file::write_atomic(path, &bytes, None).map_err(|e| VaultError::io("write", path, e))?;
+        Ok(aside)
+    }
+
+    fn writer_lock(&self) -> Result<file::WriterLock, VaultError> {
+        file::lock(&self.path).map_err(|e| VaultError::io("lock", &self.path, e))
+    }
+
+    /// Under the writer lock: make sure the data here is the latest on disk.
+    fn sync_with_disk(&mut self) -> Result<(), VaultError> {
+        let stamp = file::stamp(&self.path).map_err(|e| VaultError::io("read", &self.path, e))?;
+        if stamp != self.stamp {
+            self.reload()?;
+        }
+        Ok(())
+    }
+
+    fn reload(&mut self) -> Result<(), VaultError> {
+        let stamp = file::stamp(&self.path).map_err(|e| VaultError::io("read", &self.path, e))?;
+        let bytes = fs::read(&self.path).map_err(|e| VaultError::io("read", &self.path, e))?;
+        let parsed = format::decode(&bytes).map_err(|e| format_error(e, &self.path))?;
+        if parsed.header.vault_id != self.header.vault_id {
+            return Err(VaultError::DifferentVault);
+        }
+        let same_slots = parsed.header.slots == self.header.slots;
+        let data = match decrypt_payload(&self.key, &parsed, &self.path) {
+            Ok(data) => data,
+            // A rebind keeps the vault key, so only a re-key elsewhere changes slots *and* key.
+            Err(VaultError::CannotDecrypt { .. }) if !same_slots => {
+                return Err(VaultError::RekeyedElsewhere);
+            }
+            Err(error) => return Err(error),
+        };
+        self.header = parsed.header;
+        self.data = data;
+        self.stamp = stamp;
+        Ok(())
+    }
+
+    /// Seals `self.data` under `self.key` with `header` and replaces the file.
+    fn write(&mut self, header: Header, backup_as: Option<u64>) -> Result<(), VaultError> {
+        let bytes = seal_file(&header, &self.key, &self.data)?;
+        file::write_atomic(&self.path, &bytes, backup_as)
+            .map_err(|e| VaultError::io("write", &self.path, e))?;
+        self.header = header;
+        self.stamp = file::stamp(&self.path).ok().flatten();
+        Ok(())
+    }
+
+    /// New vault key, payload re-encrypted, every slot rewrapped (with `change` applied), old
+    /// backups deleted.
+    fn rekey(&mut self, change: SlotChange<'_>) -> Result<Option<RecoveryKey>, VaultError> {
+        let _lock = self.writer_lock()?;
+        self.sync_with_disk()?;
+        let vault_id = self.header.vault_id;
+        let new_key = SymmetricKey::make()?;
+        let mut new_recovery = None;
+        let mut slots = Vec::with_capacity(self.header.slots.len() + 1);
+        for slot in &self.header.slots {
+            match slot {
+                Slot::Keychain { key_id, wrap } => slots.push(Slot::Keychain {
+                    key_id: *key_id,
+                    wrap: rewrap(&vault_id, Slot::KEYCHAIN, wrap, &new_key)?,
+                }),
+                Slot::Passphrase { kdf, salt, wrap } => {
+                    if matches!(change, SlotChange::RotateRecovery) {
+                        slots.push(Slot::Passphrase {
+                            kdf: *kdf,
+                            salt: *salt,
+                            wrap: rewrap(&vault_id, Slot::PASSPHRASE, wrap, &new_key)?,
+                        });
+                    }
+                }
+                Slot::Recovery { wrap } => {
+                    if matches!(change, SlotChange::RotateRecovery) {
+                        let recovery_key = RecoveryKey::make()?;
+                        // EXPOSE: deriving the new recovery slot's public key.
+                        let recipient =
+                            derive_recipient(recovery_key.expose_secret(), LABEL_RECOVERY);
+                        slots.push(recovery_slot(&vault_id, &recipient.public(), &new_key)?);
+                        new_recovery = Some(recovery_key);
+                    } else {
+                        slots.push(Slot::Recovery {
+                            wrap: rewrap(&vault_id, Slot::RECOVERY, wrap, &new_key)?,
+                        });
+                    }
+                }
+                Slot::Unknown { .. } => {}
+            }
+        }
+        if let SlotChange::SetPassphrase(passphrase, params) = change {
+            slots.push(passphrase_slot(&vault_id, passphrase, params, &new_key)?);
+        }
+        let header = Header {
+            vault_id,
+            generation: self.header.generation.wrapping_add(1),
+            slots,
+        };
+        let old_key = std::mem::replace(&mut self.key, new_key);
+        if let Err(error) = self.write(header, None) {
+            self.key = old_key;
+            return Err(error);
+        }
+        // Backups hold the old key and open with the old secrets: they must go.
+        let _ = file::remove_backups(&self.path);
+        Ok(new_recovery)
+    }
+}
+
+enum SlotChange<'a> {
+    RemovePassphrase,
+    RotateRecovery,
+    SetPassphrase(&'a Passphrase, KdfParams),
+}
+
+fn format_error(error: FormatError, path: &Path) -> VaultError {
+    match error {
+        FormatError::NotAVault => VaultError::NotAVault {
+            path: path.to_owned(),
+        },
+        FormatError::Malformed => VaultError::Damaged {
+            backups: backup_count(path),
+        },
+        FormatError::UnsupportedVersion(found) => VaultError::UnsupportedVersion { found },
+    }
+}
+
+fn backup_count(path: &Path) -> usize {
+    file::list_backups(path).map(|b| b.len()).unwrap_or(0)
+}
+
+fn decrypt_payload(
+    key: &SymmetricKey,
+    parsed: &format::Parsed<'_>,
+    path: &Path,
+) -> Result<VaultData, VaultError> {
+    let plaintext = crypto::open(key, parsed.header_bytes, parsed.body).map_err(|_| {
+        VaultError::CannotDecrypt {
+            backups: backup_count(path),
+        }
+    })?;
+    payload::decode(&plaintext).map_err(|error| VaultError::PayloadUnreadable { detail: error.0 })
+}
+
+fn seal_file(header: &Header, key: &SymmetricKey, data: &VaultData) -> Result<Vec<u8>, VaultError> {
+    let mut bytes = header.encode();
+    let plaintext =
+        payload::encode(data).map_err(|error| VaultError::PayloadUnreadable { detail: error.0 })?;
+    let sealed = crypto::seal(key, &bytes, plaintext)?;
+    bytes.extend_from_slice(&sealed);
+    Ok(bytes)
+}
+
+/// The keychain entry name: `<vault id>.<key id>` as UUID and hex. A new key id per binding
+/// lets a rebind store the new secret before the file points at it.
+fn keychain_entry_name(vault_id: &[u8; VAULT_ID_LEN], key_id: &[u8; KEY_ID_LEN]) -> String {
+    format!(
+        "vault {}.{}",
+        uuid::Uuid::from_bytes(*vault_id).hyphenated(),
+        data_encoding::HEXLOWER.encode(&key_id[..8])
+    )
+}
+
+/// Makes a keychain secret, stores it, and returns the slot for it and the entry name.
+fn bind_keychain(
+    store: &dyn KeyStore,
+    vault_id: &[u8; VAULT_ID_LEN],
+    key: &SymmetricKey,
+) -> Result<(Slot, String), VaultError> {
+    let secret = KeyMaterial::from_bytes(crypto::random_array::<KEYCHAIN_SECRET_LEN>()?.to_vec());
+    let key_id: [u8; KEY_ID_LEN] = crypto::random_array()?;
+    // EXPOSE: deriving the keychain slot's public key from the new keychain secret.
+    let recipient = derive_recipient(secret.expose_secret(), LABEL_KEYCHAIN);
+    let wrap = SlotWrap::seal_to(
+        &recipient.public(),
+        key,
+        &Slot::context(vault_id, Slot::KEYCHAIN),
+    )?;
+    let name = keychain_entry_name(vault_id, &key_id);
+    store.store(&name, &secret)?;
+    Ok((Slot::Keychain { key_id, wrap }, name))
+}
+
+fn recovery_slot(
+    vault_id: &[u8; VAULT_ID_LEN],
+    recipient: &[u8; slots::PUBLIC_LEN],
+    key: &SymmetricKey,
+) -> Result<Slot, VaultError> {
+    Ok(Slot::Recovery {
+        wrap: SlotWrap::seal_to(recipient, key, &Slot::context(vault_id, Slot::RECOVERY))?,
+    })
+}
+
+fn passphrase_slot(
+    vault_id: &[u8; VAULT_ID_LEN],
+    passphrase: &Passphrase,
+    params: KdfParams,
+    key: &SymmetricKey,
+) -> Result<Slot, VaultError> {
+    let salt: [u8; SALT_LEN] = crypto::random_array()?;
+    let recipient = passphrase_recipient(passphrase, &salt, params)?;
+    Ok(Slot::Passphrase {
+        kdf: StoredKdf {
+            memory_kib: params.memory_kib(),
+            iterations: params.iterations(),
+            parallelism: params.parallelism(),
+        },
+        salt,
+        wrap: SlotWrap::seal_to(
+            &recipient.public(),
+            key,
+            &Slot::context(vault_id, Slot::PASSPHRASE),
+        )?,
+    })
+}
+
+fn passphrase_recipient(
+    passphrase: &Passphrase,
+    salt: &[u8; SALT_LEN],
+    params: KdfParams,
+) -> Result<Recipient, VaultError> {
+    let ikm = passphrase::derive_passphrase_ikm(passphrase, salt, params)?;
+    Ok(derive_recipient(ikm.as_slice(), LABEL_PASSPHRASE))
+}
+
+fn rewrap(
+    vault_id: &[u8; VAULT_ID_LEN],
+    kind: u8,
+    old: &SlotWrap,
+    key: &SymmetricKey,
+) -> Result<SlotWrap, VaultError> {
+    Ok(SlotWrap::seal_to(
+        &old.recipient,
+        key,
+        &Slot::context(vault_id, kind),
+    )?)
+}
+
+/// Finds the slot for `unlock` and unwraps the vault key from it.
+fn unlock_key(header: &Header, unlock: Unlock<'_>) -> Result<SymmetricKey, VaultError> {
+    let vault_id = &header.vault_id;
+    match unlock {
+        Unlock::Keychain(store) => {
+            let (key_id, wrap) = header
+                .slots
+                .iter()
+                .find_map(|slot| match slot {
+                    Slot::Keychain { key_id, wrap } => Some((key_id, wrap)),
+                    _ => None,
+                })
+                .ok_or(VaultError::NoKeychainSlot)?;
+            let secret = store
+                .load(&keychain_entry_name(vault_id, key_id))?
+                .ok_or(VaultError::KeychainEntryMissing)?;
+            // EXPOSE: deriving the keychain slot's secret key to unwrap the vault key.
+            let recipient = derive_recipient(secret.expose_secret(), LABEL_KEYCHAIN);
+            wrap.open_with(&recipient, &Slot::context(vault_id, Slot::KEYCHAIN))
+                .map_err(|_| VaultError::KeychainMismatch)
+        }
+        Unlock::Passphrase(passphrase) => {
+            let (kdf, salt, wrap) = header
+                .slots
+                .iter()
+                .find_map(|slot| match slot {
+                    Slot::Passphrase { kdf, salt, wrap } => Some((kdf, salt, wrap)),
+                    _ => None,
+                })
+                .ok_or(VaultError::NoPassphraseSlot)?;
+            let params = KdfParams::new(kdf.memory_kib, kdf.iterations, kdf.parallelism)?;
+            let recipient = passphrase_recipient(passphrase, salt, params)?;
+            wrap.open_with(&recipient, &Slot::context(vault_id, Slot::PASSPHRASE))
+                .map_err(|_| VaultError::WrongPassphrase)
+        }
+        Unlock::RecoveryKey(recovery_key) => {
+            let wrap = header
+                .slots
+                .iter()
+                .find_map(|slot| match slot {
+                    Slot::Recovery { wrap } => Some(wrap),
+                    _ => None,
+                })
+                .ok_or(VaultError::NoRecoverySlot)?;
+            // EXPOSE: deriving the recovery slot's secret key to unwrap the vault key.
+            let recipient = derive_recipient(recovery_key.expose_secret(), LABEL_RECOVERY);
+            wrap.open_with(&recipient, &Slot::context(vault_id, Slot::RECOVERY))
+                .map_err(|_| VaultError::WrongRecoveryKey)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,761 @@
+//! What the vault stores: accounts, settings and room for what later versions add, as JSON.
+//!
+//! Forward compatibility without format bumps: every object is read field by field, and any key
+//! this version does not know (a new top-level section such as `push_tokens` or `activity`, a new
+//! account field, a new setting) is kept verbatim and written back on the next save. So an older
+//! Tessera that edits a vault made by a newer one never drops the newer one's data.
+//!
+//! Secrets: the account secret is written as base32 straight into the wiping [`SecretBuf`] and
+//! read by decoding the borrowed JSON string into the `OtpSecret`'s own buffer, so no
+//! intermediate copy outlives the call (`serde(flatten)` is avoided for that reason: it would
+//! buffer whole accounts, secrets included, in unwiped memory).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::crypto::SecretBuf;
+use crate::model::{Account, AccountId, Algorithm, Digits, Otp, Period, UnixTime};
+use crate::secret::OtpSecret;
+
+/// Colour theme of the desktop app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Dark.
+    Dark,
+    /// Light.
+    Light,
+    /// Follow the operating system; also what an unknown (newer) theme name reads as.
+    #[default]
+    #[serde(other)]
+    System,
+}
+
+/// User preferences stored in the vault (so they travel with it and stay private).
+///
+/// Every field has a default, so a vault written before a field existed still reads; unknown
+/// fields are kept on save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Settings {
+    /// UI language as a BCP 47 tag ("de", "pt-BR"); `None` follows the system.
+    pub language: Option<String>,
+    /// Colour theme.
+    pub theme: Theme,
+    /// Seconds after which a copied code is cleared from the clipboard; 0 = never.
+    pub clipboard_clear_secs: u32,
+    /// Seconds of inactivity after which the app locks; 0 = never.
+    pub auto_lock_secs: u32,
+    /// Show the next TOTP code beside the current one.
+    pub show_next_code: bool,
+    /// Hide codes until an account is clicked.
+    pub hide_codes: bool,
+    /// Settings written by a newer Tessera, kept verbatim.
+    #[serde(flatten)]
+    unknown: Map<String, Value>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            language: None,
+            theme: Theme::System,
+            clipboard_clear_secs: 30,
+            auto_lock_secs: 300,
+            show_next_code: false,
+            hide_codes: false,
+            unknown: Map::new(),
+        }
+    }
+}
+
+/// The decrypted contents of a vault.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub struct VaultData {
+    /// The accounts, in the user's order.
+    pub accounts: Vec<Account>,
+    /// Preferences.
+    pub settings: Settings,
+    /// When the vault was created.
+    pub created: UnixTime,
+    /// Top-level sections this version does not know (kept verbatim).
+    sections: Map<String, Value>,
+    /// Per-account fields this version does not know, by account id (kept verbatim).
+    account_fields: HashMap<AccountId, Map<String, Value>>,
+}
+
+impl VaultData {
+    /// An empty vault created at `created`.
+    pub fn new(created: UnixTime) -> Self {
+        Self {
+            accounts: Vec::new(),
+            settings: Settings::default(),
+            created,
+            sections: Map::new(),
+            account_fields: HashMap::new(),
+        }
+    }
+
+    /// A section stored under `name` by a feature this type has no field for yet (names in use
+    /// later: `push_tokens`, `activity`). Secret-bearing sections must get typed fields instead.
+    pub fn section(&self, name: &str) -> Option<&Value> {
+        self.sections.get(name)
+    }
+
+    /// The account with `id`.
+    pub fn account(&self, id: AccountId) -> Option<&Account> {
+        self.accounts.iter().find(|account| account.id == id)
+    }
+
+    /// A deep copy, secrets included: used only by `Vault::update` so that a failed change
+    /// leaves the unlocked data untouched.
+    pub(crate) fn duplicate(&self) -> Self {
+        Self {
+            accounts: self.accounts.iter().map(duplicate_account).collect(),
+            settings: self.settings.clone(),
+            created: self.created,
+            sections: self.sections.clone(),
+            account_fields: self.account_fields.clone(),
+        }
+    }
+}
+
+fn duplicate_account(account: &Account) -> Account {
+    Account {
+        id: account.id,
+        issuer: account.issuer.clone(),
+        name: account.name.clone(),
+        secret: account.secret.duplicate(),
+        otp: account.otp,
+        tags: account.tags.clone(),
+        icon: account.icon.clone(),
+        created: account.created,
+        updated: account.updated,
+    }
+}
+
+/// Why a decrypted payload could not be read.
+#[derive(Debug)]
+pub(crate) struct PayloadError(pub(crate) String);
+
+/// Serializes `data` into a wiping buffer (the plaintext never exists elsewhere).
+pub(crate) fn encode(data: &VaultData) -> Result<SecretBuf, PayloadError> {
+    // Roughly 200 bytes per account: one allocation in the common case.
+    let mut buffer = SecretBuf::with_capacity(4096 + data.accounts.len() * 256);
+    serde_json::to_writer(&mut buffer, &DataOut(data))
+        .map_err(|error| PayloadError(error.to_string()))?;
+    Ok(buffer)
+}
+
+/// Parses a decrypted payload. Error messages name fields, never values.
+pub(crate) fn decode(plaintext: &[u8]) -> Result<VaultData, PayloadError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(plaintext);
+    let data =
+        DataIn::deserialize(&mut deserializer).map_err(|error| PayloadError(redact(&error)))?;
+    deserializer
+        .end()
+        .map_err(|error| PayloadError(redact(&error)))?;
+    Ok(data.0)
+}
+
+/// serde_json messages can quote input ("invalid type: string \"JBSW…\""): keep only the
+/// position and the category.
+fn redact(error: &serde_json::Error) -> String {
+    format!(
+        "{:?} error at line {} column {}",
+        error.classify(),
+        error.line(),
+        error.column()
+    )
+}
+
+// ---- writing ----
+
+struct DataOut<'a>(&'a VaultData);
+
+impl Serialize for DataOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let data = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("created", &data.created.0)?;
+        map.serialize_entry("settings", &data.settings)?;
+        map.serialize_entry("accounts", &AccountsOut(data))?;
+        for (key, value) in &data.sections {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+struct AccountsOut<'a>(&'a VaultData);
+
+impl Serialize for AccountsOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.accounts.len()))?;
+        for account in &self.0.accounts {
+            seq.serialize_element(&AccountOut {
+                account,
+                unknown: self.0.account_fields.get(&account.id),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct AccountOut<'a> {
+    account: &'a Account,
+    unknown: Option<&'a Map<String, Value>>,
+}
+
+impl Serialize for AccountOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let account = self.account;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &account.id.to_string())?;
+        map.serialize_entry("issuer", &account.issuer)?;
+        map.serialize_entry("name", &account.name)?;
+        // EXPOSE (via to_base32): the payload is the one place secrets are stored; the text is
+        // wiped on drop and serde_json writes it straight into the wiping SecretBuf.
+        map.serialize_entry("secret", account.secret.to_base32().as_str())?;
+        map.serialize_entry("otp", &OtpOut(account.otp))?;
+        map.serialize_entry("tags", &account.tags)?;
+        map.serialize_entry("icon", &account.icon)?;
+        map.serialize_entry("created", &account.created.0)?;
+        map.serialize_entry("updated", &account.updated.0)?;
+        if let Some(unknown) = self.unknown {
+            for (key, value) in unknown {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// The stored form of [`Otp`]: tagged by `kind`, parameters beside it.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum StoredOtp {
+    Hotp {
+        algorithm: String,
+        digits: u32,
+        counter: u64,
+    },
+    Steam,
+    Totp {
+        algorithm: String,
+        digits: u32,
+        period: u32,
+    },
+}
+
+struct OtpOut(Otp);
+
+impl Serialize for OtpOut {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let stored = match self.0 {
+            Otp::Hotp {
+                algorithm,
+                digits,
+                counter,
+            } => StoredOtp::Hotp {
+                algorithm: algorithm.as_str().to_owned(),
+                digits: u32::from(digits.get()),
+                counter,
+            },
+            Otp::Steam => StoredOtp::Steam,
+            Otp::Totp {
+                algorithm,
+                digits,
+                period,
+            } => StoredOtp::Totp {
+                algorithm: algorithm.as_str().to_owned(),
+                digits: u32::from(digits.get()),
+                period: period.get(),
+            },
+        };
+        stored.serialize(serializer)
+    }
+}
+
+// ---- reading ----
+
+struct DataIn(VaultData);
+
+impl<'de> Deserialize<'de> for DataIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(DataVisitor)
+    }
+}
+
+struct DataVisitor;
+
+impl<'de> Visitor<'de> for DataVisitor {
+    type Value = DataIn;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a vault payload object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DataIn, A::Error> {
+        let mut data = VaultData::new(UnixTime(0));
+        while let Some(key) = map.next_key::<Key>()? {
+            match key.0.as_str() {
+                "created" => data.created = UnixTime(map.next_value()?),
+                "settings" => data.settings = map.next_value()?,
+                "accounts" => {
+                    map.next_value_seed(AccountsSeed {
+                        accounts: &mut data.accounts,
+                        unknown: &mut data.account_fields,
+                    })?;
+                }
+                _ => {
+                    let value: Value = map.next_value()?;
+                    data.sections.insert(key.0, value);
+                }
+            }
+        }
+        Ok(DataIn(data))
+    }
+}
+
+/// A map key read without allocating when it is one of the known names.
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Key, E> {
+                Ok(Key(value.to_owned()))
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+struct AccountsSeed<'a> {
+    accounts: &'a mut Vec<Account>,
+    unknown: &'a mut HashMap<AccountId, Map<String, Value>>,
+}
+
+impl<'de> DeserializeSeed<'de> for AccountsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AccountsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of accounts")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if let Some(hint) = seq.size_hint() {
+            self.accounts.reserve(hint);
+        }
+        while let Some(AccountIn { account, unknown }) = seq.next_element()? {
+            if !unknown.is_empty() {
+                self.unknown.insert(account.id, unknown);
+            }
+            self.accounts.push(account);
+        }
+        Ok(())
+    }
+}
+
+struct AccountIn {
+    account: Account,
+    unknown: Map<String, Value>,
+}
+
+/// Account field names, matched without allocating.
+enum Field {
+    Created,
+    Icon,
+    Id,
+    Issuer,
+    Name,
+    Otp,
+    Secret,
+    Tags,
+    Updated,
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an account field name")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Field, E> {
+                Ok(match value {
+                    "created" => Field::Created,
+                    "icon" => Field::Icon,
+                    "id" => Field::Id,
+                    "issuer" => Field::Issuer,
+                    "name" => Field::Name,
+                    "otp" => Field::Otp,
+                    "secret" => Field::Secret,
+                    "tags" => Field::Tags,
+                    "updated" => Field::Updated,
+                    other => Field::Other(other.to_owned()),
+                })
+            }
+        }
+        deserializer.deserialize_identifier(FieldVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(AccountVisitor)
+    }
+}
+
+struct AccountVisitor;
+
+impl<'de> Visitor<'de> for AccountVisitor {
+    type Value = AccountIn;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an account object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AccountIn, A::Error> {
+        let mut id = None;
+        let mut secret = None;
+        let mut otp = None;
+        let mut issuer = String::new();
+        let mut name = String::new();
+        let mut tags = Vec::new();
+        let mut icon = None;
+        let mut created = UnixTime(0);
+        let mut updated = UnixTime(0);
+        let mut unknown = Map::new();
+        while let Some(field) = map.next_key::<Field>()? {
+            match field {
+                Field::Created => created = UnixTime(map.next_value()?),
+                Field::Icon => icon = map.next_value()?,
+                Field::Id => id = Some(map.next_value::<IdIn>()?.0),
+                Field::Issuer => issuer = map.next_value()?,
+                Field::Name => name = map.next_value()?,
+                Field::Otp => otp = Some(otp_from_stored(map.next_value()?)?),
+                Field::Secret => secret = Some(map.next_value::<SecretIn>()?.0),
+                Field::Tags => tags = map.next_value()?,
+                Field::Updated => updated = UnixTime(map.next_value()?),
+                Field::Other(key) => {
+                    unknown.insert(key, map.next_value()?);
+                }
+            }
+        }
+        let account = Account {
+            id: id.ok_or_else(|| de::Error::missing_field("id"))?,
+            issuer,
+            name,
+            secret: secret.ok_or_else(|| de::Error::missing_field("secret"))?,
+            otp: otp.ok_or_else(|| de::Error::missing_field("otp"))?,
+            tags,
+            icon,
+            created,
+            updated,
+        };
+        Ok(AccountIn { account, unknown })
+    }
+}
+
+fn otp_from_stored<E: de::Error>(stored: StoredOtp) -> Result<Otp, E> {
+    let algorithm =
+        |text: &str| Algorithm::parse(text).ok_or_else(|| E::custom("unknown otp algorithm"));
+    let digits =
+        |value: u32| Digits::new(value).ok_or_else(|| E::custom("otp digits out of range"));
+    Ok(match stored {
+        StoredOtp::Hotp {
+            algorithm: name,
+            digits: count,
+            counter,
+        } => Otp::Hotp {
+            algorithm: algorithm(&name)?,
+            digits: digits(count)?,
+            counter,
+        },
+        StoredOtp::Steam => Otp::Steam,
+        StoredOtp::Totp {
+            algorithm: name,
+            digits: count,
+            period,
+        } => Otp::Totp {
+            algorithm: algorithm(&name)?,
+            digits: digits(count)?,
+            period: Period::new(period).ok_or_else(|| E::custom("otp period is zero"))?,
+        },
+    })
+}
+
+struct IdIn(AccountId);
+
+impl<'de> Deserialize<'de> for IdIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl Visitor<'_> for IdVisitor {
+            type Value = IdIn;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an account id")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<IdIn, E> {
+                AccountId::parse(value)
+                    .map(IdIn)
+                    .ok_or_else(|| E::custom("account id is not a UUID"))
+            }
+        }
+        deserializer.deserialize_str(IdVisitor)
+    }
+}
+
+/// Decodes the base32 text straight into the secret's own buffer.
+struct SecretIn(OtpSecret);
+
+impl<'de> Deserialize<'de> for SecretIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SecretVisitor;
+        impl Visitor<'_> for SecretVisitor {
+            type Value = SecretIn;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a base32 secret")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<SecretIn, E> {
+                let encoding = &data_encoding::BASE32_NOPAD;
+                let length = encoding
+                    .decode_len(value.len())
+                    .map_err(|_| E::custom("secret is not base32"))?;
+                let mut bytes = vec![0u8; length];
+                match encoding.decode_mut(value.as_bytes(), &mut bytes) {
+                    Ok(written) => {
+                        bytes.truncate(written);
+                        Ok(SecretIn(OtpSecret::from_bytes(bytes)))
+                    }
+                    Err(_) => {
+                        zeroize::Zeroize::zeroize(&mut bytes);
+                        Err(E::custom("secret is not base32"))
+                    }
+                }
+            }
+        }
+        deserializer.deserialize_str(SecretVisitor)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    pub(crate) fn every_kind_of_account(now: UnixTime) -> Vec<Account> {
+        let totp = Account::new(
+            "GitHub",
+            "alice@example.com",
+            OtpSecret::from_slice(b"12345678901234567890"),
+            Otp::Totp {
+                algorithm: Algorithm::Sha256,
+                digits: Digits::new(8).unwrap(),
+                period: Period::new(60).unwrap(),
+            },
+            now,
+        );
+        let mut hotp = Account::new(
+            "",
+            "bob",
+            OtpSecret::from_slice(&[0xFF; 64]),
+            Otp::Hotp {
+                algorithm: Algorithm::Sha512,
+                digits: Digits::new(10).unwrap(),
+                counter: u64::MAX,
+            },
+            now,
+        );
+        hotp.tags = vec!["work".into(), "ünïcödé \"quoted\"".into()];
+        hotp.icon = Some("bank".into());
+        let steam = Account::new(
+            "Steam",
+            "",
+            OtpSecret::from_slice(&[1, 2, 3, 4, 5]),
+            Otp::Steam,
+            now,
+        );
+        vec![totp, hotp, steam]
+    }
+
+    fn decode_str(text: &str) -> VaultData {
+        decode(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn round_trip_with_every_otp_kind() {
+        let mut data = VaultData::new(UnixTime(1_700_000_000));
+        data.accounts = every_kind_of_account(UnixTime(1_700_000_001));
+        data.settings.theme = Theme::Dark;
+        data.settings.language = Some("de".into());
+        let encoded = encode(&data).unwrap();
+        assert_eq!(decode(encoded.as_slice()).unwrap(), data);
+    }
+
+    #[test]
+    fn unknown_sections_fields_and_settings_survive_a_save() {
+        let text = r#"{
+            "created": 5,
+            "settings": {"theme": "solarized", "future_setting": [1, 2]},
+            "accounts": [{
+                "id": "5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1",
+                "secret": "GEZDGNBV",
+                "otp": {"kind": "totp", "algorithm": "SHA1", "digits": 6, "period": 30},
+                "favorite": true
+            }],
+            "push_tokens": [{"serial": "PIPU0001"}],
+            "activity": {"entries": []}
+        }"#;
+        let data = decode_str(text);
+        assert_eq!(
+            data.settings.theme,
+            Theme::System,
+            "unknown theme falls back"
+        );
+        assert_eq!(data.accounts.len(), 1);
+        assert!(data.section("push_tokens").is_some());
+        let saved = encode(&data).unwrap();
+        let value: Value = serde_json::from_slice(saved.as_slice()).unwrap();
+        assert_eq!(value["push_tokens"][0]["serial"], "PIPU0001");
+        assert_eq!(value["activity"]["entries"], Value::Array(vec![]));
+        assert_eq!(value["accounts"][0]["favorite"], true);
+        assert_eq!(value["settings"]["future_setting"][1], 2);
+        assert_eq!(decode(saved.as_slice()).unwrap(), data);
+    }
+
+    #[test]
+    fn missing_settings_take_defaults() {
+        let data = decode_str(r#"{"accounts": [], "settings": {"auto_lock_secs": 60}}"#);
+        assert_eq!(data.settings.auto_lock_secs, 60);
+        assert_eq!(data.settings.clipboard_clear_secs, 30);
+        assert_eq!(decode_str("{}"), VaultData::new(UnixTime(0)));
+    }
+
+    #[test]
+    fn invalid_payloads_are_errors_without_values() {
+        let cases = [
+            ("not json", "garbage"),
+            ("trailing data", "{} {}"),
+            (
+                "bad base32",
+                r#"{"accounts":[{"id":"5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1","secret":"SECRET1!","otp":{"kind":"steam"}}]}"#,
+            ),
+            (
+                "missing secret",
+                r#"{"accounts":[{"id":"5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1","otp":{"kind":"steam"}}]}"#,
+            ),
+            (
+                "bad id",
+                r#"{"accounts":[{"id":"JBSWY3DPEHPK3PXP","secret":"GEZDGNBV","otp":{"kind":"steam"}}]}"#,
+            ),
+            (
+                "zero period",
+                r#"{"accounts":[{"id":"5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1","secret":"GEZDGNBV","otp":{"kind":"totp","algorithm":"SHA1","digits":6,"period":0}}]}"#,
+            ),
+            (
+                "unknown kind",
+                r#"{"accounts":[{"id":"5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1","secret":"GEZDGNBV","otp":{"kind":"motp"}}]}"#,
+            ),
+            (
+                "secret as number",
+                r#"{"accounts":[{"id":"5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1","secret":1234567,"otp":{"kind":"steam"}}]}"#,
+            ),
+        ];
+        for (name, text) in cases {
+            let error = decode(text.as_bytes()).unwrap_err();
+            assert!(!error.0.contains("SECRET1"), "case {name}: {}", error.0);
+            assert!(!error.0.contains("JBSWY3DP"), "case {name}: {}", error.0);
+            assert!(!error.0.contains("1234567"), "case {name}: {}", error.0);
+        }
+    }
+
+    #[test]
+    fn duplicate_is_equal_and_independent() {
+        let mut data = VaultData::new(UnixTime(1));
+        data.accounts = every_kind_of_account(UnixTime(2));
+        let mut copy = data.duplicate();
+        assert_eq!(copy, data);
+        copy.accounts.pop();
+        assert_ne!(copy, data);
+    }
+
+    fn arb_otp() -> impl Strategy<Value = Otp> {
+        let algorithm = prop_oneof![
+            Just(Algorithm::Sha1),
+            Just(Algorithm::Sha256),
+            Just(Algorithm::Sha512)
+        ];
+        prop_oneof![
+            Just(Otp::Steam),
+            (algorithm.clone(), 5u32..=10, any::<u64>()).prop_map(|(algorithm, d, counter)| {
+                Otp::Hotp {
+                    algorithm,
+                    digits: Digits::new(d).unwrap(),
+                    counter,
+                }
+            }),
+            (algorithm, 5u32..=10, 1u32..=u32::MAX).prop_map(|(algorithm, d, p)| Otp::Totp {
+                algorithm,
+                digits: Digits::new(d).unwrap(),
+                period: Period::new(p).unwrap(),
+            }),
+        ]
+    }
+
+    prop_compose! {
+        fn arb_account()(issuer in "\\PC{0,20}", name in "\\PC{0,20}",
+                         secret in proptest::collection::vec(any::<u8>(), 0..70),
+                         otp in arb_otp(), tags in proptest::collection::vec("\\PC{0,8}", 0..3),
+                         icon in proptest::option::of("[a-z]{1,8}"),
+                         created in any::<u64>(), updated in any::<u64>()) -> Account {
+            let mut account = Account::new(issuer, name, OtpSecret::from_bytes(secret), otp,
+                                           UnixTime(created));
+            account.tags = tags;
+            account.icon = icon;
+            account.updated = UnixTime(updated);
+            account
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn decode_encode_round_trip(accounts in proptest::collection::vec(arb_account(), 0..8),
+                                    created in any::<u64>(), clear in any::<u32>()) {
+            let mut data = VaultData::new(UnixTime(created));
+            data.accounts = accounts;
+            data.settings.clipboard_clear_secs = clear;
+            let encoded = encode(&data).unwrap();
+            prop_assert_eq!(decode(encoded.as_slice()).unwrap(), data);
+        }
+
+        #[test]
+        fn decode_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = decode(&bytes);
+        }
+    }
+}
