@@ -1,6 +1,9 @@
 //! Integration tests of the vault through the public API: the committed version-1 fixture,
 //! damage at many positions, concurrent writers.
 
+// Helpers outside `#[test]` functions: a failed setup is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod damage;
 mod fixture;
 mod threads;
