@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub mod keystore;
+pub mod migration;
 pub mod model;
 pub mod otp;
 pub mod secret;
