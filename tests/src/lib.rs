@@ -1,1 +1,11 @@
-//! End-to-end tests live in `tests/`; this library is empty on purpose.
+//! End-to-end tests live in `tests/`; this library holds only what the test binaries and the
+//! helper processes in `src/bin/` share.
+
+/// Environment variable carrying a test vault's recovery key to helper processes (test vaults
+/// only: a real recovery key never goes into an environment).
+pub const RECOVERY_KEY_ENV: &str = "TESSERA_TEST_RECOVERY_KEY";
+
+/// The issuer name the writer gives its `index`-th account under `prefix`.
+pub fn issuer(prefix: &str, index: u64) -> String {
+    format!("{prefix}-{index}")
+}

@@ -64,6 +64,24 @@ pub fn default_vault_path() -> Option<PathBuf> {
         .map(|dirs| dirs.data_dir().join("vault.tessera"))
 }
 
+/// The keychain entry names the vault file at `path` points at (for diagnostics, and for
+/// removing the entries of a vault that is being deleted). Reads the header only; no unlock.
+pub fn keychain_entry_names(path: &Path) -> Result<Vec<String>, VaultError> {
+    let bytes = fs::read(path).map_err(|e| VaultError::io("read", path, e))?;
+    let parsed = format::decode(&bytes).map_err(|e| format_error(e, path))?;
+    Ok(parsed
+        .header
+        .slots
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Keychain { key_id, .. } => {
+                Some(keychain_entry_name(&parsed.header.vault_id, key_id))
+            }
+            _ => None,
+        })
+        .collect())
+}
+
 /// Everything that can go wrong with a vault. Messages say what to do next.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
