@@ -1,5 +1,21 @@
 //! `tessera`: the command-line authenticator.
+//!
+//! `main` only parses arguments, runs the command and turns its error into a message and an exit
+//! code (see [`failure`]); each subcommand lives in its own module under `commands/`.
 
-fn main() {
-    println!("tessera");
+mod cli;
+mod commands;
+mod failure;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    // Clap reports usage errors itself (exit code 2, colour per NO_COLOR/terminal).
+    let cli = cli::Cli::parse();
+    match commands::run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => failure::report(&error),
+    }
 }
