@@ -99,14 +99,17 @@ describe('App', () => {
   it('reports rejected launch URIs by source and position, in French', async () => {
     const backend = new FakeBackend();
     backend.launchErrors = [
-      { source: 'argument', position: 2, code: 'not-translated', message: 'bad scheme' },
-      { source: 'environment', position: 1, code: 'not-translated', message: 'no secret' },
+      { source: 'argument', position: 2, code: 'missing_secret', message: 'the URI has no secret' },
+      { source: 'environment', position: 1, code: 'from_a_newer_core', message: 'bad scheme' },
     ];
     render(App, { props: { backend, locale: 'fr' } });
     await settle();
     const notice = screen.getByRole('region', { name: '2 liens n’ont pas été ajoutés' });
     expect(within(notice).getByText('Argument --uri nº 2')).toBeTruthy();
     expect(within(notice).getByText('Ligne 1 de TESSERA_URIS')).toBeTruthy();
+    // Known codes are translated; an unknown one falls back to Rust's English message.
+    expect(notice.textContent).toContain('le lien ne contient pas de secret');
+    expect(notice.textContent).not.toContain('the URI has no secret');
     expect(notice.textContent).toContain('bad scheme');
     // The accounts that did parse are still shown.
     expect(screen.getByText('GitHub')).toBeTruthy();

@@ -20,6 +20,17 @@ export const en = {
   'launch.heading.other': '{count} links were not added',
   'launch.source.argument': '--uri argument {position}',
   'launch.source.environment': 'Line {position} of TESSERA_URIS',
+  // One per core `UriError::code()` (crates/core/src/uri.rs); unknown codes show Rust's message.
+  'uri.invalid_algorithm': 'unsupported algorithm (use SHA1, SHA256 or SHA512)',
+  'uri.invalid_counter': 'the counter is not a valid whole number',
+  'uri.invalid_digits': 'the number of digits must be from 5 to 10',
+  'uri.invalid_label': 'the account name is not valid text',
+  'uri.invalid_period': 'the period must be a whole number of seconds above zero',
+  'uri.invalid_secret': 'the secret is not valid base32',
+  'uri.missing_secret': 'the link has no secret',
+  'uri.not_otpauth': 'not an otpauth:// link',
+  'uri.unknown_type': 'unknown code type (expected totp, hotp or steam)',
+  'uri.unsupported_type': 'this code type (Yandex) is not supported',
 } as const;
 
 export type MessageKey = keyof typeof en;

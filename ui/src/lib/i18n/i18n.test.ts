@@ -55,6 +55,14 @@ describe('translator', () => {
   });
 
   it('translates known URI error codes and falls back to Rust’s message', () => {
+    expect(translator('fr').uriError('missing_secret', 'the URI has no secret')).toBe(
+      'le lien ne contient pas de secret',
+    );
+    expect(translator('en').uriError('invalid_digits', 'x')).toBe(
+      'the number of digits must be from 5 to 10',
+    );
     expect(translator('fr').uriError('not-a-known-code', 'raw message')).toBe('raw message');
+    // Only `uri.*` keys are looked up, so a code cannot pull an unrelated message.
+    expect(translator('en').uriError('..app.name', 'raw')).toBe('raw');
   });
 });
