@@ -367,21 +367,22 @@ fn read_entry(parameters: &mut proto::Parameters) -> Result<MigrationEntry, Entr
 
 /// Google often stores the name as `Issuer:account` even when `issuer` is set: strip the prefix
 /// when it equals the issuer; with no issuer, split on the first colon as Aegis does.
+/// Leading whitespace of the account is dropped in every case, so reading what [`write`] wrote
+/// gives the same names again.
 fn split_name(issuer: String, name: String) -> (String, String) {
     if issuer.is_empty() {
         return match name.split_once(':') {
             Some((issuer, account)) => (issuer.to_owned(), account.trim_start().to_owned()),
-            None => (issuer, name),
+            None => (issuer, name.trim_start().to_owned()),
         };
     }
-    let stripped = name
+    let account = name
         .strip_prefix(issuer.as_str())
         .and_then(|rest| rest.strip_prefix(':'))
-        .map(|account| account.trim_start().to_owned());
-    match stripped {
-        Some(account) => (issuer, account),
-        None => (issuer, name),
-    }
+        .unwrap_or(&name)
+        .trim_start()
+        .to_owned();
+    (issuer, account)
 }
 
 fn write_entry(index: usize, entry: &MigrationEntry) -> Result<proto::Parameters, WriteError> {
@@ -692,6 +693,8 @@ mod tests {
             ("", "Acme:bob", "Acme", "bob"),
             ("", "bob", "", "bob"),
             ("", ":a:b", "", "a:b"),
+            ("Acme", " bob", "Acme", "bob"),
+            ("", "\tbob", "", "bob"),
         ];
         for (issuer, name, want_issuer, want_name) in cases {
             let got = split_name(issuer.to_owned(), name.to_owned());
