@@ -1,0 +1,136 @@
+//! Aegis vault JSON (formats.md §5): plain, or encrypted with password slots (scrypt, then
+//! AES-256-GCM key wrap and payload), database versions 1 to 3.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::crypto::{self, base64, gcm_open, hex};
+use crate::entry::Num;
+use crate::entry::{Collector, EntryError, Kind, Params, base32_secret};
+use crate::json::{self, num, str_field, text};
+use crate::{Format, Import, ImportError};
+
+const FORMAT: Format = Format::Aegis;
+const INVALID: ImportError = ImportError::InvalidContainer { format: FORMAT };
+
+/// Imports an Aegis vault export, plain or encrypted.
+pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportError> {
+    let json = json::parse(bytes, FORMAT)?;
+    from_json(&json.0, password)
+}
+
+pub(crate) fn from_json(value: &Value, password: Option<&str>) -> Result<Import, ImportError> {
+    let db = value.get("db").ok_or(INVALID)?;
+    match db {
+        Value::Object(_) => read_db(db),
+        Value::String(sealed) => {
+            let password = password.ok_or(ImportError::PasswordRequired { format: FORMAT })?;
+            let header = value.get("header").ok_or(INVALID)?;
+            let master = unlock(header, password)?;
+            let params = header.get("params").ok_or(INVALID)?;
+            let nonce = hex_field(params, "nonce")?;
+            let tag = hex_field(params, "tag")?;
+            let mut sealed = base64(sealed).ok_or(INVALID)?;
+            sealed.extend_from_slice(&tag);
+            // The slot verified, so a failing payload tag means a damaged file, not a password.
+            let plain = gcm_open(master.as_ref(), &nonce, &sealed, b"").ok_or(INVALID)?;
+            let db = json::parse(&plain, FORMAT)?;
+            read_db(&db.0)
+        }
+        _ => Err(INVALID),
+    }
+}
+
+fn hex_field(value: &Value, key: &str) -> Result<Vec<u8>, ImportError> {
+    str_field(value, key).and_then(hex).ok_or(INVALID)
+}
+
+/// Opens the master key with the first password slot whose tag verifies.
+fn unlock(header: &Value, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let slots = header
+        .get("slots")
+        .and_then(Value::as_array)
+        .ok_or(INVALID)?;
+    let password_slots: Vec<&Value> = slots
+        .iter()
+        .filter(|slot| num(slot, "type") == Num::Value(1))
+        .collect();
+    if password_slots.is_empty() {
+        // Only raw or biometric slots: the key never leaves the phone's keystore.
+        return Err(INVALID);
+    }
+    for slot in password_slots {
+        let salt = hex_field(slot, "salt")?;
+        let n = json::required_u64(slot, "n", FORMAT)?;
+        let r = json::required_u64(slot, "r", FORMAT)?;
+        let p = json::required_u64(slot, "p", FORMAT)?;
+        let key = crypto::scrypt(FORMAT, password.as_bytes(), &salt, n, r, p)?;
+        let params = slot.get("key_params").ok_or(INVALID)?;
+        let nonce = hex_field(params, "nonce")?;
+        let mut wrapped = hex_field(slot, "key")?;
+        wrapped.extend_from_slice(&hex_field(params, "tag")?);
+        if let Some(master) = gcm_open(key.as_ref(), &nonce, &wrapped, b"") {
+            return Ok(master);
+        }
+    }
+    Err(ImportError::WrongPassword { format: FORMAT })
+}
+
+fn read_db(db: &Value) -> Result<Import, ImportError> {
+    match num(db, "version") {
+        Num::Value(1..=3) => {}
+        Num::Value(_) => {
+            return Err(ImportError::UnsupportedVersion { format: FORMAT });
+        }
+        _ => return Err(INVALID),
+    }
+    let entries = db.get("entries").and_then(Value::as_array).ok_or(INVALID)?;
+    // v3: entries list group UUIDs, resolved through the db's `groups`.
+    let groups: HashMap<&str, &str> = db
+        .get("groups")
+        .and_then(Value::as_array)
+        .map(|groups| {
+            groups
+                .iter()
+                .filter_map(|g| Some((str_field(g, "uuid")?, str_field(g, "name")?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut collector = Collector::new(FORMAT);
+    for entry in entries {
+        let mut tags = Vec::new();
+        // v2: one group name per entry.
+        if let Some(group) = str_field(entry, "group").filter(|g| !g.is_empty()) {
+            tags.push(group.to_owned());
+        }
+        for uuid in json::strings(entry, "groups") {
+            if let Some(name) = groups.get(uuid.as_str()) {
+                tags.push((*name).to_owned());
+            }
+        }
+        collector.add(
+            text(entry, "issuer"),
+            text(entry, "name"),
+            read_entry(entry),
+            tags,
+        );
+    }
+    Ok(collector.finish())
+}
+
+fn read_entry(entry: &Value) -> Result<(tessera_core::OtpSecret, tessera_core::Otp), EntryError> {
+    let kind = Kind::parse(str_field(entry, "type").ok_or(EntryError::Malformed)?)?;
+    let info = entry.get("info").ok_or(EntryError::Malformed)?;
+    let params = Params {
+        algorithm: str_field(info, "algo"),
+        digits: num(info, "digits"),
+        period: num(info, "period"),
+        counter: num(info, "counter"),
+        ..Params::new(kind)
+    };
+    let otp = params.otp()?;
+    let secret = base32_secret(str_field(info, "secret"))?;
+    Ok((secret, otp))
+}

@@ -1,0 +1,106 @@
+//! Why a whole file could not be imported.
+
+use crate::Format;
+
+/// A failure of the whole file. Per-entry failures are [`crate::EntryProblem`]s instead.
+///
+/// Messages name the format and the reason, never file contents, secrets or passwords.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// A Bitwarden export encrypted with the account key: only Bitwarden itself can read it.
+    #[error(
+        "this Bitwarden export is encrypted with your account key; export again as plain JSON \
+         or as a password-protected file"
+    )]
+    AccountRestricted,
+    /// The file is empty or holds only blank lines and comments.
+    #[error("the file is empty")]
+    Empty,
+    /// An image: the QR code must be decoded first (the QR crate does that).
+    #[error("this is an image; scan its QR code instead of importing it as a file")]
+    Image,
+    /// The file looks like this format but its structure or encoding is broken.
+    #[error("the {format} file is damaged or not a valid {format} export")]
+    InvalidContainer {
+        /// The format the file claimed to be.
+        format: Format,
+    },
+    /// Key-derivation parameters so costly they could only be meant to exhaust the machine.
+    #[error(
+        "the {format} file asks for a key derivation too costly to run (memory or iterations \
+         beyond any real export); it was refused"
+    )]
+    KdfTooExpensive {
+        /// The format whose parameters were refused.
+        format: Format,
+    },
+    /// Steam Desktop Authenticator files read only together: an encrypted maFile needs the
+    /// `manifest.json` beside it (it holds salt and IV), and the manifest needs its maFiles.
+    #[error(
+        "Steam Desktop Authenticator files must be imported together: pick the whole folder \
+         (manifest.json and the .maFile files)"
+    )]
+    SteamFolderRequired,
+    /// The file is encrypted and no password was given.
+    #[error("the {format} file is encrypted: a password is required")]
+    PasswordRequired {
+        /// The format of the encrypted file.
+        format: Format,
+    },
+    /// The file ends early.
+    #[error("the {format} file is truncated")]
+    Truncated {
+        /// The format of the truncated file.
+        format: Format,
+    },
+    /// Not a format Tessera imports.
+    #[error("the file is not an export Tessera recognises")]
+    UnknownFormat,
+    /// A version of the format newer than this importer knows.
+    #[error("this {format} file uses a version Tessera does not read yet")]
+    UnsupportedVersion {
+        /// The format with the unknown version.
+        format: Format,
+    },
+    /// The password does not open the file.
+    #[error("wrong password for the {format} file")]
+    WrongPassword {
+        /// The format of the encrypted file.
+        format: Format,
+    },
+}
+
+impl ImportError {
+    /// Stable snake_case identifier for UIs, scripts and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::AccountRestricted => "account_restricted",
+            Self::Empty => "empty_file",
+            Self::Image => "image",
+            Self::InvalidContainer { .. } => "invalid_container",
+            Self::KdfTooExpensive { .. } => "kdf_too_expensive",
+            Self::SteamFolderRequired => "steam_folder_required",
+            Self::PasswordRequired { .. } => "password_required",
+            Self::Truncated { .. } => "truncated",
+            Self::UnknownFormat => "unknown_format",
+            Self::UnsupportedVersion { .. } => "unsupported_version",
+            Self::WrongPassword { .. } => "wrong_password",
+        }
+    }
+
+    /// The format the file was recognised as, when it got that far.
+    pub fn format(&self) -> Option<Format> {
+        match *self {
+            Self::InvalidContainer { format }
+            | Self::KdfTooExpensive { format }
+            | Self::PasswordRequired { format }
+            | Self::Truncated { format }
+            | Self::UnsupportedVersion { format }
+            | Self::WrongPassword { format } => Some(format),
+            Self::AccountRestricted => Some(Format::Bitwarden),
+            Self::SteamFolderRequired => Some(Format::Steam),
+            Self::Empty | Self::Image | Self::UnknownFormat => None,
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! LastPass Authenticator JSON exports (formats.md §14). TOTP only.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::entry::{Collector, EntryError, Kind, Num, Params, base32_secret};
+use crate::json::{self, num, str_field, text};
+use crate::{Format, Import, ImportError};
+
+const FORMAT: Format = Format::LastPass;
+
+/// Imports a LastPass Authenticator export.
+pub fn import(bytes: &[u8]) -> Result<Import, ImportError> {
+    let json = json::parse(bytes, FORMAT)?;
+    from_json(&json.0)
+}
+
+pub(crate) fn from_json(value: &Value) -> Result<Import, ImportError> {
+    let accounts = value
+        .get("accounts")
+        .and_then(Value::as_array)
+        .ok_or(ImportError::InvalidContainer { format: FORMAT })?;
+    let folders: HashMap<u64, &str> = value
+        .get("folders")
+        .and_then(Value::as_array)
+        .map(|folders| {
+            folders
+                .iter()
+                .filter_map(|f| match num(f, "id") {
+                    Num::Value(id) => Some((id, str_field(f, "name")?)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut collector = Collector::new(FORMAT);
+    for account in accounts {
+        let folder = account
+            .get("folderData")
+            .map_or(Num::Absent, |data| num(data, "folderId"));
+        let tags = match folder {
+            Num::Value(id) => folders
+                .get(&id)
+                .map(|n| vec![(*n).to_owned()])
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        // The user-edited names, not the `original*` ones.
+        collector.add(
+            text(account, "issuerName"),
+            text(account, "userName"),
+            read_account(account),
+            tags,
+        );
+    }
+    Ok(collector.finish())
+}
+
+fn read_account(
+    account: &Value,
+) -> Result<(tessera_core::OtpSecret, tessera_core::Otp), EntryError> {
+    let otp = Params {
+        algorithm: str_field(account, "algorithm"),
+        digits: num(account, "digits"),
+        period: num(account, "timeStep"),
+        ..Params::new(Kind::Totp)
+    }
+    .otp()?;
+    let secret = base32_secret(str_field(account, "secret"))?;
+    Ok((secret, otp))
+}
