@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# End-to-end smoke test of the desktop app: builds what is missing, starts Xvfb and tauri-driver
+# (which starts WebKitWebDriver and the app), runs smoke.test.mjs, and stops everything it started.
+# Needs: node, oathtool, Xvfb, /usr/bin/WebKitWebDriver, cargo (all installed by scripts/setup.sh).
+# Writes tests/e2e/artifacts/main-window.png. Exits non-zero on any failure.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cache="${TESSERA_CACHE:-$HOME/.cache/tessera}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$cache/target}"
+export PATH="$cache/tools/bin:$HOME/.cargo/bin:$PATH"
+
+log() { printf '==> e2e: %s\n' "$*" >&2; }
+
+# --- build ---------------------------------------------------------------------------------------
+if [ ! -d "$root/ui/node_modules" ]; then
+    log "npm ci (ui)"
+    (cd "$root/ui" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -f "$root/ui/dist/index.html" ] || [ -n "$(find "$root/ui/src" "$root/ui/index.html" -newer "$root/ui/dist/index.html" -print -quit)" ]; then
+    log "building the UI"
+    (cd "$root/ui" && npm run --silent build)
+fi
+log "building tessera-desktop (debug, UI embedded)"
+(cd "$root" && cargo build --quiet -p tessera-desktop)
+app="$CARGO_TARGET_DIR/debug/tessera-desktop"
+
+if ! command -v tauri-driver >/dev/null; then
+    log "installing tauri-driver 2.1.0 into $cache/tools"
+    CARGO_TARGET_DIR="$cache/tools-target" cargo install --locked --quiet tauri-driver --version 2.1.0 --root "$cache/tools"
+fi
+for tool in Xvfb oathtool node; do
+    command -v "$tool" >/dev/null || { echo "error: $tool is missing (run scripts/setup.sh)" >&2; exit 1; }
+done
+[ -x /usr/bin/WebKitWebDriver ] || { echo "error: /usr/bin/WebKitWebDriver is missing (apt: webkit2gtk-driver)" >&2; exit 1; }
+
+# --- services ------------------------------------------------------------------------------------
+work="$(mktemp -d)"
+pids=()
+# Every process started here, children first (tauri-driver → WebKitWebDriver → the app).
+descendants() {
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do descendants "$child"; echo "$child"; done
+}
+cleanup() {
+    local status=$? pid
+    for pid in "${pids[@]}"; do
+        for child in $(descendants "$pid"); do kill "$child" 2>/dev/null || true; done
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [ "$status" -ne 0 ]; then
+        for f in "$work"/*.log; do [ -s "$f" ] && { echo "--- $(basename "$f")" >&2; tail -n 40 "$f" >&2; }; done
+    fi
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT INT TERM
+
+# Xvfb picks a free display itself and writes its number to fd 3.
+Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { echo "error: Xvfb did not start" >&2; exit 1; }
+export DISPLAY=":$(head -n1 "$work/display")"
+log "Xvfb on $DISPLAY"
+
+# No GPU under Xvfb: software rendering, no DMA-BUF renderer; no accessibility bus either.
+export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1 GDK_BACKEND=x11
+# Deterministic UI language for the assertions and the screenshot.
+export LANG=C.UTF-8 LANGUAGE=en
+
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+port="$(free_port)"
+native_port="$(free_port)"
+while [ "$native_port" = "$port" ]; do native_port="$(free_port)"; done
+tauri-driver --port "$port" --native-port "$native_port" --native-driver /usr/bin/WebKitWebDriver \
+    >"$work/tauri-driver.log" 2>&1 &
+pids+=($!)
+log "tauri-driver on 127.0.0.1:$port"
+
+# --- test ----------------------------------------------------------------------------------------
+mkdir -p "$here/artifacts"
+TESSERA_APP="$app" TESSERA_WEBDRIVER_URL="http://127.0.0.1:$port" \
+    node --test --test-timeout=120000 "$here/smoke.test.mjs"
+log "screenshot: tests/e2e/artifacts/main-window.png"
