@@ -134,3 +134,93 @@ fn read_entry(entry: &Value) -> Result<(tessera_core::OtpSecret, tessera_core::O
     let secret = base32_secret(str_field(info, "secret"))?;
     Ok((secret, otp))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(entries: &str, version: u32) -> String {
+        format!(
+            r#"{{"version":1,"header":{{"slots":null,"params":null}},"db":{{"version":{version},
+            "entries":[{entries}],"groups":[{{"uuid":"g1","name":"Work"}}]}}}}"#
+        )
+    }
+
+    #[test]
+    fn other_types_and_invalid_entries_are_reported_in_place() {
+        let entry = |kind: &str, name: &str, info: &str| {
+            format!(
+                r#"{{"type":"{kind}","name":"{name}","issuer":"I","groups":["g1"],
+                "info":{{"secret":"JBSWY3DPEHPK3PXP",{info}}}}}"#
+            )
+        };
+        let entries = [
+            entry("totp", "ok", r#""algo":"SHA1","digits":6,"period":30"#),
+            entry(
+                "motp",
+                "m",
+                r#""algo":"MD5","digits":6,"period":10,"pin":"1234""#,
+            ),
+            entry(
+                "yandex",
+                "y",
+                r#""algo":"SHA256","digits":8,"period":30,"pin":"1""#,
+            ),
+            entry("totp", "d0", r#""algo":"SHA1","digits":0,"period":30"#),
+            entry("totp", "p0", r#""algo":"SHA1","digits":6,"period":0"#),
+            entry("hotp", "h", r#""algo":"SHA512","digits":8,"counter":5"#),
+            entry("steam", "s", r#""algo":"SHA1","digits":5,"period":30"#),
+            entry("xotp", "x", r#""digits":6"#),
+        ]
+        .join(",");
+        let import = import(db(&entries, 3).as_bytes(), None).unwrap();
+        assert_eq!(import.entries.len(), 3);
+        assert_eq!(import.entries[0].tags, ["Work"]);
+        assert_eq!(
+            import
+                .entries
+                .iter()
+                .map(|e| e.position)
+                .collect::<Vec<_>>(),
+            [0, 5, 6]
+        );
+        let problems: Vec<_> = import
+            .problems
+            .iter()
+            .map(|p| (p.label.as_str(), p.error.code(), p.is_unsupported()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                ("I (m)", "unsupported_type", true),
+                ("I (y)", "unsupported_type", true),
+                ("I (d0)", "invalid_digits", false),
+                ("I (p0)", "invalid_period", false),
+                ("I (x)", "unknown_type", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn container_errors() {
+        assert_eq!(
+            import(db("", 9).as_bytes(), None).unwrap_err(),
+            ImportError::UnsupportedVersion { format: FORMAT }
+        );
+        let encrypted = r#"{"version":1,"header":{"slots":[],"params":{}},"db":"AAAA"}"#;
+        assert_eq!(
+            import(encrypted.as_bytes(), None).unwrap_err(),
+            ImportError::PasswordRequired { format: FORMAT }
+        );
+        assert_eq!(
+            import(encrypted.as_bytes(), Some("pw")).unwrap_err(),
+            INVALID
+        );
+        let absurd = r#"{"version":1,"header":{"slots":[{"type":1,"n":1099511627776,"r":8,"p":1,
+            "salt":"00","key":"00","key_params":{"nonce":"00","tag":"00"}}],"params":{}},"db":"AAAA"}"#;
+        assert_eq!(
+            import(absurd.as_bytes(), Some("pw")).unwrap_err(),
+            ImportError::KdfTooExpensive { format: FORMAT }
+        );
+    }
+}

@@ -113,3 +113,53 @@ fn read_entry(entry: &Value) -> Result<(tessera_core::OtpSecret, tessera_core::O
     let secret = base32_secret(str_field(entry, "secret"))?;
     Ok((secret, otp))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_types_and_problems() {
+        let file = r#"[
+            {"secret":"JBSWY3DPEHPK3PXP====","label":"Deno - Deno:Mason","type":"TOTP"},
+            {"secret":"JBSWY3DPEHPK3PXP","issuer":"","label":":no_issuer_account","type":"TOTP"},
+            {"secret":"JBSWY3DPEHPK3PXP","issuer":"Valve","label":"me","type":"STEAM","digits":5},
+            {"secret":"JBSWY3DPEHPK3PXP","issuer":"M","label":"m","type":"MOTP"},
+            {"secret":"JBSWY3DPEHPK3PXP","issuer":"H","label":"h","type":"HOTP","counter":-1}
+        ]"#;
+        let import = import(file.as_bytes(), None).unwrap();
+        let names: Vec<_> = import
+            .entries
+            .iter()
+            .map(|e| (e.issuer.as_str(), e.name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Deno", "Mason"),
+                ("", ":no_issuer_account"),
+                ("Valve", "me")
+            ]
+        );
+        assert_eq!(import.entries[2].otp, tessera_core::Otp::Steam);
+        assert_eq!(import.unsupported().count(), 1);
+        assert_eq!(import.problems[1].error, EntryError::InvalidCounter);
+    }
+
+    #[test]
+    fn encrypted_files_need_a_password_and_reject_garbage() {
+        let blob = [7u8; 80];
+        assert_eq!(
+            import(&blob, None).unwrap_err(),
+            ImportError::PasswordRequired { format: FORMAT }
+        );
+        assert_eq!(
+            import(&blob, Some("pw")).unwrap_err(),
+            ImportError::WrongPassword { format: FORMAT }
+        );
+        assert_eq!(
+            import(&[1u8; 10], Some("pw")).unwrap_err(),
+            ImportError::Truncated { format: FORMAT }
+        );
+    }
+}

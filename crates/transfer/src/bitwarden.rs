@@ -218,3 +218,68 @@ impl Keys {
         cbc_open(self.enc.as_ref(), &iv, &ciphertext).ok_or(INVALID)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totp_forms_and_fallback_names() {
+        let file = br#"{"encrypted":false,"folders":[{"id":"f","name":"2FA"}],"items":[
+            {"type":1,"name":"Site","folderId":"f","login":{"username":"me","totp":"JBSWY3DPEHPK3PXP"}},
+            {"type":1,"name":"Game","login":{"username":"player","totp":"steam://JBSWY3DPEHPK3PXP"}},
+            {"type":1,"name":"Bare","login":{"username":"u","totp":"otpauth://totp/?secret=JBSWY3DPEHPK3PXP"}},
+            {"type":1,"name":"NoTotp","login":{"username":"u","totp":null}},
+            {"type":2,"name":"Note"},
+            {"type":1,"name":"Bad","login":{"username":"b","totp":"not base32!"}}]}"#;
+        let import = import(file, None).unwrap();
+        let names: Vec<_> = import
+            .entries
+            .iter()
+            .map(|e| (e.issuer.as_str(), e.name.as_str(), e.otp.kind_name()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Site", "me", "totp"),
+                ("Game", "player", "steam"),
+                ("Bare", "u", "totp")
+            ]
+        );
+        assert_eq!(import.entries[0].tags, ["2FA"]);
+        assert_eq!(import.problems.len(), 1);
+        assert_eq!(import.problems[0].label, "Bad (b)");
+    }
+
+    #[test]
+    fn csv_with_extra_fields_and_blank_lines() {
+        let csv = "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n\
+            Work,,login,\"Quoted, name\",,,0,,alice,pw,JBSWY3DPEHPK3PXP,extra\n\
+            \n\
+            ,,login,NoTotp,,,0,,bob,pw,\n";
+        let import = import_csv(csv.as_bytes()).unwrap();
+        assert_eq!(import.entries.len(), 1);
+        assert_eq!(import.entries[0].issuer, "Quoted, name");
+        assert_eq!(import.entries[0].name, "alice");
+        assert_eq!(import.entries[0].tags, ["Work"]);
+    }
+
+    #[test]
+    fn account_restricted_and_absurd_kdf() {
+        assert_eq!(
+            import(
+                br#"{"encrypted":true,"encKeyValidation_DO_NOT_EDIT":"2.a|b|c","data":"2.a|b|c"}"#,
+                None
+            )
+            .unwrap_err(),
+            ImportError::AccountRestricted
+        );
+        let argon = br#"{"encrypted":true,"passwordProtected":true,"salt":"s","kdfType":1,
+            "kdfIterations":3,"kdfMemory":1048576,"kdfParallelism":4,
+            "encKeyValidation_DO_NOT_EDIT":"2.a|b|c","data":"2.a|b|c"}"#;
+        assert_eq!(
+            import(argon, Some("pw")).unwrap_err(),
+            ImportError::KdfTooExpensive { format: FORMAT }
+        );
+    }
+}

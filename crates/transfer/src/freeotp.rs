@@ -48,11 +48,13 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportErro
         });
         collector.add(issuer, name, parsed, Vec::new());
     }
-    // A key without its token's parameters is an entry too: report it.
-    for (key, _) in &map {
+    // An encrypted token key without its token's parameters is an account too: report it.
+    // Other map entries (none in known backups) are not accounts.
+    for (key, value) in &map {
         let orphan = key != "masterKey"
             && !key.ends_with(TOKEN_SUFFIX)
-            && lookup(&format!("{key}{TOKEN_SUFFIX}")).is_none();
+            && lookup(&format!("{key}{TOKEN_SUFFIX}")).is_none()
+            && json::parse(value.as_bytes(), FORMAT).is_ok_and(|v| v.0.get("key").is_some());
         if orphan {
             collector.problem(key.clone(), EntryError::Malformed);
         }

@@ -70,3 +70,27 @@ fn read_account(
     let secret = base32_secret(str_field(account, "secret"))?;
     Ok((secret, otp))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ios_export_and_invalid_digits() {
+        // iOS writes version 1, compact JSON, a null localDeviceId (formats.md §14).
+        let file = br#"{"version":1,"localDeviceId":null,"folders":[{"id":1,"name":"Favorites"}],
+            "accounts":[{"issuerName":"A","userName":"a","secret":"JBSWY3DPEHPK3PXP","timeStep":60,
+            "digits":8,"algorithm":"SHA256","folderData":{"folderId":1,"position":0}},
+            {"issuerName":"B","userName":"b","secret":"JBSWY3DPEHPK3PXP","timeStep":30,"digits":0,
+            "algorithm":"SHA1"}]}"#;
+        let import = import(file).unwrap();
+        assert_eq!(import.entries.len(), 1);
+        assert_eq!(import.entries[0].tags, ["Favorites"]);
+        assert!(matches!(
+            import.entries[0].otp,
+            tessera_core::Otp::Totp { period, .. } if period.get() == 60
+        ));
+        assert_eq!(import.problems[0].label, "B (b)");
+        assert_eq!(import.problems[0].error, EntryError::InvalidDigits);
+    }
+}

@@ -97,3 +97,33 @@ fn read_entries(value: &Value) -> Result<Import, ImportError> {
     }
     Ok(collector.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steam_entries_take_the_content_name() {
+        let file = br#"{"version":1,"entries":[
+            {"content":{"uri":"steam://JBSWY3DPEHPK3PXP","entry_type":"Steam","name":"gabe"}},
+            {"content":{"uri":"otpauth://totp/%3Acool%40ente.com?secret=JBSWY3DPEHPK3PXP","entry_type":"Totp","name":":cool@ente.com"}},
+            {"content":{"uri":"otpauth://totp/X:y?secret=JBSWY3DPEHPK3PXP&period=0","entry_type":"Totp","name":"y"}},
+            {"content":{"entry_type":"Totp","name":"nouri"}}]}"#;
+        let import = import(file, None).unwrap();
+        assert_eq!(import.entries[0].otp, Otp::Steam);
+        assert_eq!(import.entries[0].name, "gabe");
+        assert_eq!(import.entries[1].issuer, "");
+        assert_eq!(import.entries[1].name, "cool@ente.com");
+        let codes: Vec<_> = import.problems.iter().map(|p| p.error.code()).collect();
+        assert_eq!(codes, ["invalid_period", "missing_secret"]);
+    }
+
+    #[test]
+    fn encrypted_without_password() {
+        let file = br#"{"version":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA==","content":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}"#;
+        assert_eq!(
+            import(file, None).unwrap_err(),
+            ImportError::PasswordRequired { format: FORMAT }
+        );
+    }
+}

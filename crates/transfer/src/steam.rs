@@ -161,3 +161,63 @@ fn decrypt(
     let key = crypto::pbkdf2(FORMAT, Prf::Sha1, password.as_bytes(), salt, ITERATIONS)?;
     Ok(cbc_open(key.as_ref(), iv, &sealed).filter(|plain| json::parse(plain, FORMAT).is_ok()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cbc::cipher::{BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
+
+    /// Encrypts a maFile as SDA does (PBKDF2-SHA1 50,000, AES-256-CBC), for the folder tests.
+    fn seal(plain: &[u8], password: &str, salt: &[u8], iv: &[u8]) -> Vec<u8> {
+        let key = crypto::pbkdf2(FORMAT, Prf::Sha1, password.as_bytes(), salt, ITERATIONS).unwrap();
+        let sealed = cbc::Encryptor::<aes::Aes256>::new_from_slices(key.as_ref(), iv)
+            .unwrap()
+            .encrypt_padded_vec::<Pkcs7>(plain);
+        data_encoding::BASE64.encode(&sealed).into_bytes()
+    }
+
+    #[test]
+    fn steamguard_cli_manifest_v1_folder() {
+        let (salt, iv) = ([1u8; 8], [2u8; 16]);
+        let mafile = br#"{"shared_secret":"zvIayp3JPvtvX/QGHqsqKBk/44s=","account_name":"alice"}"#;
+        let manifest = format!(
+            r#"{{"version":1,"entries":[
+            {{"filename":"1.maFile","steam_id":1,"account_name":"alice","encryption":{{"iv":"{}","salt":"{}","scheme":"LegacySdaCompatible"}}}},
+            {{"filename":"2.maFile","steam_id":2,"account_name":"bob","encryption":null}}]}}"#,
+            data_encoding::BASE64.encode(&iv),
+            data_encoding::BASE64.encode(&salt)
+        );
+        let sealed = seal(mafile, "pw", &salt, &iv);
+        let files: &[(&str, &[u8])] = &[("dir/1.maFile", &sealed)];
+        let import = import_folder(manifest.as_bytes(), files, Some("pw")).unwrap();
+        assert_eq!(import.entries.len(), 1);
+        assert_eq!(import.entries[0].name, "alice");
+        assert_eq!(import.entries[0].otp, Otp::Steam);
+        // formats.md §2.3 vector: this shared_secret gives 2F9J5 at 1616374841.
+        let code = tessera_core::otp::generate(
+            &import.entries[0].secret,
+            &Otp::Steam,
+            tessera_core::UnixTime(1_616_374_841),
+        );
+        assert_eq!(code.as_str(), "2F9J5");
+        assert_eq!(import.problems[0].label, "bob");
+        assert_eq!(import.problems[0].error, EntryError::MissingFile);
+        assert_eq!(
+            import_folder(manifest.as_bytes(), files, Some("nope")).unwrap_err(),
+            ImportError::WrongPassword { format: FORMAT }
+        );
+        assert_eq!(
+            import_folder(manifest.as_bytes(), files, None).unwrap_err(),
+            ImportError::PasswordRequired { format: FORMAT }
+        );
+    }
+
+    #[test]
+    fn lone_encrypted_mafile_asks_for_the_folder() {
+        let sealed = seal(b"{}", "pw", &[1; 8], &[2; 16]);
+        assert_eq!(
+            crate::import(&sealed, Some("pw")).unwrap_err(),
+            ImportError::SteamFolderRequired
+        );
+    }
+}

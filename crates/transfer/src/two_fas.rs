@@ -156,3 +156,50 @@ fn read_service(
     let secret = base32_secret(str_field(service, "secret"))?;
     Ok((secret, otp))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_service_rules() {
+        let file = r#"{"schemaVersion":4,"groups":[{"id":"g","name":"Fav"}],"services":[
+            {"name":"","secret":"jbswy3dpehpk3pxp","groupId":"g","otp":{"issuer":"Iss","account":"",
+             "link":"otpauth://totp/Iss:from-link?secret=JBSWY3DPEHPK3PXP","tokenType":"TOTP"}},
+            {"name":"A","secret":"JBSWY3DPEHPK3PXP","otp":{"label":"A:lbl","algorithm":"SHA384"}},
+            {"name":"B","secret":"JBSWY3DPEHPK3PXP","otp":{"account":"b","digits":null,"period":null}},
+            {"name":"C","secret":"","otp":{"account":"c"}}]}"#;
+        let import = import(file.as_bytes(), None).unwrap();
+        assert_eq!(import.entries.len(), 2);
+        assert_eq!(import.entries[0].issuer, "Iss");
+        assert_eq!(import.entries[0].name, "from-link");
+        assert_eq!(import.entries[0].tags, ["Fav"]);
+        assert_eq!(import.entries[1].otp, tessera_core::Otp::DEFAULT_TOTP);
+        let problems: Vec<_> = import
+            .problems
+            .iter()
+            .map(|p| (p.label.as_str(), p.error.code()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                ("A (lbl)", "invalid_algorithm"),
+                ("C (c)", "missing_secret")
+            ]
+        );
+    }
+
+    #[test]
+    fn newer_schemas_and_bad_envelopes_are_refused() {
+        assert_eq!(
+            import(br#"{"schemaVersion":5,"services":[]}"#, None).unwrap_err(),
+            ImportError::UnsupportedVersion { format: FORMAT }
+        );
+        let sealed = br#"{"schemaVersion":4,"services":[],"servicesEncrypted":"AA==:AA=="}"#;
+        assert_eq!(
+            import(sealed, None).unwrap_err(),
+            ImportError::PasswordRequired { format: FORMAT }
+        );
+        assert_eq!(import(sealed, Some("pw")).unwrap_err(), INVALID);
+    }
+}
