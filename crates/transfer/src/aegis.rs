@@ -74,8 +74,35 @@ fn unlock(header: &Value, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportEr
         if let Some(master) = gcm_open(key.as_ref(), &nonce, &wrapped, b"") {
             return Ok(master);
         }
+        // Slots from before Aegis fixed issue #95 derived from Java's whole encoder buffer.
+        let repaired = slot.get("repaired").and_then(Value::as_bool) == Some(true);
+        if let Some(legacy) = (!repaired).then(|| legacy_password(password)).flatten() {
+            let key = crypto::scrypt(FORMAT, &legacy, &salt, n, r, p)?;
+            if let Some(master) = gcm_open(key.as_ref(), &nonce, &wrapped, b"") {
+                return Ok(master);
+            }
+        }
     }
     Err(ImportError::WrongPassword { format: FORMAT })
+}
+
+/// The bytes old Aegis versions fed to scrypt (issue #95): the backing array of Java's
+/// `CharsetEncoder.encode`, which starts at `(int)(chars * 1.1)` bytes for UTF-8, grows to
+/// `2n + 1` while too small, and keeps its unused tail as zeros. `None` when there is no tail.
+fn legacy_password(password: &str) -> Option<Zeroizing<Vec<u8>>> {
+    let units = password.encode_utf16().count();
+    let used = password.len();
+    // (int)(units * 1.1f) without floating point: units * 11 / 10, rounded down.
+    let mut capacity = units.checked_mul(11)? / 10;
+    while capacity < used {
+        capacity = capacity.checked_mul(2)?.checked_add(1)?;
+    }
+    (capacity > used).then(|| {
+        let mut bytes = Zeroizing::new(Vec::with_capacity(capacity));
+        bytes.extend_from_slice(password.as_bytes());
+        bytes.resize(capacity, 0);
+        bytes
+    })
 }
 
 fn read_db(db: &Value) -> Result<Import, ImportError> {
@@ -199,6 +226,19 @@ mod tests {
                 ("I (x)", "unknown_type", false),
             ]
         );
+    }
+
+    #[test]
+    fn legacy_password_padding() {
+        assert!(legacy_password("test").is_none());
+        assert!(legacy_password("123456789").is_none());
+        assert_eq!(
+            legacy_password("1234567890").unwrap().as_slice(),
+            b"1234567890\0"
+        );
+        assert_eq!(legacy_password(&"a".repeat(25)).unwrap().len(), 27);
+        // 3 chars of 2 bytes: capacity 3, grown to 7 for 6 bytes.
+        assert_eq!(legacy_password("äöü").unwrap().len(), 7);
     }
 
     #[test]
