@@ -162,7 +162,7 @@ fn score(
 
 fn zbar_decode(path: &Path) -> Vec<String> {
     let out = Command::new("zbarimg")
-        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"])
+        .args(["--raw", "-q"])
         .arg(path)
         .output()
         .unwrap();
