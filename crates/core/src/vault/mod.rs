@@ -43,6 +43,12 @@ use crypto::{CannotSeal, SymmetricKey};
 use format::{FormatError, Header, KEY_ID_LEN, SALT_LEN, Slot, StoredKdf, VAULT_ID_LEN};
 use slots::{Recipient, SlotWrap, derive_recipient};
 
+/// Whether `bytes` start with the vault file magic: a vault or an export of one (what format
+/// detection needs; it says nothing about whether the rest is intact).
+pub fn looks_like_vault(bytes: &[u8]) -> bool {
+    bytes.starts_with(format::MAGIC)
+}
+
 /// Environment variable that overrides [`default_vault_path`].
 pub const VAULT_PATH_ENV: &str = "TESSERA_VAULT";
 
@@ -396,6 +402,27 @@ impl Vault {
     /// Reads an exported backup (see [`Vault::export_to`]) with its passphrase.
     pub fn read_export(path: &Path, passphrase: &Passphrase) -> Result<VaultData, VaultError> {
         Ok(Self::open(path, Unlock::Passphrase(passphrase))?.data)
+    }
+
+    /// [`Vault::read_export`] for bytes already in memory (an importer handed a file's content).
+    /// Errors name no path: `NotAVault` carries an empty one, `Damaged` and `CannotDecrypt`
+    /// count no backups.
+    pub fn read_export_bytes(
+        bytes: &[u8],
+        passphrase: &Passphrase,
+    ) -> Result<VaultData, VaultError> {
+        let parsed = format::decode(bytes).map_err(|error| match error {
+            FormatError::NotAVault => VaultError::NotAVault {
+                path: PathBuf::new(),
+            },
+            FormatError::Malformed => VaultError::Damaged { backups: 0 },
+            FormatError::UnsupportedVersion(found) => VaultError::UnsupportedVersion { found },
+        })?;
+        let key = unlock_key(&parsed.header, Unlock::Passphrase(passphrase))?;
+        let plaintext = crypto::open(&key, parsed.header_bytes, parsed.body)
+            .map_err(|_| VaultError::CannotDecrypt { backups: 0 })?;
+        payload::decode(&plaintext)
+            .map_err(|error| VaultError::PayloadUnreadable { detail: error.0 })
     }
 
     /// The accounts, in the user's order.

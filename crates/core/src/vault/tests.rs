@@ -342,6 +342,35 @@ fn export_and_read_back() {
 }
 
 #[test]
+fn export_reads_back_from_bytes() {
+    let store = MemoryKeyStore::new();
+    let (dir, _path, mut vault, _recovery) = new_vault(&store);
+    add(&mut vault, "A");
+    let export = dir.path().join("backup.tessera");
+    let passphrase = Passphrase::from("export pw");
+    vault.export_to(&export, &passphrase, low_kdf()).unwrap();
+    let bytes = fs::read(&export).unwrap();
+    assert!(looks_like_vault(&bytes));
+    assert!(!looks_like_vault(b"TSRVAUL"));
+    assert_eq!(
+        &Vault::read_export_bytes(&bytes, &passphrase).unwrap(),
+        vault.data()
+    );
+    let code = |bytes: &[u8], passphrase: &str| {
+        Vault::read_export_bytes(bytes, &Passphrase::from(passphrase))
+            .unwrap_err()
+            .code()
+    };
+    assert_eq!(code(&bytes, "nope"), "wrong_passphrase");
+    assert_eq!(code(b"{}", "export pw"), "not_a_vault");
+    assert_eq!(code(&bytes[..40], "export pw"), "damaged");
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    assert_eq!(code(&flipped, "export pw"), "cannot_decrypt");
+}
+
+#[test]
 fn damaged_file_points_to_backups_and_restore_keeps_the_damaged_copy() {
     let store = MemoryKeyStore::new();
     let (_dir, path, mut vault, _recovery) = new_vault(&store);
