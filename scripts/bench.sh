@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}"
 out="$CARGO_TARGET_DIR/bench"
-mkdir -p "$out"
+rm -rf "$out" && mkdir -p "$out"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -30,5 +30,10 @@ hyperfine --style basic --shell=none --warmup 1 --runs 5 \
     "oathtool --totp -b $secret -w $window" >&2
 cargo bench --quiet --locked -p tessera-core --bench codes -- --noplot \
     --warm-up-time 1 --measurement-time 3 2>&1 | tee "$out/codes.txt" >&2
+
+step "vault: open 10,000 accounts beside the floor (read + decrypt + parse), save with fsync"
+cargo bench --quiet --locked -p tessera-core --bench vault -- --noplot 2>&1 | tee "$out/vault.txt" >&2
+
+scripts/bench_qr.sh
 
 python3 scripts/bench_report.py "$out" "$window"

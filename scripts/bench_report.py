@@ -52,6 +52,23 @@ for estimates in sorted(criterion.glob("**/new/estimates.json")):
     rows.append((f"codes/s {bench['full_id']}", fmt_rate(rate), "oathtool -w (SHA-1)",
                  fmt_rate(oath_rate), f"{rate / oath_rate:.2f}x faster", "report"))
 
+# 3. vault: open vs the floor measured in the same bench run; save reported.
+def criterion_mean(group, name):
+    path = criterion / group / name / "new" / "estimates.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())["mean"]["point_estimate"] * 1e-9
+
+
+floor = criterion_mean("vault_10k", "floor_read_decrypt_parse")
+opened = criterion_mean("vault_10k", "open_keychain")
+saved = criterion_mean("vault_10k", "save_with_fsync")
+if floor and opened:
+    rows.append(("open vault, 10,000 accounts", fmt_time(opened), "floor: read+decrypt+parse",
+                 fmt_time(floor), f"{opened / floor:.2f}x", "<= 1.5x"))
+if saved:
+    rows.append(("save vault, 10,000 accounts (fsync)", fmt_time(saved), "-", "-", "-", "report"))
+
 # Vault and app figures are appended by their own benches when they exist.
 for extra in sorted(out.glob("*.row.json")):
     rows.append(tuple(json.loads(extra.read_text())))
