@@ -26,6 +26,8 @@ async function wd(method, path, body) {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    // Bounded: WebKitWebDriver's screenshot can wait forever for a repaint of a static page.
+    signal: AbortSignal.timeout(60_000),
   });
   const json = await response.json();
   if (!response.ok) {
