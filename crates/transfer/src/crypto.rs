@@ -5,7 +5,7 @@
 //! parameters and refuses absurd ones. Opening failures are a plain `None`: the callers map it
 //! to "wrong password" or "damaged file" depending on what the format can tell apart.
 
-use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::aead::{Aead, AeadInOut, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
 use zeroize::Zeroizing;
@@ -150,6 +150,30 @@ pub(crate) fn gcm_open(
         )
         .ok()
         .map(Zeroizing::new)
+}
+
+/// AES-256-GCM encryption of `buffer` in place (no AAD), returning the 16-byte tag: the buffer
+/// then holds only ciphertext, so no plaintext copy is made. `None` only for inputs over GCM's
+/// 64 GiB limit.
+pub(crate) fn gcm_seal_in_place(
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    buffer: &mut [u8],
+) -> Option<[u8; 16]> {
+    let cipher = Aes256Gcm::new_from_slice(key).ok()?;
+    let nonce = Nonce::from(*nonce);
+    let tag = cipher
+        .encrypt_inout_detached(&nonce, b"", buffer.into())
+        .ok()?;
+    Some(tag.into())
+}
+
+/// `N` bytes from the operating system's random source, wiped on drop. `None` if the OS gave
+/// none.
+pub(crate) fn random<const N: usize>() -> Option<Zeroizing<[u8; N]>> {
+    let mut bytes = Zeroizing::new([0u8; N]);
+    getrandom::fill(bytes.as_mut_slice()).ok()?;
+    Some(bytes)
 }
 
 /// AES-256-CBC decryption with PKCS#7 padding.

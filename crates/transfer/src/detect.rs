@@ -6,7 +6,7 @@ use crate::entry::Collector;
 use crate::json::{self, Json};
 use crate::{
     Format, Import, ImportError, aegis, andotp, bitwarden, ente, freeotp, freeotp_plus, lastpass,
-    proton, steam, text, two_fas,
+    proton, steam, tessera, text, two_fas,
 };
 
 /// Java serialization stream magic and version (FreeOTP 2 backups).
@@ -17,6 +17,9 @@ const JAVA_MAGIC: &[u8] = &[0xAC, 0xED, 0x00, 0x05];
 /// Binary data that is nothing else is taken for an encrypted andOTP backup, which has no magic
 /// (formats.md §15, last row); whether it really is one shows only when it is decrypted.
 pub fn detect(bytes: &[u8]) -> Option<Format> {
+    if tessera::is_backup(bytes) {
+        return Some(Format::TesseraBackup);
+    }
     match sniff(bytes) {
         Sniffed::Json(json) => json_format(&json.0),
         Sniffed::Text(text) => text_format(text),
@@ -29,6 +32,9 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
 /// `password` is used only by encrypted files; an encrypted file without one fails with
 /// [`ImportError::PasswordRequired`], so the caller can ask and try again.
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportError> {
+    if tessera::is_backup(bytes) {
+        return tessera::import(bytes, password);
+    }
     match sniff(bytes) {
         Sniffed::Json(json) => {
             let format = json_format(&json.0).ok_or(ImportError::UnknownFormat)?;

@@ -63,6 +63,13 @@ pub enum ImportError {
         /// The format with the unknown version.
         format: Format,
     },
+    /// A Tessera vault without a passphrase: it opens only with its keychain or recovery key,
+    /// so it cannot be imported as a backup.
+    #[error(
+        "this is a Tessera vault without a passphrase, not a backup: open it in Tessera with its \
+         recovery key, then export a backup from it"
+    )]
+    VaultWithoutPassphrase,
     /// The password does not open the file.
     #[error("wrong password for the {format} file")]
     WrongPassword {
@@ -85,6 +92,7 @@ impl ImportError {
             Self::Truncated { .. } => "truncated",
             Self::UnknownFormat => "unknown_format",
             Self::UnsupportedVersion { .. } => "unsupported_version",
+            Self::VaultWithoutPassphrase => "vault_without_passphrase",
             Self::WrongPassword { .. } => "wrong_password",
         }
     }
@@ -100,6 +108,7 @@ impl ImportError {
             | Self::WrongPassword { format } => Some(format),
             Self::AccountRestricted => Some(Format::Bitwarden),
             Self::SteamFolderRequired => Some(Format::Steam),
+            Self::VaultWithoutPassphrase => Some(Format::TesseraBackup),
             Self::Empty | Self::Image | Self::UnknownFormat => None,
         }
     }

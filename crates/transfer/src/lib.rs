@@ -1,4 +1,5 @@
-//! Tessera's importers: other authenticators' export files in, accounts out.
+//! Tessera's importers and exporters: other authenticators' export files in, accounts out;
+//! accounts in, files for other authenticators out ([`export`]).
 //!
 //! Every importer is pure: bytes and an optional password in, an [`Import`] out, nothing written
 //! anywhere. An import succeeds partially: the entries it could read, plus one [`EntryProblem`]
@@ -19,11 +20,13 @@ pub mod aegis;
 pub mod andotp;
 pub mod bitwarden;
 pub mod ente;
+pub mod export;
 pub mod freeotp;
 pub mod freeotp_plus;
 pub mod lastpass;
 pub mod proton;
 pub mod steam;
+pub mod tessera;
 pub mod text;
 pub mod two_fas;
 
@@ -68,6 +71,8 @@ pub enum Format {
     Proton,
     /// Steam maFile, Steam app JSON, or an encrypted Steam Desktop Authenticator folder (§12).
     Steam,
+    /// Tessera's own encrypted backup (`Vault::export_to`), opened with its passphrase.
+    TesseraBackup,
     /// 2FAS `.2fas` backup, schemas 1 to 4, plain or encrypted (§6).
     TwoFas,
 }
@@ -87,6 +92,7 @@ impl Format {
             Self::OtpauthUri => "otpauth_uri",
             Self::Proton => "proton_authenticator",
             Self::Steam => "steam",
+            Self::TesseraBackup => "tessera_backup",
             Self::TwoFas => "two_fas",
         }
     }
@@ -105,6 +111,7 @@ impl Format {
             Self::OtpauthUri => "otpauth:// list",
             Self::Proton => "Proton Authenticator",
             Self::Steam => "Steam",
+            Self::TesseraBackup => "Tessera backup",
             Self::TwoFas => "2FAS",
         }
     }

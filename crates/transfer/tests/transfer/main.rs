@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod export;
+
 use serde_json::Value;
 use tessera_core::{Otp, UnixTime, otp};
 use tessera_transfer::{Format, Import, ImportError, import, import_files};
