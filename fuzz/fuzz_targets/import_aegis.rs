@@ -1,0 +1,9 @@
+//! Aegis vault JSON, plain or encrypted container.
+//! Arbitrary bytes must never panic, hang or allocate without bound: every failure is an error.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = tessera_transfer::aegis::import(data, None);
+});

@@ -1,0 +1,10 @@
+//! Bitwarden JSON (plain and password-protected) and CSV.
+//! Arbitrary bytes must never panic, hang or allocate without bound: every failure is an error.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = tessera_transfer::bitwarden::import(data, None);
+    let _ = tessera_transfer::bitwarden::import_csv(data);
+});

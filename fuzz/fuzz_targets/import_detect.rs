@@ -1,0 +1,9 @@
+//! Format detection plus whichever importer it picks (no password: encrypted files stop before any KDF).
+//! Arbitrary bytes must never panic, hang or allocate without bound: every failure is an error.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = tessera_transfer::import(data, None);
+});

@@ -1,0 +1,9 @@
+//! 2FAS backups, schemas 1-4, plain and encrypted containers.
+//! Arbitrary bytes must never panic, hang or allocate without bound: every failure is an error.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = tessera_transfer::two_fas::import(data, None);
+});
