@@ -10,7 +10,7 @@
 //! intermediate copy outlives the call (`serde(flatten)` is avoided for that reason: it would
 //! buffer whole accounts, secrets included, in unwiped memory).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -87,6 +87,9 @@ pub struct VaultData {
     pub created: UnixTime,
     /// Top-level sections this version does not know (kept verbatim).
     sections: Map<String, Value>,
+    /// Named secret blobs of other features (push device keys), stored as base32 under
+    /// `secrets` and only ever held in wiping buffers.
+    secrets: BTreeMap<String, OtpSecret>,
     /// Per-account fields this version does not know, by account id (kept verbatim).
     account_fields: HashMap<AccountId, Map<String, Value>>,
 }
@@ -99,14 +102,49 @@ impl VaultData {
             settings: Settings::default(),
             created,
             sections: Map::new(),
+            secrets: BTreeMap::new(),
             account_fields: HashMap::new(),
         }
     }
 
-    /// A section stored under `name` by a feature this type has no field for yet (names in use
-    /// later: `push_tokens`, `activity`). Secret-bearing sections must get typed fields instead.
+    /// A section stored under `name` by a feature this type has no field for (`push`,
+    /// `activity`). Sections hold public data; secrets go through [`Self::set_secret`].
     pub fn section(&self, name: &str) -> Option<&Value> {
         self.sections.get(name)
+    }
+
+    /// Stores `value` as the top-level section `name` (a feature's public data, such as the
+    /// push token list or the activity log). Returns `false`, storing nothing, for the names
+    /// the vault itself uses (`created`, `settings`, `accounts`, `secrets`).
+    pub fn set_section(&mut self, name: &str, value: Value) -> bool {
+        if RESERVED_SECTIONS.contains(&name) {
+            return false;
+        }
+        self.sections.insert(name.to_owned(), value);
+        true
+    }
+
+    /// Removes the section `name`, returning it.
+    pub fn remove_section(&mut self, name: &str) -> Option<Value> {
+        self.sections.remove(name)
+    }
+
+    /// The secret blob stored under `name` (e.g. `push/PIPU0001`), for secrets that are not
+    /// account secrets: a push token's device key.
+    pub fn secret(&self, name: &str) -> Option<&OtpSecret> {
+        self.secrets.get(name)
+    }
+
+    /// Stores (`Some`) or removes (`None`) the secret blob `name`.
+    pub fn set_secret(&mut self, name: &str, secret: Option<OtpSecret>) {
+        match secret {
+            Some(secret) => {
+                self.secrets.insert(name.to_owned(), secret);
+            }
+            None => {
+                self.secrets.remove(name);
+            }
+        }
     }
 
     /// The account with `id`.
@@ -122,10 +160,18 @@ impl VaultData {
             settings: self.settings.clone(),
             created: self.created,
             sections: self.sections.clone(),
+            secrets: self
+                .secrets
+                .iter()
+                .map(|(name, secret)| (name.clone(), secret.duplicate()))
+                .collect(),
             account_fields: self.account_fields.clone(),
         }
     }
 }
+
+/// Top-level keys written by the vault itself; a feature section cannot take these names.
+const RESERVED_SECTIONS: [&str; 4] = ["created", "settings", "accounts", "secrets"];
 
 fn duplicate_account(account: &Account) -> Account {
     Account {
@@ -187,8 +233,25 @@ impl Serialize for DataOut<'_> {
         map.serialize_entry("created", &data.created.0)?;
         map.serialize_entry("settings", &data.settings)?;
         map.serialize_entry("accounts", &AccountsOut(data))?;
+        if !data.secrets.is_empty() {
+            map.serialize_entry("secrets", &SecretsOut(&data.secrets))?;
+        }
         for (key, value) in &data.sections {
             map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+struct SecretsOut<'a>(&'a BTreeMap<String, OtpSecret>);
+
+impl Serialize for SecretsOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, secret) in self.0 {
+            // EXPOSE (via to_base32): as for account secrets, written straight into the
+            // wiping SecretBuf and wiped on drop.
+            map.serialize_entry(name, secret.to_base32().as_str())?;
         }
         map.end()
     }
@@ -315,6 +378,9 @@ impl<'de> Visitor<'de> for DataVisitor {
                         unknown: &mut data.account_fields,
                     })?;
                 }
+                "secrets" => {
+                    map.next_value_seed(SecretsSeed(&mut data.secrets))?;
+                }
                 _ => {
                     let value: Value = map.next_value()?;
                     data.sections.insert(key.0, value);
@@ -341,6 +407,33 @@ impl<'de> Deserialize<'de> for Key {
             }
         }
         deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// Reads `secrets` straight into `OtpSecret` buffers (no unwiped `Value` copy).
+struct SecretsSeed<'a>(&'a mut BTreeMap<String, OtpSecret>);
+
+impl<'de> DeserializeSeed<'de> for SecretsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SecretsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of named secrets")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(name) = map.next_key::<String>()? {
+            let secret = map.next_value::<SecretIn>()?.0;
+            self.0.insert(name, secret);
+        }
+        Ok(())
     }
 }
 
@@ -646,6 +739,48 @@ pub(crate) mod tests {
         assert_eq!(value["accounts"][0]["favorite"], true);
         assert_eq!(value["settings"]["future_setting"][1], 2);
         assert_eq!(decode(saved.as_slice()).unwrap(), data);
+    }
+
+    #[test]
+    fn named_secrets_and_feature_sections_round_trip() {
+        let mut data = VaultData::new(UnixTime(7));
+        data.set_secret(
+            "push/PIPU0001",
+            Some(OtpSecret::from_slice(&[0x30, 0x82, 1, 2, 3])),
+        );
+        assert!(data.set_section(
+            "push",
+            serde_json::json!({"tokens": [{"serial": "PIPU0001"}]})
+        ));
+        assert!(
+            !data.set_section("accounts", Value::Null),
+            "reserved names are refused"
+        );
+        assert!(
+            !data.set_section("secrets", Value::Null),
+            "reserved names are refused"
+        );
+        let encoded = encode(&data).unwrap();
+        let value: Value = serde_json::from_slice(encoded.as_slice()).unwrap();
+        assert_eq!(value["secrets"]["push/PIPU0001"], "GCBACAQD");
+        let back = decode(encoded.as_slice()).unwrap();
+        assert_eq!(back, data);
+        assert_eq!(
+            back.secret("push/PIPU0001").unwrap().expose_secret(),
+            &[0x30, 0x82, 1, 2, 3]
+        );
+        assert_eq!(
+            back.section("push").unwrap()["tokens"][0]["serial"],
+            "PIPU0001"
+        );
+        let mut copy = back.duplicate();
+        copy.set_secret("push/PIPU0001", None);
+        assert!(copy.remove_section("push").is_some());
+        assert!(copy.secret("push/PIPU0001").is_none());
+        assert_ne!(copy, back);
+        let empty: Value = serde_json::from_slice(encode(&copy).unwrap().as_slice()).unwrap();
+        assert!(empty.get("secrets").is_none());
+        assert!(decode(br#"{"secrets": {"a": "not base32!"}}"#).is_err());
     }
 
     #[test]

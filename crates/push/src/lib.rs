@@ -1,0 +1,29 @@
+//! privacyIDEA push tokens (poll-only mode) for Tessera.
+//!
+//! - [`protocol`] is sans-IO: enrollment links, device keys, signed poll and answer requests,
+//!   and the checks a challenge must pass before anyone sees it. Time, randomness and bytes are
+//!   passed in; it names no runtime and no HTTP client.
+//! - [`transport`] runs the protocol over HTTP (tokio + reqwest with rustls): enroll, poll,
+//!   answer, clock-offset tracking, timeouts, body caps, and a [`transport::Poller`] with
+//!   back-off.
+//! - [`store`] is the stored form: [`store::PushToken`] and the activity log, kept in the vault.
+//!
+//! The protocol is described in `shared/docs/privacyidea-push-protocol.md` (verified against
+//! privacyIDEA 3.14). A challenge can only be shown or answered as a
+//! [`protocol::PushRequest<Verified>`](protocol::PushRequest), which only
+//! [`protocol::PushRequest::verify`] makes: an unverified prompt is unrepresentable.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+pub mod protocol;
+pub mod store;
+pub mod transport;
+
+pub use error::{PushError, UriError};
+pub use protocol::{
+    AnswerOutcome, ClockOffset, Decision, DeclineReason, DeviceKey, EnrollmentUri, KeySize,
+    PushRequest, ServerKey, Unverified, Verified,
+};
+pub use store::{ActivityEntry, Outcome, PushToken};
+pub use transport::{PollEvent, Poller, PollerMode, PushClient};

@@ -1,0 +1,366 @@
+//! Enrollment: the `otpauth://pipush/…` link (step 1) and the key exchange (step 2).
+//!
+//! Protocol doc §3 and §4.
+
+use std::fmt;
+
+use serde_json::Value;
+use url::Url;
+use zeroize::Zeroizing;
+
+use super::keys::{DeviceKey, ServerKey};
+use super::response::Envelope;
+use crate::{PushError, UriError};
+
+/// A parsed push enrollment link.
+///
+/// Holds the one-time enrollment credential, so `Debug` is written by hand and leaves it out.
+pub struct EnrollmentUri {
+    label: String,
+    serial: String,
+    url: Url,
+    url_text: String,
+    issuer: Option<String>,
+    credential: Zeroizing<String>,
+    sslverify: bool,
+    ttl_minutes: Option<u32>,
+    poll_only: bool,
+    pin: bool,
+}
+
+impl EnrollmentUri {
+    /// Parses `otpauth://pipush/<label>?…` or `pia://pipush/<label>?…` (the scheme the
+    /// `push_use_pia_scheme` policy selects). Parameters are read unordered.
+    pub fn parse(text: &str) -> Result<Self, UriError> {
+        let text = text.trim();
+        let parsed = Url::parse(text).map_err(|_| UriError::NotPush)?;
+        let scheme_ok = parsed.scheme().eq_ignore_ascii_case("otpauth")
+            || parsed.scheme().eq_ignore_ascii_case("pia");
+        let host_ok = parsed
+            .host_str()
+            .is_some_and(|host| host.eq_ignore_ascii_case("pipush"));
+        if !scheme_ok || !host_ok {
+            return Err(UriError::NotPush);
+        }
+        let label = percent_decode(parsed.path().trim_start_matches('/'));
+
+        let mut serial = None;
+        let mut url = None;
+        let mut issuer = None;
+        let mut credential = None;
+        let mut sslverify = true;
+        let mut ttl_minutes = None;
+        let mut version = None;
+        let mut poll_only = false;
+        let mut pin = false;
+        // Values never hold a raw `+` (the server writes `%20`), so form decoding is exact.
+        for (key, value) in parsed.query_pairs() {
+            match key.as_ref() {
+                "serial" => serial = Some(value.into_owned()),
+                "url" => url = Some(value.into_owned()),
+                "issuer" => issuer = Some(value.into_owned()),
+                "enrollment_credential" => credential = Some(Zeroizing::new(value.into_owned())),
+                "sslverify" => {
+                    sslverify = match value.as_ref() {
+                        "0" => false,
+                        "1" => true,
+                        _ => return Err(UriError::Invalid("sslverify")),
+                    }
+                }
+                "ttl" => ttl_minutes = Some(value.parse().map_err(|_| UriError::Invalid("ttl"))?),
+                "v" => version = Some(value.into_owned()),
+                "poll_only" => poll_only = python_bool(&value),
+                "pin" => pin = python_bool(&value),
+                _ => {}
+            }
+        }
+        if version.as_deref() != Some("1") {
+            return Err(UriError::Version);
+        }
+        let serial = serial
+            .filter(|s| !s.is_empty())
+            .ok_or(UriError::Missing("serial"))?;
+        if serial.len() > 128 || serial.contains('|') || serial.chars().any(char::is_control) {
+            return Err(UriError::Invalid("serial"));
+        }
+        let url_text = url
+            .filter(|u| !u.is_empty())
+            .ok_or(UriError::Missing("url"))?;
+        let url_parsed = Url::parse(&url_text).map_err(|_| UriError::BadUrl)?;
+        if !matches!(url_parsed.scheme(), "http" | "https") || url_parsed.host().is_none() {
+            return Err(UriError::BadUrl);
+        }
+        let credential = credential
+            .filter(|c| !c.is_empty())
+            .ok_or(UriError::Missing("enrollment_credential"))?;
+        Ok(Self {
+            label: if label.is_empty() {
+                serial.clone()
+            } else {
+                label
+            },
+            serial,
+            url: url_parsed,
+            url_text,
+            issuer: issuer.filter(|i| !i.is_empty()),
+            credential,
+            sslverify,
+            ttl_minutes,
+            poll_only,
+            pin,
+        })
+    }
+
+    /// The label (the `tokenlabel` policy; the serial by default).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The token serial, e.g. `PIPU00005FB7`.
+    pub fn serial(&self) -> &str {
+        &self.serial
+    }
+
+    /// The registration URL, where step 2, polls and answers go.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The registration URL exactly as written in the link.
+    pub fn url_text(&self) -> &str {
+        &self.url_text
+    }
+
+    /// The issuer (organisation), when given.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// Whether TLS certificates must be checked (`sslverify=1`, the default). `false` is shown
+    /// as a warning on the token.
+    pub fn sslverify(&self) -> bool {
+        self.sslverify
+    }
+
+    /// Minutes the server gives the client to finish step 2 (advice; 3.14 does not enforce it).
+    pub fn ttl_minutes(&self) -> Option<u32> {
+        self.ttl_minutes
+    }
+
+    /// `poll_only=True`: the server never pushes through Firebase. Tessera only polls anyway.
+    pub fn poll_only(&self) -> bool {
+        self.poll_only
+    }
+
+    /// `pin=True`: the organisation wants the token behind an app PIN.
+    pub fn pin_required(&self) -> bool {
+        self.pin
+    }
+
+    /// The form of enrollment step 2 (`POST <url>`), with the device's public key.
+    pub fn enroll_request(&self, key: &DeviceKey) -> Result<EnrollRequest, PushError> {
+        Ok(EnrollRequest {
+            url: self.url.clone(),
+            fields: vec![
+                ("enrollment_credential", self.credential.clone()),
+                ("serial", Zeroizing::new(self.serial.clone())),
+                // A poll-only client has no Firebase token, but the field must be present:
+                // serial + fbtoken + pubkey is what marks a request as step 2 (§4).
+                ("fbtoken", Zeroizing::new("no_firebase_token".to_owned())),
+                ("pubkey", Zeroizing::new(key.public_key_field()?)),
+            ],
+        })
+    }
+}
+
+impl fmt::Debug for EnrollmentUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnrollmentUri")
+            .field("label", &self.label)
+            .field("serial", &self.serial)
+            .field("url", &self.url_text)
+            .field("issuer", &self.issuer)
+            .field("sslverify", &self.sslverify)
+            .finish_non_exhaustive()
+    }
+}
+
+fn python_bool(value: &str) -> bool {
+    matches!(value, "True" | "true" | "1")
+}
+
+fn percent_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
+}
+
+/// Enrollment step 2 as a form post. Holds the enrollment credential: no `Debug` of values.
+pub struct EnrollRequest {
+    url: Url,
+    fields: Vec<(&'static str, Zeroizing<String>)>,
+}
+
+impl EnrollRequest {
+    /// Where to post.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The form fields, in order.
+    pub fn form(&self) -> Vec<(&'static str, &str)> {
+        self.fields
+            .iter()
+            .map(|(key, value)| (*key, value.as_str()))
+            .collect()
+    }
+}
+
+impl fmt::Debug for EnrollRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnrollRequest")
+            .field("url", &self.url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads the answer to step 2: the server's public key for this token (`detail.public_key`).
+pub fn parse_enroll_response(status: u16, body: &[u8]) -> Result<ServerKey, PushError> {
+    let envelope = Envelope::parse(status, body)?;
+    if let Some(error) = envelope.error() {
+        return Err(match error.code {
+            Some(905) => PushError::EnrollmentRefused,
+            Some(601) => PushError::EnrollmentNotPending,
+            code => PushError::Server { status, code },
+        });
+    }
+    let key = envelope
+        .detail()
+        .and_then(|detail| detail.get("public_key"))
+        .and_then(Value::as_str)
+        .ok_or(PushError::InvalidResponse(
+            "no server key in enrollment answer",
+        ))?;
+    ServerKey::from_server_text(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINK: &str = "otpauth://pipush/PIPU00005FB7?url=http%3A//127.0.0.1%3A5000/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a9bb0c87bbb0b501ac98abae0976c67ac2f15&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True";
+
+    #[test]
+    fn parses_the_server_link_from_the_doc() {
+        let uri = EnrollmentUri::parse(LINK).unwrap();
+        assert_eq!(uri.serial(), "PIPU00005FB7");
+        assert_eq!(uri.label(), "PIPU00005FB7");
+        assert_eq!(uri.url_text(), "http://127.0.0.1:5000/ttype/push");
+        assert_eq!(uri.issuer(), Some("privacyIDEA"));
+        assert!(!uri.sslverify());
+        assert!(uri.poll_only());
+        assert!(!uri.pin_required());
+        assert_eq!(uri.ttl_minutes(), Some(10));
+        let printed = format!("{uri:?}");
+        assert!(!printed.contains("7f4a9bb0"), "{printed}");
+    }
+
+    #[test]
+    fn pia_scheme_label_and_parameter_order() {
+        let uri = EnrollmentUri::parse(
+            "pia://pipush/alice%40example%20corp?serial=PIPU1&v=1&enrollment_credential=ab&url=https://pi.example/ttype/push&pin=True",
+        )
+        .unwrap();
+        assert_eq!(uri.label(), "alice@example corp");
+        assert!(uri.sslverify(), "sslverify defaults to on");
+        assert!(uri.pin_required());
+    }
+
+    #[test]
+    fn refusals_are_named() {
+        let cases = [
+            ("otpauth://totp/x?secret=JBSWY3DP", UriError::NotPush),
+            ("https://pipush/x", UriError::NotPush),
+            ("not a uri", UriError::NotPush),
+            (
+                "otpauth://pipush/x?url=http://h/p&enrollment_credential=a&serial=S",
+                UriError::Version,
+            ),
+            (
+                "otpauth://pipush/x?v=2&url=http://h/p&enrollment_credential=a&serial=S",
+                UriError::Version,
+            ),
+            (
+                "otpauth://pipush/x?v=1&url=http://h/p&enrollment_credential=a",
+                UriError::Missing("serial"),
+            ),
+            (
+                "otpauth://pipush/x?v=1&enrollment_credential=a&serial=S",
+                UriError::Missing("url"),
+            ),
+            (
+                "otpauth://pipush/x?v=1&url=http://h/p&serial=S",
+                UriError::Missing("enrollment_credential"),
+            ),
+            (
+                "otpauth://pipush/x?v=1&url=file:///etc/passwd&enrollment_credential=a&serial=S",
+                UriError::BadUrl,
+            ),
+            (
+                "otpauth://pipush/x?v=1&url=http://h/p&enrollment_credential=a&serial=S&sslverify=maybe",
+                UriError::Invalid("sslverify"),
+            ),
+            (
+                "otpauth://pipush/x?v=1&url=http://h/p&enrollment_credential=a&serial=S%7CT",
+                UriError::Invalid("serial"),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(EnrollmentUri::parse(text).unwrap_err(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn step_two_form_has_the_spki_key_and_placeholder_fbtoken() {
+        let uri = EnrollmentUri::parse(LINK).unwrap();
+        let key = super::super::keys::test_key();
+        let request = uri.enroll_request(key).unwrap();
+        assert_eq!(request.url().as_str(), "http://127.0.0.1:5000/ttype/push");
+        let form = request.form();
+        let names: Vec<_> = form.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            names,
+            ["enrollment_credential", "serial", "fbtoken", "pubkey"]
+        );
+        assert_eq!(form[0].1, "7f4a9bb0c87bbb0b501ac98abae0976c67ac2f15");
+        assert_eq!(form[2].1, "no_firebase_token");
+        assert_eq!(form[3].1, key.public_key_field().unwrap());
+        assert!(!format!("{request:?}").contains("7f4a9bb0"));
+    }
+
+    #[test]
+    fn enroll_response_errors_map_to_codes() {
+        let refused = br#"{"detail": null, "result": {"error": {"code": 905, "message": "ERR905: Invalid enrollment credential."}, "status": false}}"#;
+        assert!(matches!(
+            parse_enroll_response(400, refused),
+            Err(PushError::EnrollmentRefused)
+        ));
+        let again =
+            br#"{"result": {"error": {"code": 601, "message": "No token"}, "status": false}}"#;
+        assert!(matches!(
+            parse_enroll_response(404, again),
+            Err(PushError::EnrollmentNotPending)
+        ));
+        let no_key = br#"{"detail": {"rollout_state": "enrolled"}, "result": {"status": true, "value": true}}"#;
+        assert!(matches!(
+            parse_enroll_response(200, no_key),
+            Err(PushError::InvalidResponse(_))
+        ));
+        let ok = format!(
+            r#"{{"detail": {{"public_key": "{}"}}, "result": {{"status": true, "value": true}}}}"#,
+            super::super::tests::VECTOR_SERVER_KEY.replace('\n', "\\n")
+        );
+        assert!(parse_enroll_response(200, ok.as_bytes()).is_ok());
+    }
+}

@@ -1,0 +1,59 @@
+//! The privacyIDEA push protocol without I/O: messages, signatures, request states.
+//!
+//! Nothing here opens a socket, reads the clock or spawns a task: callers pass the time, the
+//! HTTP status and body, and get back what to send. Protocol doc: §3-§10.
+
+mod clock;
+mod enroll;
+mod inbox;
+mod keys;
+mod request;
+mod response;
+
+pub use clock::{ClockOffset, format_timestamp};
+pub use enroll::{EnrollRequest, EnrollmentUri, parse_enroll_response};
+pub use inbox::{Admission, Inbox, REQUEST_LIFETIME, expires_at};
+pub use keys::{DeviceKey, KeySize, ServerKey};
+pub use request::{
+    AnswerOutcome, AnswerRequest, Decision, DeclineReason, PollRequest, PushRequest, Unverified,
+    Verified, parse_answer_response, parse_poll_response,
+};
+
+#[cfg(test)]
+pub(crate) mod tests {
+    //! The real challenge captured from privacyIDEA 3.14 (protocol doc §19).
+
+    use serde_json::Value;
+
+    use super::ServerKey;
+
+    /// `detail.public_key` exactly as received, with its `\n` line breaks.
+    pub(crate) const VECTOR_SERVER_KEY: &str =
+        "MIICCgKCAgEAq6zM29t+KdHjeykDbi43buyLBl0AY/MDFZw7knum6iTnzd3dqs1t
+VYWGt6jHEVQxeq+cxv803j2l0obQ9D0cVuffchzEb3qGuWg56CCLNmbPCckwlkLe
+6pqLnowRFaUrmT9UbDqPwulnR3ReEyufAcn2FlVecnrRTT92BHt+ZE/HbZwzLF7M
+ANpnwGCh4QKelnmTOBz26AKF/noFeKMbCgnxUpd/So+BDThC1fH5a+X+BFPWyAoA
+5yK4lcPuc3XiBOYnlIOpQtjgVe9hHbc63cLOFPitqoFqrY6SMlXZqRkcYjiv0+xY
+jwzlXKDg4pqDhiz+1xw38L/l3aVY8THtOMWy20Sb8vHDkVsvD2NLNu+P8ogZKW8q
+BEPEB+Xkmj8NoW6t5TJbnT2IY7uTpmZUmjWkS6wrmPRTxmu9jSAaay8cSw+JcML9
+CxxlQOaTZ57oOu52Cs3vvB3xIUOFt/ftKYytkFtUB4P/kKE4QGhYG0o8FqcQgJCj
+pu815P5eKN5gAg22WSukhjPJJXB5dbXK9+zA+A1+wgxHdOIX7U8b9GDTcwBI61g3
+Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
+5+X7IvNGJjoeyEOD/eebcqDEfFAPOhaMMWRF6Zn+FHG39wmbBbPZhuMCAwEAAQ==";
+
+    pub(crate) fn vector_server_key() -> ServerKey {
+        #[allow(clippy::unwrap_used)]
+        ServerKey::from_server_text(VECTOR_SERVER_KEY).unwrap()
+    }
+
+    /// The challenge entry from the poll answer, verbatim.
+    pub(crate) fn vector_entry() -> Value {
+        #[allow(clippy::unwrap_used)]
+        serde_json::from_str(include_str!("../../tests/data/challenge-3.14.json")).unwrap()
+    }
+
+    #[test]
+    fn vector_key_is_rsa_4096() {
+        assert_eq!(format!("{:?}", vector_server_key()), "ServerKey(rsa-4096)");
+    }
+}
