@@ -1,60 +1,270 @@
-// The IPC contract with src-tauri: command names, payloads and error codes, in one file.
+// The IPC contract with src-tauri: command names, payloads, events and error codes, in one file.
 //
-// Hand-written mirror of src-tauri/src/dto.rs and src-tauri/src/error.rs while the surface is
-// two commands. When it grows, generate it instead (into bindings.ts): ts-rs derives TS from the
-// DTO structs alone and fits our "DTOs only in dto.rs" rule; tauri-specta also types the command
-// signatures but is still a 2.x release candidate. Decision to record in an ADR.
+// Hand-written mirror of src-tauri/src/dto.rs and src-tauri/src/error.rs (the Rust tests pin the
+// exact JSON field sets of every DTO, so a drift shows up there). Generating it (ts-rs or
+// tauri-specta) is still an ADR to write.
+//
+// No type here can hold an account secret. The one secret that crosses IPC is the recovery key
+// returned by `createVault`, on purpose: it is shown once at first run for the user to write down.
 
-/** `AccountCodeDto`: one account's public face and its current code. */
-export interface AccountCode {
+export type VaultState = 'noVault' | 'locked' | 'unlocked';
+
+/** `VaultStatusDto`: whether a vault exists and how it can be unlocked. */
+export interface VaultStatus {
+  state: VaultState;
+  /** The OS keychain answered (a silent unlock or a keychain slot is possible). */
+  keychainAvailable: boolean;
+  hasPassphrase: boolean;
+  hasKeychainSlot: boolean;
+  /** Where the vault file is (or will be created). */
+  vaultPath: string;
+}
+
+export type OtpKind = 'totp' | 'hotp' | 'steam';
+export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512';
+
+/** `AccountDto`: one account's public face and its codes. */
+export interface AccountView {
   id: string;
   issuer: string;
   name: string;
-  kind: 'totp' | 'hotp' | 'steam';
-  /** Ungrouped code text, e.g. "123456". */
-  code: string;
-  /** Seconds until `code` changes, at `Codes.now`; null for HOTP. */
-  secondsLeft: number | null;
+  kind: OtpKind;
+  algorithm: Algorithm;
+  digits: number;
   /** Time step in seconds; null for HOTP. */
   period: number | null;
+  /** Counter of the next code; null for TOTP and Steam. */
+  counter: number | null;
+  tags: string[];
+  /** A built-in icon name; null for the generated initial. */
+  icon: string | null;
+  favorite: boolean;
+  /** Ungrouped code text ("123456"), computed in Rust at `Accounts.now`. */
+  code: string;
+  /** The code of the next time step (TOTP/Steam), always provided; null for HOTP. */
+  nextCode: string | null;
+  /** Seconds until `code` changes, at `Accounts.now`; null for HOTP. */
+  secondsLeft: number | null;
 }
 
-/** `CodesDto`: every account's code at one instant read by Rust. */
-export interface Codes {
+/** `AccountsDto`: every account, in the user's manual order, at one instant read by Rust. */
+export interface Accounts {
   /** Unix seconds at which the codes were computed. */
   now: number;
-  accounts: AccountCode[];
+  accounts: AccountView[];
 }
 
-/** `LaunchErrorDto`: an `otpauth://` URI given at launch that was not added. */
-export interface LaunchError {
-  source: 'argument' | 'environment';
-  /** 1-based position within its source. */
-  position: number;
-  /** The core's stable `UriError::code()`. */
-  code: string;
-  /** English explanation, shown only when the code has no translation. */
-  message: string;
+/** A manually entered account. `period` is used for TOTP only, `counter` for HOTP only. */
+export interface AccountForm {
+  issuer: string;
+  name: string;
+  /** Base32 secret as typed (spaces, dashes and case are tolerated). */
+  secret: string;
+  kind: OtpKind;
+  algorithm: Algorithm;
+  digits: number;
+  period: number;
+  counter: number;
 }
 
-/** `IpcErrorCode` from src-tauri/src/error.rs, plus `unknown` for anything else. */
-export const IPC_ERROR_CODES = ['clock', 'unknown'] as const;
+/** The fields `updateAccount` changes; absent fields stay as they are. */
+export interface AccountPatch {
+  issuer?: string;
+  name?: string;
+  tags?: string[];
+  icon?: string | null;
+  favorite?: boolean;
+}
+
+export type Language = 'system' | 'en' | 'fr';
+export type Theme = 'system' | 'light' | 'dark';
+
+/** `SettingsDto`: the preferences stored in the vault (only readable while unlocked). */
+export interface SettingsView {
+  language: Language;
+  theme: Theme;
+  /** 0 = never clear. */
+  clipboardClearSecs: number;
+  /** 0 = never lock. */
+  autoLockSecs: number;
+  showNextCode: boolean;
+  startMinimized: boolean;
+  startAtLogin: boolean;
+}
+
+/** An `otpauth://` link waiting for the user's "add it?"; the URI itself stays in Rust. */
+export interface UriPreview {
+  issuer: string;
+  name: string;
+  kind: OtpKind;
+}
+
+export type UnlockMethod =
+  | { method: 'keychain' }
+  | { method: 'recoveryKey'; secret: string }
+  | { method: 'passphrase'; secret: string };
+
+/** Emitted by Rust on the `tessera://event` channel. */
+export type BackendEvent =
+  | { type: 'vaultChanged' }
+  | { type: 'vaultLocked' }
+  | { type: 'deepLink'; preview: UriPreview }
+  | { type: 'shortcut'; action: 'lock' | 'add' | 'search' };
+
+/** The Tauri event name `BackendEvent`s are emitted under. */
+export const EVENT_NAME = 'tessera://event';
+
+/**
+ * Error codes the UI may branch on: `IpcErrorCode` from src-tauri/src/error.rs, the vault's
+ * `VaultError::code()`s, the keychain's, the recovery key parser's, the otpauth URI parser's
+ * `UriError::code()`s, and `unknown` for anything else (Tauri's own string errors included).
+ */
+export const IPC_ERROR_CODES = [
+  // src-tauri
+  'locked',
+  'no_vault',
+  'not_found',
+  'invalid_input',
+  'clipboard',
+  'clock',
+  'no_deep_link',
+  // vault
+  'already_exists',
+  'cannot_decrypt',
+  'damaged',
+  'different_vault',
+  'disk_full',
+  'empty_passphrase',
+  'io',
+  'kdf_params_rejected',
+  'keychain_entry_missing',
+  'keychain_mismatch',
+  'keychain_unavailable',
+  'keychain_bad_entry',
+  'no_keychain_slot',
+  'no_passphrase',
+  'no_randomness',
+  'no_recovery_slot',
+  'not_a_vault',
+  'payload_unreadable',
+  'rekeyed_elsewhere',
+  'unsupported_version',
+  'wrong_passphrase',
+  'wrong_recovery_key',
+  // recovery key text
+  'recovery_key_typo',
+  'recovery_key_character',
+  'recovery_key_length',
+  // otpauth:// URIs
+  'invalid_algorithm',
+  'invalid_counter',
+  'invalid_digits',
+  'invalid_label',
+  'invalid_period',
+  'invalid_secret',
+  'missing_secret',
+  'not_otpauth',
+  'unknown_type',
+  'unsupported_type',
+  'unknown',
+] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
+
+/** Which form field an `invalid_input` error is about. */
+export type FormField = 'issuer' | 'name' | 'secret' | 'digits' | 'period' | 'counter';
 
 /** A rejected command, normalized by `toIpcError`. */
 export interface IpcError {
   code: IpcErrorCode;
+  /** English text for logs and as a fallback; never a secret. */
   message: string;
+  /** For `invalid_input`: the form field at fault. */
+  field?: FormField;
 }
 
 /** Command names as registered in src-tauri (`generate_handler!`, build.rs, capabilities). */
 export const COMMANDS = {
+  vaultStatus: 'vault_status',
+  createVault: 'create_vault',
+  unlockVault: 'unlock_vault',
+  lockVault: 'lock_vault',
+  listAccounts: 'list_accounts',
+  addAccountUri: 'add_account_uri',
+  addAccountForm: 'add_account_form',
+  updateAccount: 'update_account',
+  deleteAccount: 'delete_account',
+  undoDelete: 'undo_delete',
+  reorderAccounts: 'reorder_accounts',
+  nextHotpCode: 'next_hotp_code',
+  copyCode: 'copy_code',
+  getSettings: 'get_settings',
+  updateSettings: 'update_settings',
+  pendingDeepLink: 'pending_deep_link',
+  confirmDeepLink: 'confirm_deep_link',
+  dismissDeepLink: 'dismiss_deep_link',
+  reportActivity: 'report_activity',
+  // Legacy (first version, `--uri` accounts): removed once the UI no longer calls them.
   listCodes: 'list_codes',
   listLaunchErrors: 'list_launch_errors',
 } as const;
 
 /** What the UI needs from the backend; the Tauri implementation is in `tauri.ts`, tests fake it. */
 export interface Backend {
+  vaultStatus(): Promise<VaultStatus>;
+  /** Returns the recovery key: the ONE secret that crosses IPC, shown once at first run. */
+  createVault(passphrase: string | null): Promise<{ recoveryKey: string }>;
+  unlockVault(how: UnlockMethod): Promise<VaultStatus>;
+  lockVault(): Promise<VaultStatus>;
+  listAccounts(): Promise<Accounts>;
+  addAccountUri(uri: string): Promise<AccountView>;
+  addAccountForm(form: AccountForm): Promise<AccountView>;
+  updateAccount(id: string, patch: AccountPatch): Promise<AccountView>;
+  deleteAccount(id: string): Promise<{ undoToken: string }>;
+  undoDelete(undoToken: string): Promise<AccountView>;
+  reorderAccounts(ids: string[]): Promise<void>;
+  /** Advances the HOTP counter in one vault write and returns the account with its new code. */
+  nextHotpCode(id: string): Promise<AccountView>;
+  /** Rust writes the clipboard and clears it after the delay only if it still holds our code. */
+  copyCode(id: string): Promise<{ clearAfterSecs: number }>;
+  getSettings(): Promise<SettingsView>;
+  updateSettings(settings: SettingsView): Promise<SettingsView>;
+  pendingDeepLink(): Promise<UriPreview | null>;
+  confirmDeepLink(): Promise<AccountView>;
+  dismissDeepLink(): Promise<void>;
+  /** Call on user input, throttled to at most once per 30 s; Rust auto-locks on idle. */
+  reportActivity(): Promise<void>;
+  onEvent(handler: (event: BackendEvent) => void): Promise<() => void>;
+}
+
+// ---- Legacy: the first version's `--uri` accounts, kept until the UI stops using them. ----
+
+/** @deprecated use `AccountView` */
+export interface AccountCode {
+  id: string;
+  issuer: string;
+  name: string;
+  kind: OtpKind;
+  code: string;
+  secondsLeft: number | null;
+  period: number | null;
+}
+
+/** @deprecated use `Accounts` */
+export interface Codes {
+  now: number;
+  accounts: AccountCode[];
+}
+
+/** @deprecated launch URIs become deep links */
+export interface LaunchError {
+  source: 'argument' | 'environment';
+  position: number;
+  code: string;
+  message: string;
+}
+
+/** @deprecated the first version's backend */
+export interface LegacyBackend {
   listCodes(): Promise<Codes>;
   listLaunchErrors(): Promise<LaunchError[]>;
 }

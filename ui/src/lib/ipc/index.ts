@@ -1,2 +1,26 @@
-export type { AccountCode, Backend, Codes, IpcError, IpcErrorCode, LaunchError } from './contract';
+export type {
+  AccountCode,
+  AccountForm,
+  AccountPatch,
+  AccountView,
+  Accounts,
+  Algorithm,
+  Backend,
+  BackendEvent,
+  Codes,
+  FormField,
+  IpcError,
+  IpcErrorCode,
+  Language,
+  LaunchError,
+  LegacyBackend,
+  OtpKind,
+  SettingsView,
+  Theme,
+  UnlockMethod,
+  UriPreview,
+  VaultState,
+  VaultStatus,
+} from './contract';
+export { COMMANDS, EVENT_NAME, IPC_ERROR_CODES } from './contract';
 export { toIpcError } from './errors';
