@@ -43,11 +43,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # --- Rust ------------------------------------------------------------------------------------
+export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v cargo >/dev/null; then
-    echo "error: Rust is not installed. Install rustup (https://rustup.rs), then run this again." >&2
-    exit 1
+    # No Rust yet: install rustup alone; rust-toolchain.toml then brings the pinned compiler.
+    log "installing rustup (the pinned toolchain follows from rust-toolchain.toml)"
+    init="$(mktemp)"
+    curl --proto '=https' --tlsv1.2 -sSfL -o "$init" \
+        "https://static.rust-lang.org/rustup/dist/$(uname -m)-unknown-linux-gnu/rustup-init"
+    chmod +x "$init"
+    "$init" -y --no-modify-path --profile minimal --default-toolchain none
+    rm -f "$init"
 fi
 cd "$here"
+rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 # rust-toolchain.toml pins the compiler; these targets let CI type-check the Windows/macOS code.
 installed_targets="$(rustup target list --installed)"
 for target in x86_64-pc-windows-gnu x86_64-apple-darwin; do
