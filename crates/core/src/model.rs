@@ -200,6 +200,8 @@ pub struct Account {
     pub tags: Vec<String>,
     /// Optional icon hint (a built-in icon name).
     pub icon: Option<String>,
+    /// Pinned on top of the list. Vaults written before this field existed read as `false`.
+    pub favorite: bool,
     /// When the account was added.
     pub created: UnixTime,
     /// When the account was last changed.
@@ -223,6 +225,7 @@ impl Account {
             otp,
             tags: Vec::new(),
             icon: None,
+            favorite: false,
             created: now,
             updated: now,
         }

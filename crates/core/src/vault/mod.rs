@@ -70,6 +70,28 @@ pub fn default_vault_path() -> Option<PathBuf> {
         .map(|dirs| dirs.data_dir().join("vault.tessera"))
 }
 
+/// Which ways in the vault file at `path` has, read from its header without unlocking (what a
+/// lock screen needs to offer the right fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SlotSummary {
+    /// A keychain slot exists (its entry may still be missing from this computer's keychain).
+    pub keychain: bool,
+    /// A passphrase slot exists.
+    pub passphrase: bool,
+}
+
+/// The [`SlotSummary`] of the vault file at `path`. Reads the header only; no unlock.
+pub fn slot_summary(path: &Path) -> Result<SlotSummary, VaultError> {
+    let bytes = fs::read(path).map_err(|e| VaultError::io("read", path, e))?;
+    let parsed = format::decode(&bytes).map_err(|e| format_error(e, path))?;
+    let has = |wanted: fn(&Slot) -> bool| parsed.header.slots.iter().any(wanted);
+    Ok(SlotSummary {
+        keychain: has(|slot| matches!(slot, Slot::Keychain { .. })),
+        passphrase: has(|slot| matches!(slot, Slot::Passphrase { .. })),
+    })
+}
+
 /// The keychain entry names the vault file at `path` points at (for diagnostics, and for
 /// removing the entries of a vault that is being deleted). Reads the header only; no unlock.
 pub fn keychain_entry_names(path: &Path) -> Result<Vec<String>, VaultError> {

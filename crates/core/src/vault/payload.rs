@@ -56,6 +56,10 @@ pub struct Settings {
     pub show_next_code: bool,
     /// Hide codes until an account is clicked.
     pub hide_codes: bool,
+    /// The desktop app starts hidden in the tray.
+    pub start_minimized: bool,
+    /// The desktop app starts when the user logs in (mirrored into the OS autostart entry).
+    pub start_at_login: bool,
     /// Settings written by a newer Tessera, kept verbatim.
     #[serde(flatten)]
     unknown: Map<String, Value>,
@@ -70,6 +74,8 @@ impl Default for Settings {
             auto_lock_secs: 300,
             show_next_code: false,
             hide_codes: false,
+            start_minimized: false,
+            start_at_login: false,
             unknown: Map::new(),
         }
     }
@@ -182,6 +188,7 @@ fn duplicate_account(account: &Account) -> Account {
         otp: account.otp,
         tags: account.tags.clone(),
         icon: account.icon.clone(),
+        favorite: account.favorite,
         created: account.created,
         updated: account.updated,
     }
@@ -290,6 +297,10 @@ impl Serialize for AccountOut<'_> {
         map.serialize_entry("otp", &OtpOut(account.otp))?;
         map.serialize_entry("tags", &account.tags)?;
         map.serialize_entry("icon", &account.icon)?;
+        // Written only when set, so a vault without favourites stays byte-for-byte as before.
+        if account.favorite {
+            map.serialize_entry("favorite", &true)?;
+        }
         map.serialize_entry("created", &account.created.0)?;
         map.serialize_entry("updated", &account.updated.0)?;
         if let Some(unknown) = self.unknown {
@@ -479,6 +490,7 @@ struct AccountIn {
 /// Account field names, matched without allocating.
 enum Field {
     Created,
+    Favorite,
     Icon,
     Id,
     Issuer,
@@ -501,6 +513,7 @@ impl<'de> Deserialize<'de> for Field {
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Field, E> {
                 Ok(match value {
                     "created" => Field::Created,
+                    "favorite" => Field::Favorite,
                     "icon" => Field::Icon,
                     "id" => Field::Id,
                     "issuer" => Field::Issuer,
@@ -540,12 +553,14 @@ impl<'de> Visitor<'de> for AccountVisitor {
         let mut name = String::new();
         let mut tags = Vec::new();
         let mut icon = None;
+        let mut favorite = false;
         let mut created = UnixTime(0);
         let mut updated = UnixTime(0);
         let mut unknown = Map::new();
         while let Some(field) = map.next_key::<Field>()? {
             match field {
                 Field::Created => created = UnixTime(map.next_value()?),
+                Field::Favorite => favorite = map.next_value()?,
                 Field::Icon => icon = map.next_value()?,
                 Field::Id => id = Some(map.next_value::<IdIn>()?.0),
                 Field::Issuer => issuer = map.next_value()?,
@@ -567,6 +582,7 @@ impl<'de> Visitor<'de> for AccountVisitor {
             otp: otp.ok_or_else(|| de::Error::missing_field("otp"))?,
             tags,
             icon,
+            favorite,
             created,
             updated,
         };
@@ -719,7 +735,8 @@ pub(crate) mod tests {
                 "id": "5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1",
                 "secret": "GEZDGNBV",
                 "otp": {"kind": "totp", "algorithm": "SHA1", "digits": 6, "period": 30},
-                "favorite": true
+                "favorite": true,
+                "colour": "teal"
             }],
             "push_tokens": [{"serial": "PIPU0001"}],
             "activity": {"entries": []}
@@ -736,7 +753,9 @@ pub(crate) mod tests {
         let value: Value = serde_json::from_slice(saved.as_slice()).unwrap();
         assert_eq!(value["push_tokens"][0]["serial"], "PIPU0001");
         assert_eq!(value["activity"]["entries"], Value::Array(vec![]));
+        assert!(data.accounts[0].favorite, "favorite is a known field");
         assert_eq!(value["accounts"][0]["favorite"], true);
+        assert_eq!(value["accounts"][0]["colour"], "teal");
         assert_eq!(value["settings"]["future_setting"][1], 2);
         assert_eq!(decode(saved.as_slice()).unwrap(), data);
     }
@@ -866,12 +885,13 @@ pub(crate) mod tests {
         fn arb_account()(issuer in "\\PC{0,20}", name in "\\PC{0,20}",
                          secret in proptest::collection::vec(any::<u8>(), 0..70),
                          otp in arb_otp(), tags in proptest::collection::vec("\\PC{0,8}", 0..3),
-                         icon in proptest::option::of("[a-z]{1,8}"),
+                         icon in proptest::option::of("[a-z]{1,8}"), favorite in any::<bool>(),
                          created in any::<u64>(), updated in any::<u64>()) -> Account {
             let mut account = Account::new(issuer, name, OtpSecret::from_bytes(secret), otp,
                                            UnixTime(created));
             account.tags = tags;
             account.icon = icon;
+            account.favorite = favorite;
             account.updated = UnixTime(updated);
             account
         }

@@ -247,6 +247,14 @@ fn create_refuses_existing_file_and_works_without_keychain() {
     )
     .unwrap();
     assert!(!vault.has_keychain_slot());
+    let summary = slot_summary(&headless).unwrap();
+    assert!(summary.passphrase && !summary.keychain);
+    let summary = slot_summary(&path).unwrap();
+    assert!(!summary.passphrase && summary.keychain);
+    assert_eq!(
+        slot_summary(&dir.path().join("none")).unwrap_err().code(),
+        "not_found"
+    );
     let error = Vault::open(&headless, Unlock::Keychain(&store)).unwrap_err();
     assert_eq!(error.code(), "no_keychain_slot");
     assert!(Vault::open(&headless, Unlock::Passphrase(&passphrase)).is_ok());
