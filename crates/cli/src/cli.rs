@@ -1,19 +1,108 @@
-//! The command line: global structure only; each subcommand's arguments live with its code.
+//! The command line: global options and the list of subcommands; each subcommand's arguments
+//! live with its code.
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 
-use crate::commands::code::CodeArgs;
+use clap::{Args, Parser, Subcommand};
 
-/// Tessera: one-time codes (TOTP, HOTP, Steam) from the terminal.
+use crate::commands::{
+    account::{AddArgs, EditArgs, ListArgs, RmArgs, TagCommand},
+    clipboard::HoldArgs,
+    code::CodeArgs,
+    keys::{PassphraseCommand, RecoveryKeyCommand, UnlockArgs},
+    vault::{BackupArgs, CompletionsArgs, InitArgs, RestoreArgs},
+};
+
+const AFTER_HELP: &str = "\
+Secrets never go on the command line: they are asked for on the terminal, or read one per line
+from standard input with the --*-stdin options (the unlock secret first).
+
+Exit status: 0 success, 1 failure, 2 bad input or usage, 3 no account matches, 4 several
+accounts match (they are listed), 5 the vault stays locked (keychain unusable, wrong passphrase
+or recovery key).";
+
+/// Tessera: one-time codes (TOTP, HOTP, Steam) from an encrypted vault, in the terminal.
 #[derive(Debug, Parser)]
-#[command(name = "tessera", version, about, propagate_version = true)]
+#[command(
+    name = "tessera",
+    version,
+    about,
+    propagate_version = true,
+    after_help = AFTER_HELP
+)]
 pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
 
+/// Options every vault command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// The vault file [default: vault.tessera in the platform data directory, e.g.
+    /// ~/.local/share/tessera/]
+    #[arg(long, global = true, env = "TESSERA_VAULT", value_name = "PATH")]
+    pub(crate) vault: Option<PathBuf>,
+    /// Open the vault with the passphrase on the first line of standard input (for `init` and a
+    /// restore into a new vault: the new vault's passphrase).
+    #[arg(long, global = true, conflicts_with = "recovery_key_stdin")]
+    pub(crate) passphrase_stdin: bool,
+    /// Open the vault with the recovery key on the first line of standard input.
+    #[arg(long, global = true)]
+    pub(crate) recovery_key_stdin: bool,
+    /// Keychain service name (tests use their own, so they never touch the real entries).
+    #[arg(long, global = true, hide = true, env = "TESSERA_KEYCHAIN_SERVICE")]
+    pub(crate) keychain_service: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Print the current code of an otpauth:// URI and how long it stays valid.
+    /// Create a new vault and print its recovery key (once).
+    Init(InitArgs),
+    /// Add an account from an otpauth:// URI, or by answering prompts.
+    Add(AddArgs),
+    /// List the accounts (no secrets, no codes).
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Print the current code of an account (or of every account), or of an otpauth:// URI.
     Code(CodeArgs),
+    /// Change an account's issuer, name or icon.
+    Edit(EditArgs),
+    /// Remove an account (asks first, unless --yes).
+    #[command(visible_alias = "remove")]
+    Rm(RmArgs),
+    /// Add, remove or list tags.
+    #[command(subcommand)]
+    Tag(TagCommand),
+    /// Write an encrypted backup of the vault, protected by a passphrase of its own.
+    Backup(BackupArgs),
+    /// Bring accounts back from a backup (merged without duplicates, or --replace), or put the
+    /// newest kept version of a damaged vault back (--kept).
+    Restore(RestoreArgs),
+    /// Set, change or remove the vault passphrase.
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
+    /// Replace the recovery key.
+    #[command(subcommand, name = "recovery-key")]
+    RecoveryKey(RecoveryKeyCommand),
+    /// Open the vault with the recovery key or passphrase and bind the system keychain again,
+    /// so later commands open it silently.
+    Unlock(UnlockArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Keeps a copied code on the clipboard and clears it later (started by `code --copy`).
+    #[command(hide = true, name = "clipboard-hold")]
+    ClipboardHold(HoldArgs),
+}
+
+impl Command {
+    /// Whether the command works on the vault (and so reads the unlock secret from stdin).
+    pub(crate) fn uses_vault(&self) -> bool {
+        match self {
+            Self::Code(args) => args.uses_vault(),
+            Self::Completions(_) | Self::ClipboardHold(_) => false,
+            _ => true,
+        }
+    }
 }

@@ -1,33 +1,173 @@
-//! How errors leave the process: `error: <message> (<code>)` on stderr, exit code 2 for bad
-//! input and 1 for everything else, and silence when stdout was closed early (`| head`).
+//! How errors leave the process: `error: <message> (<code>)` on stderr, then a `hint:` line
+//! saying what to do next when there is one, a typed exit status (see [`status`]), and silence
+//! when stdout was closed early (`| head`).
 
 use std::io;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anstream::eprintln;
+use tessera_core::VaultError;
+use tessera_core::keystore::KeyStoreError;
 use tessera_core::uri::UriError;
+use tessera_core::vault::RecoveryKeyError;
 
-/// Input the CLI itself rejects (as opposed to the core's typed errors).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum InputError {
+use crate::sanitize::sanitize;
+
+/// Exit statuses of the CLI (also listed in `tessera --help`).
+pub(crate) mod status {
+    /// Anything else that failed (I/O, a damaged vault, the clipboard).
+    pub(crate) const FAILURE: u8 = 1;
+    /// Bad arguments or input (clap's usage errors use 2 too).
+    pub(crate) const BAD_INPUT: u8 = 2;
+    /// No account matches the query, or the vault has none.
+    pub(crate) const NO_MATCH: u8 = 3;
+    /// Several accounts match the query; the candidates are listed.
+    pub(crate) const AMBIGUOUS: u8 = 4;
+    /// The vault stays locked: keychain unusable, wrong passphrase or recovery key.
+    pub(crate) const LOCKED: u8 = 5;
+}
+
+/// Conditions the CLI itself reports (the core's errors keep their own types and codes).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    #[error("\"{query}\" matches {} accounts", candidates.len())]
+    Ambiguous {
+        query: String,
+        /// `<short id>  <label>`, already sanitized for the terminal.
+        candidates: Vec<String>,
+    },
+    #[error("cancelled: nothing was changed")]
+    Cancelled,
+    #[error("the clipboard cannot be used ({reason})")]
+    Clipboard { reason: String },
+    #[error("{what} needs a confirmation")]
+    ConfirmationNeeded { what: &'static str },
+    #[error("--copy needs one account: give a QUERY or --uri")]
+    CopyNeedsOneAccount,
+    #[error("the HOTP counter of this account is at its maximum")]
+    CounterExhausted,
+    #[error("the vault already has this account: {label}")]
+    Duplicate { label: String },
     #[error("standard input holds no URI")]
     EmptyStdin,
+    #[error("{} already exists", path.display())]
+    FileExists { path: PathBuf },
+    #[error("{0}")]
+    InvalidParameters(&'static str),
+    #[error("a tag cannot be empty or contain control characters")]
+    InvalidTag,
+    #[error("the vault has no accounts")]
+    NoAccounts,
+    #[error("nothing to change: pass --issuer, --name, --icon or --no-icon")]
+    NoChange,
+    #[error("give the account an issuer or a name (or both)")]
+    NoLabel,
+    #[error("no account matches \"{query}\"")]
+    NoMatch { query: String },
+    #[error("{needed} is needed, but standard input is not a terminal to ask on")]
+    NotATerminal {
+        needed: &'static str,
+        /// The option that reads it from standard input instead.
+        flag: &'static str,
+    },
+    #[error("no kept earlier version of {} opens", path.display())]
+    NoKeptVersion { path: PathBuf },
+    #[error("no home directory is known, so there is no default vault path")]
+    NoVaultPath,
+    #[error("the two passphrases differ")]
+    PassphraseMismatch,
+    #[error("standard input ended before the {0}")]
+    StdinEnded(&'static str),
     #[error("standard input is longer than one URI can be")]
     StdinTooLong,
+    #[error("{0}")]
+    UnlockConflict(&'static str),
 }
 
-impl InputError {
-    fn code(self) -> &'static str {
+impl CliError {
+    fn code(&self) -> &'static str {
         match self {
+            Self::Ambiguous { .. } => "ambiguous",
+            Self::Cancelled => "cancelled",
+            Self::Clipboard { .. } => "clipboard_unavailable",
+            Self::ConfirmationNeeded { .. } => "confirmation_needed",
+            Self::CopyNeedsOneAccount => "copy_needs_one_account",
+            Self::CounterExhausted => "counter_exhausted",
+            Self::Duplicate { .. } => "duplicate_account",
             Self::EmptyStdin => "empty_stdin",
+            Self::FileExists { .. } => "file_exists",
+            Self::InvalidParameters(_) => "invalid_parameters",
+            Self::InvalidTag => "invalid_tag",
+            Self::NoAccounts => "no_accounts",
+            Self::NoChange => "nothing_to_change",
+            Self::NoLabel => "missing_label",
+            Self::NoMatch { .. } => "no_match",
+            Self::NotATerminal { .. } => "not_a_terminal",
+            Self::NoKeptVersion { .. } => "no_kept_version",
+            Self::NoVaultPath => "no_vault_path",
+            Self::PassphraseMismatch => "passphrase_mismatch",
+            Self::StdinEnded(_) => "stdin_ended",
             Self::StdinTooLong => "stdin_too_long",
+            Self::UnlockConflict(_) => "conflicting_unlock",
         }
     }
-}
 
-/// Exit statuses of the CLI.
-const BAD_INPUT: u8 = 2;
-const FAILURE: u8 = 1;
+    fn status(&self) -> u8 {
+        match self {
+            Self::Ambiguous { .. } => status::AMBIGUOUS,
+            Self::NoAccounts | Self::NoMatch { .. } => status::NO_MATCH,
+            Self::Cancelled
+            | Self::Clipboard { .. }
+            | Self::CounterExhausted
+            | Self::Duplicate { .. }
+            | Self::FileExists { .. }
+            | Self::NoKeptVersion { .. }
+            | Self::NoVaultPath => status::FAILURE,
+            Self::ConfirmationNeeded { .. }
+            | Self::CopyNeedsOneAccount
+            | Self::EmptyStdin
+            | Self::InvalidParameters(_)
+            | Self::InvalidTag
+            | Self::NoChange
+            | Self::NoLabel
+            | Self::NotATerminal { .. }
+            | Self::PassphraseMismatch
+            | Self::StdinEnded(_)
+            | Self::StdinTooLong
+            | Self::UnlockConflict(_) => status::BAD_INPUT,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            Self::Ambiguous { candidates, .. } => format!(
+                "{}\nhint: be more precise (`Issuer:name`, the whole issuer or name), or use the \
+                 id from `tessera list`",
+                candidates
+                    .iter()
+                    .map(|line| format!("  {line}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            Self::ConfirmationNeeded { .. } => {
+                "pass --yes, or run the command in a terminal to be asked".into()
+            }
+            Self::Clipboard { .. } => {
+                "run `tessera code QUERY` without --copy to print the code instead".into()
+            }
+            Self::Duplicate { .. } => "`tessera list` shows the accounts the vault has".into(),
+            Self::FileExists { .. } => "pass --force to replace it, or choose another path".into(),
+            Self::NoAccounts => "add one with `tessera add`".into(),
+            Self::NoMatch { .. } => "`tessera list` shows every account".into(),
+            Self::NotATerminal { flag, .. } => {
+                format!("pass {flag} and write it as one line on standard input")
+            }
+            Self::NoVaultPath => "pass --vault PATH or set TESSERA_VAULT".into(),
+            _ => return None,
+        })
+    }
+}
 
 /// Prints `error` and returns the exit code for it.
 pub(crate) fn report(error: &anyhow::Error) -> ExitCode {
@@ -35,25 +175,122 @@ pub(crate) fn report(error: &anyhow::Error) -> ExitCode {
         // The reader went away (e.g. `| head -1`): nothing to report, like ripgrep.
         return ExitCode::SUCCESS;
     }
-    let (status, code) = classify(error);
-    // `{:#}` prints the context chain on one line. Core error messages never contain secrets.
-    eprintln!("\x1b[1;31merror:\x1b[0m {error:#} ({code})");
+    let Described { status, code, hint } = describe(error);
+    // `{:#}` prints the context chain on one line. Error messages never contain secrets, but
+    // they may quote account labels and paths from files, so they are sanitized like any
+    // untrusted text.
+    let message = format!("{error:#}");
+    eprintln!("\x1b[1;31merror:\x1b[0m {} ({code})", sanitize(&message));
+    if let Some(hint) = hint {
+        // Multi-line hints carry their own `hint:` prefix on the last line.
+        if hint.contains("\nhint: ") {
+            eprintln!("{hint}");
+        } else {
+            eprintln!("\x1b[1mhint:\x1b[0m {hint}");
+        }
+    }
     ExitCode::from(status)
 }
 
-fn classify(error: &anyhow::Error) -> (u8, &'static str) {
+struct Described {
+    status: u8,
+    code: &'static str,
+    hint: Option<String>,
+}
+
+fn describe(error: &anyhow::Error) -> Described {
     for cause in error.chain() {
-        if let Some(e) = cause.downcast_ref::<UriError>() {
-            return (BAD_INPUT, e.code());
+        if let Some(e) = cause.downcast_ref::<CliError>() {
+            return Described {
+                status: e.status(),
+                code: e.code(),
+                hint: e.hint(),
+            };
         }
-        if let Some(e) = cause.downcast_ref::<InputError>() {
-            return (BAD_INPUT, e.code());
+        if let Some(e) = cause.downcast_ref::<VaultError>() {
+            return describe_vault(e);
+        }
+        if let Some(e) = cause.downcast_ref::<KeyStoreError>() {
+            return Described {
+                status: status::LOCKED,
+                code: e.code(),
+                hint: Some(UNLOCK_HINT.into()),
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<RecoveryKeyError>() {
+            return Described {
+                status: status::BAD_INPUT,
+                code: e.code(),
+                hint: None,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<UriError>() {
+            return Described {
+                status: status::BAD_INPUT,
+                code: e.code(),
+                hint: None,
+            };
         }
         if cause.downcast_ref::<io::Error>().is_some() {
-            return (FAILURE, "io_error");
+            return Described {
+                status: status::FAILURE,
+                code: "io_error",
+                hint: None,
+            };
         }
     }
-    (FAILURE, "internal")
+    Described {
+        status: status::FAILURE,
+        code: "internal",
+        hint: None,
+    }
+}
+
+const UNLOCK_HINT: &str = "pass --recovery-key-stdin or --passphrase-stdin with the secret on \
+     standard input, or run `tessera unlock --recovery-key` in a terminal: it binds the system \
+     keychain again so later commands ask for nothing";
+
+fn describe_vault(error: &VaultError) -> Described {
+    let code = error.code();
+    let (status, hint): (u8, Option<&str>) = if error.needs_other_unlock() {
+        (status::LOCKED, Some(UNLOCK_HINT))
+    } else {
+        match code {
+            "wrong_passphrase" | "no_passphrase" => (
+                status::LOCKED,
+                Some("use --recovery-key-stdin (or `tessera unlock --recovery-key`) instead"),
+            ),
+            "wrong_recovery_key" | "no_recovery_slot" => (
+                status::LOCKED,
+                Some(
+                    "a rotated recovery key replaces the old one: use the newest key you wrote \
+                     down, or your passphrase (--passphrase-stdin)",
+                ),
+            ),
+            "empty_passphrase" => (status::BAD_INPUT, None),
+            "not_found" => (
+                status::FAILURE,
+                Some("create one with `tessera init`, or pass --vault PATH (or set TESSERA_VAULT)"),
+            ),
+            "already_exists" => (
+                status::FAILURE,
+                Some("`tessera list` shows what it holds; `--vault PATH` picks another file"),
+            ),
+            "damaged" | "cannot_decrypt" => (
+                status::FAILURE,
+                Some(
+                    "`tessera restore --kept` puts the newest kept version back (the damaged \
+                     file is moved aside, not deleted)",
+                ),
+            ),
+            _ => (status::FAILURE, None),
+        }
+    };
+    Described {
+        status,
+        code,
+        hint: hint.map(str::to_owned),
+    }
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -1,104 +1,221 @@
-//! `tessera code --uri URI`: the code an otpauth URI shows now (or at `--at`).
+//! `tessera code [QUERY]`: the code of the account QUERY means (or of every account), and
+//! `tessera code --uri URI`: the code an otpauth URI shows, without a vault.
+//!
+//! HOTP: showing a code uses the stored counter and advances it in the same vault write, so a
+//! code is never shown twice and the counter never lags behind what the server has seen.
 
-use std::io::{self, BufRead as _, Read as _, Write as _};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::fmt::Write as _;
 
-use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
-use tessera_core::UnixTime;
-use tessera_core::otp;
+use tessera_core::otp::{self, Code};
 use tessera_core::uri::OtpUri;
-use zeroize::Zeroizing;
+use tessera_core::{Account, Otp, UnixTime};
 
-use crate::failure::InputError;
+use crate::commands::{clipboard, now, print_json, print_text};
+use crate::failure::CliError;
+use crate::input::Input;
+use crate::query;
+use crate::sanitize::sanitize;
+use crate::session::Session;
 
 #[derive(Debug, Args)]
 pub(crate) struct CodeArgs {
-    /// The otpauth:// URI, or `-` to read it from standard input (keeps the secret out of shell
-    /// history and the process list).
+    /// The account: issuer, name, `Issuer:name`, a tag, or its id (8+ characters of it are
+    /// enough). Without it, the codes of every time-based account.
+    #[arg(value_name = "QUERY", conflicts_with = "uri")]
+    query: Option<String>,
+    /// An otpauth:// URI instead of a vault account, or `-` to read it from standard input
+    /// (keeps the secret out of shell history and the process list).
     #[arg(long, value_name = "URI")]
-    uri: String,
-    /// Print JSON: {"code","seconds_left","issuer","name"}.
+    uri: Option<String>,
+    /// Print JSON: {"code","seconds_left","issuer","name"} (plus "id" and "kind" for vault
+    /// accounts; an array without QUERY).
     #[arg(long)]
     json: bool,
     /// Compute the code at this time (seconds since 1970-01-01 UTC) instead of now.
     #[arg(long, value_name = "UNIX_SECONDS")]
     at: Option<u64>,
+    /// Put the code on the clipboard instead of printing it; it is cleared after a delay if it
+    /// is still there.
+    #[arg(long, short = 'c')]
+    copy: bool,
+    /// Seconds before a copied code is cleared (0: never) [default: the vault setting, 30].
+    #[arg(long, value_name = "SECONDS", requires = "copy")]
+    clear_after: Option<u32>,
+}
+
+impl CodeArgs {
+    pub(crate) fn uses_vault(&self) -> bool {
+        self.uri.is_none()
+    }
 }
 
 #[derive(Serialize)]
 struct CodeJson<'a> {
-    code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    code: Option<&'a str>,
     seconds_left: Option<u32>,
     issuer: &'a str,
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
 }
 
-/// Stdin holds one URI; anything longer than this is not one (and is not read into memory).
-const MAX_STDIN: u64 = 64 * 1024;
-
-pub(crate) fn run(args: &CodeArgs) -> anyhow::Result<()> {
-    let text = if args.uri == "-" {
-        read_stdin()?
+/// `code --uri`.
+pub(crate) fn run_uri(args: &CodeArgs) -> anyhow::Result<()> {
+    let Some(uri) = &args.uri else {
+        return Ok(());
+    };
+    let text = if uri == "-" {
+        Input::new().nonblank_line("URI")?
     } else {
-        Zeroizing::new(args.uri.clone())
+        zeroize::Zeroizing::new(uri.clone())
     };
     let uri = OtpUri::parse(&text)?;
-    let now = match args.at {
-        Some(seconds) => UnixTime(seconds),
-        None => now()?,
-    };
+    let now = now(args.at)?;
     let code = otp::generate(&uri.secret, &uri.otp, now);
     let seconds_left = otp::seconds_left(&uri.otp, now);
+    if args.copy {
+        let label = uri_label(&uri);
+        return clipboard::copy(&code, args.clear_after.unwrap_or(30), &label);
+    }
+    let json = CodeJson {
+        id: None,
+        code: Some(code.as_str()),
+        seconds_left,
+        issuer: &uri.issuer,
+        name: &uri.name,
+        kind: None,
+    };
+    output(args.json, &json)
+}
 
-    let mut out = io::stdout().lock();
-    if args.json {
-        let json = CodeJson {
-            code: code.as_str(),
-            seconds_left,
-            issuer: &uri.issuer,
-            name: &uri.name,
-        };
-        serde_json::to_writer(&mut out, &json).context("writing JSON")?;
-        writeln!(out)?;
-    } else {
-        match seconds_left {
-            Some(seconds) => writeln!(out, "{code}  ({seconds} s left)")?,
-            // HOTP codes do not expire; they change when the counter is advanced.
-            None => writeln!(out, "{code}")?,
+fn uri_label(uri: &OtpUri) -> String {
+    match (uri.issuer.is_empty(), uri.name.is_empty()) {
+        (false, false) => format!("{} ({})", uri.issuer, uri.name),
+        (false, true) => uri.issuer.clone(),
+        (true, _) => uri.name.clone(),
+    }
+}
+
+/// `code [QUERY]` on the vault.
+pub(crate) fn run(session: &mut Session, args: &CodeArgs) -> anyhow::Result<()> {
+    let mut vault = session.open()?;
+    let now = now(args.at)?;
+    let Some(query) = &args.query else {
+        if args.copy {
+            return Err(CliError::CopyNeedsOneAccount.into());
         }
+        return all_codes(vault.accounts(), now, args.json);
+    };
+    let index = query::resolve(vault.accounts(), query)?;
+    let account = &vault.accounts()[index];
+    let id = account.id;
+    let code = if let Otp::Hotp { .. } = account.otp {
+        // Generate with the counter as stored under the writer lock, and advance it in the
+        // same write.
+        vault.update(|data| -> anyhow::Result<Code> {
+            let account = data
+                .accounts
+                .iter_mut()
+                .find(|account| account.id == id)
+                .ok_or_else(|| CliError::NoMatch {
+                    query: query.clone(),
+                })?;
+            let code = otp::generate(&account.secret, &account.otp, now);
+            if let Otp::Hotp { counter, .. } = &mut account.otp {
+                *counter = counter.checked_add(1).ok_or(CliError::CounterExhausted)?;
+            }
+            account.updated = now;
+            Ok(code)
+        })?
+    } else {
+        otp::generate(&account.secret, &account.otp, now)
+    };
+    let account = vault.data().account(id).ok_or_else(|| CliError::NoMatch {
+        query: query.clone(),
+    })?;
+    if args.copy {
+        let clear_after = args
+            .clear_after
+            .unwrap_or(vault.settings().clipboard_clear_secs);
+        return clipboard::copy(&code, clear_after, &account.display_label());
     }
-    out.flush()?;
-    Ok(())
+    output(args.json, &account_json(account, Some(&code), now))
 }
 
-/// The first non-blank line of stdin.
-fn read_stdin() -> anyhow::Result<Zeroizing<String>> {
-    let mut text = Zeroizing::new(String::new());
-    // Reserve up front so the buffer holding the secret is never reallocated (and left unwiped).
-    text.reserve(usize::try_from(MAX_STDIN).unwrap_or(0) + 1);
-    io::stdin()
-        .lock()
-        .take(MAX_STDIN + 1)
-        .read_to_string(&mut text)
-        .context("reading the URI from standard input")?;
-    if text.len() as u64 > MAX_STDIN {
-        return Err(InputError::StdinTooLong.into());
+fn account_json<'a>(account: &'a Account, code: Option<&'a Code>, now: UnixTime) -> CodeJson<'a> {
+    CodeJson {
+        id: Some(account.id.to_string()),
+        code: code.map(Code::as_str),
+        seconds_left: otp::seconds_left(&account.otp, now),
+        issuer: &account.issuer,
+        name: &account.name,
+        kind: Some(account.otp.kind_name()),
     }
-    let line = text
-        .as_bytes()
-        .lines()
-        .map_while(Result::ok)
-        .map(Zeroizing::new)
-        .find(|line| !line.trim().is_empty())
-        .ok_or(InputError::EmptyStdin)?;
-    Ok(line)
 }
 
-fn now() -> anyhow::Result<UnixTime> {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("the system clock is set before 1970")?;
-    Ok(UnixTime(since_epoch.as_secs()))
+fn output(json: bool, code: &CodeJson<'_>) -> anyhow::Result<()> {
+    if json {
+        return print_json(code);
+    }
+    let text = code.code.unwrap_or_default();
+    match code.seconds_left {
+        Some(seconds) => print_text(&format!("{text}  ({seconds} s left)\n")),
+        // HOTP codes do not expire; they change when the counter is advanced.
+        None => print_text(&format!("{text}\n")),
+    }
+}
+
+/// Every time-based account's code. HOTP accounts are listed without one: showing an HOTP
+/// code uses up a counter value, so that takes an explicit `tessera code QUERY`.
+fn all_codes(accounts: &[Account], now: UnixTime, json: bool) -> anyhow::Result<()> {
+    let codes: Vec<Option<Code>> = accounts
+        .iter()
+        .map(|account| match account.otp {
+            Otp::Hotp { .. } => None,
+            _ => Some(otp::generate(&account.secret, &account.otp, now)),
+        })
+        .collect();
+    if json {
+        let items: Vec<CodeJson<'_>> = accounts
+            .iter()
+            .zip(&codes)
+            .map(|(account, code)| account_json(account, code.as_ref(), now))
+            .collect();
+        return print_json(&items);
+    }
+    if accounts.is_empty() {
+        anstream::eprintln!("The vault has no accounts yet: add one with `tessera add`.");
+        return Ok(());
+    }
+    let width = codes
+        .iter()
+        .flatten()
+        .map(Code::len)
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let mut text = String::new();
+    for (account, code) in accounts.iter().zip(&codes) {
+        let (shown, left) = match code {
+            Some(code) => (
+                code.as_str().to_owned(),
+                otp::seconds_left(&account.otp, now)
+                    .map(|s| format!("{s:>2} s"))
+                    .unwrap_or_default(),
+            ),
+            None => ("-".repeat(width), "hotp".to_owned()),
+        };
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            text,
+            "{shown:<width$}  {left:<4}  {}  {}",
+            query::short_id(account.id),
+            sanitize(&account.display_label())
+        );
+    }
+    print_text(&text)
 }

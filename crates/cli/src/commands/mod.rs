@@ -1,12 +1,73 @@
-//! One module per subcommand; `run` only dispatches.
+//! One module per group of subcommands; `run` only dispatches.
 
+pub(crate) mod account;
+pub(crate) mod clipboard;
 pub(crate) mod code;
+pub(crate) mod keys;
+pub(crate) mod vault;
 
-use crate::cli::Command;
+use std::io::{self, Write as _};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context as _;
+use serde::Serialize;
+use tessera_core::UnixTime;
+
+use crate::cli::{Cli, Command};
+use crate::session::Session;
 
 /// Runs one subcommand.
-pub(crate) fn run(command: Command) -> anyhow::Result<()> {
-    match command {
-        Command::Code(args) => code::run(&args),
+pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
+    let Cli { global, command } = cli;
+    // Commands that need no vault run without resolving one (or reading stdin for it).
+    match &command {
+        Command::Completions(args) => return vault::completions(args),
+        Command::ClipboardHold(args) => return clipboard::hold(args),
+        Command::Code(args) if !command.uses_vault() => return code::run_uri(args),
+        _ => {}
     }
+    let mut session = Session::new(&global)?;
+    match command {
+        Command::Init(args) => vault::init(&mut session, &args),
+        Command::Add(args) => account::add(&mut session, &args),
+        Command::List(args) => account::list(&mut session, &args),
+        Command::Code(args) => code::run(&mut session, &args),
+        Command::Edit(args) => account::edit(&mut session, &args),
+        Command::Rm(args) => account::rm(&mut session, &args),
+        Command::Tag(command) => account::tag(&mut session, &command),
+        Command::Backup(args) => vault::backup(&mut session, &args),
+        Command::Restore(args) => vault::restore(&mut session, &args),
+        Command::Passphrase(command) => keys::passphrase(&mut session, &command),
+        Command::RecoveryKey(command) => keys::recovery_key(&mut session, &command),
+        Command::Unlock(args) => keys::unlock(&mut session, &args),
+        Command::Completions(_) | Command::ClipboardHold(_) => Ok(()),
+    }
+}
+
+/// Now, or the `--at` time tests and scripts pass.
+pub(crate) fn now(at: Option<u64>) -> anyhow::Result<UnixTime> {
+    if let Some(seconds) = at {
+        return Ok(UnixTime(seconds));
+    }
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .context("the system clock is set before 1970")?;
+    Ok(UnixTime(since_epoch.as_secs()))
+}
+
+/// Writes `value` as one line of JSON on stdout.
+pub(crate) fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, value).context("writing JSON")?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes `text` on stdout (already sanitized by the caller).
+pub(crate) fn print_text(text: &str) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }

@@ -127,7 +127,7 @@ fn bad_input_exits_2_without_echoing_the_secret() {
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(run(&["code"]).status.code(), Some(2));
+    assert_eq!(run(&["code", "--uri"]).status.code(), Some(2));
     assert_eq!(
         run(&["code", "--uri", "x", "--at", "soon"]).status.code(),
         Some(2)

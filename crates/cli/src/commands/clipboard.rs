@@ -1,0 +1,145 @@
+//! `code --copy`: the code goes on the clipboard and is cleared after a delay, but only if the
+//! clipboard still holds it (the user may have copied something else since).
+//!
+//! A detached child process (`tessera clipboard-hold`, hidden) does the work, so the command
+//! returns at once: on X11 the clipboard is served by the process that set it, so something
+//! must stay alive for the delay anyway. The code reaches the child on its stdin (never argv);
+//! it answers `ok` or `error: <reason>` on its stdout once the clipboard is set, then waits,
+//! checks and clears on its own.
+
+use std::io::{self, BufRead as _, BufReader, Read as _, Write as _};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use clap::Args;
+use tessera_core::otp::Code;
+use zeroize::Zeroizing;
+
+use crate::failure::CliError;
+use crate::sanitize::sanitize;
+
+#[derive(Debug, Args)]
+pub(crate) struct HoldArgs {
+    /// Seconds before the code is cleared (0: keep it until something else is copied).
+    #[arg(long, value_name = "SECONDS")]
+    clear_after: u32,
+}
+
+/// How often the holder checks whether the clipboard still holds the code.
+const POLL: Duration = Duration::from_millis(200);
+
+/// Copies `code` and starts the clearer. `label` names the account in the message.
+pub(crate) fn copy(code: &Code, clear_after: u32, label: &str) -> anyhow::Result<()> {
+    let exe = std::env::current_exe().context("finding the tessera executable")?;
+    let mut command = Command::new(exe);
+    command
+        .args(["clipboard-hold", "--clear-after", &clear_after.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    detach(&mut command);
+    let mut child = command.spawn().context("starting the clipboard holder")?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .context("the clipboard holder has no stdin")?;
+    let mut line = Zeroizing::new(String::with_capacity(code.len() + 1));
+    line.push_str(code.as_str());
+    line.push('\n');
+    stdin
+        .write_all(line.as_bytes())
+        .context("handing the code to the clipboard holder")?;
+    drop(stdin);
+    let stdout = child
+        .stdout
+        .take()
+        .context("the clipboard holder has no stdout")?;
+    let mut answer = String::new();
+    BufReader::new(stdout.take(4096))
+        .read_line(&mut answer)
+        .context("waiting for the clipboard holder")?;
+    // The holder outlives this process on purpose; init reaps it.
+    drop(child);
+    match answer.trim_end() {
+        "ok" => {
+            let when = if clear_after == 0 {
+                "it stays until something else is copied".to_owned()
+            } else {
+                format!("it is cleared in {clear_after} s")
+            };
+            anstream::eprintln!(
+                "Copied the code of {} to the clipboard; {when}.",
+                sanitize(label)
+            );
+            Ok(())
+        }
+        other => Err(CliError::Clipboard {
+            reason: other
+                .strip_prefix("error: ")
+                .filter(|reason| !reason.is_empty())
+                .unwrap_or("the clipboard holder stopped")
+                .to_owned(),
+        }
+        .into()),
+    }
+}
+
+/// Puts the holder in its own process group (Unix) or detached from the console (Windows), so
+/// Ctrl-C in the terminal or closing the console does not take the clipboard down early.
+fn detach(command: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        command.process_group(0);
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt as _;
+        const DETACHED_PROCESS: u32 = 0x0000_0008;
+        const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
+        command.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP);
+    }
+}
+
+/// The hidden `clipboard-hold` command.
+pub(crate) fn hold(args: &HoldArgs) -> anyhow::Result<()> {
+    let mut code = Zeroizing::new(String::with_capacity(64));
+    io::stdin().lock().take(64).read_line(&mut code)?;
+    let end = code.trim_end().len();
+    code.truncate(end);
+    let mut out = io::stdout().lock();
+    let mut clipboard = match arboard::Clipboard::new()
+        .and_then(|mut clipboard| clipboard.set_text(code.as_str()).map(|()| clipboard))
+    {
+        Ok(clipboard) => clipboard,
+        Err(error) => {
+            writeln!(out, "error: {error}")?;
+            return Ok(());
+        }
+    };
+    writeln!(out, "ok")?;
+    out.flush()?;
+    drop(out);
+    let deadline = (args.clear_after > 0)
+        .then(|| Instant::now() + Duration::from_secs(u64::from(args.clear_after)));
+    loop {
+        thread::sleep(POLL);
+        let still_ours = clipboard
+            .get_text()
+            .map(Zeroizing::new)
+            .is_ok_and(|text| *text == *code);
+        if !still_ours {
+            // Something else was copied: leave it alone.
+            return Ok(());
+        }
+        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            // Clear by overwriting, then by releasing: some clipboard managers keep the last
+            // text they saw, and an empty text replaces it there too.
+            let _ = clipboard.set_text(String::new());
+            let _ = clipboard.clear();
+            return Ok(());
+        }
+    }
+}

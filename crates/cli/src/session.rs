@@ -1,0 +1,276 @@
+//! One run of a vault command: which vault, which keychain, the secrets given on standard
+//! input, and the opening flow (keychain first, then what the user gave or is asked for).
+
+use std::path::{Path, PathBuf};
+
+use anstream::eprintln;
+use tessera_core::keystore::OsKeyStore;
+use tessera_core::vault::{KdfParams, Passphrase, Protection, RecoveryKey};
+use tessera_core::{UnixTime, Unlock, Vault, VaultError};
+
+use crate::cli::GlobalArgs;
+use crate::failure::CliError;
+use crate::input::{self, Input};
+
+/// The unlock secret given with `--passphrase-stdin` or `--recovery-key-stdin`.
+pub(crate) enum StdinSecret {
+    Passphrase(Passphrase),
+    RecoveryKey(RecoveryKey),
+}
+
+/// Which secret a command wants when the keychain is not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SecretKind {
+    Passphrase,
+    RecoveryKey,
+}
+
+pub(crate) struct Session {
+    path: PathBuf,
+    keychain: OsKeyStore,
+    stdin_secret: Option<StdinSecret>,
+    pub(crate) input: Input,
+}
+
+impl Session {
+    /// Resolves the vault path and keychain, and reads the unlock secret from stdin first if
+    /// one of the `--*-stdin` options asks for it (it is the first line by convention).
+    pub(crate) fn new(global: &GlobalArgs) -> anyhow::Result<Self> {
+        let path = match &global.vault {
+            Some(path) => path.clone(),
+            None => tessera_core::vault::default_vault_path().ok_or(CliError::NoVaultPath)?,
+        };
+        let keychain = match &global.keychain_service {
+            Some(service) => OsKeyStore::with_service(service.clone()),
+            None => OsKeyStore::for_this_build(),
+        };
+        let mut input = Input::new();
+        let stdin_secret = if global.passphrase_stdin {
+            Some(StdinSecret::Passphrase(input.passphrase("passphrase")?))
+        } else if global.recovery_key_stdin {
+            let line = input.line("recovery key")?;
+            Some(StdinSecret::RecoveryKey(RecoveryKey::parse(&line)?))
+        } else {
+            None
+        };
+        Ok(Self {
+            path,
+            keychain,
+            stdin_secret,
+            input,
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Which secret was given on stdin, if any.
+    pub(crate) fn stdin_secret_kind(&self) -> Option<SecretKind> {
+        self.stdin_secret.as_ref().map(|secret| match secret {
+            StdinSecret::Passphrase(_) => SecretKind::Passphrase,
+            StdinSecret::RecoveryKey(_) => SecretKind::RecoveryKey,
+        })
+    }
+
+    pub(crate) fn keychain(&self) -> &OsKeyStore {
+        &self.keychain
+    }
+
+    /// The passphrase given with `--passphrase-stdin` (for a new vault), if any.
+    pub(crate) fn take_stdin_passphrase(&mut self) -> anyhow::Result<Option<Passphrase>> {
+        match self.stdin_secret.take() {
+            None => Ok(None),
+            Some(StdinSecret::Passphrase(passphrase)) => Ok(Some(passphrase)),
+            Some(StdinSecret::RecoveryKey(_)) => Err(CliError::UnlockConflict(
+                "a new vault has no recovery key yet: use --passphrase-stdin to give it a passphrase",
+            )
+            .into()),
+        }
+    }
+
+    /// Opens the vault: with the secret from stdin if one was given, else silently with the
+    /// keychain; when the keychain cannot open it, asks on the terminal or says what to pass.
+    pub(crate) fn open(&mut self) -> anyhow::Result<Vault> {
+        let path = self.path.clone();
+        self.open_at(&path)
+    }
+
+    /// [`Session::open`] for another vault file (a kept backup of this one).
+    pub(crate) fn open_at(&mut self, path: &Path) -> anyhow::Result<Vault> {
+        if let Some(secret) = &self.stdin_secret {
+            return Ok(open_with(path, secret)?);
+        }
+        let error = match Vault::open(path, Unlock::Keychain(&self.keychain)) {
+            Ok(vault) => return Ok(vault),
+            Err(error) if error.needs_other_unlock() && Input::is_interactive() => error,
+            Err(error) => return Err(error.into()),
+        };
+        eprintln!("{}", crate::sanitize::sanitize(&error.to_string()));
+        open_interactively(path)
+    }
+
+    /// Opens with a secret of `kind`: from stdin if given there, else asked on the terminal.
+    /// Used by `unlock`, which must not try the keychain first.
+    pub(crate) fn open_with_secret(&mut self, kind: SecretKind) -> anyhow::Result<Vault> {
+        if let Some(secret) = self.stdin_secret.take() {
+            let given = match secret {
+                StdinSecret::Passphrase(_) => SecretKind::Passphrase,
+                StdinSecret::RecoveryKey(_) => SecretKind::RecoveryKey,
+            };
+            if given != kind {
+                return Err(CliError::UnlockConflict(
+                    "the secret on standard input is not the kind this command was told to use",
+                )
+                .into());
+            }
+            return Ok(open_with(&self.path, &secret)?);
+        }
+        let flag = match kind {
+            SecretKind::Passphrase => "--passphrase-stdin",
+            SecretKind::RecoveryKey => "--recovery-key-stdin",
+        };
+        if !Input::is_interactive() {
+            let needed = match kind {
+                SecretKind::Passphrase => "the passphrase",
+                SecretKind::RecoveryKey => "the recovery key",
+            };
+            return Err(CliError::NotATerminal { needed, flag }.into());
+        }
+        let mut last = None;
+        for _ in 0..3 {
+            let secret = match kind {
+                SecretKind::Passphrase => {
+                    let mut text = input::prompt_hidden("Passphrase: ")?;
+                    StdinSecret::Passphrase(Passphrase::new(std::mem::take(&mut *text)))
+                }
+                SecretKind::RecoveryKey => {
+                    let text = input::prompt_hidden("Recovery key: ")?;
+                    match RecoveryKey::parse(&text) {
+                        Ok(key) => StdinSecret::RecoveryKey(key),
+                        Err(error) => {
+                            eprintln!("{error}");
+                            last = Some(anyhow::Error::new(error));
+                            continue;
+                        }
+                    }
+                }
+            };
+            match open_with(&self.path, &secret) {
+                Ok(vault) => return Ok(vault),
+                Err(error @ (VaultError::WrongPassphrase | VaultError::WrongRecoveryKey)) => {
+                    eprintln!("{error}");
+                    last = Some(error.into());
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(last.unwrap_or_else(|| CliError::Cancelled.into()))
+    }
+
+    /// Creates a new vault: bound to the keychain unless `no_keychain` or the keychain is not
+    /// available; with a passphrase from stdin, the terminal (required without a keychain), or
+    /// none. Returns the vault, its recovery key, and whether the keychain is bound.
+    pub(crate) fn create(
+        &mut self,
+        no_keychain: bool,
+        now: UnixTime,
+    ) -> anyhow::Result<(Vault, RecoveryKey, bool)> {
+        let passphrase = self.take_stdin_passphrase()?;
+        if !no_keychain {
+            let protection = Protection {
+                keychain: Some(&self.keychain),
+                passphrase: passphrase
+                    .as_ref()
+                    .map(|passphrase| (passphrase, KdfParams::RECOMMENDED)),
+            };
+            match Vault::create(&self.path, protection, now) {
+                Ok((vault, key)) => return Ok((vault, key, true)),
+                Err(VaultError::Keychain(error)) => {
+                    eprintln!(
+                        "{}\nThe vault is created without it: it opens with its passphrase or \
+                         recovery key.",
+                        crate::sanitize::sanitize(&error.to_string())
+                    );
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        let passphrase = match passphrase {
+            Some(passphrase) => passphrase,
+            None if Input::is_interactive() => {
+                eprintln!(
+                    "Without the system keychain the vault needs a passphrase to open day to day."
+                );
+                input::prompt_new_passphrase("vault passphrase")?
+            }
+            None => {
+                return Err(CliError::NotATerminal {
+                    needed: "a passphrase (the vault is not bound to the system keychain)",
+                    flag: "--passphrase-stdin",
+                }
+                .into());
+            }
+        };
+        let protection = Protection {
+            keychain: None,
+            passphrase: Some((&passphrase, KdfParams::RECOMMENDED)),
+        };
+        let (vault, key) = Vault::create(&self.path, protection, now)?;
+        Ok((vault, key, false))
+    }
+}
+
+/// Asks for "passphrase or recovery key" (a recovery key is recognized by its form).
+fn open_interactively(path: &Path) -> anyhow::Result<Vault> {
+    let mut last: Option<anyhow::Error> = None;
+    for _ in 0..3 {
+        let mut text = input::prompt_hidden("Recovery key or passphrase: ")?;
+        let secret = match RecoveryKey::parse(&text) {
+            Ok(key) => StdinSecret::RecoveryKey(key),
+            Err(_) => StdinSecret::Passphrase(Passphrase::new(std::mem::take(&mut *text))),
+        };
+        match open_with(path, &secret) {
+            Ok(vault) => {
+                eprintln!(
+                    "hint: `tessera unlock --recovery-key` (or --passphrase) binds the system \
+                         keychain again so later commands ask for nothing"
+                );
+                return Ok(vault);
+            }
+            Err(
+                error @ (VaultError::WrongPassphrase
+                | VaultError::WrongRecoveryKey
+                | VaultError::NoPassphraseSlot),
+            ) => {
+                eprintln!("{error}");
+                last = Some(error.into());
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(last.unwrap_or_else(|| CliError::Cancelled.into()))
+}
+
+fn open_with(path: &Path, secret: &StdinSecret) -> Result<Vault, VaultError> {
+    match secret {
+        StdinSecret::Passphrase(passphrase) => Vault::open(path, Unlock::Passphrase(passphrase)),
+        StdinSecret::RecoveryKey(key) => Vault::open(path, Unlock::RecoveryKey(key)),
+    }
+}
+
+/// Prints a recovery key once: the key alone on stdout, the notice around it on stderr.
+pub(crate) fn show_recovery_key(key: &RecoveryKey) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    eprintln!("\nYour recovery key (shown this once only; Tessera cannot show it again):\n");
+    let text = key.to_display_text();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "    {}", text.as_str())?;
+    out.flush()?;
+    eprintln!(
+        "\nWrite it down now and keep it away from this computer. It opens the vault when the \
+         system keychain entry is gone\n(new computer, reinstalled system, reset keyring): \
+         `tessera unlock --recovery-key`.\n"
+    );
+    Ok(())
+}
