@@ -2,46 +2,44 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import App from './App.svelte';
-import type { Backend, Codes, IpcError, LaunchError } from './lib/ipc';
+import { FAKE_RECOVERY_KEY, FakeBackend } from './lib/ipc/fake';
+import type { AccountForm } from './lib/ipc';
 
-/** A backend that behaves like Rust: codes depend on the 30 s step of the current time. */
-class FakeBackend implements Backend {
-  listCodesCalls = 0;
-  failWith: IpcError | null = null;
-  accounts = [{ id: 'gh', issuer: 'GitHub', name: 'alice@example.com' }];
-  launchErrors: LaunchError[] = [];
-
-  async listCodes(): Promise<Codes> {
-    this.listCodesCalls += 1;
-    if (this.failWith !== null) throw this.failWith;
-    const now = Math.floor(Date.now() / 1000);
-    const step = Math.floor(now / 30);
-    return {
-      now,
-      accounts: this.accounts.map((account) => ({
-        ...account,
-        kind: 'totp',
-        // A different, recognisable code per step.
-        code: String(100000 + (step % 900000)),
-        secondsLeft: 30 - (now % 30),
-        period: 30,
-      })),
-    };
-  }
-
-  async listLaunchErrors(): Promise<LaunchError[]> {
-    return this.launchErrors;
-  }
-}
-
-// 1_700_000_000 is 20 s into its 30 s step: 10 s left. Step number 56_666_666.
+// 1_700_000_000 is 20 s into its 30 s step: 10 s left.
 const START = 1_700_000_000_000;
+const SECRET = 'JBSWY3DPEHPK3PXP';
+const totp = (issuer: string, name: string, secret = SECRET): AccountForm => ({
+  issuer,
+  name,
+  secret,
+  kind: 'totp',
+  algorithm: 'SHA1',
+  digits: 6,
+  period: 30,
+  counter: 0,
+});
 
 async function settle() {
-  // Let the backend promises resolve and Svelte flush its updates.
-  await vi.advanceTimersByTimeAsync(0);
-  await tick();
+  for (let i = 0; i < 5; i++) {
+    await vi.advanceTimersByTimeAsync(0);
+    await tick();
+  }
 }
+
+function start(backend: FakeBackend, languages = ['en-GB']) {
+  const storage = window.localStorage;
+  storage.clear();
+  render(App, { props: { backend, languages, storage } });
+  return settle();
+}
+
+const rows = () => screen.queryAllByRole('listitem').filter((li) => li.classList.contains('account'));
+const rowOf = (text: string) => {
+  const row = rows().find((li) => li.textContent?.includes(text));
+  if (row === undefined) throw new Error(`no row with ${text}`);
+  return row;
+};
+const issuers = () => rows().map((li) => li.querySelector('.issuer')?.textContent);
 
 describe('App', () => {
   beforeEach(() => {
@@ -51,94 +49,392 @@ describe('App', () => {
   afterEach(() => {
     cleanup();
     vi.useRealTimers();
+    delete document.documentElement.dataset.theme;
   });
 
-  it('shows grouped codes with a countdown, and refreshes from Rust when the step rolls over', async () => {
-    const backend = new FakeBackend();
-    render(App, { props: { backend, locale: 'en' } });
-    await settle();
+  it('first run: creates the vault, shows the recovery key once and checks one group', async () => {
+    const backend = new FakeBackend({ state: 'noVault' });
+    await start(backend);
+    expect(screen.getByRole('heading', { name: 'Welcome to Tessera' })).toBeTruthy();
 
-    const row = screen.getByRole('listitem');
-    expect(within(row).getByText('GitHub')).toBeTruthy();
-    expect(within(row).getByText('alice@example.com')).toBeTruthy();
-    expect(row.querySelector('.avatar')?.textContent).toBe('G');
-    const first = String(100000 + (56_666_666 % 900000));
-    expect(row.querySelector('.code-groups')?.textContent).toBe(`${first.slice(0, 3)}${first.slice(3)}`);
-    expect([...row.querySelectorAll('.code-group')].map((g) => g.textContent)).toEqual([
-      first.slice(0, 3),
-      first.slice(3),
-    ]);
-    expect(within(row).getByText(`Code ${first.split('').join(' ')}`)).toBeTruthy();
+    // Choosing French and dark applies at once, before the vault exists.
+    await fireEvent.change(screen.getByLabelText('Language'), { target: { value: 'fr' } });
+    await fireEvent.change(screen.getByLabelText('Thème'), { target: { value: 'dark' } });
+    expect(document.documentElement.lang).toBe('fr');
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    await fireEvent.click(screen.getByRole('button', { name: 'Créer mon coffre' }));
+    await settle();
+    expect(backend.calls.find((c) => c.method === 'createVault')?.args).toEqual([null]);
+    expect(backend.settings.language).toBe('fr');
+    expect(backend.settings.theme).toBe('dark');
+
+    const key = screen.getByRole('list', { name: 'Clé de secours, en 8 groupes' });
+    const groups = [...key.querySelectorAll('.recovery-group')].map((g) => g.textContent);
+    expect(groups.join('-')).toBe(FAKE_RECOVERY_KEY);
+    const next = screen.getByRole('button', { name: 'Continuer' }) as HTMLButtonElement;
+    expect(next.disabled).toBe(true);
+    await fireEvent.click(screen.getByLabelText('Je l’ai recopiée'));
+    const field = screen.getByLabelText(/Pour vérifier, saisissez le groupe \d/) as HTMLInputElement;
+    const number = Number(/groupe (\d)/.exec(field.labels?.[0]?.textContent ?? '')?.[1]);
+    const wrong = groups[number % 8] as string;
+    await fireEvent.input(field, { target: { value: wrong } });
+    await fireEvent.click(next);
+    await settle();
+    expect(screen.getByText(`Ce n’est pas le groupe ${number}. Comparez avec ce que vous avez noté.`)).toBeTruthy();
+    await fireEvent.input(field, { target: { value: (groups[number - 1] as string).toLowerCase() } });
+    await fireEvent.click(next);
+    await settle();
+    expect(screen.getByRole('heading', { name: 'Aucun compte pour l’instant' })).toBeTruthy();
+    // The key is gone from the DOM for good.
+    expect(document.body.textContent).not.toContain(groups[0]);
+  });
+
+  it('first run with a passphrase refuses two different ones', async () => {
+    const backend = new FakeBackend({ state: 'noVault' });
+    await start(backend);
+    await fireEvent.click(screen.getByLabelText('Also protect the vault with a passphrase'));
+    await fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'correct horse' } });
+    await fireEvent.input(screen.getByLabelText('Passphrase again'), { target: { value: 'correct hose' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Create my vault' }));
+    await settle();
+    expect(screen.getByText('The two passphrases are different.')).toBeTruthy();
+    expect(backend.calls.some((c) => c.method === 'createVault')).toBe(false);
+    await fireEvent.input(screen.getByLabelText('Passphrase again'), { target: { value: 'correct horse' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Create my vault' }));
+    await settle();
+    expect(backend.passphrase).toBe('correct horse');
+    expect(screen.getByRole('heading', { name: 'Your recovery key' })).toBeTruthy();
+  });
+
+  it('unlocks silently with the keychain', async () => {
+    const backend = new FakeBackend({ state: 'locked', accounts: [totp('GitHub', 'alice')] });
+    await start(backend);
+    expect(backend.calls.find((c) => c.method === 'unlockVault')?.args).toEqual(['keychain']);
+    expect(issuers()).toEqual(['GitHub']);
+  });
+
+  it('explains a missing keychain entry and unlocks with the recovery key', async () => {
+    const backend = new FakeBackend({ state: 'locked', accounts: [totp('GitHub', 'alice')] });
+    backend.keychainEntry = false;
+    await start(backend);
+    const alert = screen.getByRole('alert');
+    expect(alert.dataset.errorCode).toBe('keychain_entry_missing');
+    expect(alert.textContent).toContain('no longer in the system keychain');
+
+    const field = screen.getByLabelText('Recovery key') as HTMLInputElement;
+    await fireEvent.input(field, { target: { value: 'AAAA-BBBB' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await settle();
+    expect(screen.getByRole('alert').textContent).toContain('8 groups of 4');
+    // What was typed is not kept after a failed attempt.
+    expect((screen.getByLabelText('Recovery key') as HTMLInputElement).value).toBe('');
+
+    await fireEvent.input(screen.getByLabelText('Recovery key'), { target: { value: FAKE_RECOVERY_KEY.toLowerCase() } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await settle();
+    expect(issuers()).toEqual(['GitHub']);
+  });
+
+  it('offers the passphrase when the vault has one, with its error text', async () => {
+    const backend = new FakeBackend({ state: 'locked', keychainAvailable: false, passphrase: 'pw' });
+    await start(backend, ['fr-FR']);
+    expect(screen.getByRole('heading', { name: 'Tessera est verrouillé' })).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText('Phrase secrète', { selector: 'input[type=password]' }), { target: { value: 'nope' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Déverrouiller' }));
+    await settle();
+    expect(screen.getByRole('alert').textContent).toBe('Cette phrase secrète n’ouvre pas le coffre.');
+    await fireEvent.input(screen.getByLabelText('Phrase secrète', { selector: 'input[type=password]' }), { target: { value: 'pw' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Déverrouiller' }));
+    await settle();
+    expect(screen.getByRole('heading', { name: 'Aucun compte pour l’instant' })).toBeTruthy();
+  });
+
+  it('locks with Ctrl+L and when Rust reports an auto-lock', async () => {
+    const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice')] });
+    backend.keychainAvailable = false;
+    await start(backend);
+    await fireEvent.keyDown(window, { key: 'l', ctrlKey: true });
+    await settle();
+    expect(backend.state).toBe('locked');
+    expect(screen.getByRole('heading', { name: 'Tessera is locked' })).toBeTruthy();
+    expect(screen.queryByText('GitHub')).toBeNull();
+
+    backend.state = 'unlocked';
+    backend.emit({ type: 'vaultChanged' });
+    await fireEvent.input(screen.getByLabelText('Recovery key'), { target: { value: FAKE_RECOVERY_KEY } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await settle();
+    expect(issuers()).toEqual(['GitHub']);
+    backend.state = 'locked';
+    backend.emit({ type: 'vaultLocked' });
+    await settle();
+    expect(screen.getByRole('heading', { name: 'Tessera is locked' })).toBeTruthy();
+  });
+
+  it('shows grouped codes, counts down once a second and refreshes at the step boundary', async () => {
+    const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice@example.com')] });
+    await start(backend);
+    const row = rowOf('GitHub');
+    const code = backend.codeOf('acc-1');
+    expect(row.querySelector('.code')?.getAttribute('data-code')).toBe(code);
+    expect([...row.querySelectorAll('.code-group')].map((g) => g.textContent)).toEqual([code.slice(0, 3), code.slice(3)]);
+    expect(within(row).getByText(`Code ${code.split('').join(' ')}`)).toBeTruthy();
     expect(within(row).getByRole('timer').getAttribute('aria-label')).toBe('10 seconds left');
-    expect(within(row).getByRole('timer').getAttribute('aria-live')).toBeNull();
-    expect(backend.listCodesCalls).toBe(1);
+    // The next code appears only in the last seconds (setting on by default).
+    expect(row.querySelector('.next-code')).toBeNull();
+    const lists = () => backend.calls.filter((c) => c.method === 'listAccounts').length;
+    expect(lists()).toBe(1);
 
-    // One tick per second: the countdown moves, Rust is not asked again.
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(within(row).getByRole('timer').getAttribute('aria-label')).toBe('9 seconds left');
-    expect(backend.listCodesCalls).toBe(1);
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(within(rowOf('GitHub')).getByRole('timer').getAttribute('aria-label')).toBe('6 seconds left');
+    const next = rowOf('GitHub').querySelector('.next-code')?.getAttribute('data-next-code');
+    expect(next).toMatch(/^\d{6}$/);
+    expect(lists()).toBe(1);
 
-    // At the step boundary the UI asks Rust once for the new code.
-    await vi.advanceTimersByTimeAsync(9000);
+    await vi.advanceTimersByTimeAsync(6000);
     await settle();
-    expect(backend.listCodesCalls).toBe(2);
-    const second = String(100000 + (56_666_667 % 900000));
-    expect(screen.getByRole('listitem').querySelector('.code')?.getAttribute('data-code')).toBe(second);
-    expect(screen.getByRole('timer').getAttribute('aria-label')).toBe('30 seconds left');
+    expect(lists()).toBe(2);
+    expect(rowOf('GitHub').querySelector('.code')?.getAttribute('data-code')).toBe(next);
+    expect(within(rowOf('GitHub')).getByRole('timer').getAttribute('aria-label')).toBe('30 seconds left');
   });
 
-  it('shows the empty state when no account was given', async () => {
-    const backend = new FakeBackend();
-    backend.accounts = [];
-    render(App, { props: { backend, locale: 'en' } });
-    await settle();
-    expect(screen.getByRole('heading', { name: 'No accounts yet' })).toBeTruthy();
-    expect(screen.queryByRole('list')).toBeNull();
+  it('searches issuer, name and tags, filters by tag, pins favourites', async () => {
+    const backend = new FakeBackend({
+      accounts: [totp('GitHub', 'alice'), totp('Société Générale', 'bob'), totp('Google', 'carol'), totp('Proton', 'dave')],
+    });
+    backend.accounts[2]!.view.favorite = true;
+    backend.accounts[1]!.view.tags = ['banque'];
+    backend.accounts[3]!.view.tags = ['perso'];
+    await start(backend);
+    expect(issuers()).toEqual(['Google', 'GitHub', 'Société Générale', 'Proton']);
+
+    await fireEvent.keyDown(window, { key: 'f', ctrlKey: true });
+    const search = screen.getByRole('searchbox', { name: 'Search accounts' });
+    expect(document.activeElement).toBe(search);
+    await fireEvent.input(search, { target: { value: 'societe' } });
+    expect(issuers()).toEqual(['Société Générale']);
+    await fireEvent.input(search, { target: { value: 'dave' } });
+    expect(issuers()).toEqual(['Proton']);
+    await fireEvent.input(search, { target: { value: 'zzz' } });
+    expect(screen.getByText('No account matches “zzz”.')).toBeTruthy();
+    await fireEvent.keyDown(search, { key: 'Escape' });
+    expect(issuers()).toHaveLength(4);
+
+    const tags = screen.getByRole('group', { name: 'Filter by tag' });
+    await fireEvent.click(within(tags).getByRole('button', { name: 'banque' }));
+    expect(issuers()).toEqual(['Société Générale']);
+    await fireEvent.click(within(tags).getByRole('button', { name: 'All' }));
+    expect(issuers()).toHaveLength(4);
   });
 
-  it('reports rejected launch URIs by source and position, in French', async () => {
-    const backend = new FakeBackend();
-    backend.launchErrors = [
-      { source: 'argument', position: 2, code: 'missing_secret', message: 'the URI has no secret' },
-      { source: 'environment', position: 1, code: 'from_a_newer_core', message: 'bad scheme' },
-    ];
-    render(App, { props: { backend, locale: 'fr' } });
+  it('copies on click and on Enter, arrows move through the list, and a toast confirms', async () => {
+    const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice'), totp('Google', 'carol')] });
+    backend.settings.clipboardClearSecs = 20;
+    await start(backend);
+    const first = rowOf('GitHub').querySelector('.account-main') as HTMLButtonElement;
+    await fireEvent.click(first);
     await settle();
-    const notice = screen.getByRole('region', { name: '2 liens n’ont pas été ajoutés' });
-    expect(within(notice).getByText('Argument --uri nº 2')).toBeTruthy();
-    expect(within(notice).getByText('Ligne 1 de TESSERA_URIS')).toBeTruthy();
-    // Known codes are translated; an unknown one falls back to Rust's English message.
-    expect(notice.textContent).toContain('le lien ne contient pas de secret');
-    expect(notice.textContent).not.toContain('the URI has no secret');
-    expect(notice.textContent).toContain('bad scheme');
-    // The accounts that did parse are still shown.
-    expect(screen.getByText('GitHub')).toBeTruthy();
+    expect(backend.calls.filter((c) => c.method === 'copyCode').map((c) => c.args)).toEqual([['acc-1']]);
+    expect(screen.getByRole('status', { name: '' }).textContent).toContain('Copied — clears in 20 s');
+
+    first.focus();
+    await fireEvent.keyDown(first, { key: 'ArrowDown' });
+    const second = rowOf('Google').querySelector('.account-main') as HTMLButtonElement;
+    expect(document.activeElement).toBe(second);
+    await fireEvent.keyDown(second, { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(first);
+
+    backend.failNext.set('copyCode', { code: 'clipboard', message: 'no display' });
+    await fireEvent.click(first);
+    await settle();
+    expect(document.querySelector('.toast-text')?.textContent).toBe('The clipboard could not be written.');
   });
 
-  it('branches on the clock error code and retries on demand', async () => {
+  it('deletes after confirmation and undoes from the toast', async () => {
+    const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice'), totp('Google', 'carol')] });
+    await start(backend);
+    await fireEvent.click(within(rowOf('GitHub')).getByRole('button', { name: 'Actions for GitHub' }));
+    await settle();
+    await fireEvent.click(screen.getByRole('menuitem', { name: 'Delete' }));
+    await settle();
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete this account?' });
+    // Cancel is focused first: Enter does not delete by accident.
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    await settle();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(issuers()).toEqual(['GitHub', 'Google']);
+
+    await fireEvent.click(within(rowOf('GitHub')).getByRole('button', { name: 'Actions for GitHub' }));
+    await settle();
+    await fireEvent.click(screen.getByRole('menuitem', { name: 'Delete' }));
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    await settle();
+    expect(issuers()).toEqual(['Google']);
+    expect(document.querySelector('.toast-text')?.textContent).toBe('GitHub deleted');
+    await fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    await settle();
+    expect(issuers()).toEqual(['GitHub', 'Google']);
+    expect(document.querySelector('.toast-text')?.textContent).toBe('GitHub restored');
+  });
+
+  it('adds by form with validation as you type, and forgets the secret', async () => {
     const backend = new FakeBackend();
-    backend.failWith = { code: 'clock', message: 'the system clock is set before 1970' };
-    render(App, { props: { backend, locale: 'en' } });
+    await start(backend);
+    await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    await settle();
+    const dialog = screen.getByRole('dialog', { name: 'Add an account' });
+    const scan = within(dialog).getByRole('button', { name: /Scan a QR code/ }) as HTMLButtonElement;
+    expect(scan.disabled).toBe(true);
+    expect(scan.textContent).toContain('Coming soon');
+    expect((within(dialog).getByRole('button', { name: /Import from another app/ }) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(within(dialog).getByRole('button', { name: /Enter a key manually/ }));
+    await settle();
+
+    await fireEvent.input(screen.getByLabelText('Service'), { target: { value: 'Example' } });
+    await fireEvent.input(screen.getByLabelText('Account'), { target: { value: 'alice' } });
+    const secret = screen.getByLabelText('Secret key') as HTMLInputElement;
+    await fireEvent.input(secret, { target: { value: 'JBSW Y3DP 0000' } });
+    expect(secret.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Only letters A–Z and digits 2–7 are allowed (no 0, 1, 8 or 9).')).toBeTruthy();
+    await fireEvent.input(secret, { target: { value: 'jbsw y3dp ehpk 3pxp' } });
+    expect(secret.getAttribute('aria-invalid')).toBe('false');
+
+    await fireEvent.click(screen.getByText('Advanced settings'));
+    await fireEvent.input(screen.getByLabelText('Digits'), { target: { value: '4' } });
+    expect(screen.getByText('From 5 to 10 digits.')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
+    await settle();
+    expect(backend.accounts).toHaveLength(0);
+    await fireEvent.input(screen.getByLabelText('Digits'), { target: { value: '8' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
+    await settle();
+
+    expect(backend.accounts[0]?.secret).toBe('JBSWY3DPEHPK3PXP');
+    expect(backend.accounts[0]?.view.digits).toBe(8);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(issuers()).toEqual(['Example']);
+    expect(document.querySelector('.toast-text')?.textContent).toBe('Example added');
+    expect(document.body.innerHTML).not.toContain('JBSW');
+  });
+
+  it('adds by otpauth:// link and words the parser’s error code', async () => {
+    const backend = new FakeBackend();
+    await start(backend, ['fr']);
+    await fireEvent.click(screen.getByRole('button', { name: 'Ajouter un compte (Ctrl+N)' }));
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: /Coller un lien otpauth/ }));
+    await settle();
+    const field = screen.getByLabelText('Lien otpauth://');
+    await fireEvent.input(field, { target: { value: 'otpauth://totp/Broken:bob?issuer=Broken' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ajouter le compte' }));
     await settle();
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toContain('Your system clock is set before 1970');
-    // No automatic retry loop while failing.
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(backend.listCodesCalls).toBe(1);
-
-    backend.failWith = null;
-    await fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(alert.dataset.errorCode).toBe('missing_secret');
+    expect(alert.textContent).toBe('Le lien ne contient pas de secret.');
+    await fireEvent.input(field, { target: { value: `otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example` } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ajouter le compte' }));
     await settle();
-    expect(screen.queryByRole('alert')).toBeNull();
-    expect(screen.getByText('GitHub')).toBeTruthy();
-    expect(backend.listCodesCalls).toBe(2);
+    expect(issuers()).toEqual(['Example']);
   });
 
-  it('shows a generic message for unknown errors', async () => {
-    const backend = new FakeBackend();
-    backend.failWith = { code: 'unknown', message: 'Command list_codes not allowed by ACL' };
-    render(App, { props: { backend, locale: 'fr' } });
+  it('edits name, tags, icon and favourite', async () => {
+    const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice'), totp('Work mail', 'carol')] });
+    await start(backend);
+    await fireEvent.click(within(rowOf('Work mail')).getByRole('button', { name: 'Actions for Work mail' }));
     await settle();
-    expect(screen.getByRole('alert').textContent).toContain('Impossible de charger les codes.');
+    await fireEvent.click(screen.getByRole('menuitem', { name: 'Edit' }));
+    await settle();
+    await fireEvent.input(screen.getByLabelText('Service'), { target: { value: 'Proton' } });
+    await fireEvent.input(screen.getByLabelText('Tags'), { target: { value: 'work, perso, work ,' } });
+    await fireEvent.change(screen.getByLabelText('Icon'), { target: { value: 'proton' } });
+    await fireEvent.click(screen.getByLabelText('Pin to the top of the list'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await settle();
+    expect(backend.calls.find((c) => c.method === 'updateAccount')?.args).toEqual([
+      'acc-2',
+      { issuer: 'Proton', name: 'carol', tags: ['work', 'perso'], icon: 'proton', favorite: true },
+    ]);
+    expect(issuers()).toEqual(['Proton', 'GitHub']);
+    expect(rowOf('Proton').querySelector('[data-icon="proton"]')).toBeTruthy();
+  });
+
+  it('moves accounts with Alt+arrows and the menu', async () => {
+    const backend = new FakeBackend({ accounts: [totp('A', 'a'), totp('B', 'b'), totp('C', 'c')] });
+    await start(backend);
+    const b = rowOf('B').querySelector('.account-main') as HTMLElement;
+    b.focus();
+    await fireEvent.keyDown(b, { key: 'ArrowUp', altKey: true });
+    await settle();
+    expect(issuers()).toEqual(['B', 'A', 'C']);
+    expect(backend.accounts.map((s) => s.view.issuer)).toEqual(['B', 'A', 'C']);
+    expect(document.activeElement).toBe(rowOf('B').querySelector('.account-main'));
+    await fireEvent.click(within(rowOf('A')).getByRole('button', { name: 'Actions for A' }));
+    await settle();
+    await fireEvent.click(screen.getByRole('menuitem', { name: 'Move down' }));
+    await settle();
+    expect(backend.accounts.map((s) => s.view.issuer)).toEqual(['B', 'C', 'A']);
+  });
+
+  it('HOTP: shows the next-code button instead of a countdown', async () => {
+    const backend = new FakeBackend({ accounts: [{ ...totp('Bank', 'alice'), kind: 'hotp', counter: 3 }] });
+    await start(backend);
+    const before = rowOf('Bank').querySelector('.code')?.getAttribute('data-code');
+    expect(within(rowOf('Bank')).queryByRole('timer')).toBeNull();
+    await fireEvent.click(within(rowOf('Bank')).getByRole('button', { name: 'Next code for Bank' }));
+    await settle();
+    expect(backend.accounts[0]?.view.counter).toBe(4);
+    expect(rowOf('Bank').querySelector('.code')?.getAttribute('data-code')).not.toBe(before);
+  });
+
+  it('asks before adding a deep link, and can refuse', async () => {
+    const backend = new FakeBackend();
+    await start(backend);
+    backend.openLink(`otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example`);
+    await settle();
+    const dialog = screen.getByRole('alertdialog', { name: 'Add this account?' });
+    expect(dialog.textContent).toContain('Example');
+    expect(dialog.textContent).toContain('alice');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    await settle();
+    expect(issuers()).toEqual(['Example']);
+
+    backend.openLink(`otpauth://totp/Other:bob?secret=${SECRET}`);
+    await settle();
+    await fireEvent.keyDown(screen.getByRole('alertdialog'), { key: 'Escape' });
+    await settle();
+    expect(backend.pending).toBeNull();
+    expect(issuers()).toEqual(['Example']);
+  });
+
+  it('saves settings and applies language and theme at once', async () => {
+    const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice')] });
+    await start(backend);
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    await settle();
+    await fireEvent.change(screen.getByLabelText('Language'), { target: { value: 'fr' } });
+    await fireEvent.change(screen.getByLabelText('Theme'), { target: { value: 'light' } });
+    await fireEvent.change(screen.getByLabelText('Clear the copied code after'), { target: { value: '45' } });
+    await fireEvent.click(screen.getByLabelText('Show the next code when the current one is about to expire'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await settle();
+    expect(backend.settings).toMatchObject({ language: 'fr', theme: 'light', clipboardClearSecs: 45, showNextCode: false });
+    expect(document.documentElement.dataset.theme).toBe('light');
+    expect(screen.getByRole('button', { name: 'Paramètres' })).toBeTruthy();
+    // The lock screen keeps the language: it is remembered outside the vault.
+    expect(window.localStorage.getItem('tessera.appearance')).toBe('{"language":"fr","theme":"light"}');
+  });
+
+  it('reports activity at most once per 30 s', async () => {
+    const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice')] });
+    await start(backend);
+    const reports = () => backend.calls.filter((c) => c.method === 'reportActivity').length;
+    await fireEvent.keyDown(window, { key: 'a' });
+    await fireEvent.pointerDown(window);
+    expect(reports()).toBe(1);
+    await vi.advanceTimersByTimeAsync(31_000);
+    await fireEvent.keyDown(window, { key: 'a' });
+    expect(reports()).toBe(2);
   });
 });

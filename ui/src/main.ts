@@ -1,13 +1,20 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { pickLocale } from './lib/i18n';
+import type { Backend } from './lib/ipc';
 import { tauriBackend } from './lib/ipc/tauri';
 import './app.css';
 
-// The webview reports the system locale through navigator.languages.
-const locale = pickLocale(navigator.languages.length > 0 ? navigator.languages : [navigator.language]);
-document.documentElement.lang = locale;
+// `npm run dev` in a plain browser (no Tauri) previews the UI against the in-memory fake.
+async function pickBackend(): Promise<Backend> {
+  if (import.meta.env.DEV && !('__TAURI_INTERNALS__' in window)) {
+    const { demoBackend } = await import('./lib/ipc/fake');
+    return demoBackend();
+  }
+  return tauriBackend;
+}
 
 const target = document.getElementById('app');
 if (target === null) throw new Error('index.html has no #app element');
-mount(App, { target, props: { backend: tauriBackend, locale } });
+// The webview reports the system locale through navigator.languages.
+const languages = navigator.languages.length > 0 ? navigator.languages : [navigator.language];
+mount(App, { target, props: { backend: await pickBackend(), languages, storage: window.localStorage } });

@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { isStale, msUntilNextSecond, secondsRemaining } from './countdown';
-import type { AccountCode, Codes } from './ipc';
+import type { AccountView, Accounts } from './ipc';
 
-const totp: AccountCode = {
+const totp: AccountView = {
   id: 'a',
   issuer: 'Example',
   name: 'alice',
   kind: 'totp',
+  algorithm: 'SHA1',
+  digits: 6,
+  counter: null,
+  tags: [],
+  icon: null,
+  favorite: false,
   code: '123456',
+  nextCode: '654321',
   secondsLeft: 10,
   period: 30,
 };
-const hotp: AccountCode = { ...totp, id: 'h', kind: 'hotp', secondsLeft: null, period: null };
+const hotp: AccountView = { ...totp, id: 'h', kind: 'hotp', secondsLeft: null, period: null, counter: 1, nextCode: null };
 // Computed by Rust at t = 1_700_000_000 s, which is 20 s into a 30 s step (10 s left).
-const codes: Codes = { now: 1_700_000_000, accounts: [totp, hotp] };
+const codes: Accounts = { now: 1_700_000_000, accounts: [totp, hotp] };
 const at = (seconds: number, ms = 0) => seconds * 1000 + ms;
 
 describe('secondsRemaining', () => {

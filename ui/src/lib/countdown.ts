@@ -2,7 +2,11 @@
 // seconds it stays valid (`secondsLeft`); the UI counts down from that on the same system clock
 // and asks Rust again when a code expires. No per-frame loop: one tick per wall-clock second.
 
-import type { AccountCode, Codes } from './ipc';
+import type { AccountView, Accounts } from './ipc';
+
+/** The fields the countdown needs (an `AccountView` has them). */
+type AccountCode = Pick<AccountView, 'secondsLeft' | 'period'>;
+type Codes = Pick<Accounts, 'now'> & { accounts: readonly AccountCode[] };
 
 /** Unix seconds at which an account's code stops being valid; null when it never expires. */
 export function expiresAt(codes: Codes, account: AccountCode): number | null {

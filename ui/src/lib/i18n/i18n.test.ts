@@ -65,4 +65,12 @@ describe('translator', () => {
     // Only `uri.*` keys are looked up, so a code cannot pull an unrelated message.
     expect(translator('en').uriError('..app.name', 'raw')).toBe('raw');
   });
+
+  it('words every error code, URI codes as sentences, others generically', () => {
+    const fr = translator('fr');
+    expect(fr.errorText('wrong_passphrase')).toBe('Cette phrase secrète n’ouvre pas le coffre.');
+    expect(fr.errorText('missing_secret')).toBe('Le lien ne contient pas de secret.');
+    expect(fr.errorText('no_randomness')).toBe('Un problème est survenu. Veuillez réessayer.');
+    expect(translator('en').errorText('__proto__')).toBe('Something went wrong. Please try again.');
+  });
 });

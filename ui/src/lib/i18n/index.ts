@@ -37,6 +37,8 @@ export interface Translator {
   plural(key: PluralKey, count: number, params?: Params): string;
   /** Text for a core `UriError` code: `uri.<code>` if translated, else Rust's English message. */
   uriError(code: string, fallback: string): string;
+  /** Text for any IPC error code: `error.<code>`, else the URI parser's text, else generic. */
+  errorText(code: string): string;
 }
 
 export function translator(locale: Locale): Translator {
@@ -53,6 +55,16 @@ export function translator(locale: Locale): Translator {
     uriError(code, fallback) {
       const key = `uri.${code}`;
       return isMessageKey(key) ? t(key) : fallback;
+    },
+    errorText(code) {
+      const own = `error.${code}`;
+      if (isMessageKey(own)) return t(own);
+      const uri = `uri.${code}`;
+      if (isMessageKey(uri)) {
+        const text = t(uri);
+        return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1) + '.';
+      }
+      return t('error.unknown');
     },
   };
 }

@@ -9,8 +9,20 @@ describe('toIpcError', () => {
     });
   });
 
+  it('keeps the form field of invalid_input, and only a known one', () => {
+    expect(toIpcError({ code: 'invalid_input', message: 'm', field: 'digits' })).toEqual({
+      code: 'invalid_input',
+      message: 'm',
+      field: 'digits',
+    });
+    expect(toIpcError({ code: 'invalid_input', message: 'm', field: 'constructor' })).toEqual({
+      code: 'invalid_input',
+      message: 'm',
+    });
+  });
+
   it('maps unknown codes, Tauri strings and exceptions to unknown', () => {
-    expect(toIpcError({ code: 'vault_locked', message: 'm' })).toEqual({
+    expect(toIpcError({ code: 'vault_is_a_teapot', message: 'm' })).toEqual({
       code: 'unknown',
       message: 'm',
     });

@@ -1,4 +1,9 @@
-import { IPC_ERROR_CODES, type IpcError, type IpcErrorCode } from './contract';
+import { IPC_ERROR_CODES, type FormField, type IpcError, type IpcErrorCode } from './contract';
+
+const FORM_FIELDS: readonly string[] = ['issuer', 'name', 'secret', 'digits', 'period', 'counter'];
+function isFormField(field: unknown): field is FormField {
+  return typeof field === 'string' && FORM_FIELDS.includes(field);
+}
 
 function isKnownCode(code: unknown): code is IpcErrorCode {
   return typeof code === 'string' && (IPC_ERROR_CODES as readonly string[]).includes(code);
@@ -11,11 +16,14 @@ function isKnownCode(code: unknown): code is IpcErrorCode {
  */
 export function toIpcError(raw: unknown): IpcError {
   if (typeof raw === 'object' && raw !== null && 'code' in raw) {
-    const { code, message } = raw as { code: unknown; message?: unknown };
-    return {
+    const { code, message, field } = raw as { code: unknown; message?: unknown; field?: unknown };
+    const error: IpcError = {
       code: isKnownCode(code) ? code : 'unknown',
       message: typeof message === 'string' ? message : String(code),
     };
+    // `field` only names a form field for invalid_input; anything else is dropped.
+    if (isFormField(field)) error.field = field;
+    return error;
   }
   if (raw instanceof Error) return { code: 'unknown', message: raw.message };
   return { code: 'unknown', message: typeof raw === 'string' ? raw : 'unexpected error' };

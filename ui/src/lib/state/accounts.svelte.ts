@@ -1,0 +1,159 @@
+// The accounts screen's state: the list from Rust, the one-per-second tick, search and tag
+// filter, and every account action (copy, HOTP next, edit, delete + undo, reorder). Views call
+// these methods; components only render what they get.
+
+import { isStale, msUntilNextSecond, secondsRemaining } from '../countdown';
+import { allTags, dropAccount, moveAccount, visibleAccounts } from '../filter';
+import type { AccountForm, AccountPatch, AccountView, Accounts, Backend, IpcError } from '../ipc';
+
+export class AccountsState {
+  data = $state<Accounts | null>(null);
+  error = $state<IpcError | null>(null);
+  loading = $state(true);
+  query = $state('');
+  tag = $state<string | null>(null);
+  /** The wall clock at the last tick: the only thing that changes every second. */
+  nowMs = $state(0);
+
+  visible = $derived(visibleAccounts(this.data?.accounts ?? [], this.query, this.tag));
+
+  #backend: Backend;
+  #clock: () => number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #refreshing: Promise<void> | null = null;
+
+  constructor(backend: Backend, clock: () => number = Date.now) {
+    this.#backend = backend;
+    this.#clock = clock;
+    this.nowMs = clock();
+  }
+
+  tags(locale: string): string[] {
+    return allTags(this.data?.accounts ?? [], locale);
+  }
+
+  /** Loads the list and starts ticking once per wall-clock second. */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.#schedule();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Fetches fresh codes from Rust; concurrent callers share the request in flight. */
+  refresh(): Promise<void> {
+    this.#refreshing ??= (async () => {
+      try {
+        this.data = await this.#backend.listAccounts();
+        this.error = null;
+        // A tag that no account carries any more would hide everything.
+        if (this.tag !== null && !this.data.accounts.some((a) => a.tags.includes(this.tag ?? ''))) this.tag = null;
+      } catch (error) {
+        this.error = error as IpcError;
+      } finally {
+        this.#refreshing = null;
+        this.loading = false;
+        this.nowMs = this.#clock();
+      }
+    })();
+    return this.#refreshing;
+  }
+
+  /** One tick: move the countdowns, and ask Rust again once a code has expired. */
+  tick(): void {
+    this.nowMs = this.#clock();
+    if (this.data !== null && this.error === null && isStale(this.data, this.nowMs)) void this.refresh();
+  }
+
+  remaining(account: AccountView): number | null {
+    return this.data === null ? null : secondsRemaining(this.data, account, this.nowMs);
+  }
+
+  find(id: string): AccountView | undefined {
+    return this.data?.accounts.find((account) => account.id === id);
+  }
+
+  #replace(view: AccountView): void {
+    if (this.data === null) return;
+    this.data.accounts = this.data.accounts.map((account) => (account.id === view.id ? view : account));
+  }
+
+  copy(id: string): Promise<{ clearAfterSecs: number }> {
+    return this.#backend.copyCode(id);
+  }
+
+  async nextHotp(id: string): Promise<void> {
+    this.#replace(await this.#backend.nextHotpCode(id));
+  }
+
+  async update(id: string, patch: AccountPatch): Promise<AccountView> {
+    const view = await this.#backend.updateAccount(id, patch);
+    this.#replace(view);
+    return view;
+  }
+
+  async addUri(uri: string): Promise<AccountView> {
+    const view = await this.#backend.addAccountUri(uri);
+    await this.refresh();
+    return view;
+  }
+
+  async addForm(form: AccountForm): Promise<AccountView> {
+    const view = await this.#backend.addAccountForm(form);
+    await this.refresh();
+    return view;
+  }
+
+  /** Deletes and returns the undo token; the row disappears at once. */
+  async remove(id: string): Promise<string> {
+    const { undoToken } = await this.#backend.deleteAccount(id);
+    if (this.data !== null) this.data.accounts = this.data.accounts.filter((a) => a.id !== id);
+    return undoToken;
+  }
+
+  async undo(token: string): Promise<AccountView> {
+    const view = await this.#backend.undoDelete(token);
+    await this.refresh();
+    return view;
+  }
+
+  /** Moves an account one place among the visible ones; false when it cannot move. */
+  async move(id: string, direction: -1 | 1): Promise<boolean> {
+    if (this.data === null) return false;
+    const ids = moveAccount(this.data.accounts, this.visible, id, direction);
+    if (ids === null) return false;
+    await this.#reorder(ids);
+    return true;
+  }
+
+  async drop(id: string, targetId: string): Promise<void> {
+    if (this.data === null) return;
+    const ids = dropAccount(this.data.accounts, id, targetId);
+    if (ids !== null) await this.#reorder(ids);
+  }
+
+  async #reorder(ids: string[]): Promise<void> {
+    if (this.data === null) return;
+    const byId = new Map(this.data.accounts.map((account) => [account.id, account]));
+    const before = this.data.accounts;
+    // Optimistic: the row moves under the user's finger; restored if Rust refuses.
+    this.data.accounts = ids.flatMap((id) => byId.get(id) ?? []);
+    try {
+      await this.#backend.reorderAccounts(ids);
+    } catch (error) {
+      if (this.data !== null) this.data.accounts = before;
+      throw error;
+    }
+  }
+
+  #schedule(): void {
+    this.stop();
+    this.#timer = setTimeout(() => {
+      this.tick();
+      this.#schedule();
+    }, msUntilNextSecond(this.#clock()));
+  }
+}

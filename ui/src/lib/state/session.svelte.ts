@@ -1,0 +1,195 @@
+// The app's top-level state: which screen is shown (first run, unlock, accounts), the settings
+// and the language and theme they imply, lock/unlock, Rust's events, and activity reports for
+// auto-lock. Views call these methods; nothing here touches the DOM except the theme attribute.
+
+import { pickLocale, translator, type Locale, type Translator } from '../i18n';
+import type { Backend, BackendEvent, IpcError, Language, SettingsView, Theme, UnlockMethod, UriPreview, VaultStatus } from '../ipc';
+
+export type Screen = 'loading' | 'firstRun' | 'unlock' | 'accounts' | 'error';
+
+/** Language and theme also live outside the vault so the lock screen can use them. */
+const PREFS_KEY = 'tessera.appearance';
+interface Appearance {
+  language: Language;
+  theme: Theme;
+}
+
+function readAppearance(storage: Storage | undefined): Appearance {
+  try {
+    const parsed = JSON.parse(storage?.getItem(PREFS_KEY) ?? '{}') as Partial<Appearance>;
+    return {
+      language: parsed.language === 'en' || parsed.language === 'fr' ? parsed.language : 'system',
+      theme: parsed.theme === 'light' || parsed.theme === 'dark' ? parsed.theme : 'system',
+    };
+  } catch {
+    return { language: 'system', theme: 'system' };
+  }
+}
+
+export const ACTIVITY_INTERVAL_MS = 30_000;
+
+export class Session {
+  status = $state<VaultStatus | null>(null);
+  settings = $state<SettingsView | null>(null);
+  /** Shown once, right after the vault is created; forgotten on "Continue". */
+  recoveryKey = $state<string | null>(null);
+  /** A deep link waiting for "Add this account?". */
+  deepLink = $state<UriPreview | null>(null);
+  error = $state<IpcError | null>(null);
+  /** Why the silent keychain unlock at startup failed, for the unlock screen to explain. */
+  keychainError = $state<IpcError | null>(null);
+  language = $state<Language>('system');
+  theme = $state<Theme>('system');
+  /** The system's preferred languages (navigator.languages in the webview). */
+  systemLanguages: readonly string[] = ['en'];
+
+  screen: Screen = $derived.by(() => {
+    if (this.error !== null && this.status === null) return 'error';
+    if (this.status === null) return 'loading';
+    if (this.status.state === 'noVault' || this.recoveryKey !== null) return 'firstRun';
+    if (this.status.state === 'locked') return 'unlock';
+    return 'accounts';
+  });
+  locale: Locale = $derived(this.language === 'system' ? pickLocale(this.systemLanguages) : this.language);
+  i18n: Translator = $derived(translator(this.locale));
+
+  #backend: Backend;
+  #storage: Storage | undefined;
+  #unlisten: (() => void) | null = null;
+  #lastActivity = -Infinity;
+  #clock: () => number;
+  /** Called for events the accounts screen handles (vaultChanged, shortcuts). */
+  onevent: ((event: BackendEvent) => void) | null = null;
+
+  constructor(
+    backend: Backend,
+    systemLanguages: readonly string[] = ['en'],
+    storage?: Storage,
+    clock: () => number = Date.now,
+  ) {
+    this.#backend = backend;
+    this.systemLanguages = systemLanguages;
+    this.#storage = storage;
+    this.#clock = clock;
+    const appearance = readAppearance(storage);
+    this.language = appearance.language;
+    this.theme = appearance.theme;
+  }
+
+  get backend(): Backend {
+    return this.#backend;
+  }
+
+  async start(): Promise<void> {
+    this.#unlisten = await this.#backend.onEvent((event) => this.#handle(event));
+    try {
+      this.status = await this.#backend.vaultStatus();
+      this.error = null;
+    } catch (error) {
+      this.error = error as IpcError;
+      return;
+    }
+    if (this.status.state === 'locked') this.keychainError = await this.tryKeychain();
+    else if (this.status.state === 'unlocked') await this.#afterUnlock();
+  }
+
+  stop(): void {
+    this.#unlisten?.();
+    this.#unlisten = null;
+  }
+
+  /** Sets language/theme now (first run, settings) and remembers them for the lock screen. */
+  setAppearance(language: Language, theme: Theme): void {
+    this.language = language;
+    this.theme = theme;
+    try {
+      this.#storage?.setItem(PREFS_KEY, JSON.stringify({ language, theme }));
+    } catch {
+      // Storage full or disabled: the vault still has the settings.
+    }
+  }
+
+  async create(passphrase: string | null, language: Language, theme: Theme): Promise<void> {
+    const { recoveryKey } = await this.#backend.createVault(passphrase);
+    this.recoveryKey = recoveryKey;
+    this.status = await this.#backend.vaultStatus();
+    this.setAppearance(language, theme);
+    const settings = await this.#backend.getSettings();
+    this.settings = await this.#backend.updateSettings({ ...settings, language, theme });
+  }
+
+  /** "I wrote it down" + the group check passed: forget the key, show the accounts. */
+  async finishFirstRun(): Promise<void> {
+    this.recoveryKey = null;
+    await this.#afterUnlock();
+  }
+
+  /** The silent attempt at startup; false (and no error shown) when the keychain cannot. */
+  async tryKeychain(): Promise<IpcError | null> {
+    if (this.status === null || !this.status.keychainAvailable || !this.status.hasKeychainSlot) return null;
+    try {
+      this.status = await this.#backend.unlockVault({ method: 'keychain' });
+      this.keychainError = null;
+      if (this.status.state === 'unlocked') await this.#afterUnlock();
+      return null;
+    } catch (error) {
+      return error as IpcError;
+    }
+  }
+
+  /** Unlocks; rejects with the vault's IpcError for the form to show. */
+  async unlock(how: UnlockMethod): Promise<void> {
+    this.status = await this.#backend.unlockVault(how);
+    this.keychainError = null;
+    await this.#afterUnlock();
+  }
+
+  async lock(): Promise<void> {
+    this.status = await this.#backend.lockVault();
+    this.settings = null;
+  }
+
+  async saveSettings(settings: SettingsView): Promise<void> {
+    this.settings = await this.#backend.updateSettings(settings);
+    this.setAppearance(this.settings.language, this.settings.theme);
+  }
+
+  async confirmDeepLink(): Promise<string> {
+    const view = await this.#backend.confirmDeepLink();
+    this.deepLink = null;
+    return view.issuer || view.name;
+  }
+
+  async dismissDeepLink(): Promise<void> {
+    this.deepLink = null;
+    await this.#backend.dismissDeepLink();
+  }
+
+  /** Call on any user input; tells Rust at most once per 30 s (auto-lock counts idle time). */
+  activity(): void {
+    const now = this.#clock();
+    if (now - this.#lastActivity < ACTIVITY_INTERVAL_MS) return;
+    this.#lastActivity = now;
+    void this.#backend.reportActivity().catch(() => {});
+  }
+
+  async #afterUnlock(): Promise<void> {
+    try {
+      this.settings = await this.#backend.getSettings();
+      this.setAppearance(this.settings.language, this.settings.theme);
+      this.deepLink = await this.#backend.pendingDeepLink();
+    } catch (error) {
+      this.error = error as IpcError;
+    }
+  }
+
+  #handle(event: BackendEvent): void {
+    if (event.type === 'vaultLocked') {
+      if (this.status !== null) this.status = { ...this.status, state: 'locked' };
+      this.settings = null;
+    } else if (event.type === 'deepLink') {
+      this.deepLink = event.preview;
+    }
+    this.onevent?.(event);
+  }
+}
