@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# End-to-end smoke test of the desktop app: builds what is missing, starts Xvfb and tauri-driver
-# (which starts WebKitWebDriver and the app), runs smoke.test.mjs, and stops everything it started.
-# Needs: node, oathtool, Xvfb, /usr/bin/WebKitWebDriver, cargo (all installed by scripts/setup.sh).
-# Writes tests/e2e/artifacts/main-window.png. Exits non-zero on any failure.
+# End-to-end test of the desktop app: builds what is missing, then, inside a private D-Bus session
+# with an unlocked gnome-keyring (scripts/with-keyring.sh), starts Xvfb and tauri-driver (which
+# starts WebKitWebDriver and the app), runs app.test.mjs with TESSERA_VAULT in a temporary
+# directory, and stops everything it started.
+# Needs: node, oathtool, xclip, secret-tool (libsecret-tools), Xvfb, /usr/bin/WebKitWebDriver,
+# dbus, gnome-keyring, cargo. Writes screenshots to tests/e2e/artifacts/. Exits non-zero on failure.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# Re-enter inside the private keyring session (the app uses the real Secret Service there).
+if [ -z "${TESSERA_KEYRING_SESSION:-}" ]; then
+    exec "$root/scripts/with-keyring.sh" "$0" "$@"
+fi
 cache="${TESSERA_CACHE:-$HOME/.cache/tessera}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$cache/target}"
 export PATH="$cache/tools/bin:$HOME/.cargo/bin:$PATH"
@@ -30,13 +36,16 @@ if ! command -v tauri-driver >/dev/null; then
     log "installing tauri-driver 2.1.0 into $cache/tools"
     CARGO_TARGET_DIR="$cache/tools-target" cargo install --locked --quiet tauri-driver --version 2.1.0 --root "$cache/tools"
 fi
-for tool in Xvfb oathtool node; do
+for tool in Xvfb oathtool node xclip secret-tool; do
     command -v "$tool" >/dev/null || { echo "error: $tool is missing (run scripts/setup.sh)" >&2; exit 1; }
 done
 [ -x /usr/bin/WebKitWebDriver ] || { echo "error: /usr/bin/WebKitWebDriver is missing (apt: webkit2gtk-driver)" >&2; exit 1; }
 
 # --- services ------------------------------------------------------------------------------------
 work="$(mktemp -d)"
+# A fresh vault for this run: first run, restart and recovery all happen on it.
+export TESSERA_VAULT="$work/vault/tessera.vault"
+mkdir -p "$work/vault"
 pids=()
 # Every process started here, children first (tauri-driver → WebKitWebDriver → the app).
 descendants() {
@@ -83,5 +92,5 @@ log "tauri-driver on 127.0.0.1:$port"
 # --- test ----------------------------------------------------------------------------------------
 mkdir -p "$here/artifacts"
 TESSERA_APP="$app" TESSERA_WEBDRIVER_URL="http://127.0.0.1:$port" \
-    node --test --test-timeout=120000 "$here/smoke.test.mjs"
-log "screenshot: tests/e2e/artifacts/main-window.png"
+    node --test --test-timeout=600000 "$here/app.test.mjs"
+log "screenshots: tests/e2e/artifacts/*.png"
