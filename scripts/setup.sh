@@ -23,7 +23,7 @@ apt_packages=(
     build-essential pkg-config curl file libssl-dev
     libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
     libdbus-1-dev
-    xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 xclip
+    xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 xclip
     oathtool hyperfine zbar-tools python3-venv
     nodejs npm
 )
