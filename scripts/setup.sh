@@ -70,6 +70,7 @@ cargo_tool() { # crate, version: installed into the cache, reinstalled only on a
 }
 cargo_tool cargo-deny 0.20.2
 cargo_tool tauri-driver 2.1.0
+cargo_tool cargo-fuzz 0.13.2
 
 # --- Node packages ---------------------------------------------------------------------------
 for dir in ui tests/e2e; do

@@ -37,6 +37,27 @@ fi
 step "dependency policy (licences, sources, bans)"
 cargo deny --log-level error check
 
+step "fuzz targets build and survive a short run (every parser: URIs, imports, QR images)"
+# cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the pinned stable compiler accept them.
+# Its own target dir: sanitizer flags would otherwise invalidate the main build cache.
+(
+    cd fuzz
+    export CARGO_TARGET_DIR="$HOME/.cache/tessera/fuzz-target" RUSTC_BOOTSTRAP=1
+    cargo fuzz build --locked
+    for target in $(cargo fuzz list); do
+        mkdir -p "corpus/$target"
+        log="$(mktemp)"
+        if ! cargo fuzz run --locked "$target" "corpus/$target" -- \
+            -max_total_time="${FUZZ_SECONDS:-5}" -rss_limit_mb=4096 -timeout=20 \
+            -max_len=65536 >"$log" 2>&1; then
+            tail -n 40 "$log"
+            exit 1
+        fi
+        echo "$target: $(grep -E '^Done' "$log" || echo 'no summary line')"
+        rm -f "$log"
+    done
+)
+
 step "Rust tests, with a real Secret Service keychain"
 scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
 
