@@ -43,11 +43,11 @@ step "fuzz targets build and survive a short run (every parser: URIs, imports, Q
 (
     cd fuzz
     export CARGO_TARGET_DIR="$HOME/.cache/tessera/fuzz-target" RUSTC_BOOTSTRAP=1
-    cargo fuzz build --locked
+    cargo fuzz build
     for target in $(cargo fuzz list); do
         mkdir -p "corpus/$target"
         log="$(mktemp)"
-        if ! cargo fuzz run --locked "$target" "corpus/$target" -- \
+        if ! cargo fuzz run "$target" "corpus/$target" -- \
             -max_total_time="${FUZZ_SECONDS:-5}" -rss_limit_mb=4096 -timeout=20 \
             -max_len=65536 >"$log" 2>&1; then
             tail -n 40 "$log"
