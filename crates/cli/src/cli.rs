@@ -7,7 +7,6 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{
     account::{AddArgs, EditArgs, ListArgs, RmArgs, TagCommand},
-    clipboard::HoldArgs,
     code::CodeArgs,
     keys::{PassphraseCommand, RecoveryKeyCommand, UnlockArgs},
     vault::{BackupArgs, CompletionsArgs, InitArgs, RestoreArgs},
@@ -91,9 +90,6 @@ pub(crate) enum Command {
     Unlock(UnlockArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-    /// Keeps a copied code on the clipboard and clears it later (started by `code --copy`).
-    #[command(hide = true, name = "clipboard-hold")]
-    ClipboardHold(HoldArgs),
 }
 
 impl Command {
@@ -101,7 +97,7 @@ impl Command {
     pub(crate) fn uses_vault(&self) -> bool {
         match self {
             Self::Code(args) => args.uses_vault(),
-            Self::Completions(_) | Self::ClipboardHold(_) => false,
+            Self::Completions(_) => false,
             _ => true,
         }
     }

@@ -1,7 +1,8 @@
 //! `code --copy`: the code goes on the clipboard and is cleared after a delay, but only if the
 //! clipboard still holds it (the user may have copied something else since).
 //!
-//! A detached child process (`tessera clipboard-hold`, hidden) does the work, so the command
+//! A detached child process (`tessera __clipboard-hold SECONDS`, handled before argument
+//! parsing so it stays out of help and completions) does the work, so the command
 //! returns at once: on X11 the clipboard is served by the process that set it, so something
 //! must stay alive for the delay anyway. The code reaches the child on its stdin (never argv);
 //! it answers `ok` or `error: <reason>` on its stdout once the clipboard is set, then waits,
@@ -13,19 +14,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use clap::Args;
 use tessera_core::otp::Code;
 use zeroize::Zeroizing;
 
 use crate::failure::CliError;
 use crate::sanitize::sanitize;
 
-#[derive(Debug, Args)]
-pub(crate) struct HoldArgs {
-    /// Seconds before the code is cleared (0: keep it until something else is copied).
-    #[arg(long, value_name = "SECONDS")]
-    clear_after: u32,
-}
+/// The first argument that makes `tessera` the clipboard holder.
+pub(crate) const HOLD_ARG: &str = "__clipboard-hold";
 
 /// How often the holder checks whether the clipboard still holds the code.
 const POLL: Duration = Duration::from_millis(200);
@@ -35,7 +31,7 @@ pub(crate) fn copy(code: &Code, clear_after: u32, label: &str) -> anyhow::Result
     let exe = std::env::current_exe().context("finding the tessera executable")?;
     let mut command = Command::new(exe);
     command
-        .args(["clipboard-hold", "--clear-after", &clear_after.to_string()])
+        .args([HOLD_ARG, &clear_after.to_string()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
@@ -103,8 +99,9 @@ fn detach(command: &mut Command) {
     }
 }
 
-/// The hidden `clipboard-hold` command.
-pub(crate) fn hold(args: &HoldArgs) -> anyhow::Result<()> {
+/// The clipboard holder: `clear_after` seconds (0: keep the code until something else is
+/// copied).
+pub(crate) fn hold(clear_after: u32) -> anyhow::Result<()> {
     let mut code = Zeroizing::new(String::with_capacity(64));
     io::stdin().lock().take(64).read_line(&mut code)?;
     let end = code.trim_end().len();
@@ -122,8 +119,8 @@ pub(crate) fn hold(args: &HoldArgs) -> anyhow::Result<()> {
     writeln!(out, "ok")?;
     out.flush()?;
     drop(out);
-    let deadline = (args.clear_after > 0)
-        .then(|| Instant::now() + Duration::from_secs(u64::from(args.clear_after)));
+    let deadline =
+        (clear_after > 0).then(|| Instant::now() + Duration::from_secs(u64::from(clear_after)));
     loop {
         thread::sleep(POLL);
         let still_ours = clipboard

@@ -22,7 +22,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     // Commands that need no vault run without resolving one (or reading stdin for it).
     match &command {
         Command::Completions(args) => return vault::completions(args),
-        Command::ClipboardHold(args) => return clipboard::hold(args),
         Command::Code(args) if !command.uses_vault() => return code::run_uri(args),
         _ => {}
     }
@@ -40,7 +39,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Passphrase(command) => keys::passphrase(&mut session, &command),
         Command::RecoveryKey(command) => keys::recovery_key(&mut session, &command),
         Command::Unlock(args) => keys::unlock(&mut session, &args),
-        Command::Completions(_) | Command::ClipboardHold(_) => Ok(()),
+        Command::Completions(_) => Ok(()),
     }
 }
 

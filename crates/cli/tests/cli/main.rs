@@ -1,9 +1,15 @@
 //! Runs the real `tessera` binary: output formats, stdin, errors and exit codes, NO_COLOR,
-//! broken pipes, and a cross-check against oathtool.
+//! broken pipes, and a cross-check against oathtool (`code --uri`, here); the vault commands
+//! (`vault.rs`), the real keychain (`keychain.rs`) and the clipboard (`clipboard.rs`).
 
 // Helpers are not `#[test]` fns, so clippy's test exemption misses them; a failed unwrap here
 // is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod clipboard;
+mod keychain;
+mod support;
+mod vault;
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
