@@ -91,9 +91,11 @@ log "server up at $PI_URL in $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{print
 if [ -n "${PI_WATCH_PID:-}" ]; then
     # Stops the server when the watched process is gone (a test binary that crashed or was
     # killed never runs its own clean-up).
+    # When the watched process is gone, stop.sh also removes the directory; when only the
+    # server stopped (`stop.sh --keep` before a restart), the directory stays.
     (
         while kill -0 "$PI_WATCH_PID" 2>/dev/null && kill -0 "$PI_PID" 2>/dev/null; do sleep 1; done
-        kill "$PI_PID" 2>/dev/null || true
+        if ! kill -0 "$PI_WATCH_PID" 2>/dev/null; then "$HERE/stop.sh" "$WORK"; fi
     ) </dev/null >/dev/null 2>&1 &
     disown || true
 fi

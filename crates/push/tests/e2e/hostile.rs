@@ -1,0 +1,139 @@
+//! Servers that misbehave (no privacyIDEA does this on purpose, so these are local sockets):
+//! every case must end in a typed error within the configured time, never a hang or a panic.
+
+use std::time::{Duration, Instant};
+
+use tessera_push::PushError;
+use tessera_push::protocol::{EnrollmentUri, KeySize};
+use tessera_push::transport::{ClientConfig, PushClient, make_device_key};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+#[derive(Clone, Copy)]
+enum Behaviour {
+    Garbage,
+    NotHttp,
+    HugeDeclared,
+    HugeChunked,
+    Silent,
+    Drip,
+    ServerError,
+}
+
+async fn hostile(behaviour: Behaviour) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 8192];
+                let _ = socket.read(&mut buffer).await;
+                let _ = match behaviour {
+                    Behaviour::Garbage => socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{\"result\"").await,
+                    Behaviour::NotHttp => socket.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\r\n").await,
+                    Behaviour::HugeDeclared => socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\n{").await,
+                    Behaviour::HugeChunked => {
+                        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n").await;
+                        let chunk = vec![b' '; 65536];
+                        for _ in 0..200 {
+                            if socket.write_all(b"10000\r\n").await.is_err()
+                                || socket.write_all(&chunk).await.is_err()
+                                || socket.write_all(b"\r\n").await.is_err()
+                            {
+                                break;
+                            }
+                        }
+                        Ok(())
+                    }
+                    Behaviour::Silent => {
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                        Ok(())
+                    }
+                    Behaviour::Drip => {
+                        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n").await;
+                        for _ in 0..60 {
+                            if socket.write_all(b" ").await.is_err() {
+                                break;
+                            }
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                        }
+                        Ok(())
+                    }
+                    Behaviour::ServerError => socket.write_all(b"HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Length: 21\r\n\r\n<html>oops</html>\r\n\r\n").await,
+                };
+            });
+        }
+    });
+    format!("http://{address}/ttype/push")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_servers_end_in_typed_errors_within_the_timeout() {
+    let mut config = ClientConfig::default();
+    config.timeout = Duration::from_secs(3);
+    config.connect_timeout = Duration::from_secs(2);
+    let client = PushClient::new(config).unwrap();
+    let key_size = KeySize::Rsa2048;
+    for (name, behaviour) in [
+        ("garbage", Behaviour::Garbage),
+        ("not http", Behaviour::NotHttp),
+        ("huge declared", Behaviour::HugeDeclared),
+        ("huge chunked", Behaviour::HugeChunked),
+        ("silent", Behaviour::Silent),
+        ("drip", Behaviour::Drip),
+        ("server error", Behaviour::ServerError),
+    ] {
+        let url = hostile(behaviour).await;
+        let link = format!(
+            "otpauth://pipush/x?v=1&serial=PIPU1&enrollment_credential=c&sslverify=0&url={url}"
+        );
+        let uri = EnrollmentUri::parse(&link).unwrap();
+        let key = make_device_key(key_size).await.unwrap();
+        let started = Instant::now();
+        let error = client.enroll(&uri, key).await.unwrap_err();
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(5), "{name}: took {took:?}");
+        let expected = match behaviour {
+            Behaviour::Garbage => {
+                matches!(error, PushError::InvalidResponse(_) | PushError::Network(_))
+            }
+            Behaviour::NotHttp => matches!(error, PushError::Network(_)),
+            Behaviour::HugeDeclared | Behaviour::HugeChunked => {
+                matches!(error, PushError::BodyTooLarge { limit: 262_144 })
+            }
+            Behaviour::Silent | Behaviour::Drip => matches!(error, PushError::Timeout),
+            Behaviour::ServerError => matches!(
+                error,
+                PushError::Server {
+                    status: 500,
+                    code: None
+                }
+            ),
+        };
+        assert!(expected, "{name}: {error:?}");
+        assert!(
+            error.is_transient() || matches!(error, PushError::InvalidResponse(_)),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_port_is_a_network_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let client = PushClient::new(ClientConfig::default()).unwrap();
+    let link = format!(
+        "otpauth://pipush/x?v=1&serial=PIPU1&enrollment_credential=c&url=http://{address}/ttype/push"
+    );
+    let uri = EnrollmentUri::parse(&link).unwrap();
+    let key = make_device_key(KeySize::Rsa2048).await.unwrap();
+    assert!(matches!(
+        client.enroll(&uri, key).await,
+        Err(PushError::Network(_))
+    ));
+}
