@@ -35,7 +35,7 @@ if cargo tree --locked -p tessera-core -e normal --prefix none | grep -E '^(taur
 fi
 
 step "dependency policy (licences, sources, bans)"
-cargo deny --log-level error check
+cargo deny --log-level error check bans licenses sources
 
 step "fuzz targets build and survive a short run (every parser: URIs, imports, QR images)"
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the pinned stable compiler accept them.
