@@ -22,12 +22,11 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::error::IpcErrorCode;
 
     #[test]
     fn before_1970_is_a_clock_error() {
         let before = UNIX_EPOCH - Duration::from_secs(1);
-        assert_eq!(since_epoch(before).unwrap_err().code, IpcErrorCode::Clock);
+        assert_eq!(since_epoch(before).unwrap_err().code, "clock");
         let later = UNIX_EPOCH + Duration::from_millis(1_700_000_000_999);
         assert_eq!(since_epoch(later).unwrap(), UnixTime(1_700_000_000));
     }

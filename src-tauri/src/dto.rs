@@ -1,118 +1,438 @@
-//! Everything the webview receives, and nothing else: labels, codes, timings and error codes.
+//! Everything that crosses IPC, and nothing else: labels, codes, timings, settings and error
+//! codes out; forms, patches and unlock secrets in.
 //!
-//! No DTO has a field that could hold a secret, and domain types never derive `Serialize`; the
-//! TypeScript mirror is `ui/src/lib/ipc/contract.ts` (hand-written for now, see its header).
+//! No outbound DTO has a field that could hold an account secret, and domain types never derive
+//! `Serialize`. The one secret that goes out is the recovery key in [`CreatedDto`], on purpose:
+//! it is shown once at first run. The TypeScript mirror is `ui/src/lib/ipc/contract.ts`.
 
-use serde::Serialize;
-use tessera_core::{Account, Otp, UnixTime, otp};
+use serde::{Deserialize, Serialize};
+use tessera_core::vault::{Settings, Theme};
+use tessera_core::{Account, Algorithm, Otp, UnixTime, otp};
+use zeroize::Zeroizing;
 
-use crate::launch::UriSource;
-use crate::state::RejectedUri;
+use crate::error::{Field, IpcError};
 
-/// The codes of every account at one instant.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CodesDto {
-    /// The instant (Unix seconds) the codes were computed at, read by Rust.
-    pub(crate) now: u64,
-    pub(crate) accounts: Vec<AccountCodeDto>,
+/// Secret text crossing IPC (unlock secrets and form secrets in, the recovery key out), wiped on
+/// drop. No `Debug`, so it cannot end up in a log.
+pub(crate) struct SecretText(pub(crate) Zeroizing<String>);
+
+impl std::ops::Deref for SecretText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
 }
 
-/// One account's public face and its current code.
+impl<'de> Deserialize<'de> for SecretText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| Self(Zeroizing::new(text)))
+    }
+}
+
+impl Serialize for SecretText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
+
+/// `VaultState` in the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum VaultState {
+    NoVault,
+    Locked,
+    Unlocked,
+}
+
+/// Whether a vault exists and how it can be unlocked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct VaultStatusDto {
+    pub(crate) state: VaultState,
+    pub(crate) keychain_available: bool,
+    pub(crate) has_passphrase: bool,
+    pub(crate) has_keychain_slot: bool,
+    pub(crate) vault_path: String,
+}
+
+/// The recovery key of a new vault, as the grouped text the user writes down.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreatedDto {
+    // Zeroizing: wiped once serialized into the IPC response.
+    pub(crate) recovery_key: SecretText,
+}
+
+/// One account's public face and its codes.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct AccountCodeDto {
+pub(crate) struct AccountDto {
     pub(crate) id: String,
     pub(crate) issuer: String,
     pub(crate) name: String,
     /// `totp`, `hotp` or `steam`.
     pub(crate) kind: &'static str,
-    /// The code text, ungrouped ("123456"); the UI groups it for reading.
-    pub(crate) code: String,
-    /// Seconds until `code` changes (1..=period); absent for HOTP.
-    pub(crate) seconds_left: Option<u32>,
+    /// `SHA1`, `SHA256` or `SHA512` (Steam: SHA1).
+    pub(crate) algorithm: &'static str,
+    pub(crate) digits: u8,
     /// The time step in seconds; absent for HOTP.
     pub(crate) period: Option<u32>,
+    /// The counter of the shown code; absent for TOTP and Steam.
+    pub(crate) counter: Option<u64>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) icon: Option<String>,
+    pub(crate) favorite: bool,
+    /// The code text, ungrouped ("123456"); the UI groups it for reading.
+    pub(crate) code: String,
+    /// The code of the next time step; absent for HOTP.
+    pub(crate) next_code: Option<String>,
+    /// Seconds until `code` changes (1..=period); absent for HOTP.
+    pub(crate) seconds_left: Option<u32>,
 }
 
-/// A launch URI that was rejected: where it was, and why (never its text).
+/// Every account at one instant, in the user's order.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct LaunchErrorDto {
-    pub(crate) source: UriSourceDto,
-    /// 1-based position within its source.
-    pub(crate) position: u32,
-    /// The core's stable `UriError::code()`.
-    pub(crate) code: &'static str,
-    pub(crate) message: String,
+pub(crate) struct AccountsDto {
+    /// The instant (Unix seconds) the codes were computed at, read by Rust.
+    pub(crate) now: u64,
+    pub(crate) accounts: Vec<AccountDto>,
+}
+
+/// The token that undoes one deletion (random, meaningless outside this process).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DeletedDto {
+    pub(crate) undo_token: String,
+}
+
+/// When the copied code will be cleared from the clipboard (0: never).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CopiedDto {
+    pub(crate) clear_after_secs: u32,
+}
+
+/// An otpauth:// link waiting for the user's "add it?": labels only, the URI stays in Rust.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UriPreviewDto {
+    pub(crate) issuer: String,
+    pub(crate) name: String,
+    pub(crate) kind: &'static str,
+}
+
+/// Settings, both ways.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SettingsDto {
+    pub(crate) language: LanguageDto,
+    pub(crate) theme: ThemeDto,
+    pub(crate) clipboard_clear_secs: u32,
+    pub(crate) auto_lock_secs: u32,
+    pub(crate) show_next_code: bool,
+    pub(crate) start_minimized: bool,
+    pub(crate) start_at_login: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LanguageDto {
+    System,
+    En,
+    Fr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ThemeDto {
+    System,
+    Light,
+    Dark,
+}
+
+/// What Rust tells the UI without being asked, on the channel of `subscribe_events`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub(crate) enum BackendEvent {
+    VaultChanged,
+    VaultLocked,
+    DeepLink {
+        preview: UriPreviewDto,
+    },
+    // The tray and future OS shortcuts ask the UI to act; nothing emits it yet.
+    #[allow(dead_code)]
+    Shortcut {
+        action: ShortcutAction,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum UriSourceDto {
-    Argument,
-    Environment,
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum ShortcutAction {
+    Lock,
+    Add,
+    Search,
 }
 
-impl CodesDto {
+// ---- inbound ----
+
+/// How to unlock. The secret text is wiped when this is dropped.
+#[derive(Deserialize)]
+#[serde(tag = "method", rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) enum UnlockMethodIn {
+    Keychain,
+    RecoveryKey { secret: SecretText },
+    Passphrase { secret: SecretText },
+}
+
+/// A manually entered account. The secret text is wiped when this is dropped.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct AccountFormIn {
+    pub(crate) issuer: String,
+    pub(crate) name: String,
+    pub(crate) secret: SecretText,
+    pub(crate) kind: KindIn,
+    pub(crate) algorithm: String,
+    pub(crate) digits: u32,
+    pub(crate) period: u32,
+    pub(crate) counter: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum KindIn {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+/// The fields `update_account` changes; absent fields stay. `icon: null` removes the icon.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct AccountPatchIn {
+    pub(crate) issuer: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "some_even_if_null")]
+    pub(crate) icon: Option<Option<String>>,
+    pub(crate) favorite: Option<bool>,
+}
+
+/// Tells "absent" (`None`) from "null" (`Some(None)`).
+fn some_even_if_null<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
+}
+
+// ---- mapping ----
+
+impl AccountsDto {
     pub(crate) fn new(accounts: &[Account], now: UnixTime) -> Self {
         Self {
             now: now.0,
             accounts: accounts
                 .iter()
-                .map(|account| AccountCodeDto::new(account, now))
+                .map(|account| AccountDto::new(account, now))
                 .collect(),
         }
     }
 }
 
-impl AccountCodeDto {
+impl AccountDto {
     pub(crate) fn new(account: &Account, now: UnixTime) -> Self {
-        let period = match account.otp {
-            Otp::Hotp { .. } => None,
-            // Steam Guard fixes a 30 s step.
-            Otp::Steam => Some(30),
-            Otp::Totp { period, .. } => Some(period.get()),
+        let (algorithm, digits, period, counter) = match account.otp {
+            Otp::Hotp {
+                algorithm,
+                digits,
+                counter,
+            } => (algorithm, digits.get(), None, Some(counter)),
+            // Steam Guard fixes HMAC-SHA-1, 5 characters and a 30 s step.
+            Otp::Steam => (Algorithm::Sha1, 5, Some(30), None),
+            Otp::Totp {
+                algorithm,
+                digits,
+                period,
+            } => (algorithm, digits.get(), Some(period.get()), None),
+        };
+        let code_at = |time: UnixTime| {
+            otp::generate(&account.secret, &account.otp, time)
+                .as_str()
+                .to_owned()
         };
         Self {
             id: account.id.to_string(),
             issuer: account.issuer.clone(),
             name: account.name.clone(),
             kind: account.otp.kind_name(),
-            code: otp::generate(&account.secret, &account.otp, now)
-                .as_str()
-                .to_owned(),
-            seconds_left: otp::seconds_left(&account.otp, now),
+            algorithm: algorithm.as_str(),
+            digits,
             period,
+            counter,
+            tags: account.tags.clone(),
+            icon: account.icon.clone(),
+            favorite: account.favorite,
+            code: code_at(now),
+            // `now + period` always falls in the next step.
+            next_code: period.map(|step| code_at(UnixTime(now.0.saturating_add(step.into())))),
+            seconds_left: otp::seconds_left(&account.otp, now),
         }
     }
 }
 
-impl From<&RejectedUri> for LaunchErrorDto {
-    fn from(rejected: &RejectedUri) -> Self {
+impl UriPreviewDto {
+    pub(crate) fn new(issuer: &str, name: &str, otp: &Otp) -> Self {
         Self {
-            source: match rejected.source {
-                UriSource::Argument => UriSourceDto::Argument,
-                UriSource::Environment => UriSourceDto::Environment,
-            },
-            position: rejected.position,
-            code: rejected.error.code(),
-            message: rejected.error.to_string(),
+            issuer: issuer.to_owned(),
+            name: name.to_owned(),
+            kind: otp.kind_name(),
         }
+    }
+}
+
+impl From<&Settings> for SettingsDto {
+    fn from(settings: &Settings) -> Self {
+        Self {
+            // Another client may store a language the desktop app has no strings for.
+            language: match settings.language.as_deref() {
+                Some("en") => LanguageDto::En,
+                Some("fr") => LanguageDto::Fr,
+                _ => LanguageDto::System,
+            },
+            theme: match settings.theme {
+                Theme::Dark => ThemeDto::Dark,
+                Theme::Light => ThemeDto::Light,
+                _ => ThemeDto::System,
+            },
+            clipboard_clear_secs: settings.clipboard_clear_secs,
+            auto_lock_secs: settings.auto_lock_secs,
+            show_next_code: settings.show_next_code,
+            start_minimized: settings.start_minimized,
+            start_at_login: settings.start_at_login,
+        }
+    }
+}
+
+impl SettingsDto {
+    /// Longest accepted clipboard and auto-lock delays: one day.
+    pub(crate) const MAX_DELAY_SECS: u32 = 86_400;
+
+    /// Writes these values into the stored settings (fields the app does not show are kept).
+    pub(crate) fn apply_to(&self, settings: &mut Settings) -> Result<(), IpcError> {
+        if self.clipboard_clear_secs > Self::MAX_DELAY_SECS
+            || self.auto_lock_secs > Self::MAX_DELAY_SECS
+        {
+            return Err(IpcError::invalid(None, "delays are at most one day"));
+        }
+        settings.language = match self.language {
+            LanguageDto::System => None,
+            LanguageDto::En => Some("en".to_owned()),
+            LanguageDto::Fr => Some("fr".to_owned()),
+        };
+        settings.theme = match self.theme {
+            ThemeDto::System => Theme::System,
+            ThemeDto::Light => Theme::Light,
+            ThemeDto::Dark => Theme::Dark,
+        };
+        settings.clipboard_clear_secs = self.clipboard_clear_secs;
+        settings.auto_lock_secs = self.auto_lock_secs;
+        settings.show_next_code = self.show_next_code;
+        settings.start_minimized = self.start_minimized;
+        settings.start_at_login = self.start_at_login;
+        Ok(())
+    }
+}
+
+impl AccountFormIn {
+    /// The account this form describes, or the first field at fault.
+    pub(crate) fn into_account(self, now: UnixTime) -> Result<Account, IpcError> {
+        use tessera_core::{Digits, OtpSecret, Period};
+        let issuer = self.issuer.trim().to_owned();
+        let name = self.name.trim().to_owned();
+        if issuer.is_empty() && name.is_empty() {
+            return Err(IpcError::invalid(
+                Some(Field::Issuer),
+                "give the account an issuer or a name",
+            ));
+        }
+        let secret = tessera_core::uri::decode_base32(&self.secret)
+            .filter(|decoded| !decoded.secret.is_empty())
+            .ok_or_else(|| IpcError::invalid(Some(Field::Secret), "the secret is not base32"))?;
+        let secret: OtpSecret = secret.secret;
+        let algorithm = || {
+            Algorithm::parse(&self.algorithm)
+                .ok_or_else(|| IpcError::invalid(None, "use SHA1, SHA256 or SHA512"))
+        };
+        let digits = || {
+            Digits::new(self.digits)
+                .ok_or_else(|| IpcError::invalid(Some(Field::Digits), "digits are 5 to 10"))
+        };
+        let otp = match self.kind {
+            KindIn::Steam => Otp::Steam,
+            KindIn::Hotp => Otp::Hotp {
+                algorithm: algorithm()?,
+                digits: digits()?,
+                counter: self.counter,
+            },
+            KindIn::Totp => Otp::Totp {
+                algorithm: algorithm()?,
+                digits: digits()?,
+                period: Period::new(self.period).ok_or_else(|| {
+                    IpcError::invalid(Some(Field::Period), "the period is at least 1 second")
+                })?,
+            },
+        };
+        Ok(Account::new(issuer, name, secret, otp, now))
+    }
+}
+
+impl AccountPatchIn {
+    /// Applies the patch; an issuer and a name both empty is refused.
+    pub(crate) fn apply_to(self, account: &mut Account, now: UnixTime) -> Result<(), IpcError> {
+        if let Some(issuer) = self.issuer {
+            account.issuer = issuer.trim().to_owned();
+        }
+        if let Some(name) = self.name {
+            account.name = name.trim().to_owned();
+        }
+        if account.issuer.is_empty() && account.name.is_empty() {
+            return Err(IpcError::invalid(
+                Some(Field::Issuer),
+                "give the account an issuer or a name",
+            ));
+        }
+        if let Some(tags) = self.tags {
+            let mut clean: Vec<String> = Vec::with_capacity(tags.len());
+            for tag in tags.iter().map(|tag| tag.trim()) {
+                if !tag.is_empty() && !clean.iter().any(|kept| kept == tag) {
+                    clean.push(tag.to_owned());
+                }
+            }
+            account.tags = clean;
+        }
+        if let Some(icon) = self.icon {
+            account.icon = icon.filter(|icon| !icon.trim().is_empty());
+        }
+        if let Some(favorite) = self.favorite {
+            account.favorite = favorite;
+        }
+        account.updated = now;
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
-    use tessera_core::{Algorithm, Digits, OtpSecret, Period};
+    use tessera_core::{Digits, OtpSecret, Period};
 
     use super::*;
-    use crate::launch::GivenUri;
-    use crate::state::AppState;
 
     /// RFC 6238 App. B key, base32 `GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ`.
-    fn rfc_account(otp: Otp) -> Account {
+    pub(crate) fn rfc_account(otp: Otp) -> Account {
         Account::new(
             "Example",
             "alice@example.com",
@@ -134,32 +454,44 @@ mod tests {
     }
 
     #[test]
-    fn account_code_has_exactly_the_public_fields() {
+    fn account_has_exactly_the_public_fields() {
         let totp8 = Otp::Totp {
             algorithm: Algorithm::Sha1,
             digits: Digits::new(8).unwrap(),
             period: Period::THIRTY,
         };
         let json =
-            serde_json::to_value(CodesDto::new(&[rfc_account(totp8)], UnixTime(59))).unwrap();
+            serde_json::to_value(AccountsDto::new(&[rfc_account(totp8)], UnixTime(59))).unwrap();
         assert_eq!(keys(&json), ["accounts", "now"]);
         let account = &json["accounts"][0];
         assert_eq!(
             keys(account),
             [
+                "algorithm",
                 "code",
+                "counter",
+                "digits",
+                "favorite",
+                "icon",
                 "id",
                 "issuer",
                 "kind",
                 "name",
+                "nextCode",
                 "period",
-                "secondsLeft"
+                "secondsLeft",
+                "tags"
             ]
         );
-        // RFC 6238 App. B: T = 59 s, SHA-1, 8 digits.
+        // RFC 6238 App. B: T = 59 s and T = 89 s (the next step), SHA-1, 8 digits.
         assert_eq!(account["code"], json!("94287082"));
+        assert_eq!(account["nextCode"], json!("37359152"));
         assert_eq!(account["secondsLeft"], json!(1));
         assert_eq!(account["period"], json!(30));
+        assert_eq!(account["counter"], Value::Null);
+        assert_eq!(account["algorithm"], json!("SHA1"));
+        assert_eq!(account["digits"], json!(8));
+        assert_eq!(account["favorite"], json!(false));
         assert_eq!(account["kind"], json!("totp"));
         assert_eq!(json["now"], json!(59));
         let text = json.to_string();
@@ -168,51 +500,169 @@ mod tests {
     }
 
     #[test]
-    fn hotp_has_no_countdown() {
+    fn hotp_has_a_counter_and_no_countdown() {
         let hotp = Otp::Hotp {
             algorithm: Algorithm::Sha1,
             digits: Digits::SIX,
             counter: 1,
         };
-        let json =
-            serde_json::to_value(AccountCodeDto::new(&rfc_account(hotp), UnixTime(7))).unwrap();
+        let json = serde_json::to_value(AccountDto::new(&rfc_account(hotp), UnixTime(7))).unwrap();
         // RFC 4226 App. D, counter 1.
         assert_eq!(json["code"], json!("287082"));
+        assert_eq!(json["counter"], json!(1));
         assert_eq!(json["secondsLeft"], Value::Null);
+        assert_eq!(json["nextCode"], Value::Null);
         assert_eq!(json["period"], Value::Null);
     }
 
     #[test]
-    fn rejected_uri_reports_code_and_position_but_no_secret() {
-        let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-        let given = vec![
-            GivenUri {
-                source: UriSource::Argument,
-                position: 1,
-                text: format!("otpauth://totp/Example:alice?secret={secret}&digits=99"),
-            },
-            GivenUri {
-                source: UriSource::Environment,
-                position: 2,
-                text: format!("https://example.com/?secret={secret}"),
-            },
+    fn steam_reports_its_fixed_parameters() {
+        let json =
+            serde_json::to_value(AccountDto::new(&rfc_account(Otp::Steam), UnixTime(7))).unwrap();
+        assert_eq!(json["kind"], json!("steam"));
+        assert_eq!(json["digits"], json!(5));
+        assert_eq!(json["period"], json!(30));
+        assert_eq!(json["code"].as_str().unwrap().len(), 5);
+        assert_eq!(json["nextCode"].as_str().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn settings_round_trip_and_reject_unknown_fields() {
+        let mut settings = Settings::default();
+        let dto = SettingsDto::from(&settings);
+        let json = serde_json::to_value(&dto).unwrap();
+        assert_eq!(
+            keys(&json),
+            [
+                "autoLockSecs",
+                "clipboardClearSecs",
+                "language",
+                "showNextCode",
+                "startAtLogin",
+                "startMinimized",
+                "theme"
+            ]
+        );
+        assert_eq!(json["language"], json!("system"));
+        let mut changed: SettingsDto = serde_json::from_value(json!({
+            "language": "fr", "theme": "dark", "clipboardClearSecs": 0, "autoLockSecs": 60,
+            "showNextCode": true, "startMinimized": true, "startAtLogin": false
+        }))
+        .unwrap();
+        changed.apply_to(&mut settings).unwrap();
+        assert_eq!(settings.language.as_deref(), Some("fr"));
+        assert_eq!(SettingsDto::from(&settings), changed);
+        changed.auto_lock_secs = SettingsDto::MAX_DELAY_SECS + 1;
+        assert_eq!(
+            changed.apply_to(&mut settings).unwrap_err().code,
+            "invalid_input"
+        );
+        let extra = json!({
+            "language": "fr", "theme": "dark", "clipboardClearSecs": 0, "autoLockSecs": 60,
+            "showNextCode": true, "startMinimized": true, "startAtLogin": false, "x": 1
+        });
+        assert!(serde_json::from_value::<SettingsDto>(extra).is_err());
+        settings.language = Some("de".to_owned());
+        assert_eq!(SettingsDto::from(&settings).language, LanguageDto::System);
+    }
+
+    fn form(value: Value) -> AccountFormIn {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn base_form() -> Value {
+        json!({"issuer": " Example ", "name": "alice", "secret": "gezd gnbv gy3t qojq",
+               "kind": "totp", "algorithm": "SHA256", "digits": 8, "period": 60, "counter": 0})
+    }
+
+    #[test]
+    fn form_builds_an_account_or_names_the_field_at_fault() {
+        let account = form(base_form()).into_account(UnixTime(5)).unwrap();
+        assert_eq!(account.issuer, "Example");
+        assert_eq!(account.secret.expose_secret(), b"1234567890");
+        assert_eq!(
+            account.otp,
+            Otp::Totp {
+                algorithm: Algorithm::Sha256,
+                digits: Digits::new(8).unwrap(),
+                period: Period::new(60).unwrap()
+            }
+        );
+        let cases = [
+            ("secret", json!("not base32!"), Field::Secret),
+            ("secret", json!(""), Field::Secret),
+            ("digits", json!(4), Field::Digits),
+            ("digits", json!(11), Field::Digits),
+            ("period", json!(0), Field::Period),
         ];
-        let state = AppState::from_uris(given, UnixTime(0));
-        assert!(state.accounts().is_empty());
-        let dtos: Vec<LaunchErrorDto> = state.rejected().iter().map(Into::into).collect();
-        let json = serde_json::to_value(&dtos).unwrap();
-        for (entry, (source, position)) in json
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip([("argument", 1), ("environment", 2)])
-        {
-            assert_eq!(keys(entry), ["code", "message", "position", "source"]);
-            assert_eq!(entry["source"], json!(source));
-            assert_eq!(entry["position"], json!(position));
-            assert!(!entry["code"].as_str().unwrap().is_empty());
+        for (key, value, field) in cases {
+            let mut bad = base_form();
+            bad[key] = value;
+            let error = form(bad).into_account(UnixTime(5)).unwrap_err();
+            assert_eq!((error.code, error.field), ("invalid_input", Some(field)));
+            assert!(!error.message.contains("GEZD"));
         }
-        let text = json.to_string();
-        assert!(!text.contains(secret), "secret leaked: {text}");
+        let mut nameless = base_form();
+        nameless["issuer"] = json!(" ");
+        nameless["name"] = json!("");
+        let error = form(nameless).into_account(UnixTime(5)).unwrap_err();
+        assert_eq!(error.field, Some(Field::Issuer));
+        let mut hotp = base_form();
+        hotp["kind"] = json!("hotp");
+        hotp["counter"] = json!(7);
+        hotp["period"] = json!(0);
+        let account = form(hotp).into_account(UnixTime(5)).unwrap();
+        assert!(matches!(account.otp, Otp::Hotp { counter: 7, .. }));
+        let mut extra = base_form();
+        extra["secretBytes"] = json!([1]);
+        assert!(serde_json::from_value::<AccountFormIn>(extra).is_err());
+    }
+
+    #[test]
+    fn patch_tells_absent_from_null() {
+        let mut account = rfc_account(Otp::Steam);
+        account.icon = Some("github".to_owned());
+        let patch: AccountPatchIn =
+            serde_json::from_value(json!({"tags": [" work ", "work", ""], "favorite": true}))
+                .unwrap();
+        patch.apply_to(&mut account, UnixTime(9)).unwrap();
+        assert_eq!(account.tags, ["work"]);
+        assert_eq!(account.icon.as_deref(), Some("github"));
+        assert!(account.favorite);
+        assert_eq!(account.updated, UnixTime(9));
+        let patch: AccountPatchIn = serde_json::from_value(json!({"icon": null})).unwrap();
+        patch.apply_to(&mut account, UnixTime(9)).unwrap();
+        assert_eq!(account.icon, None);
+        let patch: AccountPatchIn =
+            serde_json::from_value(json!({"issuer": "", "name": " "})).unwrap();
+        assert_eq!(
+            patch.apply_to(&mut account, UnixTime(9)).unwrap_err().field,
+            Some(Field::Issuer)
+        );
+    }
+
+    #[test]
+    fn events_are_tagged_by_type() {
+        let preview = UriPreviewDto::new("Example", "alice", &Otp::Steam);
+        assert_eq!(
+            serde_json::to_value(BackendEvent::DeepLink { preview }).unwrap(),
+            json!({"type": "deepLink", "preview": {"issuer": "Example", "name": "alice", "kind": "steam"}})
+        );
+        assert_eq!(
+            serde_json::to_value(BackendEvent::VaultLocked).unwrap(),
+            json!({"type": "vaultLocked"})
+        );
+        let status = VaultStatusDto {
+            state: VaultState::NoVault,
+            keychain_available: true,
+            has_passphrase: false,
+            has_keychain_slot: false,
+            vault_path: "/v".to_owned(),
+        };
+        assert_eq!(
+            serde_json::to_value(status).unwrap(),
+            json!({"state": "noVault", "keychainAvailable": true, "hasPassphrase": false,
+                   "hasKeychainSlot": false, "vaultPath": "/v"})
+        );
     }
 }

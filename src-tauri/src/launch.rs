@@ -1,7 +1,7 @@
-//! What the app is started with: `--uri <otpauth URI>` (repeatable) and `TESSERA_URIS`.
+//! What the app is started with: `--uri <otpauth URI>` (repeatable), a bare `otpauth://` argument
+//! (how the OS opens a link with the app) and `TESSERA_URIS`.
 //!
-//! This is a stop-gap until the vault lands: accounts are handed to the process at launch.
-//! Nothing here echoes an argument back, because an argument may be an `otpauth://` URI whose
+//! Each URI becomes an "add this account?" offer, exactly like an opened link. Nothing here echoes an argument back, because an argument may be an `otpauth://` URI whose
 //! `secret=` must never reach a terminal or a log.
 
 use std::ffi::OsString;
@@ -35,10 +35,10 @@ pub(crate) enum Launch {
 
 /// Usage text for `--help` and argument errors.
 pub(crate) const USAGE: &str = "\
-Usage: tessera-desktop [--uri <otpauth URI>]...
+Usage: tessera-desktop [--uri <otpauth URI>]... [otpauth URI]
 
 Options:
-  --uri <URI>   an otpauth:// URI to show (repeat for several accounts)
+  --uri <URI>   an otpauth:// URI to offer for adding (repeat for several accounts)
   -h, --help    print this help
 
 Environment:
@@ -81,6 +81,7 @@ pub(crate) fn parse(
             }
             other => match other.strip_prefix("--uri=") {
                 Some(value) => value.to_owned(),
+                None if is_otpauth(other) => other.to_owned(),
                 None => return Err(LaunchError::Unknown(index)),
             },
         };
@@ -95,6 +96,12 @@ pub(crate) fn parse(
         }
     }
     Ok(Launch::Run(uris))
+}
+
+/// A link the OS hands over as a bare argument (the `.desktop` file's `%u`).
+fn is_otpauth(arg: &str) -> bool {
+    arg.get(..10)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("otpauth://"))
 }
 
 fn push(uris: &mut Vec<GivenUri>, source: UriSource, text: String) {
@@ -167,6 +174,13 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_otpauth_link_is_a_uri() {
+        let launch = parse(args(&["OTPAUTH://totp/x?secret=A"]), None).unwrap();
+        assert_eq!(uris(launch).len(), 1);
+        assert!(parse(args(&["otpauth:/x"]), None).is_err());
+    }
+
+    #[test]
     fn help_wins() {
         assert!(matches!(
             parse(args(&["--uri", "x", "-h"]), None),
@@ -176,7 +190,7 @@ mod tests {
 
     #[test]
     fn errors_name_positions_never_values() {
-        let secret_uri = "otpauth://totp/x?secret=GEZDGNBVGY3TQOJQ";
+        let secret_uri = "totp/x?secret=GEZDGNBVGY3TQOJQ";
         let unknown = parse(args(&["--uri", "a", secret_uri]), None)
             .err()
             .unwrap();

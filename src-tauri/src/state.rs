@@ -1,51 +1,509 @@
-//! What the running app holds: the accounts it was started with and the URIs it rejected.
+//! What the running app holds, and the logic behind every command: the vault (unlocked or not),
+//! otpauth:// links waiting for "add it?", and recently deleted accounts for undo.
 //!
-//! Read-only for now (no lock needed); the vault will replace the launch URIs as the source of
-//! accounts, and bring a `Mutex` with it.
+//! Everything that holds a secret lives here, in Rust memory, behind one `Mutex`: locking drops
+//! the `Vault` (which wipes its key and every account secret) and the undo buffer with it.
+//! Commands call one method and get a DTO or an `IpcError`.
 
-use tessera_core::uri::{OtpUri, UriError};
-use tessera_core::{Account, UnixTime};
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use crate::launch::{GivenUri, UriSource};
+use tessera_core::keystore::KeyStore;
+use tessera_core::uri::OtpUri;
+use tessera_core::vault::{self, KdfParams, Passphrase, Protection, RecoveryKey, VaultData};
+use tessera_core::{Account, AccountId, Otp, UnixTime, Unlock, Vault, VaultError};
+use zeroize::Zeroizing;
+
+use crate::dto::{
+    AccountDto, AccountFormIn, AccountPatchIn, AccountsDto, BackendEvent, SecretText, SettingsDto,
+    UnlockMethodIn, UriPreviewDto, VaultState, VaultStatusDto,
+};
+use crate::error::{IpcError, IpcErrorCode};
+
+/// How long a deleted account can be brought back.
+pub(crate) const UNDO_WINDOW: Duration = Duration::from_secs(120);
+
+/// Keychain stores usable from any thread (the OS one, or a memory one in tests).
+pub(crate) type SharedKeyStore = Box<dyn KeyStore + Send + Sync>;
 
 /// Managed Tauri state.
 pub(crate) struct AppState {
-    accounts: Vec<Account>,
-    rejected: Vec<RejectedUri>,
+    path: Option<PathBuf>,
+    keychain: SharedKeyStore,
+    /// Argon2id costs of a new passphrase (tests lower them).
+    kdf: KdfParams,
+    session: Mutex<Session>,
 }
 
-/// A launch URI that did not parse. The URI text itself is dropped here: it may hold a secret.
-pub(crate) struct RejectedUri {
-    pub(crate) source: UriSource,
-    pub(crate) position: u32,
-    pub(crate) error: UriError,
+struct Session {
+    /// `Some` while unlocked. Dropping it wipes the key and the secrets.
+    vault: Option<Vault>,
+    /// Links opened from outside (or given at launch), oldest first; parsed, so the URI text is
+    /// gone and the secret sits in a wiping `OtpSecret`.
+    links: VecDeque<OtpUri>,
+    /// Deleted accounts that can still be restored.
+    undo: Vec<Deleted>,
+    last_activity: Instant,
+}
+
+struct Deleted {
+    token: String,
+    account: Account,
+    /// Where it was in the list.
+    index: usize,
+    expires: Instant,
 }
 
 impl AppState {
-    /// Parses every given URI; each failure is kept (not dropped) so the UI can report it.
-    pub(crate) fn from_uris(uris: Vec<GivenUri>, now: UnixTime) -> Self {
-        let mut accounts = Vec::new();
-        let mut rejected = Vec::new();
-        for given in uris {
-            match OtpUri::parse(&given.text) {
-                Ok(uri) => accounts.push(uri.into_account(now)),
-                Err(error) => rejected.push(RejectedUri {
-                    source: given.source,
-                    position: given.position,
-                    error,
-                }),
+    /// State for the vault at `path` (`None`: no home directory, so nothing can be created).
+    pub(crate) fn new(path: Option<PathBuf>, keychain: SharedKeyStore, kdf: KdfParams) -> Self {
+        Self {
+            path,
+            keychain,
+            kdf,
+            session: Mutex::new(Session {
+                vault: None,
+                links: VecDeque::new(),
+                undo: Vec::new(),
+                last_activity: Instant::now(),
+            }),
+        }
+    }
+
+    fn session(&self) -> MutexGuard<'_, Session> {
+        // A panic while holding the lock cannot leave the session half-updated: every change is
+        // one assignment or one `Vault::update`, which is atomic on its own.
+        self.session
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn path(&self) -> Result<&Path, IpcError> {
+        self.path.as_deref().ok_or_else(|| {
+            IpcError::new(
+                IpcErrorCode::NoVault,
+                "no place for the vault: set TESSERA_VAULT or HOME",
+            )
+        })
+    }
+
+    /// Whether the OS keychain answers at all (a missing entry is an answer).
+    fn keychain_available(&self) -> bool {
+        self.keychain.load("tessera-availability-probe").is_ok()
+    }
+
+    pub(crate) fn status(&self) -> VaultStatusDto {
+        let keychain_available = self.keychain_available();
+        let vault_path = self
+            .path
+            .as_deref()
+            .map(|path| path.display().to_string())
+            .unwrap_or_default();
+        let session = self.session();
+        let (state, has_passphrase, has_keychain_slot) = match &session.vault {
+            Some(vault) => (
+                VaultState::Unlocked,
+                vault.has_passphrase(),
+                vault.has_keychain_slot(),
+            ),
+            None => match self.path.as_deref().map(vault::slot_summary) {
+                Some(Ok(slots)) => (VaultState::Locked, slots.passphrase, slots.keychain),
+                // A damaged or unreadable file is still a vault: unlocking reports why.
+                Some(Err(VaultError::NotFound { .. })) | None => {
+                    (VaultState::NoVault, false, false)
+                }
+                Some(Err(_)) => (VaultState::Locked, false, false),
+            },
+        };
+        VaultStatusDto {
+            state,
+            keychain_available,
+            has_passphrase,
+            has_keychain_slot,
+            vault_path,
+        }
+    }
+
+    /// Creates the vault, bound to the keychain when it answers, with an optional passphrase.
+    /// Returns the recovery key text, to be shown once.
+    pub(crate) fn create(
+        &self,
+        passphrase: Option<SecretText>,
+        now: UnixTime,
+    ) -> Result<Zeroizing<String>, IpcError> {
+        let path = self.path()?;
+        let passphrase = passphrase.map(|text| Passphrase::new(text.to_string()));
+        let keychain: Option<&dyn KeyStore> = if self.keychain_available() {
+            Some(self.keychain.as_ref())
+        } else {
+            None
+        };
+        let protection = Protection {
+            keychain,
+            passphrase: passphrase.as_ref().map(|passphrase| (passphrase, self.kdf)),
+        };
+        let mut session = self.session();
+        let (vault, recovery) = Vault::create(path, protection, now)?;
+        session.vault = Some(vault);
+        session.last_activity = Instant::now();
+        Ok(recovery.to_display_text())
+    }
+
+    pub(crate) fn unlock(&self, how: UnlockMethodIn) -> Result<VaultStatusDto, IpcError> {
+        let path = self.path()?;
+        let vault = match how {
+            UnlockMethodIn::Keychain => Vault::open(path, Unlock::Keychain(self.keychain.as_ref())),
+            UnlockMethodIn::RecoveryKey { secret } => {
+                let key = RecoveryKey::parse(&secret)?;
+                let opened = Vault::open(path, Unlock::RecoveryKey(&key));
+                // Opened with the recovery key while a keychain answers but lost this vault's
+                // entry: bind it again, so the next start unlocks silently.
+                opened.map(|mut vault| {
+                    self.rebind_if_lost(&mut vault);
+                    vault
+                })
+            }
+            UnlockMethodIn::Passphrase { secret } => {
+                let passphrase = Passphrase::new(secret.to_string());
+                Vault::open(path, Unlock::Passphrase(&passphrase)).map(|mut vault| {
+                    self.rebind_if_lost(&mut vault);
+                    vault
+                })
             }
         }
-        Self { accounts, rejected }
+        .map_err(|error| match error {
+            VaultError::NotFound { .. } => IpcError::no_vault(),
+            other => other.into(),
+        })?;
+        {
+            let mut session = self.session();
+            session.vault = Some(vault);
+            session.last_activity = Instant::now();
+        }
+        Ok(self.status())
     }
 
-    /// The accounts, in the order given.
-    pub(crate) fn accounts(&self) -> &[Account] {
-        &self.accounts
+    fn rebind_if_lost(&self, vault: &mut Vault) {
+        let lost = match Vault::open(vault.path(), Unlock::Keychain(self.keychain.as_ref())) {
+            Ok(_) => false,
+            Err(error) => error.needs_other_unlock() && self.keychain_available(),
+        };
+        if lost {
+            // Best effort: the vault is open either way, and the lock screen offers the
+            // recovery key again next time if this fails.
+            let _ = vault.rebind_keychain(self.keychain.as_ref());
+        }
     }
 
-    /// The URIs that did not parse, in the order given.
-    pub(crate) fn rejected(&self) -> &[RejectedUri] {
-        &self.rejected
+    /// Unlocks with the keychain if that works without asking anything; quiet otherwise.
+    pub(crate) fn try_silent_unlock(&self) -> bool {
+        let Some(path) = self.path.as_deref() else {
+            return false;
+        };
+        if !matches!(vault::slot_summary(path), Ok(slots) if slots.keychain) {
+            return false;
+        }
+        match Vault::open(path, Unlock::Keychain(self.keychain.as_ref())) {
+            Ok(vault) => {
+                let mut session = self.session();
+                session.vault = Some(vault);
+                session.last_activity = Instant::now();
+                true
+            }
+            Err(_) => false,
+        }
     }
+
+    /// Locks: the vault and the undo buffer are dropped, wiping their secrets.
+    pub(crate) fn lock(&self) -> VaultStatusDto {
+        {
+            let mut session = self.session();
+            session.vault = None;
+            session.undo.clear();
+        }
+        self.status()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_unlocked(&self) -> bool {
+        self.session().vault.is_some()
+    }
+
+    /// Runs `action` on the unlocked vault.
+    fn with_vault<T>(
+        &self,
+        action: impl FnOnce(&mut Vault, &mut Session) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        let mut session = self.session();
+        let session = &mut *session;
+        let mut vault = session.vault.take().ok_or_else(IpcError::locked)?;
+        let result = action(&mut vault, session);
+        session.vault = Some(vault);
+        result
+    }
+
+    pub(crate) fn list(&self, now: UnixTime) -> Result<AccountsDto, IpcError> {
+        self.with_vault(|vault, _| Ok(AccountsDto::new(vault.accounts(), now)))
+    }
+
+    fn add(&self, account: Account, now: UnixTime) -> Result<AccountDto, IpcError> {
+        self.with_vault(|vault, _| {
+            let dto = AccountDto::new(&account, now);
+            vault.update(|data| {
+                data.accounts.push(account);
+                Ok::<_, IpcError>(())
+            })?;
+            Ok(dto)
+        })
+    }
+
+    pub(crate) fn add_uri(&self, uri: &str, now: UnixTime) -> Result<AccountDto, IpcError> {
+        let parsed = OtpUri::parse(uri)?;
+        self.add(parsed.into_account(now), now)
+    }
+
+    pub(crate) fn add_form(
+        &self,
+        form: AccountFormIn,
+        now: UnixTime,
+    ) -> Result<AccountDto, IpcError> {
+        self.add(form.into_account(now)?, now)
+    }
+
+    /// Changes one account in one vault write and returns it as saved.
+    fn change(
+        &self,
+        id: &str,
+        now: UnixTime,
+        edit: impl FnOnce(&mut Account) -> Result<(), IpcError>,
+    ) -> Result<AccountDto, IpcError> {
+        let id = parse_id(id)?;
+        self.with_vault(|vault, _| {
+            vault.update(|data| {
+                let account = find_mut(data, id)?;
+                edit(account)?;
+                Ok::<_, IpcError>(AccountDto::new(account, now))
+            })
+        })
+    }
+
+    pub(crate) fn update_account(
+        &self,
+        id: &str,
+        patch: AccountPatchIn,
+        now: UnixTime,
+    ) -> Result<AccountDto, IpcError> {
+        self.change(id, now, |account| patch.apply_to(account, now))
+    }
+
+    /// Advances a HOTP counter by one; the returned account shows the new code.
+    pub(crate) fn next_hotp(&self, id: &str, now: UnixTime) -> Result<AccountDto, IpcError> {
+        self.change(id, now, |account| match &mut account.otp {
+            Otp::Hotp { counter, .. } => {
+                *counter = counter
+                    .checked_add(1)
+                    .ok_or_else(|| IpcError::invalid(None, "the HOTP counter is at its maximum"))?;
+                account.updated = now;
+                Ok(())
+            }
+            _ => Err(IpcError::invalid(
+                None,
+                "only HOTP accounts have a next code",
+            )),
+        })
+    }
+
+    /// Removes the account; it stays restorable in memory for [`UNDO_WINDOW`].
+    pub(crate) fn delete(&self, id: &str, at: Instant) -> Result<String, IpcError> {
+        let id = parse_id(id)?;
+        self.with_vault(|vault, session| {
+            let (index, account) = vault.update(|data| {
+                let index = data
+                    .accounts
+                    .iter()
+                    .position(|account| account.id == id)
+                    .ok_or_else(|| IpcError::not_found("account"))?;
+                Ok::<_, IpcError>((index, data.accounts.remove(index)))
+            })?;
+            let token = uuid::Uuid::new_v4().to_string();
+            session.undo.retain(|deleted| deleted.expires > at);
+            session.undo.push(Deleted {
+                token: token.clone(),
+                account,
+                index,
+                expires: at + UNDO_WINDOW,
+            });
+            Ok(token)
+        })
+    }
+
+    pub(crate) fn undo_delete(
+        &self,
+        token: &str,
+        at: Instant,
+        now: UnixTime,
+    ) -> Result<AccountDto, IpcError> {
+        self.with_vault(|vault, session| {
+            session.undo.retain(|deleted| deleted.expires > at);
+            let position = session
+                .undo
+                .iter()
+                .position(|deleted| deleted.token == token)
+                .ok_or_else(|| IpcError::not_found("deletion to undo"))?;
+            let Deleted { account, index, .. } = session.undo.remove(position);
+            let dto = AccountDto::new(&account, now);
+            let restored = vault.update(|data| {
+                // Added again meanwhile (by an import elsewhere): nothing to restore.
+                if data.account(account.id).is_none() {
+                    let index = index.min(data.accounts.len());
+                    data.accounts.insert(index, account);
+                }
+                Ok::<_, IpcError>(())
+            });
+            restored.map(|()| dto)
+        })
+    }
+
+    /// Puts the accounts in the order of `ids`. Accounts not named (added elsewhere meanwhile)
+    /// keep their relative order after the named ones; unknown ids are ignored.
+    pub(crate) fn reorder(&self, ids: &[String]) -> Result<(), IpcError> {
+        let ids = ids
+            .iter()
+            .map(|id| parse_id(id))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.with_vault(|vault, _| {
+            vault.update(|data| {
+                let rank = |account: &Account| {
+                    ids.iter()
+                        .position(|id| *id == account.id)
+                        .unwrap_or(ids.len())
+                };
+                // Stable: unnamed accounts keep their order.
+                data.accounts.sort_by_key(rank);
+                Ok::<_, IpcError>(())
+            })
+        })
+    }
+
+    /// The current code of one account and how long it may stay on the clipboard.
+    pub(crate) fn code_to_copy(
+        &self,
+        id: &str,
+        now: UnixTime,
+    ) -> Result<(Zeroizing<String>, u32), IpcError> {
+        let id = parse_id(id)?;
+        self.with_vault(|vault, _| {
+            let account = vault
+                .data()
+                .account(id)
+                .ok_or_else(|| IpcError::not_found("account"))?;
+            let code = tessera_core::otp::generate(&account.secret, &account.otp, now);
+            Ok((
+                Zeroizing::new(code.as_str().to_owned()),
+                vault.settings().clipboard_clear_secs,
+            ))
+        })
+    }
+
+    pub(crate) fn settings(&self) -> Result<SettingsDto, IpcError> {
+        self.with_vault(|vault, _| Ok(SettingsDto::from(vault.settings())))
+    }
+
+    pub(crate) fn update_settings(&self, settings: &SettingsDto) -> Result<SettingsDto, IpcError> {
+        self.with_vault(|vault, _| {
+            vault.update(|data| {
+                settings.apply_to(&mut data.settings)?;
+                Ok::<_, IpcError>(SettingsDto::from(&data.settings))
+            })
+        })
+    }
+
+    /// The settings if unlocked (the tray language, start minimised).
+    pub(crate) fn settings_if_unlocked(&self) -> Option<SettingsDto> {
+        self.settings().ok()
+    }
+
+    /// Queues an opened otpauth:// link. The preview goes to the UI; the URI does not.
+    pub(crate) fn offer_link(&self, text: &str) -> Result<UriPreviewDto, IpcError> {
+        let uri = OtpUri::parse(text)?;
+        let preview = UriPreviewDto::new(&uri.issuer, &uri.name, &uri.otp);
+        self.session().links.push_back(uri);
+        Ok(preview)
+    }
+
+    pub(crate) fn pending_link(&self) -> Option<UriPreviewDto> {
+        self.session()
+            .links
+            .front()
+            .map(|uri| UriPreviewDto::new(&uri.issuer, &uri.name, &uri.otp))
+    }
+
+    /// Adds the oldest waiting link's account.
+    pub(crate) fn confirm_link(&self, now: UnixTime) -> Result<AccountDto, IpcError> {
+        self.with_vault(|vault, session| {
+            let uri = session.links.pop_front().ok_or_else(|| {
+                IpcError::new(IpcErrorCode::NoDeepLink, "no otpauth:// link is waiting")
+            })?;
+            let account = uri.into_account(now);
+            let dto = AccountDto::new(&account, now);
+            vault.update(|data| {
+                data.accounts.push(account);
+                Ok::<_, IpcError>(())
+            })?;
+            Ok(dto)
+        })
+    }
+
+    /// Drops the oldest waiting link (its secret is wiped).
+    pub(crate) fn dismiss_link(&self) {
+        self.session().links.pop_front();
+    }
+
+    pub(crate) fn report_activity(&self, at: Instant) {
+        self.session().last_activity = at;
+    }
+
+    /// The periodic check: auto-lock after the idle delay, expire undo entries, and pick up
+    /// changes other processes (the CLI) saved. Returns what the UI must hear about.
+    pub(crate) fn tick(&self, at: Instant) -> Option<BackendEvent> {
+        let mut session = self.session();
+        session.undo.retain(|deleted| deleted.expires > at);
+        let idle = at.saturating_duration_since(session.last_activity);
+        let vault = session.vault.as_mut()?;
+        let auto_lock = vault.settings().auto_lock_secs;
+        if auto_lock > 0 && idle >= Duration::from_secs(auto_lock.into()) {
+            session.vault = None;
+            session.undo.clear();
+            return Some(BackendEvent::VaultLocked);
+        }
+        match vault.reload_if_changed() {
+            Ok(true) => Some(BackendEvent::VaultChanged),
+            Ok(false) => None,
+            // Re-keyed, replaced or removed underneath us: what is held is stale, so lock.
+            Err(
+                VaultError::DifferentVault
+                | VaultError::RekeyedElsewhere
+                | VaultError::NotFound { .. },
+            ) => {
+                session.vault = None;
+                session.undo.clear();
+                Some(BackendEvent::VaultLocked)
+            }
+            // Transient (a write in progress, I/O): try again next tick.
+            Err(_) => None,
+        }
+    }
+}
+
+fn parse_id(id: &str) -> Result<AccountId, IpcError> {
+    AccountId::parse(id).ok_or_else(|| IpcError::not_found("account"))
+}
+
+fn find_mut(data: &mut VaultData, id: AccountId) -> Result<&mut Account, IpcError> {
+    data.accounts
+        .iter_mut()
+        .find(|account| account.id == id)
+        .ok_or_else(|| IpcError::not_found("account"))
 }

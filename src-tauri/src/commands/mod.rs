@@ -1,5 +1,36 @@
-//! Tauri commands: each resolves state, makes one core call and maps the result to a DTO or an
+//! Tauri commands: each resolves state, makes one call and maps the result to a DTO or an
 //! `IpcError`. Every command must also be listed in `build.rs` (which generates its permission)
-//! and granted in `capabilities/main.json`.
+//! and granted in `capabilities/main.json`; `COMMANDS` in `ui/src/lib/ipc/contract.ts` names them.
+//!
+//! Commands that touch the disk or the keychain are `async`, so they run off the main thread and
+//! a slow Argon2 or D-Bus call never freezes the window.
 
 pub(crate) mod accounts;
+pub(crate) mod links;
+pub(crate) mod settings;
+pub(crate) mod vault;
+
+/// Every command name, as `build.rs` lists them (checked by a test).
+#[cfg(test)]
+pub(crate) const NAMES: [&str; 20] = [
+    "vault_status",
+    "create_vault",
+    "unlock_vault",
+    "lock_vault",
+    "list_accounts",
+    "add_account_uri",
+    "add_account_form",
+    "update_account",
+    "delete_account",
+    "undo_delete",
+    "reorder_accounts",
+    "next_hotp_code",
+    "copy_code",
+    "get_settings",
+    "update_settings",
+    "pending_deep_link",
+    "confirm_deep_link",
+    "dismiss_deep_link",
+    "report_activity",
+    "subscribe_events",
+];

@@ -104,15 +104,12 @@ export type UnlockMethod =
   | { method: 'recoveryKey'; secret: string }
   | { method: 'passphrase'; secret: string };
 
-/** Emitted by Rust on the `tessera://event` channel. */
+/** Sent by Rust on the IPC channel opened with `subscribe_events` (no global event bus). */
 export type BackendEvent =
   | { type: 'vaultChanged' }
   | { type: 'vaultLocked' }
   | { type: 'deepLink'; preview: UriPreview }
   | { type: 'shortcut'; action: 'lock' | 'add' | 'search' };
-
-/** The Tauri event name `BackendEvent`s are emitted under. */
-export const EVENT_NAME = 'tessera://event';
 
 /**
  * Error codes the UI may branch on: `IpcErrorCode` from src-tauri/src/error.rs, the vault's
@@ -203,6 +200,7 @@ export const COMMANDS = {
   confirmDeepLink: 'confirm_deep_link',
   dismissDeepLink: 'dismiss_deep_link',
   reportActivity: 'report_activity',
+  subscribeEvents: 'subscribe_events',
   // Legacy (first version, `--uri` accounts): removed once the UI no longer calls them.
   listCodes: 'list_codes',
   listLaunchErrors: 'list_launch_errors',

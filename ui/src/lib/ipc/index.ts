@@ -22,5 +22,5 @@ export type {
   VaultState,
   VaultStatus,
 } from './contract';
-export { COMMANDS, EVENT_NAME, IPC_ERROR_CODES } from './contract';
+export { COMMANDS, IPC_ERROR_CODES } from './contract';
 export { toIpcError } from './errors';

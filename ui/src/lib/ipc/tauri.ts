@@ -1,9 +1,7 @@
 // The only module that imports @tauri-apps/api: everything else talks to `Backend`.
-import { invoke } from '@tauri-apps/api/core';
-import { listen } from '@tauri-apps/api/event';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import {
   COMMANDS,
-  EVENT_NAME,
   type AccountView,
   type Accounts,
   type Backend,
@@ -40,8 +38,18 @@ export const tauriBackend: Backend & LegacyBackend = {
   confirmDeepLink: () => call(() => invoke<AccountView>(COMMANDS.confirmDeepLink)),
   dismissDeepLink: () => call(() => invoke<void>(COMMANDS.dismissDeepLink)),
   reportActivity: () => call(() => invoke<void>(COMMANDS.reportActivity)),
-  onEvent: (handler) =>
-    call(() => listen<BackendEvent>(EVENT_NAME, (event) => handler(event.payload))),
+  // Events come on a channel of our own command, so the webview needs no `core:event`
+  // permission (which would also let it listen to the deep-link plugin's whole URIs).
+  onEvent: async (handler) => {
+    let active = true;
+    const channel = new Channel<BackendEvent>((event) => {
+      if (active) handler(event);
+    });
+    await call(() => invoke<void>(COMMANDS.subscribeEvents, { channel }));
+    return () => {
+      active = false;
+    };
+  },
   listCodes: () => call(() => invoke<Codes>(COMMANDS.listCodes)),
   listLaunchErrors: () => call(() => invoke<LaunchError[]>(COMMANDS.listLaunchErrors)),
 };

@@ -1,0 +1,162 @@
+//! Copying codes: Rust writes the system clipboard, then clears it after the user's delay, but
+//! only if it still holds the code we put there (the user may have copied something else since).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_clipboard_manager::ClipboardExt as _;
+use zeroize::Zeroizing;
+
+use crate::error::{IpcError, IpcErrorCode};
+
+/// The system clipboard, or a memory one in tests.
+pub(crate) trait Clipboard: Send + Sync {
+    /// Puts `text` on the clipboard, hinting clipboard managers to keep it out of their history.
+    fn write(&self, text: &str) -> Result<(), String>;
+    /// The clipboard's text, if it holds text.
+    fn read(&self) -> Option<Zeroizing<String>>;
+    fn clear(&self) -> Result<(), String>;
+}
+
+/// The official clipboard plugin (arboard underneath; this process keeps serving the X11/Wayland
+/// selection as long as it runs).
+pub(crate) struct SystemClipboard<R: Runtime>(pub(crate) AppHandle<R>);
+
+impl<R: Runtime> Clipboard for SystemClipboard<R> {
+    fn write(&self, text: &str) -> Result<(), String> {
+        self.0
+            .clipboard()
+            .write_secret(text)
+            .map_err(|error| error.to_string())
+    }
+
+    fn read(&self) -> Option<Zeroizing<String>> {
+        self.0.clipboard().read_text().ok().map(Zeroizing::new)
+    }
+
+    fn clear(&self) -> Result<(), String> {
+        self.0
+            .clipboard()
+            .clear()
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// Managed state: the clipboard and the number of the latest copy.
+pub(crate) struct Board {
+    clipboard: Arc<dyn Clipboard>,
+    latest: Arc<AtomicU64>,
+}
+
+impl Board {
+    pub(crate) fn new(clipboard: Arc<dyn Clipboard>) -> Self {
+        Self {
+            clipboard,
+            latest: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Writes `code`, and schedules its removal after `clear_after_secs` (0: never).
+    pub(crate) fn copy(
+        &self,
+        code: Zeroizing<String>,
+        clear_after_secs: u32,
+    ) -> Result<(), IpcError> {
+        self.clipboard.write(&code).map_err(|reason| {
+            IpcError::new(
+                IpcErrorCode::Clipboard,
+                format!("the clipboard cannot be written: {reason}"),
+            )
+        })?;
+        let copy = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        if clear_after_secs == 0 {
+            return Ok(());
+        }
+        let clipboard = Arc::clone(&self.clipboard);
+        let latest = Arc::clone(&self.latest);
+        let delay = Duration::from_secs(clear_after_secs.into());
+        std::thread::Builder::new()
+            .name("clipboard-clear".into())
+            .spawn(move || {
+                std::thread::sleep(delay);
+                clear_if_ours(clipboard.as_ref(), &code, copy, &latest);
+            })
+            .map_err(|error| {
+                IpcError::new(
+                    IpcErrorCode::Clipboard,
+                    format!("cannot schedule the clipboard clearing: {error}"),
+                )
+            })?;
+        Ok(())
+    }
+}
+
+/// Clears the clipboard if copy number `copy` is still the latest and the clipboard still holds
+/// `code`. Returns whether it cleared.
+fn clear_if_ours(clipboard: &dyn Clipboard, code: &str, copy: u64, latest: &AtomicU64) -> bool {
+    let ours = latest.load(Ordering::SeqCst) == copy
+        && clipboard.read().is_some_and(|text| text.as_str() == code);
+    ours && clipboard.clear().is_ok()
+}
+
+/// A clipboard in memory, for tests.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct MemoryClipboard(pub(crate) std::sync::Mutex<Option<String>>);
+
+#[cfg(test)]
+impl Clipboard for MemoryClipboard {
+    fn write(&self, text: &str) -> Result<(), String> {
+        *self.0.lock().unwrap() = Some(text.to_owned());
+        Ok(())
+    }
+
+    fn read(&self) -> Option<Zeroizing<String>> {
+        self.0.lock().unwrap().clone().map(Zeroizing::new)
+    }
+
+    fn clear(&self) -> Result<(), String> {
+        *self.0.lock().unwrap() = None;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clears_only_our_latest_code() {
+        let clipboard = MemoryClipboard::default();
+        let latest = AtomicU64::new(1);
+        clipboard.write("123456").unwrap();
+        assert!(
+            !clear_if_ours(&clipboard, "123456", 0, &latest),
+            "superseded"
+        );
+        assert!(!clear_if_ours(&clipboard, "654321", 1, &latest), "not ours");
+        assert_eq!(
+            clipboard.read().as_deref().map(String::as_str),
+            Some("123456")
+        );
+        assert!(clear_if_ours(&clipboard, "123456", 1, &latest));
+        assert!(clipboard.read().is_none());
+    }
+
+    #[test]
+    fn copy_writes_then_clears_after_the_delay() {
+        let memory = Arc::new(MemoryClipboard::default());
+        let board = Board::new(memory.clone());
+        board.copy(Zeroizing::new("111111".into()), 1).unwrap();
+        assert_eq!(memory.read().as_deref().map(String::as_str), Some("111111"));
+        // Copied something else meanwhile: the timer leaves it alone.
+        board.copy(Zeroizing::new("222222".into()), 0).unwrap();
+        std::thread::sleep(Duration::from_millis(1300));
+        assert_eq!(memory.read().as_deref().map(String::as_str), Some("222222"));
+        board.copy(Zeroizing::new("333333".into()), 1).unwrap();
+        std::thread::sleep(Duration::from_millis(1300));
+        assert!(memory.read().is_none());
+    }
+}

@@ -1,0 +1,263 @@
+//! The OS integration of the real app (not used by the mock-runtime tests): official plugins,
+//! the tray icon, otpauth:// links, the start window, and the once-a-second tick behind
+//! auto-lock and picking up the CLI's changes.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{App, AppHandle, Builder, Manager, Runtime, Wry};
+use tauri_plugin_autostart::{MacosLauncher, ManagerExt as _};
+use tauri_plugin_deep_link::DeepLinkExt as _;
+use tauri_plugin_window_state::StateFlags;
+
+use crate::clipboard::{Board, SystemClipboard};
+use crate::dto::{BackendEvent, LanguageDto, SettingsDto};
+use crate::events::Events;
+use crate::state::AppState;
+
+const MAIN: &str = "main";
+const TRAY: &str = "tray";
+
+/// What saving the settings must also change outside the vault.
+pub(crate) struct SettingsHook(Box<ApplySettings>);
+
+type ApplySettings = dyn Fn(&SettingsDto) -> Result<(), String> + Send + Sync;
+
+impl SettingsHook {
+    pub(crate) fn new(
+        apply: impl Fn(&SettingsDto) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Self {
+        Self(Box::new(apply))
+    }
+
+    pub(crate) fn apply(&self, settings: &SettingsDto) -> Result<(), String> {
+        (self.0)(settings)
+    }
+}
+
+/// The plugins and the setup of the real app. Single-instance comes first, as its docs require.
+pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
+    builder
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            // otpauth:// arguments were already forwarded to the deep-link plugin (feature
+            // `deep-link`); a second launch just brings the window forward.
+            show_main(app);
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                // Visibility is ours to decide (start minimised, tray).
+                .with_state_flags(StateFlags::all() - StateFlags::VISIBLE)
+                .build(),
+        )
+        .plugin(tauri_plugin_autostart::init(
+            MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .setup(|app| {
+            setup(app)?;
+            Ok(())
+        })
+}
+
+fn setup(app: &mut App<Wry>) -> tauri::Result<()> {
+    let handle = app.handle().clone();
+    app.manage(Board::new(Arc::new(SystemClipboard(handle.clone()))));
+    let hook_handle = handle.clone();
+    app.manage(SettingsHook::new(move |settings| {
+        apply_outside_settings(&hook_handle, settings)
+    }));
+
+    // Development builds are not installed, so register the scheme at runtime (Linux, Windows).
+    #[cfg(all(debug_assertions, any(target_os = "linux", windows)))]
+    if let Err(error) = app.deep_link().register_all() {
+        eprintln!("tessera-desktop: cannot register the otpauth scheme: {error}");
+    }
+    let link_handle = handle.clone();
+    app.deep_link().on_open_url(move |event| {
+        for url in event.urls() {
+            offer_link(&link_handle, url.as_str());
+        }
+        show_main(&link_handle);
+    });
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        for url in urls {
+            offer_link(&handle, url.as_str());
+        }
+    }
+
+    let settings = app.state::<AppState>().settings_if_unlocked();
+    build_tray(app, language_of(settings.as_ref()))?;
+    let minimized = settings
+        .as_ref()
+        .is_some_and(|settings| settings.start_minimized);
+    if !minimized {
+        show_main(&handle);
+    }
+    if let Some(settings) = &settings {
+        // The login item follows the vault's setting (another machine may have changed it).
+        let _ = apply_login_item(&handle, settings.start_at_login);
+    }
+
+    std::thread::Builder::new()
+        .name("tick".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(1));
+                if let Some(event) = handle.state::<AppState>().tick(Instant::now()) {
+                    handle.state::<Events>().emit(&event);
+                }
+            }
+        })?;
+    Ok(())
+}
+
+/// Queues a link and tells the UI; a bad link is reported by its code only (never its text).
+fn offer_link<R: Runtime>(app: &AppHandle<R>, text: &str) {
+    match app.state::<AppState>().offer_link(text) {
+        Ok(preview) => app
+            .state::<Events>()
+            .emit(&BackendEvent::DeepLink { preview }),
+        Err(error) => eprintln!("tessera-desktop: ignored an otpauth link ({})", error.code),
+    }
+}
+
+fn show_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}
+
+fn toggle_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        if window.is_visible().unwrap_or(false) {
+            let _ = window.hide();
+        } else {
+            show_main(app);
+        }
+    }
+}
+
+fn apply_outside_settings<R: Runtime>(
+    app: &AppHandle<R>,
+    settings: &SettingsDto,
+) -> Result<(), String> {
+    if let Some(tray) = app.tray_by_id(TRAY) {
+        let menu =
+            tray_menu(app, language_of(Some(settings))).map_err(|error| error.to_string())?;
+        tray.set_menu(Some(menu))
+            .map_err(|error| error.to_string())?;
+    }
+    apply_login_item(app, settings.start_at_login)
+}
+
+fn apply_login_item<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Result<(), String> {
+    let autostart = app.autolaunch();
+    if autostart.is_enabled().unwrap_or(!enabled) == enabled {
+        return Ok(());
+    }
+    let result = if enabled {
+        autostart.enable()
+    } else {
+        autostart.disable()
+    };
+    result.map_err(|error| format!("cannot change the login item: {error}"))
+}
+
+/// The tray's language: the setting, else the system's (`LANG` and friends).
+fn language_of(settings: Option<&SettingsDto>) -> Language {
+    match settings.map(|settings| settings.language) {
+        Some(LanguageDto::Fr) => Language::Fr,
+        Some(LanguageDto::En) => Language::En,
+        _ => {
+            let system = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()));
+            if system.is_some_and(|value| value.starts_with("fr")) {
+                Language::Fr
+            } else {
+                Language::En
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Language {
+    En,
+    Fr,
+}
+
+/// The tray menu's texts.
+pub(crate) struct TrayText {
+    pub(crate) toggle: &'static str,
+    pub(crate) lock: &'static str,
+    pub(crate) quit: &'static str,
+}
+
+pub(crate) fn tray_text(language: Language) -> TrayText {
+    match language {
+        Language::En => TrayText {
+            toggle: "Show or hide Tessera",
+            lock: "Lock",
+            quit: "Quit",
+        },
+        Language::Fr => TrayText {
+            toggle: "Afficher ou masquer Tessera",
+            lock: "Verrouiller",
+            quit: "Quitter",
+        },
+    }
+}
+
+fn tray_menu<R: Runtime, M: Manager<R>>(app: &M, language: Language) -> tauri::Result<Menu<R>> {
+    let text = tray_text(language);
+    let toggle = MenuItem::with_id(app, "toggle", text.toggle, true, None::<&str>)?;
+    let lock = MenuItem::with_id(app, "lock", text.lock, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", text.quit, true, None::<&str>)?;
+    Menu::with_items(app, &[&toggle, &lock, &quit])
+}
+
+fn build_tray(app: &App<Wry>, language: Language) -> tauri::Result<()> {
+    let mut tray = TrayIconBuilder::with_id(TRAY)
+        .tooltip("Tessera")
+        .menu(&tray_menu(app, language)?)
+        .on_menu_event(|app, event| match event.id().as_ref() {
+            "toggle" => toggle_main(app),
+            "lock" => {
+                app.state::<AppState>().lock();
+                app.state::<Events>().emit(&BackendEvent::VaultLocked);
+            }
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = app.default_window_icon() {
+        tray = tray.icon(icon.clone());
+    }
+    tray.build(app)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tray_texts_exist_in_both_languages_and_differ() {
+        let (en, fr) = (tray_text(Language::En), tray_text(Language::Fr));
+        for (a, b) in [
+            (en.toggle, fr.toggle),
+            (en.lock, fr.lock),
+            (en.quit, fr.quit),
+        ] {
+            assert!(!a.is_empty() && !b.is_empty());
+            assert_ne!(a, b);
+        }
+    }
+}
