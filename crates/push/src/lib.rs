@@ -6,6 +6,8 @@
 //! - [`transport`] runs the protocol over HTTP (tokio + reqwest with rustls): enroll, poll,
 //!   answer, clock-offset tracking, timeouts, body caps, and a [`transport::Poller`] with
 //!   back-off.
+//! - [`selfservice`] is the user's self-service at the same server: sign in (with a second
+//!   factor), list, enroll here, disable/enable/delete/reset/resync, backup codes.
 //! - [`store`] is the stored form: [`store::PushToken`] and the activity log, kept in the vault.
 //!
 //! The protocol is described in `shared/docs/privacyidea-push-protocol.md` (verified against
@@ -17,6 +19,7 @@
 
 mod error;
 pub mod protocol;
+pub mod selfservice;
 pub mod store;
 pub mod transport;
 

@@ -101,9 +101,9 @@ struct Inner {
     offset: Mutex<ClockOffset>,
 }
 
-struct Response {
-    status: u16,
-    body: Vec<u8>,
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -150,11 +150,11 @@ impl PushClient {
         *lock(&self.inner.offset) = offset;
     }
 
-    fn now(&self) -> SystemTime {
+    pub(crate) fn now(&self) -> SystemTime {
         (self.inner.config.clock)()
     }
 
-    fn http(&self, sslverify: bool) -> &reqwest::Client {
+    pub(crate) fn http(&self, sslverify: bool) -> &reqwest::Client {
         if sslverify {
             &self.inner.verifying
         } else {
@@ -162,7 +162,11 @@ impl PushClient {
         }
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Response, PushError> {
+    /// Sends `request` with this client's limits; also used by [`crate::selfservice`].
+    pub(crate) async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Response, PushError> {
         let mut response = request.send().await.map_err(map_reqwest)?;
         if let Some(date) = response
             .headers()
@@ -182,7 +186,9 @@ impl PushClient {
         if declared.is_some_and(|length| length > limit as u64) {
             return Err(PushError::BodyTooLarge { limit });
         }
-        let mut body = Vec::new();
+        // Sized from Content-Length when given, so a body holding a secret (a self-service
+        // enrollment answer) is not left behind in a freed, smaller buffer by a reallocation.
+        let mut body = Vec::with_capacity(declared.map_or(0, |length| length as usize));
         while let Some(chunk) = response.chunk().await.map_err(map_reqwest)? {
             if body.len() + chunk.len() > limit {
                 return Err(PushError::BodyTooLarge { limit });

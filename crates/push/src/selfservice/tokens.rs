@@ -1,0 +1,255 @@
+//! The user's tokens as the server lists them, and which of them live in this Tessera.
+//!
+//! A token enrolled here is linked to its vault account in the vault section `selfservice`
+//! (`{"version":1,"links":[{"account","server","serial"}]}`): public data only, the secret is
+//! in the account. Push tokens need no link: a stored [`crate::PushToken`] names its serial
+//! and server.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tessera_core::vault::VaultData;
+use tessera_core::{Account, AccountId, UnixTime};
+
+use super::Server;
+use crate::store::load_tokens;
+
+/// Vault section linking accounts to the server tokens they were enrolled as.
+pub const LINK_SECTION: &str = "selfservice";
+
+/// One of the user's tokens at the server (`GET /token/`). Texts come from the server:
+/// sanitise them before a terminal shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TokenInfo {
+    /// Serial, e.g. `TOTP000064A1`.
+    pub serial: String,
+    /// Type: `totp`, `hotp`, `push`, `tan`, …
+    pub kind: String,
+    /// The description the user or admin gave it.
+    pub description: String,
+    /// `false` when disabled.
+    pub active: bool,
+    /// privacyIDEA's `locked` flag (set, with `revoked`, when a token is revoked).
+    pub locked: bool,
+    /// Revoked for good.
+    pub revoked: bool,
+    /// Failed attempts in a row.
+    pub failcount: u32,
+    /// Failed attempts after which the token is locked (0: no limit).
+    pub maxfail: u32,
+    /// `enrolled`, or an unfinished state like `clientwait` (push step 2 never done).
+    pub rollout_state: String,
+    /// Last successful or failed use, when the server records it (`info.last_auth`).
+    pub last_used: Option<UnixTime>,
+    /// Backup codes (TAN) left unused.
+    pub remaining_codes: Option<u32>,
+    /// Where it lives in this Tessera, after [`mark_here`].
+    pub here: Option<Here>,
+}
+
+/// The state to show for a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// Usable.
+    Active,
+    /// Disabled by the user or an admin: enable it to use it again.
+    Disabled,
+    /// Too many failed attempts: reset the failure counter.
+    Locked,
+    /// Revoked for good: delete it and enroll another.
+    Revoked,
+    /// The enrollment was never finished.
+    Unfinished,
+}
+
+impl TokenStatus {
+    /// A stable lower-case name: `active`, `disabled`, `locked`, `revoked`, `unfinished`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Locked => "locked",
+            Self::Revoked => "revoked",
+            Self::Unfinished => "unfinished",
+        }
+    }
+}
+
+impl TokenInfo {
+    /// The state to show (revoked, then locked, then unfinished, then disabled).
+    pub fn status(&self) -> TokenStatus {
+        if self.revoked {
+            TokenStatus::Revoked
+        } else if self.locked || (self.maxfail > 0 && self.failcount >= self.maxfail) {
+            TokenStatus::Locked
+        } else if !self.rollout_state.is_empty() && self.rollout_state != "enrolled" {
+            TokenStatus::Unfinished
+        } else if !self.active {
+            TokenStatus::Disabled
+        } else {
+            TokenStatus::Active
+        }
+    }
+}
+
+/// Where a server token lives in this Tessera.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Here {
+    /// An OTP account of the vault.
+    Account(AccountId),
+    /// A stored push token ([`crate::PushToken::id`]).
+    Push(String),
+}
+
+#[derive(Serialize, Deserialize)]
+struct Links {
+    version: u32,
+    links: Vec<Link>,
+    #[serde(flatten)]
+    unknown: serde_json::Map<String, Value>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Link {
+    account: String,
+    server: String,
+    serial: String,
+    #[serde(flatten)]
+    unknown: serde_json::Map<String, Value>,
+}
+
+fn links(data: &VaultData) -> Links {
+    data.section(LINK_SECTION)
+        .and_then(|value| serde_json::from_value(value.clone()).ok())
+        .unwrap_or(Links {
+            version: 1,
+            links: Vec::new(),
+            unknown: serde_json::Map::new(),
+        })
+}
+
+fn write_links(data: &mut VaultData, links: &Links) {
+    // Plain strings and numbers: serialising them cannot fail.
+    if let Ok(value) = serde_json::to_value(links) {
+        data.set_section(LINK_SECTION, value);
+    }
+}
+
+/// Adds an account enrolled at `server` as `serial` to the vault and links the two, so
+/// [`mark_here`] knows it. Returns the account's id.
+pub fn save_enrolled(
+    data: &mut VaultData,
+    server: &Server,
+    serial: &str,
+    account: Account,
+) -> AccountId {
+    let id = account.id;
+    data.accounts.push(account);
+    let mut stored = links(data);
+    stored
+        .links
+        .retain(|link| !(link.server == server.origin() && link.serial == serial));
+    stored.links.push(Link {
+        account: id.to_string(),
+        server: server.origin().to_owned(),
+        serial: serial.to_owned(),
+        unknown: serde_json::Map::new(),
+    });
+    write_links(data, &stored);
+    id
+}
+
+/// The vault account enrolled at `server` as `serial`, if it still exists.
+pub fn local_account(data: &VaultData, server: &Server, serial: &str) -> Option<AccountId> {
+    links(data)
+        .links
+        .iter()
+        .filter(|link| link.server == server.origin() && link.serial == serial)
+        .filter_map(|link| AccountId::parse(&link.account))
+        .find(|id| data.account(*id).is_some())
+}
+
+/// Sets [`TokenInfo::here`] on each token of `server` that lives in this vault: a linked
+/// account (see [`save_enrolled`]) or a stored push token with the same serial and server.
+/// A damaged push section marks no push token.
+pub fn mark_here(tokens: &mut [TokenInfo], server: &Server, data: &VaultData) {
+    let push = load_tokens(data).unwrap_or_default();
+    for token in tokens {
+        token.here = local_account(data, server, &token.serial)
+            .map(Here::Account)
+            .or_else(|| {
+                push.iter()
+                    .find(|stored| {
+                        stored.serial() == token.serial && stored.server() == server.origin()
+                    })
+                    .map(|stored| Here::Push(stored.id()))
+            });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tessera_core::{Otp, OtpSecret};
+
+    use super::*;
+
+    fn token(serial: &str) -> TokenInfo {
+        TokenInfo {
+            serial: serial.into(),
+            kind: "totp".into(),
+            description: String::new(),
+            active: true,
+            locked: false,
+            revoked: false,
+            failcount: 0,
+            maxfail: 10,
+            rollout_state: "enrolled".into(),
+            last_used: None,
+            remaining_codes: None,
+            here: None,
+        }
+    }
+
+    #[test]
+    fn status_order() {
+        let mut t = token("T");
+        assert_eq!(t.status(), TokenStatus::Active);
+        t.active = false;
+        assert_eq!(t.status(), TokenStatus::Disabled);
+        t.rollout_state = "clientwait".into();
+        assert_eq!(t.status(), TokenStatus::Unfinished);
+        t.failcount = 10;
+        assert_eq!(t.status(), TokenStatus::Locked);
+        t.revoked = true;
+        assert_eq!(t.status(), TokenStatus::Revoked);
+        let mut unlimited = token("U");
+        unlimited.maxfail = 0;
+        unlimited.failcount = 99;
+        assert_eq!(unlimited.status(), TokenStatus::Active);
+    }
+
+    #[test]
+    fn linked_accounts_are_marked_per_server() {
+        let here = Server::parse("http://127.0.0.1:5000").unwrap();
+        let other = Server::parse("https://pi.example.com").unwrap();
+        let mut data = VaultData::new(UnixTime(1));
+        let account = Account::new(
+            "privacyIDEA",
+            "TOTP1",
+            OtpSecret::from_slice(b"12345678901234567890"),
+            Otp::DEFAULT_TOTP,
+            UnixTime(1),
+        );
+        let id = save_enrolled(&mut data, &here, "TOTP1", account);
+        let mut tokens = [token("TOTP1"), token("TOTP2")];
+        mark_here(&mut tokens, &here, &data);
+        assert_eq!(tokens[0].here, Some(Here::Account(id)));
+        assert_eq!(tokens[1].here, None);
+        let mut elsewhere = [token("TOTP1")];
+        mark_here(&mut elsewhere, &other, &data);
+        assert_eq!(elsewhere[0].here, None, "same serial, other server");
+        // A deleted account is no longer "here".
+        data.accounts.clear();
+        assert_eq!(local_account(&data, &here, "TOTP1"), None);
+    }
+}
