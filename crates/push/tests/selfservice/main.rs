@@ -9,6 +9,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod hostile;
 
 use std::time::{Duration, Instant, SystemTime};
 
