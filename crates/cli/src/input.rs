@@ -15,16 +15,13 @@ use crate::failure::CliError;
 /// A line longer than this is not a secret, URI or answer.
 const MAX_LINE: u64 = 64 * 1024;
 
-/// Standard input, read one line at a time.
-pub(crate) struct Input {
-    stdin: io::StdinLock<'static>,
-}
+/// Standard input, read one line at a time. The lock is taken per line (stdin's buffer is
+/// global, so nothing read ahead is lost), leaving terminal prompts free to read too.
+pub(crate) struct Input(());
 
 impl Input {
     pub(crate) fn new() -> Self {
-        Self {
-            stdin: io::stdin().lock(),
-        }
+        Self(())
     }
 
     /// Whether a person can be asked (stdin and stderr are terminals).
@@ -38,7 +35,8 @@ impl Input {
         // Reserve up front so the buffer holding a secret is never reallocated (and left
         // unwiped) while it grows.
         line.reserve(1024);
-        let read = (&mut self.stdin)
+        let read = io::stdin()
+            .lock()
             .take(MAX_LINE + 1)
             .read_line(&mut line)
             .map_err(|e| anyhow::Error::new(e).context(format!("reading the {what}")))?;

@@ -106,8 +106,12 @@ impl Session {
             Err(error) if error.needs_other_unlock() && Input::is_interactive() => error,
             Err(error) => return Err(error.into()),
         };
-        eprintln!("{}", crate::sanitize::sanitize(&error.to_string()));
-        open_interactively(path)
+        // A vault made without the keychain opens this way every time: no need to say why.
+        let bound = !matches!(error, VaultError::NoKeychainSlot);
+        if bound {
+            eprintln!("{}", crate::sanitize::sanitize(&error.to_string()));
+        }
+        open_interactively(path, bound)
     }
 
     /// Opens with a secret of `kind`: from stdin if given there, else asked on the terminal.
@@ -222,7 +226,7 @@ impl Session {
 }
 
 /// Asks for "passphrase or recovery key" (a recovery key is recognized by its form).
-fn open_interactively(path: &Path) -> anyhow::Result<Vault> {
+fn open_interactively(path: &Path, bound: bool) -> anyhow::Result<Vault> {
     let mut last: Option<anyhow::Error> = None;
     for _ in 0..3 {
         let mut text = input::prompt_hidden("Recovery key or passphrase: ")?;
@@ -232,10 +236,12 @@ fn open_interactively(path: &Path) -> anyhow::Result<Vault> {
         };
         match open_with(path, &secret) {
             Ok(vault) => {
-                eprintln!(
-                    "hint: `tessera unlock --recovery-key` (or --passphrase) binds the system \
-                         keychain again so later commands ask for nothing"
-                );
+                if bound {
+                    eprintln!(
+                        "hint: `tessera unlock --recovery-key` (or --passphrase) binds the \
+                         system keychain again so later commands ask for nothing"
+                    );
+                }
                 return Ok(vault);
             }
             Err(

@@ -200,14 +200,15 @@ fn all_codes(accounts: &[Account], now: UnixTime, json: bool) -> anyhow::Result<
         .max(6);
     let mut text = String::new();
     for (account, code) in accounts.iter().zip(&codes) {
+        let dashes = "-".repeat(width);
         let (shown, left) = match code {
             Some(code) => (
-                code.as_str().to_owned(),
+                code.as_str(),
                 otp::seconds_left(&account.otp, now)
                     .map(|s| format!("{s:>2} s"))
                     .unwrap_or_default(),
             ),
-            None => ("-".repeat(width), "hotp".to_owned()),
+            None => (dashes.as_str(), "hotp".to_owned()),
         };
         // Writing to a String cannot fail.
         let _ = writeln!(
