@@ -103,13 +103,33 @@ pub(crate) fn prompt_line(prompt: &str) -> anyhow::Result<String> {
     let mut stderr = io::stderr();
     write!(stderr, "{prompt}")?;
     stderr.flush()?;
-    let mut answer = String::new();
-    io::stdin()
-        .lock()
-        .take(MAX_LINE)
-        .read_line(&mut answer)
+    let answer = read_terminal_line()
         .map_err(|e| anyhow::Error::new(e).context("reading from the terminal"))?;
     Ok(answer.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// One line from the terminal, read a byte at a time and unbuffered: stdin's buffer would
+/// swallow what was typed ahead for the hidden prompts that follow (rpassword reads the
+/// terminal device itself).
+#[cfg(unix)]
+fn read_terminal_line() -> io::Result<String> {
+    let mut tty = std::fs::File::open("/dev/tty")?;
+    let mut bytes = Vec::new();
+    let mut byte = [0u8; 1];
+    while (bytes.len() as u64) < MAX_LINE {
+        if tty.read(&mut byte)? == 0 || byte[0] == b'\n' {
+            break;
+        }
+        bytes.push(byte[0]);
+    }
+    String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+#[cfg(not(unix))]
+fn read_terminal_line() -> io::Result<String> {
+    let mut answer = String::new();
+    io::stdin().lock().take(MAX_LINE).read_line(&mut answer)?;
+    Ok(answer)
 }
 
 /// Asks "`question` [y/N]" unless `yes`; without a terminal the caller must pass `--yes`.

@@ -736,3 +736,82 @@ fn completions_for_every_shell() {
     }
     assert_eq!(env.run(&["completions", "tcsh"], "").status, Some(2));
 }
+
+/// The terminal prompts (hidden secrets, visible answers, confirmations) through a real
+/// pseudo-terminal: `script` from util-linux runs the binary on one and forwards our input.
+/// Everything is typed ahead at once, which the prompts must not lose.
+#[cfg(target_os = "linux")]
+#[test]
+fn terminal_prompts() {
+    use std::io::{Read as _, Write as _};
+    use std::process::{Command, Stdio};
+
+    let env = Env::new();
+    let on_terminal = |args: &str, typed: &str| -> (Option<i32>, String) {
+        let mut child = Command::new("script")
+            .args([
+                "-qec",
+                &format!("{} {args}", env!("CARGO_BIN_EXE_tessera")),
+                "/dev/null",
+            ])
+            .env("TESSERA_VAULT", &env.vault)
+            .env("TESSERA_KEYCHAIN_SERVICE", &env.keychain_service)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("script (util-linux) is required for this test");
+        // Keep stdin open until the program ends: its end would reach the terminal as EOF.
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(typed.as_bytes()).unwrap();
+        let mut transcript = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut transcript)
+            .unwrap();
+        let status = child.wait().unwrap().code();
+        drop(stdin);
+        (status, transcript)
+    };
+
+    let (status, out) = on_terminal("init --no-keychain", "pass one\npass two\n");
+    assert_eq!(status, Some(2), "{out}");
+    assert!(out.contains("(passphrase_mismatch)"), "{out}");
+    let (status, out) = on_terminal("init --no-keychain", "pass one\npass one\n");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(
+        out.contains("New vault passphrase:") && out.contains("Repeat"),
+        "{out}"
+    );
+    assert!(out.contains("shown this once"), "{out}");
+
+    let (status, out) = on_terminal("add", "pass one\nTyped\nme\nJBSWY3DPEHPK3PXP\n");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(
+        out.contains("Issuer") && out.contains("Secret (base32, hidden):"),
+        "{out}"
+    );
+    assert!(out.contains("Added Typed (me)"), "{out}");
+
+    let (status, out) = on_terminal("code typed --at 59", "wrong\npass one\n");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("wrong passphrase"), "{out}");
+    assert!(out.contains("(1 s left)"), "{out}");
+
+    let (status, out) = on_terminal("rm typed", "pass one\nn\n");
+    assert_eq!(status, Some(1), "{out}");
+    assert!(
+        out.contains("[y/N]") && out.contains("(cancelled)"),
+        "{out}"
+    );
+    let (status, out) = on_terminal("rm typed", "pass one\ny\n");
+    assert_eq!(status, Some(0), "{out}");
+    let list = env
+        .run(&["--passphrase-stdin", "list", "--json"], "pass one\n")
+        .ok()
+        .json();
+    assert_eq!(list, json!([]));
+}
