@@ -76,7 +76,7 @@ export DISPLAY=":$(head -n1 "$work/display")"
 log "Xvfb on $DISPLAY"
 
 # No GPU under Xvfb: software rendering, no DMA-BUF renderer; no accessibility bus either.
-export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1 GDK_BACKEND=x11
+export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1 GDK_BACKEND=x11
 # Deterministic UI language for the assertions and the screenshot.
 export LANG=C.UTF-8 LANGUAGE=en
 
@@ -91,6 +91,10 @@ log "tauri-driver on 127.0.0.1:$port"
 
 # --- test ----------------------------------------------------------------------------------------
 mkdir -p "$here/artifacts"
+# In the background with `wait`, so a signal runs the cleanup at once (bash defers traps until a
+# foreground child exits).
 TESSERA_APP="$app" TESSERA_WEBDRIVER_URL="http://127.0.0.1:$port" \
-    node --test --test-timeout=600000 "$here/app.test.mjs"
+    node --test --test-reporter=spec --test-timeout=600000 "$here/app.test.mjs" &
+pids+=($!)
+wait "$!"
 log "screenshots: tests/e2e/artifacts/*.png"

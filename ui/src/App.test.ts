@@ -120,6 +120,8 @@ describe('App', () => {
     const alert = screen.getByRole('alert');
     expect(alert.dataset.errorCode).toBe('keychain_entry_missing');
     expect(alert.textContent).toContain('no longer in the system keychain');
+    // Retrying the keychain would fail the same way: only the recovery key is offered.
+    expect(screen.queryByRole('button', { name: 'Use the keychain' })).toBeNull();
 
     const field = screen.getByLabelText('Recovery key') as HTMLInputElement;
     await fireEvent.input(field, { target: { value: 'AAAA-BBBB' } });

@@ -46,7 +46,7 @@ export const en = {
 
   'unlock.title': 'Tessera is locked',
   'unlock.trying': 'Unlocking with your system keychain…',
-  'unlock.keychain': 'Unlock with the keychain',
+  'unlock.keychain': 'Use the keychain',
   'unlock.methods': 'How to unlock',
   'unlock.withPassphrase': 'Passphrase',
   'unlock.withRecovery': 'Recovery key',

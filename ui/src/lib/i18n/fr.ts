@@ -47,7 +47,7 @@ export const fr: Catalogue = {
 
   'unlock.title': 'Tessera est verrouillé',
   'unlock.trying': 'Déverrouillage par le trousseau du système…',
-  'unlock.keychain': 'Déverrouiller avec le trousseau',
+  'unlock.keychain': 'Utiliser le trousseau',
   'unlock.methods': 'Moyen de déverrouillage',
   'unlock.withPassphrase': 'Phrase secrète',
   'unlock.withRecovery': 'Clé de secours',

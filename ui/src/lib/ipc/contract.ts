@@ -201,9 +201,6 @@ export const COMMANDS = {
   dismissDeepLink: 'dismiss_deep_link',
   reportActivity: 'report_activity',
   subscribeEvents: 'subscribe_events',
-  // Legacy (first version, `--uri` accounts): removed once the UI no longer calls them.
-  listCodes: 'list_codes',
-  listLaunchErrors: 'list_launch_errors',
 } as const;
 
 /** What the UI needs from the backend; the Tauri implementation is in `tauri.ts`, tests fake it. */
@@ -232,37 +229,4 @@ export interface Backend {
   /** Call on user input, throttled to at most once per 30 s; Rust auto-locks on idle. */
   reportActivity(): Promise<void>;
   onEvent(handler: (event: BackendEvent) => void): Promise<() => void>;
-}
-
-// ---- Legacy: the first version's `--uri` accounts, kept until the UI stops using them. ----
-
-/** @deprecated use `AccountView` */
-export interface AccountCode {
-  id: string;
-  issuer: string;
-  name: string;
-  kind: OtpKind;
-  code: string;
-  secondsLeft: number | null;
-  period: number | null;
-}
-
-/** @deprecated use `Accounts` */
-export interface Codes {
-  now: number;
-  accounts: AccountCode[];
-}
-
-/** @deprecated launch URIs become deep links */
-export interface LaunchError {
-  source: 'argument' | 'environment';
-  position: number;
-  code: string;
-  message: string;
-}
-
-/** @deprecated the first version's backend */
-export interface LegacyBackend {
-  listCodes(): Promise<Codes>;
-  listLaunchErrors(): Promise<LaunchError[]>;
 }

@@ -26,9 +26,9 @@ describe('toIpcError', () => {
       code: 'unknown',
       message: 'm',
     });
-    expect(toIpcError('Command list_codes not allowed by ACL')).toEqual({
+    expect(toIpcError('Command get_secret not allowed by ACL')).toEqual({
       code: 'unknown',
-      message: 'Command list_codes not allowed by ACL',
+      message: 'Command get_secret not allowed by ACL',
     });
     expect(toIpcError(new TypeError('boom'))).toEqual({ code: 'unknown', message: 'boom' });
     expect(toIpcError(undefined)).toEqual({ code: 'unknown', message: 'unexpected error' });

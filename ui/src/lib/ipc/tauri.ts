@@ -6,16 +6,13 @@ import {
   type Accounts,
   type Backend,
   type BackendEvent,
-  type Codes,
-  type LaunchError,
-  type LegacyBackend,
   type SettingsView,
   type UriPreview,
   type VaultStatus,
 } from './contract';
 import { call } from './errors';
 
-export const tauriBackend: Backend & LegacyBackend = {
+export const tauriBackend: Backend = {
   vaultStatus: () => call(() => invoke<VaultStatus>(COMMANDS.vaultStatus)),
   createVault: (passphrase) =>
     call(() => invoke<{ recoveryKey: string }>(COMMANDS.createVault, { passphrase })),
@@ -50,6 +47,4 @@ export const tauriBackend: Backend & LegacyBackend = {
       active = false;
     };
   },
-  listCodes: () => call(() => invoke<Codes>(COMMANDS.listCodes)),
-  listLaunchErrors: () => call(() => invoke<LaunchError[]>(COMMANDS.listLaunchErrors)),
 };
