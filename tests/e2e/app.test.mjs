@@ -29,7 +29,9 @@ const started = Date.now();
 /** Progress on stderr, so a failure or a hang says where it was. */
 const step = (what) => process.stderr.write(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${what}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const oathtool = (secret) => execFileSync('oathtool', ['--totp', '-b', secret], { encoding: 'utf8' }).trim();
+const oathtool = (secret, at = null) =>
+  execFileSync('oathtool', ['--totp', '-b', secret, ...(at === null ? [] : [`--now=@${at}`])], { encoding: 'utf8' }).trim();
+const unixNow = () => Math.floor(Date.now() / 1000);
 
 async function wd(method, path, body) {
   if (process.env.TESSERA_E2E_DEBUG) step(`${method} ${path} ${JSON.stringify(body ?? '').slice(0, 120)}`);
@@ -230,7 +232,7 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
     // --- Screenshots: light/dark, English/French, through the settings.
     step('Screenshots: light/dark, English/French, through the settings.');
     await app.screenshot('accounts-en-light');
-    const setAppearance = async (language, theme, saveLabel) => {
+    const setAppearance = async (language, theme, saveLabel, showNextCode = null) => {
       await app.click('.toolbar .icon-button:last-child');
       await app.wait('the settings', '#settings-language');
       await app.js(
@@ -240,15 +242,41 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
         language,
         theme,
       );
+      if (showNextCode !== null) {
+        await app.js(`const c = document.querySelector('input[name=showNextCode]'); if (c.checked !== arguments[0]) c.click();`, showNextCode);
+      }
       await app.button(saveLabel);
       await waitFor('the settings to close', async () => !(await app.js(`return Boolean(document.querySelector('#settings-language'));`)));
     };
-    await setAppearance('en', 'dark', 'Save');
+    await setAppearance('en', 'dark', 'Save', true);
     await app.screenshot('accounts-en-dark');
     await setAppearance('fr', 'dark', 'Save');
     await app.screenshot('accounts-fr-dark');
     await setAppearance('fr', 'light', 'Enregistrer');
     await app.screenshot('accounts-fr-light');
+
+    // --- Next code: shown in the last seconds of a period, equal to oathtool's for the next step.
+    step('Next code.');
+    const nextOf = (issuer) =>
+      app.js(
+        `const row = [...document.querySelectorAll('.account')].find((r) => r.querySelector('.issuer')?.textContent === arguments[0]);
+         return row?.querySelector('[data-next-code]')?.dataset.nextCode ?? null;`,
+        issuer,
+      );
+    const { before, next, after } = await waitFor(
+      'the next code',
+      async () => {
+        const before = unixNow();
+        const next = await nextOf('Forge');
+        return next === null ? null : { before, next, after: unixNow() };
+      },
+      35_000,
+    );
+    assert.ok(
+      [before, after].some((t) => oathtool(SECRET_FORM, t + 30) === next),
+      `next code ${next}, oathtool ${oathtool(SECRET_FORM, before + 30)}`,
+    );
+    await app.screenshot('accounts-next-code-fr-light');
     await app.button('Ajouter un compte');
     await app.button('Saisir une clé à la main');
     await app.screenshot('add-form-fr-light');

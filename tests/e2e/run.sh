@@ -45,7 +45,11 @@ done
 work="$(mktemp -d)"
 # A fresh vault for this run: first run, restart and recovery all happen on it.
 export TESSERA_VAULT="$work/vault/tessera.vault"
-mkdir -p "$work/vault"
+mkdir -p "$work/vault" "$work/config" "$work/run"
+chmod 700 "$work/run"
+# Window state, autostart entry, the debug build's otpauth registration and the webview's data go
+# to the temporary directory, never the user's own (with-keyring.sh already moved XDG_DATA_HOME).
+export XDG_CONFIG_HOME="$work/config"
 pids=()
 # Every process started here, children first (tauri-driver → WebKitWebDriver → the app).
 descendants() {
@@ -62,7 +66,11 @@ cleanup() {
     if [ "$status" -ne 0 ]; then
         for f in "$work"/*.log; do [ -s "$f" ] && { echo "--- $(basename "$f")" >&2; tail -n 40 "$f" >&2; }; done
     fi
-    rm -rf "$work"
+    # The desktop portal the bus started may have mounted its document store in our runtime dir.
+    if grep -q " $work/" /proc/mounts 2>/dev/null; then
+        fusermount -uz "$work/run/doc" 2>/dev/null || umount -l "$work/run/doc" 2>/dev/null || true
+    fi
+    rm -rf "$work" 2>/dev/null || echo "warning: could not remove $work" >&2
     exit "$status"
 }
 trap cleanup EXIT INT TERM
@@ -74,6 +82,12 @@ for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
 [ -s "$work/display" ] || { echo "error: Xvfb did not start" >&2; exit 1; }
 export DISPLAY=":$(head -n1 "$work/display")"
 log "Xvfb on $DISPLAY"
+# Services the private bus starts on demand (the desktop portal) get the display and our
+# directories too (else the document portal mounts itself in ~/.cache/doc).
+if command -v dbus-update-activation-environment >/dev/null; then
+    XDG_RUNTIME_DIR="$work/run" dbus-update-activation-environment DISPLAY GDK_BACKEND=x11 \
+        XDG_CONFIG_HOME XDG_RUNTIME_DIR >/dev/null 2>&1 || true
+fi
 
 # No GPU under Xvfb: software rendering, no DMA-BUF renderer; no accessibility bus either.
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1 GDK_BACKEND=x11
