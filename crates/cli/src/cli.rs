@@ -9,6 +9,7 @@ use crate::commands::{
     account::{AddArgs, EditArgs, ListArgs, RmArgs, TagCommand},
     code::CodeArgs,
     keys::{PassphraseCommand, RecoveryKeyCommand, UnlockArgs},
+    transfer::{ExportArgs, ImportArgs},
     vault::{BackupArgs, CompletionsArgs, InitArgs, RestoreArgs},
 };
 
@@ -79,6 +80,12 @@ pub(crate) enum Command {
     /// Bring accounts back from a backup (merged without duplicates, or --replace), or put the
     /// newest kept version of a damaged vault back (--kept).
     Restore(RestoreArgs),
+    /// Import the accounts of another app's export file (preview first; only new accounts are
+    /// added, in one write).
+    Import(ImportArgs),
+    /// Export the accounts for another app (Aegis, Google Authenticator, otpauth:// list) or as
+    /// a Tessera backup.
+    Export(ExportArgs),
     /// Set, change or remove the vault passphrase.
     #[command(subcommand)]
     Passphrase(PassphraseCommand),

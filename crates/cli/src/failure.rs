@@ -11,6 +11,9 @@ use tessera_core::VaultError;
 use tessera_core::keystore::KeyStoreError;
 use tessera_core::uri::UriError;
 use tessera_core::vault::RecoveryKeyError;
+use tessera_qr::{DecodeError, RenderError};
+use tessera_transfer::ImportError;
+use tessera_transfer::export::ExportError;
 
 use crate::sanitize::sanitize;
 
@@ -53,6 +56,8 @@ pub(crate) enum CliError {
     EmptyStdin,
     #[error("{} already exists", path.display())]
     FileExists { path: PathBuf },
+    #[error("{} is too large to be an export file or image", path.display())]
+    FileTooLarge { path: PathBuf },
     #[error("{0}")]
     InvalidParameters(&'static str),
     #[error("a tag cannot be empty or contain control characters")]
@@ -97,6 +102,7 @@ impl CliError {
             Self::Duplicate { .. } => "duplicate_account",
             Self::EmptyStdin => "empty_stdin",
             Self::FileExists { .. } => "file_exists",
+            Self::FileTooLarge { .. } => "file_too_large",
             Self::InvalidParameters(_) => "invalid_parameters",
             Self::InvalidTag => "invalid_tag",
             Self::NoAccounts => "no_accounts",
@@ -122,6 +128,7 @@ impl CliError {
             | Self::CounterExhausted
             | Self::Duplicate { .. }
             | Self::FileExists { .. }
+            | Self::FileTooLarge { .. }
             | Self::NoKeptVersion { .. }
             | Self::NoVaultPath => status::FAILURE,
             Self::ConfirmationNeeded { .. }
@@ -217,6 +224,34 @@ fn describe(error: &anyhow::Error) -> Described {
                 hint: Some(UNLOCK_HINT.into()),
             };
         }
+        if let Some(e) = cause.downcast_ref::<ImportError>() {
+            return describe_import(e);
+        }
+        if let Some(e) = cause.downcast_ref::<ExportError>() {
+            return Described {
+                status: if matches!(e, ExportError::EmptyPassword) {
+                    status::BAD_INPUT
+                } else {
+                    status::FAILURE
+                },
+                code: e.code(),
+                hint: None,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<DecodeError>() {
+            return Described {
+                status: status::BAD_INPUT,
+                code: e.code(),
+                hint: None,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<RenderError>() {
+            return Described {
+                status: status::FAILURE,
+                code: e.code(),
+                hint: None,
+            };
+        }
         if let Some(e) = cause.downcast_ref::<RecoveryKeyError>() {
             return Described {
                 status: status::BAD_INPUT,
@@ -249,6 +284,26 @@ fn describe(error: &anyhow::Error) -> Described {
 const UNLOCK_HINT: &str = "pass --recovery-key-stdin or --passphrase-stdin with the secret on \
      standard input, or run `tessera unlock --recovery-key` in a terminal: it binds the system \
      keychain again so later commands ask for nothing";
+
+fn describe_import(error: &ImportError) -> Described {
+    let hint = match error {
+        ImportError::PasswordRequired { .. } => Some(
+            "pass --password-stdin and write the file's password as one line on standard input \
+             (after the vault's unlock secret, if any), or run the command in a terminal",
+        ),
+        ImportError::WrongPassword { .. } => {
+            Some("check the password the app asked for when it exported")
+        }
+        ImportError::Image => Some("`tessera scan FILE` reads the QR codes of an image"),
+        ImportError::SteamFolderRequired => Some("pass the folder, or all its files at once"),
+        _ => None,
+    };
+    Described {
+        status: status::BAD_INPUT,
+        code: error.code(),
+        hint: hint.map(str::to_owned),
+    }
+}
 
 fn describe_vault(error: &VaultError) -> Described {
     let code = error.code();

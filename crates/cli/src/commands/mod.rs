@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod clipboard;
 pub(crate) mod code;
 pub(crate) mod keys;
+pub(crate) mod transfer;
 pub(crate) mod vault;
 
 use std::io::{self, Write as _};
@@ -39,6 +40,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Passphrase(command) => keys::passphrase(&mut session, &command),
         Command::RecoveryKey(command) => keys::recovery_key(&mut session, &command),
         Command::Unlock(args) => keys::unlock(&mut session, &args),
+        Command::Import(args) => transfer::import(&mut session, &args),
+        Command::Export(args) => transfer::export(&mut session, &args),
         Command::Completions(_) => Ok(()),
     }
 }

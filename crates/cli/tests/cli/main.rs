@@ -9,6 +9,7 @@
 mod clipboard;
 mod keychain;
 mod support;
+mod transfer;
 mod vault;
 
 use std::io::Write as _;

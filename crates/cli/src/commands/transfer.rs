@@ -1,0 +1,531 @@
+//! Moving accounts in and out: `import` (other apps' export files, with a preview) and
+//! `export` (files for other apps, or a Tessera backup).
+
+use std::fmt::Write as _;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use tessera_core::Account;
+use tessera_core::vault::{KdfParams, Passphrase};
+use tessera_transfer::export::{self, AegisKdf, ExportFormat, MigrationOutcome};
+use tessera_transfer::{EntryProblem, Import, ImportError, PreviewStatus};
+use zeroize::Zeroizing;
+
+use crate::commands::{now, print_json, print_text};
+use crate::failure::CliError;
+use crate::input::{self, Input};
+use crate::sanitize::sanitize;
+use crate::session::Session;
+
+/// No export file of any app comes near this; a bigger file is not read into memory.
+const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The export file(s) of another app (or a Tessera backup). Several files are read
+    /// together, e.g. a Steam Desktop Authenticator folder's manifest.json and .maFile files; a
+    /// folder stands for the files in it.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Read the file's password from standard input (after the unlock secret, if any) instead
+    /// of asking on the terminal.
+    #[arg(long)]
+    password_stdin: bool,
+    /// Show what would be imported, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print JSON: {"format","dry_run","added","entries":[{"issuer","name","kind","status"}],
+    /// "unsupported":[…],"rejected":[…]} (no secrets).
+    #[arg(long)]
+    json: bool,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    yes: bool,
+}
+
+#[derive(Serialize)]
+struct EntryJson<'a> {
+    issuer: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct ProblemJson<'a> {
+    position: usize,
+    label: &'a str,
+    code: &'static str,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct ImportJson<'a> {
+    format: &'static str,
+    dry_run: bool,
+    added: usize,
+    entries: Vec<EntryJson<'a>>,
+    unsupported: Vec<ProblemJson<'a>>,
+    rejected: Vec<ProblemJson<'a>>,
+}
+
+fn status_code(status: PreviewStatus) -> &'static str {
+    match status {
+        PreviewStatus::New => "new",
+        PreviewStatus::Duplicate { .. } => "duplicate",
+        PreviewStatus::Conflict { .. } => "conflict",
+        PreviewStatus::RepeatedInFile { .. } => "repeated_in_file",
+        _ => "other",
+    }
+}
+
+fn status_text(status: PreviewStatus) -> &'static str {
+    match status {
+        PreviewStatus::New => "new",
+        PreviewStatus::Duplicate { .. } => "already in the vault (skipped)",
+        PreviewStatus::Conflict { .. } => {
+            "same issuer and name as an account in the vault, other secret (skipped)"
+        }
+        PreviewStatus::RepeatedInFile { .. } => "appears earlier in the file (skipped)",
+        _ => "skipped",
+    }
+}
+
+/// Reads the files (a folder stands for its files, sorted by name).
+fn read_files(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Zeroizing<Vec<u8>>)>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut members: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("reading the folder {}", path.display()))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            members.sort();
+            for member in members {
+                files.push((member.display().to_string(), read_file(&member)?));
+            }
+        } else {
+            files.push((path.display().to_string(), read_file(path)?));
+        }
+    }
+    Ok(files)
+}
+
+pub(crate) fn read_file(path: &Path) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    file.take(MAX_IMPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(CliError::FileTooLarge {
+            path: path.to_owned(),
+        }
+        .into());
+    }
+    Ok(bytes)
+}
+
+fn run_import(
+    files: &[(String, Zeroizing<Vec<u8>>)],
+    password: Option<&str>,
+) -> Result<Import, ImportError> {
+    if let [(_, bytes)] = files {
+        return tessera_transfer::import(bytes, password);
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    tessera_transfer::import_files(&refs, password)
+}
+
+pub(crate) fn import(session: &mut Session, args: &ImportArgs) -> anyhow::Result<()> {
+    let files = read_files(&args.files)?;
+    let mut password = if args.password_stdin {
+        Some(session.input.line("file password")?)
+    } else {
+        None
+    };
+    let import = loop {
+        match run_import(&files, password.as_deref().map(String::as_str)) {
+            Err(ImportError::PasswordRequired { format })
+                if password.is_none() && Input::is_interactive() =>
+            {
+                password = Some(input::prompt_hidden(&format!(
+                    "Password of the {format} file: "
+                ))?);
+            }
+            result => break result?,
+        }
+    };
+    drop(password);
+    let mut vault = session.open()?;
+    let preview = tessera_transfer::preview(&import, vault.accounts());
+    let new_count = preview.new_entries().count();
+
+    if !args.json {
+        print_text(&preview_text(&import, &preview))?;
+    }
+    let mut added = 0;
+    if !args.dry_run && new_count > 0 {
+        input::confirm(
+            &format!("Add the {new_count} new accounts to the vault?"),
+            "importing accounts",
+            args.yes,
+        )?;
+        let now = now(None)?;
+        let entries = &import.entries;
+        added = vault.update(|data| -> anyhow::Result<usize> {
+            // Sorted again under the write lock: another process may have added some since.
+            let preview = tessera_transfer::preview(&import, &data.accounts);
+            let mut count = 0;
+            for item in preview.new_entries() {
+                let entry = &entries[item.index];
+                let mut account = Account::new(
+                    entry.issuer.clone(),
+                    entry.name.clone(),
+                    entry.secret.duplicate(),
+                    entry.otp,
+                    now,
+                );
+                account.tags = entry.tags.clone();
+                data.accounts.push(account);
+                count += 1;
+            }
+            Ok(count)
+        })?;
+    }
+    if args.json {
+        return print_json(&ImportJson {
+            format: import.format.code(),
+            dry_run: args.dry_run,
+            added,
+            entries: preview
+                .entries
+                .iter()
+                .map(|item| {
+                    let entry = &import.entries[item.index];
+                    EntryJson {
+                        issuer: &entry.issuer,
+                        name: &entry.name,
+                        kind: entry.otp.kind_name(),
+                        status: status_code(item.status),
+                    }
+                })
+                .collect(),
+            unsupported: problems_json(import.unsupported()),
+            rejected: problems_json(import.rejected()),
+        });
+    }
+    if args.dry_run {
+        anstream::eprintln!(
+            "Dry run: {new_count} new accounts would be added; nothing was written."
+        );
+    } else if new_count == 0 {
+        anstream::eprintln!("Nothing new to import: the vault is unchanged.");
+    } else {
+        anstream::eprintln!("Added {added} accounts.");
+    }
+    Ok(())
+}
+
+fn problems_json<'a>(problems: impl Iterator<Item = &'a EntryProblem>) -> Vec<ProblemJson<'a>> {
+    problems
+        .map(|p| ProblemJson {
+            position: p.position,
+            label: &p.label,
+            code: p.error.code(),
+            reason: p.error.to_string(),
+        })
+        .collect()
+}
+
+fn preview_text(import: &Import, preview: &tessera_transfer::Preview) -> String {
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{} export: {} accounts, {} unsupported, {} rejected",
+        import.format.name(),
+        import.entries.len(),
+        import.unsupported().count(),
+        import.rejected().count()
+    );
+    for item in &preview.entries {
+        let entry = &import.entries[item.index];
+        let _ = writeln!(
+            text,
+            "  {:<11} {}  [{}]{}",
+            status_code(item.status),
+            sanitize(&entry.label()),
+            entry.otp.kind_name(),
+            match item.status {
+                PreviewStatus::New => String::new(),
+                status => format!("  {}", status_text(status)),
+            }
+        );
+    }
+    for (kind, problems) in [
+        ("unsupported", import.unsupported().collect::<Vec<_>>()),
+        ("rejected", import.rejected().collect::<Vec<_>>()),
+    ] {
+        for problem in problems {
+            let _ = writeln!(
+                text,
+                "  {kind:<11} {}  {}",
+                sanitize(&problem.label),
+                problem.error
+            );
+        }
+    }
+    text
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    /// Aegis vault JSON, plain text (anyone who reads it has the secrets).
+    AegisJson,
+    /// Aegis vault JSON encrypted with a password.
+    AegisEncrypted,
+    /// One otpauth:// URI per line, plain text.
+    OtpauthList,
+    /// Google Authenticator export QR codes (shown on the terminal, or their URIs written to
+    /// --output), plain.
+    GoogleMigration,
+    /// Tessera's own encrypted backup (needs --output).
+    TesseraBackup,
+}
+
+impl FormatArg {
+    fn format(self) -> ExportFormat {
+        match self {
+            Self::AegisJson => ExportFormat::AegisJson,
+            Self::AegisEncrypted => ExportFormat::AegisEncrypted,
+            Self::OtpauthList => ExportFormat::OtpauthList,
+            Self::GoogleMigration => ExportFormat::GoogleMigration,
+            Self::TesseraBackup => ExportFormat::TesseraBackup,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// The format.
+    #[arg(long, value_enum)]
+    format: FormatArg,
+    /// Write to this file (mode 0600) instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    output: Option<PathBuf>,
+    /// Read the export password (encrypted formats) from standard input (after the unlock
+    /// secret, if any) instead of asking twice on the terminal.
+    #[arg(long)]
+    export_password_stdin: bool,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Do not ask for confirmation before a plain-text export.
+    #[arg(long, short = 'y')]
+    yes: bool,
+}
+
+pub(crate) fn export(session: &mut Session, args: &ExportArgs) -> anyhow::Result<()> {
+    let format = args.format.format();
+    if format == ExportFormat::TesseraBackup && args.output.is_none() {
+        return Err(
+            CliError::InvalidParameters("a Tessera backup is a file: pass --output PATH").into(),
+        );
+    }
+    if args.export_password_stdin && format.is_plaintext() {
+        return Err(CliError::InvalidParameters(
+            "--export-password-stdin is for the encrypted formats (aegis-encrypted, \
+             tessera-backup)",
+        )
+        .into());
+    }
+    if let Some(path) = &args.output
+        && path.exists()
+        && !args.force
+    {
+        return Err(CliError::FileExists { path: path.clone() }.into());
+    }
+    let vault = session.open()?;
+    let password = if format.needs_password() {
+        Some(export_password(session, args.export_password_stdin)?)
+    } else {
+        None
+    };
+    if format.is_plaintext() {
+        anstream::eprintln!(
+            "\x1b[1;33mwarning:\x1b[0m a {} export is NOT encrypted: anyone who reads it (or sees \
+             it on screen) can make your codes. Delete it once it is imported.",
+            format.name()
+        );
+        input::confirm(
+            &format!(
+                "Export the secrets of {} accounts in plain text?",
+                vault.accounts().len()
+            ),
+            "a plain-text export",
+            args.yes,
+        )?;
+    }
+    let accounts = vault.accounts();
+    let bytes: Zeroizing<Vec<u8>> = match format {
+        ExportFormat::TesseraBackup => {
+            let (Some(path), Some(mut password)) = (args.output.as_ref(), password) else {
+                return Err(CliError::InvalidParameters("missing output or password").into());
+            };
+            let passphrase = Passphrase::new(std::mem::take(&mut *password));
+            // Written inside a private folder (0700) beside the target, made 0600, then
+            // moved into place: never readable by others, never half written.
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let context = || format!("writing {}", path.display());
+            let private = tempfile::Builder::new()
+                .prefix(".tessera-export")
+                .tempdir_in(dir)
+                .with_context(context)?;
+            let staged = private.path().join("backup.tessera");
+            vault.export_to(&staged, &passphrase, KdfParams::RECOMMENDED)?;
+            set_private(&staged).with_context(context)?;
+            if args.force {
+                std::fs::rename(&staged, path).with_context(context)?;
+            } else {
+                std::fs::hard_link(&staged, path).with_context(context)?;
+            }
+            drop(private);
+            anstream::eprintln!(
+                "Wrote {} accounts to {} ({}).",
+                accounts.len(),
+                sanitize(&path.display().to_string()),
+                format.name()
+            );
+            return Ok(());
+        }
+        ExportFormat::AegisEncrypted => {
+            let password = password.as_ref().map_or("", |p| p.as_str());
+
+            export::aegis_encrypted(accounts, password, AegisKdf::default())?
+        }
+        ExportFormat::AegisJson => export::aegis_plain(accounts)?,
+        ExportFormat::OtpauthList => {
+            let text = export::otpauth_list(accounts);
+            Zeroizing::new(text.as_bytes().to_vec())
+        }
+        ExportFormat::GoogleMigration => {
+            let export = export::migration_uris(accounts)?;
+            for account in export.skipped() {
+                if let MigrationOutcome::Skipped { reason } = &account.outcome {
+                    anstream::eprintln!("skipped {}: {reason}", sanitize(&account.label));
+                }
+            }
+            if args.output.is_none() {
+                return show_migration_codes(&export.uris);
+            }
+            let mut text = Zeroizing::new(String::new());
+            for uri in &export.uris {
+                text.push_str(uri);
+                text.push('\n');
+            }
+            Zeroizing::new(text.as_bytes().to_vec())
+        }
+        _ => return Err(CliError::InvalidParameters("unknown export format").into()),
+    };
+    match &args.output {
+        Some(path) => {
+            write_private(path, &bytes, args.force)?;
+            anstream::eprintln!(
+                "Wrote {} accounts to {} ({}).",
+                accounts.len(),
+                sanitize(&path.display().to_string()),
+                format.name()
+            );
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn show_migration_codes(uris: &[Zeroizing<String>]) -> anyhow::Result<()> {
+    let total = uris.len();
+    for (index, uri) in uris.iter().enumerate() {
+        let code = tessera_qr::render::terminal(uri, tessera_qr::render::Background::Dark)?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "Code {} of {total}:", index + 1)?;
+        out.write_all(code.as_bytes())?;
+        writeln!(out)?;
+        out.flush()?;
+    }
+    anstream::eprintln!(
+        "Scan the {total} codes with Google Authenticator (Transfer accounts > Import accounts)."
+    );
+    Ok(())
+}
+
+fn export_password(session: &mut Session, from_stdin: bool) -> anyhow::Result<Zeroizing<String>> {
+    if from_stdin {
+        return session.input.line("export password");
+    }
+    if !Input::is_interactive() {
+        return Err(CliError::NotATerminal {
+            needed: "the export password",
+            flag: "--export-password-stdin",
+        }
+        .into());
+    }
+    let first = input::prompt_hidden("New export password: ")?;
+    let second = input::prompt_hidden("Repeat the export password: ")?;
+    if *first != *second {
+        return Err(CliError::PassphraseMismatch.into());
+    }
+    Ok(first)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file (mode 0600) in the same folder, synced,
+/// then renamed over the target, so a crash leaves the old file or the new one, never half.
+pub(crate) fn write_private(path: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let context = || format!("writing {}", path.display());
+    let mut file = tempfile::Builder::new()
+        .prefix(".tessera-export")
+        .tempfile_in(dir)
+        .with_context(context)?;
+    set_private(file.path()).with_context(context)?;
+    file.write_all(bytes).with_context(context)?;
+    file.as_file().sync_all().with_context(context)?;
+    if replace {
+        file.persist(path)
+            .map_err(|e| e.error)
+            .with_context(context)?;
+    } else {
+        file.persist_noclobber(path)
+            .map_err(|e| e.error)
+            .with_context(context)?;
+    }
+    Ok(())
+}
+
+/// Mode 0600: only the owner reads and writes it.
+fn set_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}

@@ -1,0 +1,391 @@
+//! `import` and `export` end to end with the real sample files of the shared test data
+//! (`TESSERA_TESTDATA`, default `../../../shared/testdata` from the crate): preview, dry run,
+//! one all-or-nothing write, passwords from stdin, plain-text warnings, 0600 files, and a
+//! round trip through every file format.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::support::Env;
+
+const BAD_INPUT: i32 = 2;
+
+/// The shared test data; fails clearly when it is missing.
+pub(crate) fn testdata() -> PathBuf {
+    let dir = std::env::var_os("TESSERA_TESTDATA").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.join("imports").is_dir(),
+        "the shared test data is missing at {}: set TESSERA_TESTDATA",
+        dir.display()
+    );
+    dir
+}
+
+pub(crate) fn sample(relative: &str) -> String {
+    testdata()
+        .join("imports")
+        .join(relative)
+        .display()
+        .to_string()
+}
+
+/// The expected.json of a sample.
+pub(crate) fn expected(relative: &str) -> Value {
+    let text = std::fs::read_to_string(format!("{}.expected.json", sample(relative))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Every secret of a sample, base32 and hex, for leak checks.
+pub(crate) fn secrets(expected: &Value) -> Vec<String> {
+    expected["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| {
+            [
+                e["secret"].as_str().unwrap().to_owned(),
+                e["secret_hex"].as_str().unwrap().to_owned(),
+            ]
+        })
+        .collect()
+}
+
+#[track_caller]
+pub(crate) fn assert_no_secret(env: &Env, secrets: &[String]) {
+    for (args, stdout, stderr) in env.outputs() {
+        for secret in secrets {
+            for text in [&stdout, &stderr] {
+                assert!(
+                    !text.to_uppercase().contains(&secret.to_uppercase()),
+                    "`{args}` printed a secret: {text}"
+                );
+            }
+        }
+    }
+}
+
+/// (issuer, name, kind) of every account, in order.
+pub(crate) fn labels(env: &Env) -> Vec<(String, String, String)> {
+    let list = env.with_passphrase(&["list", "--json"], "").ok().json();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["issuer"].as_str().unwrap().to_owned(),
+                a["name"].as_str().unwrap().to_owned(),
+                a["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn expected_labels(expected: &Value) -> Vec<(String, String, String)> {
+    expected["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["issuer"].as_str().unwrap().to_owned(),
+                e["name"].as_str().unwrap().to_owned(),
+                e["type"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The codes of every account at a fixed time (`code --at`), without the ids (an import gives
+/// new ones).
+fn codes(env: &Env) -> Vec<String> {
+    env.with_passphrase(&["code", "--at", "1700000000"], "")
+        .ok()
+        .stdout
+        .lines()
+        .map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let mut kept = fields[..2].to_vec();
+            kept.extend_from_slice(&fields[4.min(fields.len())..]);
+            kept.join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn imports_an_aegis_file_after_a_dry_run_and_skips_duplicates() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let file = sample("aegis/aegisapp-aegis_plain.json");
+    let expected = expected("aegis/aegisapp-aegis_plain.json");
+
+    let dry = env
+        .with_passphrase(&["import", &file, "--dry-run"], "")
+        .ok();
+    assert!(
+        dry.stdout.starts_with("Aegis export: 7 accounts"),
+        "{dry:#?}"
+    );
+    assert!(
+        dry.stdout.contains("new         Deno (Mason)  [totp]"),
+        "{dry:#?}"
+    );
+    assert!(dry.stderr.contains("nothing was written"), "{dry:#?}");
+    assert!(labels(&env).is_empty());
+
+    // Without a terminal, the write needs --yes.
+    env.with_passphrase(&["import", &file], "")
+        .fails(BAD_INPUT, "confirmation_needed");
+    assert!(labels(&env).is_empty());
+
+    let run = env.with_passphrase(&["import", &file, "--yes"], "").ok();
+    assert!(run.stderr.contains("Added 7 accounts."), "{run:#?}");
+    assert_eq!(labels(&env), expected_labels(&expected));
+
+    // Again: every entry is a duplicate, nothing is written.
+    let again = env
+        .with_passphrase(&["import", &file, "--yes", "--json"], "")
+        .ok()
+        .json();
+    assert_eq!(again["added"], 0);
+    assert_eq!(again["format"], "aegis");
+    let statuses: Vec<&str> = again["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["duplicate"; 7]);
+    assert_eq!(labels(&env).len(), 7);
+    assert_no_secret(&env, &secrets(&expected));
+}
+
+#[test]
+fn imports_an_encrypted_2fas_file_with_the_password_on_stdin() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let relative = "2fas/aegisapp-2fas_authenticator_encrypted_v4.2fas";
+    let file = sample(relative);
+    let expected = expected(relative);
+    let password = expected["password"].as_str().unwrap();
+
+    env.with_passphrase(&["import", &file, "--yes"], "")
+        .fails(BAD_INPUT, "password_required");
+    env.with_passphrase(&["import", &file, "--yes", "--password-stdin"], "wrong\n")
+        .fails(BAD_INPUT, "wrong_password");
+    assert!(labels(&env).is_empty());
+
+    let json = env
+        .with_passphrase(
+            &["import", &file, "--yes", "--password-stdin", "--json"],
+            &format!("{password}\n"),
+        )
+        .ok()
+        .json();
+    assert_eq!(json["format"], "two_fas");
+    assert_eq!(json["added"], 5);
+    assert_eq!(json["dry_run"], false);
+    assert_eq!(labels(&env), expected_labels(&expected));
+    assert_no_secret(&env, &secrets(&expected));
+}
+
+#[test]
+fn imports_a_steam_folder() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let relative = "steam/steamguardcli-sda-1-account-encrypted";
+    let expected = expected(relative);
+    let password = expected["password"].as_str().unwrap();
+    env.with_passphrase(
+        &["import", &sample(relative), "--yes", "--password-stdin"],
+        &format!("{password}\n"),
+    )
+    .ok();
+    assert_eq!(labels(&env), expected_labels(&expected));
+}
+
+#[test]
+fn reports_unsupported_and_rejected_entries_and_conflicts() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    env.with_passphrase(
+        &[
+            "add",
+            "--uri",
+            "otpauth://totp/Bank:me?secret=JBSWY3DPEHPK3PXP&issuer=Bank",
+        ],
+        "",
+    )
+    .ok();
+    let file = env.dir.path().join("list.txt");
+    std::fs::write(
+        &file,
+        "otpauth://totp/GitHub:alice?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub\n\
+         motp://Old:bob?secret=1234567890abcdef\n\
+         otpauth://totp/Bad:carol?secret=GEZDGNBVGY3TQOJQGEZA&digits=0\n\
+         otpauth://totp/Bank:me?secret=KRSXG5CTMVRXEZLU&issuer=Bank\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let run = env.with_passphrase(&["import", &file, "--yes"], "").ok();
+    assert!(
+        run.stdout.contains("new         GitHub (alice)"),
+        "{run:#?}"
+    );
+    assert!(run.stdout.contains("conflict    Bank (me)"), "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("unsupported Old (bob)  mOTP accounts are not supported")
+            || run.stdout.contains("unsupported"),
+        "{run:#?}"
+    );
+    assert!(run.stdout.contains("rejected"), "{run:#?}");
+    assert!(run.stderr.contains("Added 1 accounts."), "{run:#?}");
+    let json = env
+        .with_passphrase(&["import", &file, "--dry-run", "--json"], "")
+        .ok()
+        .json();
+    assert_eq!(json["unsupported"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json["unsupported"][0]["code"], "unsupported_type");
+    assert_eq!(json["rejected"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json["rejected"][0]["code"], "invalid_digits");
+    assert_eq!(labels(&env).len(), 2);
+    assert_no_secret(
+        &env,
+        &["GEZDGNBVGY3TQOJQ".into(), "KRSXG5CTMVRXEZLU".into()],
+    );
+}
+
+#[test]
+fn refuses_files_that_are_not_exports() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    env.with_passphrase(
+        &[
+            "import",
+            &sample("google-migration/scito-example_export.png"),
+            "--yes",
+        ],
+        "",
+    )
+    .fails(BAD_INPUT, "image");
+    let missing = env.dir.path().join("missing.json").display().to_string();
+    env.with_passphrase(&["import", &missing, "--yes"], "")
+        .fails(1, "io_error");
+}
+
+#[test]
+fn exports_round_trip_through_every_file_format() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let relative = "aegis/aegisapp-aegis_plain.json";
+    env.with_passphrase(&["import", &sample(relative), "--yes"], "")
+        .ok();
+    let before = labels(&env);
+    let before_codes = codes(&env);
+    let secrets = secrets(&expected(relative));
+
+    for (format, password) in [
+        ("aegis-json", None),
+        ("aegis-encrypted", Some("export pw")),
+        ("otpauth-list", None),
+        ("tessera-backup", Some("backup pw")),
+    ] {
+        let out = env.dir.path().join(format!("export-{format}"));
+        let out_arg = out.display().to_string();
+        let mut args = vec!["export", "--format", format, "--output", &out_arg, "--yes"];
+        let mut stdin = String::new();
+        if let Some(password) = password {
+            args.push("--export-password-stdin");
+            stdin = format!("{password}\n");
+        }
+        let run = env.with_passphrase(&args, &stdin).ok();
+        assert_eq!(run.stdout, "", "{run:#?}");
+        if password.is_none() {
+            assert!(run.stderr.contains("NOT encrypted"), "{run:#?}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{format}");
+        }
+        // No temporary file is left beside it.
+        let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".tessera-export")
+            })
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+
+        let fresh = Env::new();
+        fresh.init_passphrase_vault();
+        let mut args = vec!["import", &out_arg, "--yes"];
+        let mut stdin = String::new();
+        if let Some(password) = password {
+            args.push("--password-stdin");
+            stdin = format!("{password}\n");
+        }
+        fresh.with_passphrase(&args, &stdin).ok();
+        assert_eq!(labels(&fresh), before, "{format}");
+        assert_eq!(codes(&fresh), before_codes, "{format}");
+        assert_no_secret(&fresh, &secrets);
+    }
+    assert_no_secret(&env, &secrets);
+}
+
+#[test]
+fn plain_exports_need_a_confirmation_and_keep_existing_files() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    env.with_passphrase(
+        &[
+            "import",
+            &sample("aegis/aegisapp-aegis_plain.json"),
+            "--yes",
+        ],
+        "",
+    )
+    .ok();
+    let out = env.dir.path().join("plain.txt");
+    let out_arg = out.display().to_string();
+    let run = env
+        .with_passphrase(
+            &["export", "--format", "otpauth-list", "--output", &out_arg],
+            "",
+        )
+        .fails(BAD_INPUT, "confirmation_needed");
+    assert!(run.stderr.contains("NOT encrypted"), "{run:#?}");
+    assert!(!out.exists());
+
+    std::fs::write(&out, "keep me").unwrap();
+    env.with_passphrase(
+        &[
+            "export",
+            "--format",
+            "otpauth-list",
+            "--output",
+            &out_arg,
+            "--yes",
+        ],
+        "",
+    )
+    .fails(1, "file_exists");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+
+    env.with_passphrase(&["export", "--format", "tessera-backup"], "PASS\n")
+        .fails(BAD_INPUT, "invalid_parameters");
+    // To stdout, after --yes.
+    let run = env
+        .with_passphrase(&["export", "--format", "otpauth-list", "--yes"], "")
+        .ok();
+    assert_eq!(run.stdout.lines().count(), 7, "{run:#?}");
+    assert!(run.stdout.starts_with("otpauth://"), "{run:#?}");
+}
