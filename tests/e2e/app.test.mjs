@@ -173,6 +173,7 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
     await app.button('Add an account');
     await app.button('Paste an otpauth:// link');
     await app.type('input[name="uri"]', URI);
+    await app.screenshot('add-link-en-light');
     await app.button('Add account');
     await waitFor('the Example row', async () => (await app.issuers()).includes('Example'));
     await assertCode(app, 'Example', SECRET_URI);
@@ -216,6 +217,7 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
     await app.click('[role=menuitem][data-action=edit]');
     await app.type('input[name="name"]', 'alice (work)');
     await app.type('input[name="tags"]', 'work');
+    await app.screenshot('edit-en-light');
     await app.button('Save');
     await waitFor('the new name', async () => (await app.text('.account .name')).includes('alice (work)'));
 
@@ -224,6 +226,7 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
     await app.click('.account[data-account-id] .row-menu button');
     await app.click('[role=menuitem][data-action=delete]');
     await app.wait('the confirmation', '[role=alertdialog]');
+    await app.screenshot('delete-confirm-en-light');
     await app.click('[role=alertdialog] button.danger');
     await waitFor('the row to go', async () => JSON.stringify(await app.issuers()) === '["Forge"]');
     await app.button('Undo');
@@ -232,7 +235,7 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
     // --- Screenshots: light/dark, English/French, through the settings.
     step('Screenshots: light/dark, English/French, through the settings.');
     await app.screenshot('accounts-en-light');
-    const setAppearance = async (language, theme, saveLabel, showNextCode = null) => {
+    const setAppearance = async (language, theme, saveLabel, showNextCode = null, shot = null) => {
       await app.click('.toolbar .icon-button:last-child');
       await app.wait('the settings', '#settings-language');
       await app.js(
@@ -245,12 +248,13 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
       if (showNextCode !== null) {
         await app.js(`const c = document.querySelector('input[name=showNextCode]'); if (c.checked !== arguments[0]) c.click();`, showNextCode);
       }
+      if (shot) await app.screenshot(shot);
       await app.button(saveLabel);
       await waitFor('the settings to close', async () => !(await app.js(`return Boolean(document.querySelector('#settings-language'));`)));
     };
     await setAppearance('en', 'dark', 'Save', true);
     await app.screenshot('accounts-en-dark');
-    await setAppearance('fr', 'dark', 'Save');
+    await setAppearance('fr', 'dark', 'Save', null, 'settings-fr-dark');
     await app.screenshot('accounts-fr-dark');
     await setAppearance('fr', 'light', 'Enregistrer');
     await app.screenshot('accounts-fr-light');
