@@ -9,6 +9,7 @@ use crate::commands::{
     account::{AddArgs, EditArgs, ListArgs, RmArgs, TagCommand},
     code::CodeArgs,
     keys::{PassphraseCommand, RecoveryKeyCommand, UnlockArgs},
+    qr::{QrArgs, ScanArgs},
     transfer::{ExportArgs, ImportArgs},
     vault::{BackupArgs, CompletionsArgs, InitArgs, RestoreArgs},
 };
@@ -86,6 +87,10 @@ pub(crate) enum Command {
     /// Export the accounts for another app (Aegis, Google Authenticator, otpauth:// list) or as
     /// a Tessera backup.
     Export(ExportArgs),
+    /// Read QR codes from image files: list the accounts found (no secrets), --add them.
+    Scan(ScanArgs),
+    /// Show an account as a QR code on the terminal (asks first: it reveals the secret).
+    Qr(QrArgs),
     /// Set, change or remove the vault passphrase.
     #[command(subcommand)]
     Passphrase(PassphraseCommand),
@@ -105,6 +110,7 @@ impl Command {
         match self {
             Self::Code(args) => args.uses_vault(),
             Self::Completions(_) => false,
+            Self::Scan(args) => args.uses_vault(),
             _ => true,
         }
     }

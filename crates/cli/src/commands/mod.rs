@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod clipboard;
 pub(crate) mod code;
 pub(crate) mod keys;
+pub(crate) mod qr;
 pub(crate) mod transfer;
 pub(crate) mod vault;
 
@@ -24,6 +25,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match &command {
         Command::Completions(args) => return vault::completions(args),
         Command::Code(args) if !command.uses_vault() => return code::run_uri(args),
+        Command::Scan(args) if !command.uses_vault() => return qr::scan(None, args),
         _ => {}
     }
     let mut session = Session::new(&global)?;
@@ -42,6 +44,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Unlock(args) => keys::unlock(&mut session, &args),
         Command::Import(args) => transfer::import(&mut session, &args),
         Command::Export(args) => transfer::export(&mut session, &args),
+        Command::Scan(args) => qr::scan(Some(&mut session), &args),
+        Command::Qr(args) => qr::qr(&mut session, &args),
         Command::Completions(_) => Ok(()),
     }
 }

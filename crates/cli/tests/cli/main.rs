@@ -8,6 +8,7 @@
 
 mod clipboard;
 mod keychain;
+mod qr;
 mod support;
 mod transfer;
 mod vault;

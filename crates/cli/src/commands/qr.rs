@@ -1,0 +1,382 @@
+//! QR codes: `scan` (read accounts from images) and `qr` (show an account as a QR code).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde::Serialize;
+use tessera_core::uri::OtpUri;
+use tessera_core::{Account, UnixTime};
+use tessera_qr::{MigrationCollector, Payload};
+
+use crate::commands::account::same_account;
+use crate::commands::transfer::read_file;
+use crate::commands::{now, print_json, print_text};
+use crate::input;
+use crate::query;
+use crate::sanitize::sanitize;
+use crate::session::Session;
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// Image files (PNG, JPEG, WebP, GIF, BMP), e.g. screenshots of QR codes.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Add the accounts found (otpauth:// codes, and Google Authenticator exports whose codes
+    /// were all scanned) to the vault, in one write; accounts it has already are skipped.
+    #[arg(long)]
+    add: bool,
+    /// Print JSON: {"found":[{"file","type",…}],"missing":[{"batch_id","indices"}],"added"}
+    /// (no secrets).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct AccountJson {
+    issuer: String,
+    name: String,
+    kind: &'static str,
+}
+
+impl AccountJson {
+    fn new(account: &Account) -> Self {
+        Self {
+            issuer: account.issuer.clone(),
+            name: account.name.clone(),
+            kind: account.otp.kind_name(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Found {
+    Otpauth {
+        file: String,
+        account: AccountJson,
+    },
+    Migration {
+        file: String,
+        batch_id: i32,
+        index: i32,
+        size: i32,
+        accounts: Vec<AccountJson>,
+        rejected: Vec<RejectedJson>,
+    },
+    PushEnrollment {
+        file: String,
+    },
+    Other {
+        file: String,
+        preview: String,
+    },
+    Invalid {
+        file: String,
+        code: &'static str,
+        reason: String,
+    },
+}
+
+#[derive(Serialize)]
+struct RejectedJson {
+    issuer: String,
+    name: String,
+    code: &'static str,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct MissingJson {
+    batch_id: i32,
+    /// Zero-based indices of the codes not scanned.
+    indices: Vec<i32>,
+    size: i32,
+}
+
+#[derive(Serialize)]
+struct ScanJson {
+    found: Vec<Found>,
+    missing: Vec<MissingJson>,
+    added: usize,
+}
+
+impl ScanArgs {
+    /// Only `--add` writes to the vault.
+    pub(crate) fn uses_vault(&self) -> bool {
+        self.add
+    }
+}
+
+pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Result<()> {
+    let now = now(None)?;
+    let mut found = Vec::new();
+    let mut single: Vec<Account> = Vec::new();
+    let mut collector = MigrationCollector::new();
+    let mut sizes: BTreeMap<i32, i32> = BTreeMap::new();
+    for path in &args.files {
+        let file = path.display().to_string();
+        let bytes = read_file(path)?;
+        let texts = tessera_qr::decode_image_bytes(&bytes)?;
+        for text in texts {
+            let item = match tessera_qr::classify(text.expose_secret()) {
+                Ok(Payload::OtpAuth(uri)) => {
+                    let account = uri.into_account(now);
+                    let item = Found::Otpauth {
+                        file: file.clone(),
+                        account: AccountJson::new(&account),
+                    };
+                    single.push(account);
+                    item
+                }
+                Ok(Payload::Migration(batch)) => {
+                    let item = migration_item(&file, &batch, now);
+                    sizes.insert(batch.info.id, batch.info.size);
+                    match collector.add(batch) {
+                        Ok(_) => item,
+                        Err(error) => Found::Invalid {
+                            file: file.clone(),
+                            code: error.code(),
+                            reason: error.to_string(),
+                        },
+                    }
+                }
+                Ok(Payload::PushEnrollment) => Found::PushEnrollment { file: file.clone() },
+                Ok(Payload::Other { preview }) => Found::Other {
+                    file: file.clone(),
+                    preview,
+                },
+                Ok(_) => Found::Other {
+                    file: file.clone(),
+                    preview: "unknown".into(),
+                },
+                Err(error) => Found::Invalid {
+                    file: file.clone(),
+                    code: error.code(),
+                    reason: error.to_string(),
+                },
+            };
+            found.push(item);
+        }
+    }
+    let missing: Vec<MissingJson> = collector
+        .missing()
+        .into_iter()
+        .filter(|(_, indices)| !indices.is_empty())
+        .map(|(batch_id, indices)| MissingJson {
+            batch_id,
+            indices,
+            size: sizes.get(&batch_id).copied().unwrap_or(0),
+        })
+        .collect();
+
+    let mut added = 0;
+    let mut skipped = 0;
+    if args.add {
+        let incomplete: Vec<i32> = missing.iter().map(|m| m.batch_id).collect();
+        let mut accounts = single;
+        for batch in collector.into_batches() {
+            if incomplete.contains(&batch.info.id) {
+                continue;
+            }
+            accounts.extend(batch.entries.into_iter().map(|e| e.into_account(now)));
+        }
+        if let (false, Some(session)) = (accounts.is_empty(), session) {
+            let mut vault = session.open()?;
+            (added, skipped) = vault.update(|data| -> anyhow::Result<(usize, usize)> {
+                let (mut added, mut skipped) = (0, 0);
+                for account in accounts {
+                    if data.accounts.iter().any(|a| same_account(a, &account)) {
+                        skipped += 1;
+                    } else {
+                        data.accounts.push(account);
+                        added += 1;
+                    }
+                }
+                Ok((added, skipped))
+            })?;
+        }
+    }
+
+    if args.json {
+        return print_json(&ScanJson {
+            found,
+            missing,
+            added,
+        });
+    }
+    print_text(&scan_text(&found))?;
+    if found.is_empty() {
+        anstream::eprintln!("No QR code found.");
+    }
+    for item in &missing {
+        let numbers: Vec<String> = item.indices.iter().map(|i| (i + 1).to_string()).collect();
+        anstream::eprintln!(
+            "Google Authenticator export {}: code(s) {} of {} not scanned{}",
+            item.batch_id,
+            numbers.join(", "),
+            item.size,
+            if args.add {
+                "; its accounts were not added: scan every code of the export together"
+            } else {
+                ""
+            }
+        );
+    }
+    if args.add {
+        anstream::eprintln!(
+            "Added {added} accounts; {skipped} were already in the vault and were skipped."
+        );
+    }
+    Ok(())
+}
+
+fn migration_item(
+    file: &str,
+    batch: &tessera_core::migration::MigrationBatch,
+    now: UnixTime,
+) -> Found {
+    Found::Migration {
+        file: file.to_owned(),
+        batch_id: batch.info.id,
+        index: batch.info.index,
+        size: batch.info.size,
+        accounts: batch
+            .entries
+            .iter()
+            .map(|e| {
+                let account = Account::new(
+                    e.issuer.clone(),
+                    e.name.clone(),
+                    e.secret.duplicate(),
+                    e.otp,
+                    now,
+                );
+                AccountJson::new(&account)
+            })
+            .collect(),
+        rejected: batch
+            .rejected
+            .iter()
+            .map(|r| RejectedJson {
+                issuer: r.issuer.clone(),
+                name: r.name.clone(),
+                code: r.error.code(),
+                reason: r.error.to_string(),
+            })
+            .collect(),
+    }
+}
+
+fn label(issuer: &str, name: &str) -> String {
+    match (issuer.is_empty(), name.is_empty()) {
+        (false, false) => format!("{issuer} ({name})"),
+        (false, true) => issuer.to_owned(),
+        (true, _) => name.to_owned(),
+    }
+}
+
+fn scan_text(found: &[Found]) -> String {
+    let mut text = String::new();
+    for item in found {
+        let _ = match item {
+            Found::Otpauth { file, account } => writeln!(
+                text,
+                "{}: account {}  [{}]",
+                sanitize(file),
+                sanitize(&label(&account.issuer, &account.name)),
+                account.kind
+            ),
+            Found::Migration {
+                file,
+                batch_id,
+                index,
+                size,
+                accounts,
+                rejected,
+            } => {
+                let _ = writeln!(
+                    text,
+                    "{}: Google Authenticator export {batch_id}, code {} of {size}, {} accounts",
+                    sanitize(file),
+                    index + 1,
+                    accounts.len()
+                );
+                for account in accounts {
+                    let _ = writeln!(
+                        text,
+                        "  {}  [{}]",
+                        sanitize(&label(&account.issuer, &account.name)),
+                        account.kind
+                    );
+                }
+                for entry in rejected {
+                    let _ = writeln!(
+                        text,
+                        "  rejected {}  {}",
+                        sanitize(&label(&entry.issuer, &entry.name)),
+                        entry.reason
+                    );
+                }
+                Ok(())
+            }
+            Found::PushEnrollment { file } => writeln!(
+                text,
+                "{}: push token enrollment (not supported yet)",
+                sanitize(file)
+            ),
+            Found::Other { file, preview } => {
+                writeln!(
+                    text,
+                    "{}: not an account: {}",
+                    sanitize(file),
+                    sanitize(preview)
+                )
+            }
+            Found::Invalid { file, reason, .. } => {
+                writeln!(text, "{}: invalid: {}", sanitize(file), sanitize(reason))
+            }
+        };
+    }
+    text
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct QrArgs {
+    /// The account (issuer, name, `Issuer:name`, tag or id).
+    query: String,
+    /// Draw for a light terminal background (dark text on light).
+    #[arg(long)]
+    light: bool,
+    /// Do not ask for confirmation (the code reveals the secret to anyone who sees it).
+    #[arg(long, short = 'y')]
+    yes: bool,
+}
+
+pub(crate) fn qr(session: &mut Session, args: &QrArgs) -> anyhow::Result<()> {
+    let vault = session.open()?;
+    let index = query::resolve(vault.accounts(), &args.query)?;
+    let account = &vault.accounts()[index];
+    input::confirm(
+        &format!(
+            "Show {} as a QR code? Anyone who sees or photographs it can copy the account.",
+            sanitize(&account.display_label())
+        ),
+        "showing an account's secret",
+        args.yes,
+    )?;
+    let uri = OtpUri::from_account(account).to_uri();
+    let background = if args.light {
+        tessera_qr::render::Background::Light
+    } else {
+        tessera_qr::render::Background::Dark
+    };
+    let code = tessera_qr::render::terminal(&uri, background)?;
+    print_text(&code)?;
+    anstream::eprintln!(
+        "{}: scan it with the authenticator app to add the account.",
+        sanitize(&account.display_label())
+    );
+    Ok(())
+}
