@@ -389,3 +389,53 @@ fn plain_exports_need_a_confirmation_and_keep_existing_files() {
     assert_eq!(run.stdout.lines().count(), 7, "{run:#?}");
     assert!(run.stdout.starts_with("otpauth://"), "{run:#?}");
 }
+
+#[test]
+fn google_migration_export_skips_what_google_cannot_hold_and_imports_back() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let relative = "aegis/aegisapp-aegis_plain.json";
+    env.with_passphrase(&["import", &sample(relative), "--yes"], "")
+        .ok();
+
+    // On the terminal: QR codes, after the warning and --yes.
+    let run = env
+        .with_passphrase(&["export", "--format", "google-migration", "--yes"], "")
+        .ok();
+    assert!(run.stdout.starts_with("Code 1 of 1:"), "{run:#?}");
+    assert!(!run.stdout.contains("otpauth"), "{run:#?}");
+    assert!(run.stderr.contains("skipped Boeing (Sophia)"), "{run:#?}");
+
+    let out = env.dir.path().join("migration.txt");
+    let out_arg = out.display().to_string();
+    env.with_passphrase(
+        &[
+            "export",
+            "--format",
+            "google-migration",
+            "--output",
+            &out_arg,
+            "--yes",
+        ],
+        "",
+    )
+    .ok();
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("otpauth-migration://offline?data=")
+    );
+    let fresh = Env::new();
+    fresh.init_passphrase_vault();
+    fresh
+        .with_passphrase(&["import", &out_arg, "--yes"], "")
+        .ok();
+    let back = labels(&fresh);
+    assert!(!back.is_empty());
+    let all = labels(&env);
+    for label in &back {
+        assert!(all.contains(label), "{label:?} not in {all:?}");
+    }
+    assert!(!back.iter().any(|l| l.2 == "steam"), "{back:?}");
+    assert_no_secret(&env, &secrets(&expected(relative)));
+}
