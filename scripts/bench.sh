@@ -61,4 +61,7 @@ cargo bench --quiet --locked -p tessera-core --bench vault -- --noplot 2>&1 | te
 
 scripts/bench_qr.sh
 
+step "desktop app beside otpclient: cold start, idle CPU, memory (PSS), .deb size"
+scripts/bench_app.sh
+
 python3 scripts/bench_report.py "$out" "$window"
