@@ -334,13 +334,26 @@ def steady(cmd, env, warm=8.0):
         pids = tree(proc.pid)
         pss = pss_kib(pids)
         before, t0 = cpu_ticks(pids), time.monotonic()
+        per_pid = {p: cpu_ticks([p]) for p in pids}
         time.sleep(idle)
         pids_after = set(tree(proc.pid)) | set(pids)
         after, t1 = cpu_ticks(pids_after), time.monotonic()
+        breakdown(cmd[0].rsplit("/", 1)[-1], pids_after, per_pid)
         cpu = (after - before) / CLK / (t1 - t0) * 100
         return cpu, pss / 1024, len(pids)
     finally:
         stop(proc)
+
+
+def breakdown(label, pids, before):
+    """Per process: name, CPU % over the window, PSS (where the figure comes from)."""
+    for p in sorted(pids):
+        try:
+            comm = pathlib.Path(f"/proc/{p}/comm").read_text().strip()
+        except OSError:
+            continue
+        print(f"  {label}: {comm} (pid {p}): CPU {(cpu_ticks([p]) - before.get(p, 0)) / CLK / idle * 100:.2f} %,"
+              f" PSS {pss_kib([p]) / 1024:.1f} MiB", file=sys.stderr)
 
 
 base = dict(os.environ)
