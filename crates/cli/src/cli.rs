@@ -9,6 +9,7 @@ use crate::commands::{
     account::{AddArgs, EditArgs, ListArgs, RmArgs, TagCommand},
     code::CodeArgs,
     keys::{PassphraseCommand, RecoveryKeyCommand, UnlockArgs},
+    push::PushCommand,
     qr::{QrArgs, ScanArgs},
     transfer::{ExportArgs, ImportArgs},
     vault::{BackupArgs, CompletionsArgs, InitArgs, RestoreArgs},
@@ -91,6 +92,10 @@ pub(crate) enum Command {
     Scan(ScanArgs),
     /// Show an account as a QR code on the terminal (asks first: it reveals the secret).
     Qr(QrArgs),
+    /// privacyIDEA push tokens: enroll, list, rename, remove, watch for sign-in requests and
+    /// answer them, and the sign-in activity.
+    #[command(subcommand)]
+    Push(PushCommand),
     /// Set, change or remove the vault passphrase.
     #[command(subcommand)]
     Passphrase(PassphraseCommand),

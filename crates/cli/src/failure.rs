@@ -11,6 +11,8 @@ use tessera_core::VaultError;
 use tessera_core::keystore::KeyStoreError;
 use tessera_core::uri::UriError;
 use tessera_core::vault::RecoveryKeyError;
+use tessera_push::PushError;
+use tessera_push::selfservice::SelfServiceError;
 use tessera_qr::{DecodeError, RenderError};
 use tessera_transfer::ImportError;
 use tessera_transfer::export::ExportError;
@@ -70,6 +72,10 @@ pub(crate) enum CliError {
     NoLabel,
     #[error("no account matches \"{query}\"")]
     NoMatch { query: String },
+    #[error("no push token matches \"{query}\"")]
+    NoPushToken { query: String },
+    #[error("the vault has no push tokens")]
+    NoPushTokens,
     #[error("{needed} is needed, but standard input is not a terminal to ask on")]
     NotATerminal {
         needed: &'static str,
@@ -109,6 +115,8 @@ impl CliError {
             Self::NoChange => "nothing_to_change",
             Self::NoLabel => "missing_label",
             Self::NoMatch { .. } => "no_match",
+            Self::NoPushToken { .. } => "no_push_token",
+            Self::NoPushTokens => "no_push_tokens",
             Self::NotATerminal { .. } => "not_a_terminal",
             Self::NoKeptVersion { .. } => "no_kept_version",
             Self::NoVaultPath => "no_vault_path",
@@ -122,7 +130,10 @@ impl CliError {
     fn status(&self) -> u8 {
         match self {
             Self::Ambiguous { .. } => status::AMBIGUOUS,
-            Self::NoAccounts | Self::NoMatch { .. } => status::NO_MATCH,
+            Self::NoAccounts
+            | Self::NoMatch { .. }
+            | Self::NoPushToken { .. }
+            | Self::NoPushTokens => status::NO_MATCH,
             Self::Cancelled
             | Self::Clipboard { .. }
             | Self::CounterExhausted
@@ -167,6 +178,12 @@ impl CliError {
             Self::FileExists { .. } => "pass --force to replace it, or choose another path".into(),
             Self::NoAccounts => "add one with `tessera add`".into(),
             Self::NoMatch { .. } => "`tessera list` shows every account".into(),
+            Self::NoPushToken { .. } => "`tessera push list` shows the push tokens".into(),
+            Self::NoPushTokens => {
+                "enroll one with `tessera push enroll URI` (the link or QR code your \
+                 organisation gives)"
+                    .into()
+            }
             Self::NotATerminal { flag, .. } => {
                 format!("pass {flag} and write it as one line on standard input")
             }
@@ -259,6 +276,12 @@ fn describe(error: &anyhow::Error) -> Described {
                 hint: None,
             };
         }
+        if let Some(e) = cause.downcast_ref::<PushError>() {
+            return describe_push(e);
+        }
+        if let Some(e) = cause.downcast_ref::<SelfServiceError>() {
+            return describe_selfservice(e);
+        }
         if let Some(e) = cause.downcast_ref::<UriError>() {
             return Described {
                 status: status::BAD_INPUT,
@@ -278,6 +301,75 @@ fn describe(error: &anyhow::Error) -> Described {
         status: status::FAILURE,
         code: "internal",
         hint: None,
+    }
+}
+
+fn describe_push(error: &PushError) -> Described {
+    let (status, hint) = match error {
+        PushError::InvalidUri(_) => (
+            status::BAD_INPUT,
+            Some("give the otpauth://pipush/… link from your organisation's enrollment page"),
+        ),
+        PushError::EnrollmentRefused | PushError::EnrollmentNotPending => (
+            status::FAILURE,
+            Some("an enrollment link works once and for a few minutes: ask for a new one"),
+        ),
+        PushError::ClockSkew { .. } => (
+            status::FAILURE,
+            Some("set this computer's clock right (turn on automatic time)"),
+        ),
+        PushError::TokenUnknownToServer => (
+            status::FAILURE,
+            Some("your organisation revoked this token: `tessera push rm ID` removes it here"),
+        ),
+        PushError::Network(_) | PushError::Timeout => (
+            status::FAILURE,
+            Some("check the network connection and the server address, then try again"),
+        ),
+        _ => (status::FAILURE, None),
+    };
+    Described {
+        status,
+        code: error.code(),
+        hint: hint.map(str::to_owned),
+    }
+}
+
+fn describe_selfservice(error: &SelfServiceError) -> Described {
+    if let SelfServiceError::Push(push) = error {
+        return describe_push(push);
+    }
+    let (status, hint) = match error {
+        SelfServiceError::BadServerUrl | SelfServiceError::InsecureServerUrl => (
+            status::BAD_INPUT,
+            Some("give the server as https://host[/path] (plain http only to this computer)"),
+        ),
+        SelfServiceError::BadCredentials => (
+            status::FAILURE,
+            Some("check the user name, realm and password (and the code, if one was asked)"),
+        ),
+        SelfServiceError::NotAllowed(_) | SelfServiceError::PolicyRefused => (
+            status::FAILURE,
+            Some("this is your organisation's choice: ask its IT service to do it or to allow it"),
+        ),
+        SelfServiceError::TokenNotFound => (
+            status::NO_MATCH,
+            Some("`tessera account tokens` lists the serials of your tokens"),
+        ),
+        SelfServiceError::ResyncFailed => (
+            status::FAILURE,
+            Some("give two codes shown one after the other by the same token"),
+        ),
+        SelfServiceError::Network(_) | SelfServiceError::Timeout => (
+            status::FAILURE,
+            Some("check the network connection and the server address, then try again"),
+        ),
+        _ => (status::FAILURE, None),
+    };
+    Described {
+        status,
+        code: error.code(),
+        hint: hint.map(str::to_owned),
     }
 }
 

@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod clipboard;
 pub(crate) mod code;
 pub(crate) mod keys;
+pub(crate) mod push;
 pub(crate) mod qr;
 pub(crate) mod transfer;
 pub(crate) mod vault;
@@ -46,6 +47,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => transfer::export(&mut session, &args),
         Command::Scan(args) => qr::scan(Some(&mut session), &args),
         Command::Qr(args) => qr::qr(&mut session, &args),
+        Command::Push(command) => push::run(&mut session, &command),
         Command::Completions(_) => Ok(()),
     }
 }

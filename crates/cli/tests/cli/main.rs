@@ -8,6 +8,8 @@
 
 mod clipboard;
 mod keychain;
+mod pi;
+mod push;
 mod qr;
 mod support;
 mod transfer;

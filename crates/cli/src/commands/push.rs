@@ -1,0 +1,864 @@
+//! `tessera push …`: privacyIDEA push tokens (poll-only mode). Enroll from an
+//! `otpauth://pipush/…` link, list, rename and remove them, `watch` for sign-in requests and
+//! answer them, and show the activity log.
+//!
+//! Only requests whose server signatures verify against the stored server key are ever shown
+//! or answered (`PushRequest<Verified>`); the others are logged as dropped.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anstream::eprintln;
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
+use serde::{Deserialize, Serialize};
+use tessera_core::{UnixTime, Vault};
+use tessera_push::protocol::{DeclineReason, KeySize, PushRequest, Verified, expires_at};
+use tessera_push::store::{
+    self, ActivityDecision, ActivityEntry, Outcome, append_activity, load_activity, load_tokens,
+};
+use tessera_push::transport::{
+    ClientConfig, PollEvent, Poller, PollerMode, Schedule, make_device_key,
+};
+use tessera_push::{Decision, EnrollmentUri, PushClient, PushError, PushToken};
+use zeroize::Zeroizing;
+
+use crate::commands::{now, print_json, print_text};
+use crate::failure::CliError;
+use crate::input::{self, Input};
+use crate::sanitize::sanitize;
+use crate::session::Session;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PushCommand {
+    /// Enroll a push token from its otpauth://pipush/… link ("-": the next line of standard
+    /// input). Makes the device key (a few seconds) and stores the token in the vault.
+    Enroll(EnrollArgs),
+    /// List the push tokens (no keys).
+    #[command(visible_alias = "ls")]
+    List(JsonArgs),
+    /// Remove a push token from this vault (the server keeps its side).
+    #[command(visible_alias = "remove")]
+    Rm(RmArgs),
+    /// Rename a push token.
+    Rename(RenameArgs),
+    /// Wait for sign-in requests and answer them: approve, deny, or "this was not me". Without
+    /// a terminal each request is a JSON line on stdout, answered by a JSON line on stdin:
+    /// {"nonce":"…","decision":"approve"|"deny"|"not_me","number":"…"}.
+    Watch(WatchArgs),
+    /// The sign-in history: every request and decision.
+    Activity(JsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EnrollArgs {
+    /// The otpauth://pipush/… (or pia://pipush/…) link, or "-" to read it from standard input.
+    #[arg(value_name = "URI")]
+    uri: String,
+    /// Print the enrolled token as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Device key size in bits (tests use 2048; 4096 is what the official app makes).
+    #[arg(long, hide = true, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(2048..=4096))]
+    key_bits: u32,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct JsonArgs {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RmArgs {
+    /// The token: its ID (`SERIAL@SERVER`) or its serial.
+    id: String,
+    /// Do not ask first.
+    #[arg(long, short)]
+    yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RenameArgs {
+    /// The token: its ID (`SERIAL@SERVER`) or its serial.
+    id: String,
+    /// The new name.
+    label: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// Poll every token once, answer what is open, then exit.
+    #[arg(long)]
+    once: bool,
+    /// Seconds between polls.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=300))]
+    interval: u64,
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the network runtime")
+}
+
+pub(crate) fn client() -> anyhow::Result<PushClient> {
+    Ok(PushClient::new(ClientConfig::default())?)
+}
+
+pub(crate) fn run(session: &mut Session, command: &PushCommand) -> anyhow::Result<()> {
+    match command {
+        PushCommand::Enroll(args) => enroll(session, args),
+        PushCommand::List(args) => list(session, args),
+        PushCommand::Rm(args) => rm(session, args),
+        PushCommand::Rename(args) => rename(session, args),
+        PushCommand::Watch(args) => watch(session, args),
+        PushCommand::Activity(args) => activity(session, args),
+    }
+}
+
+#[derive(Serialize)]
+struct TokenItem<'a> {
+    id: String,
+    serial: &'a str,
+    server: &'a str,
+    label: &'a str,
+    issuer: Option<&'a str>,
+    sslverify: bool,
+    enrolled: u64,
+}
+
+fn item(token: &PushToken) -> TokenItem<'_> {
+    TokenItem {
+        id: token.id(),
+        serial: token.serial(),
+        server: token.server(),
+        label: &token.label,
+        issuer: token.issuer.as_deref(),
+        sslverify: token.sslverify(),
+        enrolled: token.enrolled.0,
+    }
+}
+
+const TLS_WARNING: &str = "warning: this token does not check the server's TLS certificate \
+     (the link says sslverify=0): anyone between this computer and the server could answer \
+     in its place";
+
+fn enroll(session: &mut Session, args: &EnrollArgs) -> anyhow::Result<()> {
+    let mut vault = session.open()?;
+    let text = if args.uri == "-" {
+        session.input.nonblank_line("URI")?
+    } else {
+        Zeroizing::new(args.uri.clone())
+    };
+    let uri = EnrollmentUri::parse(text.trim()).map_err(PushError::from)?;
+    let existing = load_tokens(vault.data())?;
+    let id = format!(
+        "{}@{}",
+        uri.serial(),
+        uri.url().origin().ascii_serialization()
+    );
+    if existing.iter().any(|token| token.id() == id) {
+        return Err(CliError::Duplicate {
+            label: sanitize(&id).into_owned(),
+        }
+        .into());
+    }
+    if !uri.sslverify() {
+        eprintln!("{TLS_WARNING}");
+    }
+    let size = if args.key_bits == 2048 {
+        KeySize::Rsa2048
+    } else {
+        KeySize::Rsa4096
+    };
+    eprintln!(
+        "Making the device key (RSA {}): this takes a few seconds…",
+        args.key_bits
+    );
+    let client = client()?;
+    let token = runtime()?.block_on(async {
+        let key = make_device_key(size).await?;
+        eprintln!(
+            "Key made; registering it at {}…",
+            sanitize(uri.url().origin().ascii_serialization().as_str())
+        );
+        client.enroll(&uri, key).await
+    })?;
+    vault.update(|data| -> anyhow::Result<()> {
+        store::save_token(data, &token)?;
+        Ok(())
+    })?;
+    eprintln!(
+        "Enrolled push token {} ({} at {}).",
+        sanitize(&token.label),
+        sanitize(token.serial()),
+        sanitize(token.server())
+    );
+    if args.json {
+        print_json(&item(&token))?;
+    } else {
+        print_text(&format!("{}\n", sanitize(&token.id())))?;
+    }
+    Ok(())
+}
+
+fn list(session: &mut Session, args: &JsonArgs) -> anyhow::Result<()> {
+    let vault = session.open()?;
+    let tokens = load_tokens(vault.data())?;
+    if args.json {
+        let items: Vec<_> = tokens.iter().map(item).collect();
+        return print_json(&items);
+    }
+    if tokens.is_empty() {
+        eprintln!("No push tokens. Enroll one with `tessera push enroll URI`.");
+        return Ok(());
+    }
+    let mut out = String::new();
+    for token in &tokens {
+        let issuer = token
+            .issuer
+            .as_deref()
+            .map(|issuer| format!(" ({})", sanitize(issuer)))
+            .unwrap_or_default();
+        let warning = if token.sslverify() {
+            ""
+        } else {
+            "  [TLS not verified]"
+        };
+        out.push_str(&format!(
+            "{}  {}{issuer}{warning}\n",
+            sanitize(&token.id()),
+            sanitize(&token.label)
+        ));
+    }
+    print_text(&out)
+}
+
+/// The id of the one stored token that `query` names (its id, or its serial).
+fn resolve(vault: &Vault, query: &str) -> anyhow::Result<(String, String)> {
+    let tokens = load_tokens(vault.data())?;
+    if let Some(token) = tokens.iter().find(|token| token.id() == query) {
+        return Ok((token.id(), token.label.clone()));
+    }
+    let matching: Vec<&PushToken> = tokens
+        .iter()
+        .filter(|token| token.serial().eq_ignore_ascii_case(query))
+        .collect();
+    match matching.as_slice() {
+        [token] => Ok((token.id(), token.label.clone())),
+        [] => Err(CliError::NoPushToken {
+            query: query.to_owned(),
+        }
+        .into()),
+        several => Err(CliError::Ambiguous {
+            query: query.to_owned(),
+            candidates: several
+                .iter()
+                .map(|token| format!("{}  {}", sanitize(&token.id()), sanitize(&token.label)))
+                .collect(),
+        }
+        .into()),
+    }
+}
+
+fn rm(session: &mut Session, args: &RmArgs) -> anyhow::Result<()> {
+    let mut vault = session.open()?;
+    let (id, label) = resolve(&vault, &args.id)?;
+    input::confirm(
+        &format!(
+            "Remove push token {} ({})? Sign-in requests for it will no longer reach this computer.",
+            sanitize(&label),
+            sanitize(&id)
+        ),
+        "removing a push token",
+        args.yes,
+    )?;
+    vault.update(|data| -> anyhow::Result<bool> { Ok(store::remove_token(data, &id)?) })?;
+    eprintln!(
+        "Removed {} from this vault. The server still knows the token: `tessera account delete \
+         SERIAL` deletes it there.",
+        sanitize(&id)
+    );
+    Ok(())
+}
+
+fn rename(session: &mut Session, args: &RenameArgs) -> anyhow::Result<()> {
+    let label = args.label.trim();
+    if label.is_empty() || label.chars().any(char::is_control) {
+        return Err(CliError::InvalidParameters(
+            "a name cannot be empty or contain control characters",
+        )
+        .into());
+    }
+    let mut vault = session.open()?;
+    let (id, _) = resolve(&vault, &args.id)?;
+    vault.update(|data| -> anyhow::Result<bool> { Ok(store::rename_token(data, &id, label)?) })?;
+    eprintln!("Renamed {} to {}.", sanitize(&id), sanitize(label));
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ActivityItem<'a> {
+    time: u64,
+    server: &'a str,
+    serial: &'a str,
+    nonce: &'a str,
+    title: &'a str,
+    question: &'a str,
+    decision: &'a ActivityDecision,
+    outcome: &'a Outcome,
+}
+
+fn activity(session: &mut Session, args: &JsonArgs) -> anyhow::Result<()> {
+    let vault = session.open()?;
+    let entries = load_activity(vault.data());
+    if args.json {
+        let items: Vec<_> = entries
+            .iter()
+            .map(|entry| ActivityItem {
+                time: entry.time.0,
+                server: &entry.server,
+                serial: &entry.serial,
+                nonce: &entry.nonce,
+                title: &entry.title,
+                question: &entry.question,
+                decision: &entry.decision,
+                outcome: &entry.outcome,
+            })
+            .collect();
+        return print_json(&items);
+    }
+    if entries.is_empty() {
+        eprintln!("No sign-in requests yet.");
+        return Ok(());
+    }
+    let mut out = String::new();
+    for entry in &entries {
+        let decision = match entry.decision {
+            ActivityDecision::Approved => "approved".to_owned(),
+            ActivityDecision::Declined {
+                reason: Some(DeclineReason::UnknownTrigger),
+            } => "denied (not me)".to_owned(),
+            ActivityDecision::Declined { .. } => "denied".to_owned(),
+            ActivityDecision::None => "no decision".to_owned(),
+        };
+        let outcome = match &entry.outcome {
+            Outcome::Accepted => "accepted".to_owned(),
+            Outcome::Refused => "refused by the server".to_owned(),
+            Outcome::CodeShown { .. } => "accepted (code shown)".to_owned(),
+            Outcome::Expired => "expired".to_owned(),
+            Outcome::Withdrawn => "withdrawn".to_owned(),
+            Outcome::Dropped { code } => format!("dropped: {}", sanitize(code)),
+            Outcome::Failed { code } => format!("failed: {}", sanitize(code)),
+            _ => "other".to_owned(),
+        };
+        out.push_str(&format!(
+            "{}  {}  {}  {}: {}  {decision}, {outcome}\n",
+            format_time(entry.time),
+            sanitize(&entry.server),
+            sanitize(&entry.serial),
+            sanitize(&entry.title),
+            sanitize(&entry.question),
+        ));
+    }
+    print_text(&out)
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC`.
+fn format_time(time: UnixTime) -> String {
+    let secs = time.0;
+    let days = (secs / 86_400) as i64;
+    let rest = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// A decision line on standard input (watch without a terminal).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionLine {
+    #[serde(default)]
+    nonce: Option<String>,
+    decision: DecisionKind,
+    #[serde(default)]
+    number: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum DecisionKind {
+    Approve,
+    Deny,
+    NotMe,
+}
+
+#[derive(Serialize)]
+struct RequestLine<'a> {
+    event: &'static str,
+    token: &'a str,
+    server: &'a str,
+    serial: &'a str,
+    nonce: &'a str,
+    title: &'a str,
+    question: &'a str,
+    options: Option<Vec<&'a str>>,
+    expires: u64,
+}
+
+fn unix(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .map(|since| since.as_secs())
+        .unwrap_or_default()
+}
+
+fn watch(session: &mut Session, args: &WatchArgs) -> anyhow::Result<()> {
+    let mut vault = session.open()?;
+    let tokens: Vec<Arc<PushToken>> = load_tokens(vault.data())?
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    if tokens.is_empty() {
+        return Err(CliError::NoPushTokens.into());
+    }
+    for token in tokens.iter().filter(|token| !token.sslverify()) {
+        eprintln!("{}: {TLS_WARNING}", sanitize(&token.id()));
+    }
+    let interactive = Input::is_interactive();
+    let seen: HashSet<String> = load_activity(vault.data())
+        .into_iter()
+        .map(|entry| entry.nonce)
+        .collect();
+    let client = client()?;
+    let mut watcher = Watcher {
+        vault: &mut vault,
+        input: &mut session.input,
+        interactive,
+        client: client.clone(),
+    };
+    runtime()?.block_on(async {
+        if args.once {
+            return watcher.once(&tokens, &seen).await;
+        }
+        watcher.forever(tokens, seen, args.interval).await
+    })
+}
+
+struct Watcher<'a> {
+    vault: &'a mut Vault,
+    input: &'a mut Input,
+    interactive: bool,
+    client: PushClient,
+}
+
+/// What became of one request.
+enum Handled {
+    Answered,
+    /// Standard input ended: stop watching.
+    StdinEnded,
+}
+
+impl Watcher<'_> {
+    async fn once(
+        &mut self,
+        tokens: &[Arc<PushToken>],
+        seen: &HashSet<String>,
+    ) -> anyhow::Result<()> {
+        let mut open = 0usize;
+        for token in tokens {
+            let polled = match self.client.poll(token).await {
+                Ok(polled) => polled,
+                Err(error) => {
+                    eprintln!(
+                        "{}: {} ({})",
+                        sanitize(&token.id()),
+                        sanitize(&error.to_string()),
+                        error.code()
+                    );
+                    continue;
+                }
+            };
+            for request in polled.requests {
+                let nonce = request.nonce().to_owned();
+                let verified = if request.serial() != token.serial() {
+                    Err(PushError::UnknownSerial)
+                } else if seen.contains(&nonce) {
+                    Err(PushError::Replay)
+                } else {
+                    request.verify(token.server_key())
+                };
+                match verified {
+                    Ok(request) => {
+                        open += 1;
+                        if matches!(self.handle(token, &request).await?, Handled::StdinEnded) {
+                            return Ok(());
+                        }
+                    }
+                    Err(error) => self.dropped(token, &nonce, &error)?,
+                }
+            }
+        }
+        if open == 0 {
+            eprintln!("No open sign-in requests.");
+        }
+        Ok(())
+    }
+
+    async fn forever(
+        &mut self,
+        tokens: Vec<Arc<PushToken>>,
+        seen: HashSet<String>,
+        interval: u64,
+    ) -> anyhow::Result<()> {
+        let mut by_server: BTreeMap<String, Vec<Arc<PushToken>>> = BTreeMap::new();
+        for token in &tokens {
+            by_server
+                .entry(token.server().to_owned())
+                .or_default()
+                .push(Arc::clone(token));
+        }
+        let active = Duration::from_secs(interval);
+        let schedule = Schedule::new(
+            active,
+            active.max(Duration::from_secs(15)),
+            Duration::from_secs(5),
+            Duration::from_secs(300),
+        );
+        let (sender, mut events) = tokio::sync::mpsc::channel::<(usize, PollEvent)>(64);
+        let mut pollers = Vec::new();
+        let remembered: Vec<(String, SystemTime)> = seen
+            .into_iter()
+            .map(|nonce| (nonce, SystemTime::now()))
+            .collect();
+        for (server, server_tokens) in by_server {
+            let (poller, mut receiver) = Poller::spawn(
+                self.client.clone(),
+                server_tokens,
+                schedule,
+                PollerMode::Active,
+            );
+            poller.remember(remembered.clone());
+            let index = pollers.len();
+            pollers.push(poller);
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                while let Some(event) = receiver.recv().await {
+                    if sender.send((index, event)).await.is_err() {
+                        return;
+                    }
+                }
+            });
+            eprintln!("Watching {} for sign-in requests…", sanitize(&server));
+        }
+        drop(sender);
+        while let Some((index, event)) = events.recv().await {
+            match event {
+                PollEvent::Request { token_id, request } => {
+                    let Some(token) = tokens.iter().find(|token| token.id() == token_id) else {
+                        continue;
+                    };
+                    let nonce = request.nonce().to_owned();
+                    let handled = self.handle(token, &request).await?;
+                    if let Some(poller) = pollers.get(index) {
+                        poller.answered(&nonce, SystemTime::now());
+                    }
+                    if matches!(handled, Handled::StdinEnded) {
+                        return Ok(());
+                    }
+                }
+                PollEvent::Dropped {
+                    token_id,
+                    nonce,
+                    error,
+                } => {
+                    if let Some(token) = tokens.iter().find(|token| token.id() == token_id) {
+                        self.dropped(token, &nonce, &error)?;
+                    }
+                }
+                PollEvent::Expired { nonce, .. } => {
+                    self.notice("expired", &nonce, "a sign-in request expired unanswered")?;
+                }
+                PollEvent::Withdrawn { nonce, .. } => {
+                    self.notice(
+                        "withdrawn",
+                        &nonce,
+                        "a sign-in request was answered elsewhere or cancelled",
+                    )?;
+                }
+                PollEvent::TokenProblem { token_id, error } => {
+                    let message = if matches!(error, PushError::TokenUnknownToServer) {
+                        "revoked by your organisation: the server no longer knows this token"
+                            .to_owned()
+                    } else {
+                        error.to_string()
+                    };
+                    eprintln!(
+                        "{}: {} ({})",
+                        sanitize(&token_id),
+                        sanitize(&message),
+                        error.code()
+                    );
+                }
+                PollEvent::ServerDown { error, retry_in } => {
+                    eprintln!(
+                        "The server cannot be reached ({}); retrying in {} s.",
+                        error.code(),
+                        retry_in.as_secs()
+                    );
+                }
+                PollEvent::ServerUp => eprintln!("The server answers again."),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn notice(&self, event: &'static str, nonce: &str, text: &str) -> anyhow::Result<()> {
+        if self.interactive {
+            eprintln!("{text}.");
+            Ok(())
+        } else {
+            print_json(&serde_json::json!({ "event": event, "nonce": nonce }))
+        }
+    }
+
+    fn dropped(&mut self, token: &PushToken, nonce: &str, error: &PushError) -> anyhow::Result<()> {
+        eprintln!(
+            "A sign-in request for {} was dropped without showing it: {} ({}).",
+            sanitize(&token.id()),
+            sanitize(&error.to_string()),
+            error.code()
+        );
+        let entry = ActivityEntry::new(
+            now(None)?,
+            token,
+            nonce,
+            "",
+            "",
+            ActivityDecision::None,
+            Outcome::Dropped {
+                code: error.code().to_owned(),
+            },
+        );
+        self.log(&entry)
+    }
+
+    fn log(&mut self, entry: &ActivityEntry) -> anyhow::Result<()> {
+        self.vault.update(|data| -> anyhow::Result<()> {
+            append_activity(data, entry)?;
+            Ok(())
+        })
+    }
+
+    async fn handle(
+        &mut self,
+        token: &PushToken,
+        request: &PushRequest<Verified>,
+    ) -> anyhow::Result<Handled> {
+        let options = request.presence_options();
+        let expires = unix(expires_at(request));
+        let (kind, number) = if self.interactive {
+            self.ask_terminal(token, request, options.as_deref(), expires)?
+        } else {
+            print_json(&RequestLine {
+                event: "request",
+                token: &token.id(),
+                server: token.server(),
+                serial: token.serial(),
+                nonce: request.nonce(),
+                title: request.title(),
+                question: request.question(),
+                options: options.clone(),
+                expires,
+            })?;
+            let line = match self.input.line("decision") {
+                Ok(line) => line,
+                Err(error)
+                    if matches!(
+                        error.downcast_ref::<CliError>(),
+                        Some(CliError::StdinEnded(_))
+                    ) =>
+                {
+                    return Ok(Handled::StdinEnded);
+                }
+                Err(error) => return Err(error),
+            };
+            let parsed: DecisionLine = serde_json::from_str(&line).map_err(|_| {
+                CliError::InvalidParameters(
+                    "a decision line is {\"nonce\":\"…\",\"decision\":\"approve\"|\"deny\"|\"not_me\",\"number\":\"…\"}",
+                )
+            })?;
+            if parsed
+                .nonce
+                .as_deref()
+                .is_some_and(|nonce| nonce != request.nonce())
+            {
+                return Err(CliError::InvalidParameters(
+                    "the decision line names another request (nonce)",
+                )
+                .into());
+            }
+            (parsed.decision, parsed.number)
+        };
+        let decision = match kind {
+            DecisionKind::Approve => {
+                if options.is_some() && number.is_none() {
+                    return Err(CliError::InvalidParameters(
+                        "this request uses number matching: give the number the sign-in page shows",
+                    )
+                    .into());
+                }
+                Decision::Approve { number }
+            }
+            DecisionKind::Deny => Decision::Decline {
+                reason: request
+                    .accepts_decline_reason()
+                    .then_some(DeclineReason::Cancelled),
+            },
+            DecisionKind::NotMe => Decision::Decline {
+                reason: Some(DeclineReason::UnknownTrigger),
+            },
+        };
+        let activity_decision = match &decision {
+            Decision::Approve { .. } => ActivityDecision::Approved,
+            Decision::Decline { reason } => ActivityDecision::Declined { reason: *reason },
+            _ => ActivityDecision::None,
+        };
+        let (outcome, shown) = match self.client.answer(token, request, &decision).await {
+            Ok(answer) if answer.accepted => match answer.display_code {
+                Some(code) => (Outcome::CodeShown { code: code.clone() }, Some(code)),
+                None => (Outcome::Accepted, None),
+            },
+            Ok(_) => (Outcome::Refused, None),
+            Err(PushError::Expired) => (Outcome::Expired, None),
+            Err(error) => (
+                Outcome::Failed {
+                    code: error.code().to_owned(),
+                },
+                None,
+            ),
+        };
+        let entry = ActivityEntry::new(
+            now(None)?,
+            token,
+            request.nonce(),
+            request.title(),
+            request.question(),
+            activity_decision,
+            outcome.clone(),
+        );
+        self.log(&entry)?;
+        let outcome_word = match &outcome {
+            Outcome::Accepted | Outcome::CodeShown { .. } => "accepted",
+            Outcome::Refused => "refused",
+            Outcome::Expired => "expired",
+            _ => "failed",
+        };
+        let decision_word = match kind {
+            DecisionKind::Approve => "approve",
+            DecisionKind::Deny => "deny",
+            DecisionKind::NotMe => "not_me",
+        };
+        if self.interactive {
+            let text = match (&outcome, kind) {
+                (Outcome::CodeShown { .. }, _) => String::new(),
+                (Outcome::Accepted, DecisionKind::Approve) => "Approved: the sign-in goes on.".into(),
+                (Outcome::Accepted, DecisionKind::NotMe) => {
+                    "Denied and reported as not you. If you did not try to sign in, change your password.".into()
+                }
+                (Outcome::Accepted, _) => "Denied.".into(),
+                (Outcome::Refused, _) => "The server refused the answer (a wrong number, or the request was already answered or expired).".into(),
+                (Outcome::Expired, _) => "The request expired before the answer.".into(),
+                (Outcome::Failed { code }, _) => format!("The answer could not be delivered ({}).", sanitize(code)),
+                _ => String::new(),
+            };
+            if !text.is_empty() {
+                eprintln!("{text}");
+            }
+            if let Some(code) = &shown {
+                eprintln!("Type this code on the sign-in page:");
+                print_text(&format!("    {}\n", sanitize(code)))?;
+            }
+        } else {
+            print_json(&serde_json::json!({
+                "event": "answered",
+                "nonce": request.nonce(),
+                "decision": decision_word,
+                "outcome": outcome_word,
+                "code": shown,
+            }))?;
+        }
+        Ok(Handled::Answered)
+    }
+
+    fn ask_terminal(
+        &self,
+        token: &PushToken,
+        request: &PushRequest<Verified>,
+        options: Option<&[&str]>,
+        expires: u64,
+    ) -> anyhow::Result<(DecisionKind, Option<String>)> {
+        let remaining = expires.saturating_sub(unix(SystemTime::now()));
+        let mut text = format!(
+            "\nSign-in request: {}\n  {}\n  server: {}  token: {} ({})  expires in {remaining} s\n",
+            sanitize(request.title()),
+            sanitize(request.question()),
+            sanitize(token.server()),
+            sanitize(token.serial()),
+            sanitize(&token.label),
+        );
+        if !token.sslverify() {
+            text.push_str("  warning: TLS not verified for this token\n");
+        }
+        print_text(&text)?;
+        loop {
+            let answer = input::prompt_line("[a]pprove, [d]eny, or [n]ot me (deny and report)? ")?;
+            let kind = match answer.trim().to_lowercase().as_str() {
+                "a" | "approve" | "y" | "yes" => DecisionKind::Approve,
+                "d" | "deny" | "no" => DecisionKind::Deny,
+                "n" | "not me" | "not_me" => DecisionKind::NotMe,
+                _ => continue,
+            };
+            let Some(options) = options.filter(|_| kind == DecisionKind::Approve) else {
+                return Ok((kind, None));
+            };
+            let listed: Vec<String> = options
+                .iter()
+                .enumerate()
+                .map(|(index, option)| format!("{}) {}", index + 1, sanitize(option)))
+                .collect();
+            eprintln!(
+                "Which number does the sign-in page show?  {}",
+                listed.join("   ")
+            );
+            let pick = input::prompt_line("Number (or its position): ")?;
+            let pick = pick.trim();
+            let chosen = options.iter().find(|option| **option == pick).or_else(|| {
+                pick.parse::<usize>()
+                    .ok()
+                    .and_then(|i| options.get(i.wrapping_sub(1)))
+            });
+            match chosen {
+                Some(number) => return Ok((kind, Some((*number).to_owned()))),
+                None => eprintln!("That is not one of the numbers shown; try again."),
+            }
+        }
+    }
+}

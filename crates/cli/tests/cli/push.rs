@@ -1,0 +1,181 @@
+//! `tessera push …` against a real privacyIDEA (see `pi.rs`): enroll from the link the server
+//! returns, a `/validate/check` sign-in shows up in `push watch` (driven through stdin without
+//! a terminal), approve → the login is accepted, deny and "not me" → refused; the activity log
+//! keeps every decision.
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::process::Stdio;
+
+use serde_json::{Value, json};
+
+use crate::pi;
+use crate::support::{Env, PASSPHRASE};
+
+/// Runs `tessera --passphrase-stdin push watch --once`, answers the first request with
+/// `decision` (built from the request line) and returns the request and answer lines.
+fn watch_once(env: &Env, decide: impl Fn(&Value) -> Value) -> (Value, Value) {
+    let mut child = env
+        .command()
+        .args(["--passphrase-stdin", "push", "watch", "--once"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{PASSPHRASE}").unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let Ok(request) = serde_json::from_str::<Value>(&line) else {
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        panic!(
+            "no request line: {line:?} {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    };
+    writeln!(stdin, "{}", decide(&request)).unwrap();
+    drop(stdin);
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    let answer: Value = serde_json::from_str(&line).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    (request, answer)
+}
+
+#[test]
+fn enroll_watch_approve_deny_and_activity_against_a_real_server() {
+    let server = pi::server();
+    let env = Env::new();
+    env.init_passphrase_vault();
+    assert_eq!(
+        env.with_passphrase(&["push", "list", "--json"], "")
+            .ok()
+            .json(),
+        json!([])
+    );
+
+    // Enroll from the link on standard input.
+    let link = server.push_link();
+    let run = env
+        .with_passphrase(
+            &["push", "enroll", "-", "--key-bits", "2048", "--json"],
+            &format!("{link}\n"),
+        )
+        .ok();
+    assert!(run.stderr.contains("Making the device key"), "{run:#?}");
+    assert!(run.stderr.contains("sslverify=0"), "TLS warning: {run:#?}");
+    let token = run.json();
+    let id = token["id"].as_str().unwrap().to_owned();
+    let serial = token["serial"].as_str().unwrap().to_owned();
+    assert_eq!(token["sslverify"], false);
+    assert_eq!(token["server"], server.url.as_str());
+    // The same link again is refused (the token is already here).
+    env.with_passphrase(&["push", "enroll", &link, "--key-bits", "2048"], "")
+        .fails(1, "duplicate_account");
+
+    let listed = env.with_passphrase(&["push", "list"], "").ok();
+    assert!(listed.stdout.contains(&id) && listed.stdout.contains("TLS not verified"));
+    env.with_passphrase(&["push", "rename", &serial, "Work laptop"], "")
+        .ok();
+    let listed = env
+        .with_passphrase(&["push", "list", "--json"], "")
+        .ok()
+        .json();
+    assert_eq!(listed[0]["label"], "Work laptop");
+
+    // Nothing open: --once says so and exits.
+    let idle = env.with_passphrase(&["push", "watch", "--once"], "").ok();
+    assert!(
+        idle.stderr.contains("No open sign-in requests"),
+        "{idle:#?}"
+    );
+
+    // Approve → the login is accepted.
+    let transaction = server.trigger();
+    let (request, answer) = watch_once(
+        &env,
+        |request| json!({"nonce": request["nonce"], "decision": "approve"}),
+    );
+    assert_eq!(request["event"], "request");
+    assert_eq!(request["serial"], serial.as_str());
+    assert_eq!(request["title"], "CI test");
+    assert_eq!(request["question"], "Log in from 127.0.0.1?");
+    assert_eq!(answer["outcome"], "accepted", "{answer}");
+    let finalized = server.check("", Some(&transaction));
+    assert_eq!(
+        finalized["result"]["authentication"], "ACCEPT",
+        "{finalized}"
+    );
+
+    // Deny → refused; "not me" → refused as well.
+    for decision in ["deny", "not_me"] {
+        let transaction = server.trigger();
+        let (_, answer) = watch_once(
+            &env,
+            |request| json!({"nonce": request["nonce"], "decision": decision}),
+        );
+        assert_eq!(answer["outcome"], "accepted", "{decision}: {answer}");
+        let finalized = server.check("", Some(&transaction));
+        assert_eq!(
+            finalized["result"]["authentication"], "REJECT",
+            "{finalized}"
+        );
+    }
+
+    // A decision for another request is refused, and nothing is answered.
+    let transaction = server.trigger();
+    let mut wrong = env
+        .command()
+        .args(["--passphrase-stdin", "push", "watch", "--once"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wrong
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            format!("{PASSPHRASE}\n{{\"nonce\":\"other\",\"decision\":\"approve\"}}\n").as_bytes(),
+        )
+        .unwrap();
+    let output = wrong.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        server.check("", Some(&transaction))["result"]["authentication"],
+        "REJECT"
+    );
+
+    // The activity log has the three decisions.
+    let activity = env
+        .with_passphrase(&["push", "activity", "--json"], "")
+        .ok()
+        .json();
+    let decisions: Vec<&str> = activity
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["decision"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        decisions,
+        ["approved", "declined", "declined"],
+        "{activity}"
+    );
+    assert_eq!(activity[2]["decision"]["reason"], "unknown_trigger");
+    let text = env.with_passphrase(&["push", "activity"], "").ok();
+    assert!(text.stdout.contains("denied (not me)"), "{text:#?}");
+
+    // Removed locally.
+    env.with_passphrase(&["push", "rm", &id], "")
+        .fails(2, "confirmation_needed");
+    env.with_passphrase(&["push", "rm", &id, "--yes"], "").ok();
+    env.with_passphrase(&["push", "rm", &id, "--yes"], "")
+        .fails(3, "no_push_token");
+    env.with_passphrase(&["push", "watch", "--once"], "")
+        .fails(3, "no_push_tokens");
+}
