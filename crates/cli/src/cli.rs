@@ -11,6 +11,7 @@ use crate::commands::{
     keys::{PassphraseCommand, RecoveryKeyCommand, UnlockArgs},
     push::PushCommand,
     qr::{QrArgs, ScanArgs},
+    selfservice::AccountCommand,
     transfer::{ExportArgs, ImportArgs},
     vault::{BackupArgs, CompletionsArgs, InitArgs, RestoreArgs},
 };
@@ -96,6 +97,10 @@ pub(crate) enum Command {
     /// answer them, and the sign-in activity.
     #[command(subcommand)]
     Push(PushCommand),
+    /// Your tokens at your organisation's privacyIDEA: list them, enroll TOTP/HOTP straight into
+    /// the vault, disable, enable, delete, reset or resync one, create backup codes.
+    #[command(subcommand)]
+    Account(AccountCommand),
     /// Set, change or remove the vault passphrase.
     #[command(subcommand)]
     Passphrase(PassphraseCommand),
@@ -116,6 +121,7 @@ impl Command {
             Self::Code(args) => args.uses_vault(),
             Self::Completions(_) => false,
             Self::Scan(args) => args.uses_vault(),
+            Self::Account(command) => command.uses_vault(),
             _ => true,
         }
     }

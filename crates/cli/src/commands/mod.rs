@@ -6,6 +6,7 @@ pub(crate) mod code;
 pub(crate) mod keys;
 pub(crate) mod push;
 pub(crate) mod qr;
+pub(crate) mod selfservice;
 pub(crate) mod transfer;
 pub(crate) mod vault;
 
@@ -27,6 +28,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Completions(args) => return vault::completions(args),
         Command::Code(args) if !command.uses_vault() => return code::run_uri(args),
         Command::Scan(args) if !command.uses_vault() => return qr::scan(None, args),
+        Command::Account(command) if !command.uses_vault() => {
+            return selfservice::run_without_vault(command);
+        }
         _ => {}
     }
     let mut session = Session::new(&global)?;
@@ -48,6 +52,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scan(args) => qr::scan(Some(&mut session), &args),
         Command::Qr(args) => qr::qr(&mut session, &args),
         Command::Push(command) => push::run(&mut session, &command),
+        Command::Account(command) => selfservice::run(&mut session, &command),
         Command::Completions(_) => Ok(()),
     }
 }

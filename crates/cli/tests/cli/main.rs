@@ -11,6 +11,7 @@ mod keychain;
 mod pi;
 mod push;
 mod qr;
+mod selfservice;
 mod support;
 mod transfer;
 mod vault;

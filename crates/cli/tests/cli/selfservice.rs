@@ -1,0 +1,123 @@
+//! `tessera account …` against a real privacyIDEA (see `pi.rs`): list the user's tokens,
+//! enroll TOTP straight into the vault and sign in at `/validate/check` with the code
+//! `tessera code` prints, disable/enable, backup codes used once, delete.
+
+use crate::pi;
+use crate::support::{Env, PASSPHRASE};
+
+#[test]
+fn tokens_enroll_totp_sign_in_with_its_code_and_recover() {
+    let server = pi::server();
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let connect = [
+        "--server",
+        server.url.as_str(),
+        "--user",
+        server.user.as_str(),
+        "--realm",
+        "testrealm",
+    ];
+    let pass = format!("{}\n", server.user_pass);
+    let account = |args: &[&str], more: &str| {
+        let mut full = vec!["account"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&connect);
+        env.with_passphrase(&full, more)
+    };
+    // Commands without the vault read the password alone.
+    let plain = |args: &[&str], stdin: &str| {
+        let mut full = vec!["account"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&connect);
+        env.run(&full, stdin)
+    };
+
+    assert_eq!(
+        account(&["tokens", "--json"], &pass).ok().json(),
+        serde_json::json!([])
+    );
+    account(&["tokens"], "wrong password\n").fails(1, "selfservice_bad_credentials");
+
+    // Enroll TOTP into the vault: the secret is never printed.
+    let run = account(&["enroll-totp", "--json"], &pass).ok();
+    let enrolled = run.json();
+    let serial = enrolled["serial"].as_str().unwrap().to_owned();
+    let id = enrolled["account"].as_str().unwrap().to_owned();
+    assert!(!run.stdout.contains("secret=") && !run.stderr.contains("secret="));
+
+    let listed = account(&["tokens", "--json"], &pass).ok().json();
+    let token = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|token| token["serial"] == serial.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(token["type"], "totp");
+    assert_eq!(token["status"], "active");
+    assert_eq!(token["here"], id.as_str(), "{listed}");
+    let text = account(&["tokens"], &pass).ok();
+    assert!(text.stdout.contains("[here: "), "{text:#?}");
+
+    // The code Tessera prints signs in (password + code, otppin=userstore).
+    let code = env
+        .with_passphrase(&["code", &id, "--json"], "")
+        .ok()
+        .json()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let checked = server.check(&format!("{}{code}", server.user_pass), None);
+    assert_eq!(checked["result"]["authentication"], "ACCEPT", "{checked}");
+
+    // Disabled: the token no longer signs in; enabled again.
+    plain(&["disable", &serial], &pass).ok();
+    let listed = account(&["tokens", "--json"], &pass).ok().json();
+    assert_eq!(listed[0]["status"], "disabled", "{listed}");
+    plain(&["enable", &serial], &pass).ok();
+    plain(&["reset", &serial], &pass).ok();
+    plain(&["disable", "NOSUCH0001"], &pass).fails(3, "selfservice_token_not_found");
+
+    // Backup codes: shown once, each accepted once.
+    let run = plain(&["backup-codes", "--count", "3"], &pass).ok();
+    let codes: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(codes.len(), 3, "{run:#?}");
+    let with_code = format!("{}{}", server.user_pass, codes[0]);
+    assert_eq!(
+        server.check(&with_code, None)["result"]["authentication"],
+        "ACCEPT"
+    );
+    assert_eq!(
+        server.check(&with_code, None)["result"]["authentication"],
+        "REJECT"
+    );
+
+    // Delete: asks first; gone after.
+    plain(&["delete", &serial], &pass).fails(2, "confirmation_needed");
+    plain(&["delete", &serial, "--yes"], &pass).ok();
+    let listed = account(&["tokens", "--json"], &pass).ok().json();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|token| token["serial"] != serial.as_str()),
+        "{listed}"
+    );
+    // The vault never saw the secret on any output.
+    for (args, stdout, stderr) in env.outputs() {
+        assert!(
+            !stdout.contains(PASSPHRASE) && !stderr.contains(PASSPHRASE),
+            "{args}"
+        );
+        assert!(
+            !stdout.contains(&server.user_pass) && !stderr.contains(&server.user_pass),
+            "{args}"
+        );
+    }
+}
