@@ -471,6 +471,8 @@ struct Watcher<'a> {
 /// What became of one request.
 enum Handled {
     Answered,
+    /// A number-matching pick the server refused: ask again.
+    Retry,
     /// Standard input ended: stop watching.
     StdinEnded,
 }
@@ -667,7 +669,29 @@ impl Watcher<'_> {
         })
     }
 
+    /// Asks for a decision on `request` and sends it; a number-matching pick the server
+    /// refuses can be retried (up to three picks).
     async fn handle(
+        &mut self,
+        token: &PushToken,
+        request: &PushRequest<Verified>,
+    ) -> anyhow::Result<Handled> {
+        for _ in 0..3 {
+            match self.answer_once(token, request).await? {
+                Handled::Retry => {
+                    if self.interactive {
+                        eprintln!(
+                            "The server refused that number: pick the one the sign-in page shows."
+                        );
+                    }
+                }
+                handled => return Ok(handled),
+            }
+        }
+        Ok(Handled::Answered)
+    }
+
+    async fn answer_once(
         &mut self,
         token: &PushToken,
         request: &PushRequest<Verified>,
@@ -719,6 +743,14 @@ impl Watcher<'_> {
         };
         let decision = match kind {
             DecisionKind::Approve => {
+                if let (Some(options), Some(number)) = (&options, &number)
+                    && !options.contains(&number.as_str())
+                {
+                    return Err(CliError::InvalidParameters(
+                        "the number is not one of the request's options",
+                    )
+                    .into());
+                }
                 if options.is_some() && number.is_none() {
                     return Err(CliError::InvalidParameters(
                         "this request uses number matching: give the number the sign-in page shows",
@@ -805,7 +837,14 @@ impl Watcher<'_> {
                 "code": shown,
             }))?;
         }
-        Ok(Handled::Answered)
+        let retry = matches!(outcome, Outcome::Refused)
+            && kind == DecisionKind::Approve
+            && options.is_some();
+        Ok(if retry {
+            Handled::Retry
+        } else {
+            Handled::Answered
+        })
     }
 
     fn ask_terminal(

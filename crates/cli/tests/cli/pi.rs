@@ -98,6 +98,27 @@ impl Server {
         body
     }
 
+    /// An authentication policy for the test user only.
+    pub(crate) fn user_policy(&self, name: &str, action: &str) {
+        self.admin_post(
+            &format!("/policy/{name}_{}", self.user),
+            &[
+                ("scope", "authentication"),
+                ("realm", "testrealm"),
+                ("user", &self.user),
+                ("action", action),
+                ("active", "true"),
+            ],
+        );
+    }
+
+    /// `/validate/check` with the password; returns the whole answer.
+    pub(crate) fn trigger_body(&self) -> Value {
+        let body = self.check(&self.user_pass, None);
+        assert_eq!(body["result"]["authentication"], "CHALLENGE", "{body}");
+        body
+    }
+
     /// Enrollment step 1 as the admin: the link the server returns.
     pub(crate) fn push_link(&self) -> String {
         let body = self.admin_post(
@@ -117,9 +138,7 @@ impl Server {
 
     /// `/validate/check` with the user's password (starts a push); returns the transaction.
     pub(crate) fn trigger(&self) -> String {
-        let body = self.check(&self.user_pass, None);
-        assert_eq!(body["result"]["authentication"], "CHALLENGE", "{body}");
-        body["detail"]["transaction_id"]
+        self.trigger_body()["detail"]["transaction_id"]
             .as_str()
             .unwrap()
             .to_owned()

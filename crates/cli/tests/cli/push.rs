@@ -179,3 +179,94 @@ fn enroll_watch_approve_deny_and_activity_against_a_real_server() {
     env.with_passphrase(&["push", "watch", "--once"], "")
         .fails(3, "no_push_tokens");
 }
+
+/// `push watch` (polling, not --once) with number matching: the request shows the options, a
+/// wrong pick is refused and asked again, the right one completes the login.
+#[test]
+fn watch_with_number_matching_wrong_then_right() {
+    let server = pi::server();
+    server.user_policy(
+        "presence",
+        "push_require_presence=1, push_presence_options=NUMERIC, push_presence_num_options=4",
+    );
+    let env = Env::new();
+    env.init_passphrase_vault();
+    env.with_passphrase(
+        &["push", "enroll", "-", "--key-bits", "2048"],
+        &format!("{}\n", server.push_link()),
+    )
+    .ok();
+    let mut child = env
+        .command()
+        .args(["--passphrase-stdin", "push", "watch", "--interval", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{PASSPHRASE}").unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // Triggered while watching: the poller brings it.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let trigger = server.trigger_body();
+    let shown = trigger["detail"]["presence_answer"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let transaction = trigger["detail"]["transaction_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut next = || {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        serde_json::from_str::<Value>(&line).unwrap_or_else(|_| panic!("{line:?}"))
+    };
+    let request = next();
+    let options: Vec<String> = request["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|option| option.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(options.len(), 4, "{request}");
+    assert!(options.contains(&shown));
+    let wrong = options.iter().find(|option| **option != shown).unwrap();
+    let nonce = request["nonce"].clone();
+    writeln!(
+        stdin,
+        "{}",
+        json!({"nonce": nonce, "decision": "approve", "number": wrong})
+    )
+    .unwrap();
+    assert_eq!(next()["outcome"], "refused");
+    let again = next();
+    assert_eq!(again["event"], "request");
+    assert_eq!(again["nonce"], nonce);
+    writeln!(
+        stdin,
+        "{}",
+        json!({"nonce": nonce, "decision": "approve", "number": shown})
+    )
+    .unwrap();
+    assert_eq!(next()["outcome"], "accepted");
+    let finalized = server.check("", Some(&transaction));
+    assert_eq!(
+        finalized["result"]["authentication"], "ACCEPT",
+        "{finalized}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let activity = env
+        .with_passphrase(&["push", "activity", "--json"], "")
+        .ok()
+        .json();
+    let outcomes: Vec<&str> = activity
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["outcome"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["refused", "accepted"], "{activity}");
+}

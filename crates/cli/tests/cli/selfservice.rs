@@ -121,3 +121,73 @@ fn tokens_enroll_totp_sign_in_with_its_code_and_recover() {
         );
     }
 }
+
+/// "My codes are rejected": an HOTP token whose counter ran ahead of the server's window is
+/// resynced with two consecutive codes from `tessera code`, then signs in again.
+#[test]
+fn enroll_hotp_then_resync_a_counter_that_ran_ahead() {
+    let server = pi::server();
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let connect = [
+        "--server",
+        server.url.as_str(),
+        "--user",
+        server.user.as_str(),
+        "--realm",
+        "testrealm",
+    ];
+    let pass = format!("{}\n", server.user_pass);
+    let mut args = vec!["account", "enroll-hotp", "--json"];
+    args.extend_from_slice(&connect);
+    let enrolled = env.with_passphrase(&args, &pass).ok().json();
+    let serial = enrolled["serial"].as_str().unwrap().to_owned();
+    let id = enrolled["account"].as_str().unwrap().to_owned();
+    let code = || {
+        env.with_passphrase(&["code", &id, "--json"], "")
+            .ok()
+            .json()["code"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Twelve codes shown and never used: the server's window (10) is behind.
+    for _ in 0..12 {
+        code();
+    }
+    let stale = code();
+    let checked = server.check(&format!("{}{stale}", server.user_pass), None);
+    assert_eq!(checked["result"]["authentication"], "REJECT", "{checked}");
+    let (first, second) = (code(), code());
+    let mut args = vec!["account", "resync"];
+    args.extend_from_slice(&connect);
+    args.push(&serial);
+    env.run(&args, &format!("{}{first}\n{second}\n", pass)).ok();
+    let checked = server.check(&format!("{}{}", server.user_pass, code()), None);
+    assert_eq!(checked["result"]["authentication"], "ACCEPT", "{checked}");
+    // Two codes that do not follow each other are refused in plain words.
+    let run = env.run(&args, &format!("{pass}000000\n111111\n"));
+    let run = run.fails(1, "selfservice_resync_failed");
+    assert!(run.stderr.contains("hint: "), "{run:#?}");
+
+    // Without the right, the refusal is explained in plain words.
+    server.admin_post("/policy/disable/selfservice", &[]);
+    server.admin_post(
+        "/policy/selfservice_limited",
+        &[
+            ("scope", "user"),
+            ("realm", "testrealm"),
+            ("action", "disable"),
+            ("active", "true"),
+        ],
+    );
+    let mut args = vec!["account", "enroll-totp"];
+    args.extend_from_slice(&connect);
+    let run = env
+        .with_passphrase(&args, &pass)
+        .fails(1, "selfservice_not_allowed");
+    assert!(
+        run.stderr.contains("does not allow you to") && run.stderr.contains("IT service"),
+        "{run:#?}"
+    );
+}
