@@ -109,6 +109,26 @@ fn tokens_enroll_totp_sign_in_with_its_code_and_recover() {
             .all(|token| token["serial"] != serial.as_str()),
         "{listed}"
     );
+    // With login_mode=privacyIDEA the password opens a second step: a backup code answers it.
+    server.admin_post(
+        &format!("/policy/login_mode_{}", server.user),
+        &[
+            ("scope", "webui"),
+            ("realm", "testrealm"),
+            ("user", &server.user),
+            ("action", "login_mode=privacyIDEA"),
+            ("active", "true"),
+        ],
+    );
+    server.user_policy("challenge_response", "challenge_response=totp hotp tan");
+    account(&["tokens", "--json"], &pass).fails(2, "stdin_ended");
+    account(&["tokens", "--json"], &format!("{pass}{}\n", codes[0]))
+        .fails(1, "selfservice_bad_credentials");
+    let listed = account(&["tokens", "--json"], &format!("{pass}{}\n", codes[1]))
+        .ok()
+        .json();
+    assert_eq!(listed[0]["type"], "tan", "{listed}");
+    assert_eq!(listed[0]["remaining_codes"], 1, "{listed}");
     // The vault never saw the secret on any output.
     for (args, stdout, stderr) in env.outputs() {
         assert!(
