@@ -29,7 +29,12 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Code(args) if !command.uses_vault() => return code::run_uri(args),
         Command::Scan(args) if !command.uses_vault() => return qr::scan(None, args),
         Command::Account(command) if !command.uses_vault() => {
-            return selfservice::run_without_vault(command);
+            // An unlock secret given anyway is the first line: skip it, the password follows.
+            let mut input = crate::input::Input::new();
+            if global.passphrase_stdin || global.recovery_key_stdin {
+                input.line("unlock secret")?;
+            }
+            return selfservice::run_without_vault(command, input);
         }
         _ => {}
     }

@@ -126,8 +126,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// Runs a command that needs no vault.
-pub(crate) fn run_without_vault(command: &AccountCommand) -> anyhow::Result<()> {
-    let mut input = Input::new();
+pub(crate) fn run_without_vault(command: &AccountCommand, mut input: Input) -> anyhow::Result<()> {
     let rt = runtime()?;
     match command {
         AccountCommand::Disable(args) => simple(&rt, &mut input, args, Action::Disable),
@@ -181,7 +180,7 @@ pub(crate) fn run(session: &mut Session, command: &AccountCommand) -> anyhow::Re
         AccountCommand::Tokens(args) => tokens(session, args),
         AccountCommand::EnrollTotp(args) => enroll(session, args, false),
         AccountCommand::EnrollHotp(args) => enroll(session, args, true),
-        _ => run_without_vault(command),
+        _ => run_without_vault(command, Input::new()),
     }
 }
 
