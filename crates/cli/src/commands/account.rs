@@ -417,6 +417,7 @@ pub(crate) fn rm(session: &mut Session, args: &RmArgs) -> anyhow::Result<()> {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum TagCommand {
     /// Add tags to an account.
     Add {

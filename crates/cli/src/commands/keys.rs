@@ -8,6 +8,7 @@ use crate::input::{self, Input};
 use crate::session::{SecretKind, Session, show_recovery_key};
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum PassphraseCommand {
     /// Set or change the passphrase (re-keys the vault: old backups stop opening).
     Set {
@@ -70,6 +71,7 @@ pub(crate) fn passphrase(session: &mut Session, command: &PassphraseCommand) -> 
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum RecoveryKeyCommand {
     /// Make a new recovery key and print it once; the old one stops working (re-keys the
     /// vault). Asks first, unless --yes.

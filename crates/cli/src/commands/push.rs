@@ -31,6 +31,7 @@ use crate::sanitize::sanitize;
 use crate::session::Session;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum PushCommand {
     /// Enroll a push token from its otpauth://pipush/… link ("-": the next line of standard
     /// input). Makes the device key (a few seconds) and stores the token in the vault.

@@ -25,6 +25,7 @@ use crate::sanitize::sanitize;
 use crate::session::Session;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum AccountCommand {
     /// List your tokens at the server, marking those that live in this vault.
     Tokens(TokensArgs),
