@@ -73,6 +73,16 @@ cargo_tool cargo-deny 0.20.2
 cargo_tool tauri-driver 2.1.0
 cargo_tool cargo-fuzz 0.13.2
 
+# --- Node.js version -------------------------------------------------------------------------
+# Vite 8 needs Node.js >= 20.19. Debian 12 and Ubuntu 24.04 ship 18: say so plainly instead of
+# letting the UI build fail later with a cryptic error.
+node_version="$(node --version 2>/dev/null | sed 's/^v//')"
+if ! printf '20.19.0\n%s\n' "$node_version" | sort -V -C; then
+    echo "error: Node.js ${node_version:-(none)} is too old for the UI build (Vite 8 needs >= 20.19)." >&2
+    echo "hint: install Node.js 20 or newer (e.g. from your distribution's backports or NodeSource), then run this again." >&2
+    exit 1
+fi
+
 # --- Node packages ---------------------------------------------------------------------------
 for dir in ui tests/e2e; do
     if [ -f "$dir/package-lock.json" ]; then
