@@ -114,10 +114,13 @@ pub(crate) fn write_atomic_via(
     let name = file_name(path)?;
     remove_stray_temps(dir, &name);
     let temp = temp_path(dir, &name)?;
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)?;
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    // Owner-only: the file is encrypted, but other local users have no reason to read it (and
+    // offline guessing of a passphrase slot needs a copy of it).
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&temp)?;
     let written = write(&mut file, bytes).and_then(|()| file.sync_all());
     drop(file);
     if let Err(error) = written {
@@ -275,6 +278,25 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn vault_files_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.tsv");
+        write_atomic(&path, b"first", Some(1)).unwrap();
+        write_atomic(&path, b"second", Some(2)).unwrap();
+        for entry in fs::read_dir(dir.path()).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file()
+                && !entry.file_name().to_string_lossy().ends_with(".lock")
+            {
+                let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "{:?}", entry.file_name());
+            }
+        }
     }
 
     #[test]
