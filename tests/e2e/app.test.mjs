@@ -9,134 +9,14 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const DRIVER = process.env.TESSERA_WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
-const APP = process.env.TESSERA_APP;
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+import { APP, KEYRING_SERVICE, assertCode, launch, oathtool, sleep, step, unixNow, waitFor, wd } from './driver.mjs';
+
 // RFC 6238's key ("12345678901234567890") and another one, so expected codes are independent.
 const SECRET_URI = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 const SECRET_FORM = 'JBSWY3DPEHPK3PXP';
 const URI = `otpauth://totp/Example:alice@example.com?secret=${SECRET_URI}&issuer=Example`;
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
-// The keyring service of debug builds (crates/core/src/keystore.rs DEBUG_SERVICE).
-const KEYRING_SERVICE = process.env.TESSERA_KEYRING_SERVICE ?? 'tessera-dev';
-
-const started = Date.now();
-/** Progress on stderr, so a failure or a hang says where it was. */
-const step = (what) => process.stderr.write(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${what}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const oathtool = (secret, at = null) =>
-  execFileSync('oathtool', ['--totp', '-b', secret, ...(at === null ? [] : [`--now=@${at}`])], { encoding: 'utf8' }).trim();
-const unixNow = () => Math.floor(Date.now() / 1000);
-
-async function wd(method, path, body) {
-  if (process.env.TESSERA_E2E_DEBUG) step(`${method} ${path} ${JSON.stringify(body ?? '').slice(0, 120)}`);
-  const response = await fetch(`${DRIVER}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json.value ?? json)}`);
-  return json.value;
-}
-
-async function waitFor(what, probe, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
-
-/** One app process behind a WebDriver session, with small helpers. */
-async function launch() {
-  const session = await wd('POST', '/session', {
-    capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: [] } } },
-  });
-  const base = `/session/${session.sessionId}`;
-  const app = {
-    base,
-    find: async (css) => (await wd('POST', `${base}/element`, { using: 'css selector', value: css }))[ELEMENT],
-    findAll: async (css) => (await wd('POST', `${base}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT]),
-    js: (script, ...args) => wd('POST', `${base}/execute/sync`, { script, args }),
-    click: async (css) => wd('POST', `${base}/element/${await app.find(css)}/click`, {}),
-    type: async (css, text) => {
-      const id = await app.find(css);
-      await wd('POST', `${base}/element/${id}/clear`, {});
-      await wd('POST', `${base}/element/${id}/value`, { text });
-    },
-    text: async (css) => wd('GET', `${base}/element/${await app.find(css)}/property/innerText`),
-    wait: (what, css) => waitFor(what, () => app.find(css)),
-    /** Clicks the enabled button whose visible text or aria-label is `label` (else contains it). */
-    button: async (label) => {
-      await waitFor(`button ${label}`, () =>
-        app.js(
-          `const enabled = [...document.querySelectorAll('button')].filter((b) => !b.disabled);
-           const names = (b) => [b.getAttribute('aria-label') ?? '', b.innerText.trim()];
-           const b = enabled.find((b) => names(b).includes(arguments[0])) ?? enabled.find((b) => names(b).some((n) => n.includes(arguments[0])));
-           if (b) b.click(); return Boolean(b);`,
-          label,
-        ),
-      );
-    },
-    issuers: () => app.js(`return [...document.querySelectorAll('.account .issuer')].map((e) => e.textContent);`),
-    codeOf: (issuer) =>
-      app.js(
-        `const row = [...document.querySelectorAll('.account')].find((r) => r.querySelector('.issuer')?.textContent === arguments[0]);
-         return row ? row.querySelector('.code-groups').innerText.replace(/\\s+/g, '') : null;`,
-        issuer,
-      ),
-    screenshot: async (name) => {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await sleep(400);
-      // WebKitGTK answers a screenshot after the next presentation update, which a static page
-      // never has: repaint one nearly transparent corner pixel until the screenshot is taken.
-      await app.js(
-        `const dot = document.createElement('div');
-         dot.id = 'e2e-repaint';
-         dot.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;background:#000;opacity:0.01';
-         document.body.append(dot);
-         window.__e2eRepaint = setInterval(() => { dot.style.opacity = dot.style.opacity === '0.01' ? '0.02' : '0.01'; }, 40);`,
-      );
-      const png = await wd('GET', `${base}/screenshot`).catch((error) => {
-        step(`screenshot ${name} failed: ${error.message}`);
-        return null;
-      });
-      await app.js(`clearInterval(window.__e2eRepaint); document.querySelector('#e2e-repaint')?.remove();`);
-      assert.ok(png, `no screenshot ${name}`);
-      writeFileSync(join(ARTIFACTS, `${name}.png`), Buffer.from(png, 'base64'));
-    },
-    close: () => wd('DELETE', base).catch(() => {}),
-  };
-  return app;
-}
-
-/** The shown code equals oathtool's at the same moment (a period boundary between reads retries). */
-async function assertCode(app, issuer, secret) {
-  const seen = [];
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const before = oathtool(secret);
-    const shown = await app.codeOf(issuer);
-    const after = oathtool(secret);
-    seen.push({ before, shown, after });
-    if (before === after && shown === before) return shown;
-    await sleep(1500);
-  }
-  assert.fail(`codes of ${issuer} never matched oathtool: ${JSON.stringify(seen)}`);
-}
 
 test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) => {
   assert.ok(APP, 'TESSERA_APP must name the tessera-desktop binary');

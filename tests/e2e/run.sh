@@ -1,24 +1,22 @@
 #!/usr/bin/env bash
-# End-to-end test of the desktop app: builds what is missing, then, inside a private D-Bus session
-# with an unlocked gnome-keyring (scripts/with-keyring.sh), starts Xvfb and tauri-driver (which
-# starts WebKitWebDriver and the app), runs app.test.mjs with TESSERA_VAULT in a temporary
-# directory, and stops everything it started.
+# End-to-end tests of the desktop app: builds what is missing, then runs each test file
+# (`run.sh [FILE.test.mjs...]`, default every *.test.mjs here) inside its own private D-Bus session
+# with an unlocked gnome-keyring (scripts/with-keyring.sh), its own Xvfb, tauri-driver (which
+# starts WebKitWebDriver and the app) and TESSERA_VAULT in a temporary directory, and stops
+# everything it started.
 # Needs: node, oathtool, xclip, secret-tool (libsecret-tools), Xvfb, /usr/bin/WebKitWebDriver,
 # dbus, gnome-keyring, cargo. Writes screenshots to tests/e2e/artifacts/. Exits non-zero on failure.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-# Re-enter inside the private keyring session (the app uses the real Secret Service there).
-if [ -z "${TESSERA_KEYRING_SESSION:-}" ]; then
-    exec "$root/scripts/with-keyring.sh" "$0" "$@"
-fi
 cache="${TESSERA_CACHE:-$HOME/.cache/tessera}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$cache/target}"
 export PATH="$cache/tools/bin:$HOME/.cargo/bin:$PATH"
 
 log() { printf '==> e2e: %s\n' "$*" >&2; }
 
+if [ "${1:-}" != "--one" ]; then
 # --- build ---------------------------------------------------------------------------------------
 if [ ! -d "$root/ui/node_modules" ]; then
     log "npm ci (ui)"
@@ -30,7 +28,6 @@ if [ ! -f "$root/ui/dist/index.html" ] || [ -n "$(find "$root/ui/src" "$root/ui/
 fi
 log "building tessera-desktop (debug, UI embedded)"
 (cd "$root" && cargo build --quiet -p tessera-desktop)
-app="$CARGO_TARGET_DIR/debug/tessera-desktop"
 
 if ! command -v tauri-driver >/dev/null; then
     log "installing tauri-driver 2.1.0 into $cache/tools"
@@ -41,7 +38,24 @@ for tool in Xvfb oathtool node xclip secret-tool; do
 done
 [ -x /usr/bin/WebKitWebDriver ] || { echo "error: /usr/bin/WebKitWebDriver is missing (apt: webkit2gtk-driver)" >&2; exit 1; }
 
-# --- services ------------------------------------------------------------------------------------
+# --- one private keyring session, display and vault per test file --------------------------------
+# Usage: run.sh [FILE.test.mjs...] (default: every *.test.mjs here, in name order).
+if [ "$#" -eq 0 ]; then set -- "$here"/*.test.mjs; fi
+failed=()
+for file in "$@"; do
+    log "$(basename "$file")"
+    TESSERA_E2E_FILE="$(cd "$(dirname "$file")" && pwd)/$(basename "$file")" \
+        env -u TESSERA_KEYRING_SESSION "$root/scripts/with-keyring.sh" "$here/run.sh" --one || failed+=("$(basename "$file")")
+done
+if [ "${#failed[@]}" -ne 0 ]; then
+    echo "error: end-to-end tests failed: ${failed[*]}" >&2
+    exit 1
+fi
+log "screenshots: tests/e2e/artifacts/*.png"
+exit 0
+fi
+
+# --- services (inside the keyring session, for $TESSERA_E2E_FILE) -------------------------------
 work="$(mktemp -d)"
 # A fresh vault for this run: first run, restart and recovery all happen on it.
 export TESSERA_VAULT="$work/vault/tessera.vault"
@@ -107,8 +121,7 @@ log "tauri-driver on 127.0.0.1:$port"
 mkdir -p "$here/artifacts"
 # In the background with `wait`, so a signal runs the cleanup at once (bash defers traps until a
 # foreground child exits).
-TESSERA_APP="$app" TESSERA_WEBDRIVER_URL="http://127.0.0.1:$port" \
-    node --test --test-reporter=spec --test-timeout=600000 "$here/app.test.mjs" &
+TESSERA_APP="$CARGO_TARGET_DIR/debug/tessera-desktop" TESSERA_WEBDRIVER_URL="http://127.0.0.1:$port" \
+    node --test --test-reporter=spec --test-timeout=600000 "$TESSERA_E2E_FILE" &
 pids+=($!)
 wait "$!"
-log "screenshots: tests/e2e/artifacts/*.png"
