@@ -58,6 +58,7 @@ pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
         ))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             setup(app)?;
             Ok(())
