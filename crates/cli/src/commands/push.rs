@@ -122,7 +122,7 @@ pub(crate) fn run(session: &mut Session, command: &PushCommand) -> anyhow::Resul
 }
 
 #[derive(Serialize)]
-struct TokenItem<'a> {
+pub(crate) struct TokenItem<'a> {
     id: String,
     serial: &'a str,
     server: &'a str,
@@ -132,7 +132,7 @@ struct TokenItem<'a> {
     enrolled: u64,
 }
 
-fn item(token: &PushToken) -> TokenItem<'_> {
+pub(crate) fn item(token: &PushToken) -> TokenItem<'_> {
     TokenItem {
         id: token.id(),
         serial: token.serial(),
@@ -144,9 +144,18 @@ fn item(token: &PushToken) -> TokenItem<'_> {
     }
 }
 
-const TLS_WARNING: &str = "warning: this token does not check the server's TLS certificate \
+pub(crate) const TLS_WARNING: &str = "warning: this token does not check the server's TLS certificate \
      (the link says sslverify=0): anyone between this computer and the server could answer \
      in its place";
+
+/// The device key size for `--key-bits` (2048 for tests, else 4096).
+pub(crate) fn key_size(bits: u32) -> KeySize {
+    if bits == 2048 {
+        KeySize::Rsa2048
+    } else {
+        KeySize::Rsa4096
+    }
+}
 
 fn enroll(session: &mut Session, args: &EnrollArgs) -> anyhow::Result<()> {
     let mut vault = session.open()?;
@@ -171,11 +180,7 @@ fn enroll(session: &mut Session, args: &EnrollArgs) -> anyhow::Result<()> {
     if !uri.sslverify() {
         eprintln!("{TLS_WARNING}");
     }
-    let size = if args.key_bits == 2048 {
-        KeySize::Rsa2048
-    } else {
-        KeySize::Rsa4096
-    };
+    let size = key_size(args.key_bits);
     eprintln!(
         "Making the device key (RSA {}): this takes a few seconds…",
         args.key_bits

@@ -33,6 +33,9 @@ pub(crate) enum AccountCommand {
     EnrollTotp(EnrollArgs),
     /// Enroll a new HOTP token at the server, its secret straight into the vault (never shown).
     EnrollHotp(EnrollArgs),
+    /// Enroll a new push token at the server end to end (device key made here), straight into
+    /// the vault; `tessera push watch` then answers its sign-in requests.
+    EnrollPush(EnrollPushArgs),
     /// Disable a token (e.g. on a lost device); `enable` turns it back on.
     Disable(SerialArgs),
     /// Enable a disabled token.
@@ -53,7 +56,7 @@ impl AccountCommand {
     pub(crate) fn uses_vault(&self) -> bool {
         matches!(
             self,
-            Self::Tokens(_) | Self::EnrollTotp(_) | Self::EnrollHotp(_)
+            Self::Tokens(_) | Self::EnrollTotp(_) | Self::EnrollHotp(_) | Self::EnrollPush(_)
         )
     }
 }
@@ -91,6 +94,15 @@ pub(crate) struct EnrollArgs {
     /// Print the new account as JSON (no secret).
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EnrollPushArgs {
+    #[command(flatten)]
+    enroll: EnrollArgs,
+    /// Device key size in bits (tests use 2048; 4096 is what the official app makes).
+    #[arg(long, hide = true, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(2048..=4096))]
+    key_bits: u32,
 }
 
 #[derive(Debug, Args)]
@@ -171,7 +183,8 @@ pub(crate) fn run_without_vault(command: &AccountCommand, mut input: Input) -> a
         }
         AccountCommand::Tokens(_)
         | AccountCommand::EnrollTotp(_)
-        | AccountCommand::EnrollHotp(_) => Ok(()),
+        | AccountCommand::EnrollHotp(_)
+        | AccountCommand::EnrollPush(_) => Ok(()),
     }
 }
 
@@ -181,6 +194,7 @@ pub(crate) fn run(session: &mut Session, command: &AccountCommand) -> anyhow::Re
         AccountCommand::Tokens(args) => tokens(session, args),
         AccountCommand::EnrollTotp(args) => enroll(session, args, false),
         AccountCommand::EnrollHotp(args) => enroll(session, args, true),
+        AccountCommand::EnrollPush(args) => enroll_push(session, args),
         _ => run_without_vault(command, Input::new()),
     }
 }
@@ -409,6 +423,36 @@ fn enroll(session: &mut Session, args: &EnrollArgs, hotp: bool) -> anyhow::Resul
             "account": id.to_string(),
             "label": label,
         }))?;
+    }
+    Ok(())
+}
+
+fn enroll_push(session: &mut Session, args: &EnrollPushArgs) -> anyhow::Result<()> {
+    let mut vault = session.open()?;
+    let rt = runtime()?;
+    let pi = sign_in(&rt, &mut session.input, &args.enroll.connect)?;
+    let description = Some(args.enroll.description.as_str()).filter(|text| !text.trim().is_empty());
+    let size = push::key_size(args.key_bits);
+    eprintln!(
+        "Making the device key (RSA {}) and registering it: this takes a few seconds…",
+        args.key_bits
+    );
+    let token = rt.block_on(pi.enroll_push_here(description, size))?;
+    // The server's push link may say sslverify=0 even though this session verified TLS.
+    if !token.sslverify() {
+        eprintln!("{}", push::TLS_WARNING);
+    }
+    vault.update(|data| -> anyhow::Result<()> {
+        tessera_push::store::save_token(data, &token)?;
+        Ok(())
+    })?;
+    eprintln!(
+        "Enrolled push token {} and added it to the vault; `tessera push watch` answers its \
+         sign-in requests.",
+        sanitize(token.serial()),
+    );
+    if args.enroll.json {
+        print_json(&push::item(&token))?;
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use crate::support::{Env, PASSPHRASE};
 
 /// Runs `tessera --passphrase-stdin push watch --once`, answers the first request with
 /// `decision` (built from the request line) and returns the request and answer lines.
-fn watch_once(env: &Env, decide: impl Fn(&Value) -> Value) -> (Value, Value) {
+pub(crate) fn watch_once(env: &Env, decide: impl Fn(&Value) -> Value) -> (Value, Value) {
     let mut child = env
         .command()
         .args(["--passphrase-stdin", "push", "watch", "--once"])

@@ -211,3 +211,62 @@ fn enroll_hotp_then_resync_a_counter_that_ran_ahead() {
         "{run:#?}"
     );
 }
+
+/// `account enroll-push`: a push token enrolled end to end at the server lands in the vault,
+/// is listed as living here, and approves a sign-in through `push watch`.
+#[test]
+fn enroll_push_then_approve_a_sign_in() {
+    let server = pi::server();
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let pass = format!("{}\n", server.user_pass);
+    let connect = [
+        "--server",
+        server.url.as_str(),
+        "--user",
+        server.user.as_str(),
+        "--realm",
+        "testrealm",
+    ];
+    let mut args = vec!["account", "enroll-push", "--key-bits", "2048", "--json"];
+    args.extend_from_slice(&connect);
+    let run = env.with_passphrase(&args, &pass).ok();
+    assert!(run.stderr.contains("Making the device key"), "{run:#?}");
+    let token = run.json();
+    let serial = token["serial"].as_str().unwrap().to_owned();
+    assert!(serial.starts_with("PIPU"), "{token}");
+    assert_eq!(token["server"], server.url.as_str());
+    let pushed = env
+        .with_passphrase(&["push", "list", "--json"], "")
+        .ok()
+        .json();
+    assert_eq!(pushed[0]["serial"], serial.as_str(), "{pushed}");
+
+    let mut args = vec!["account", "tokens", "--json"];
+    args.extend_from_slice(&connect);
+    let listed = env.with_passphrase(&args, &pass).ok().json();
+    let listed = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|listed| listed["serial"] == serial.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(listed["type"], "push");
+    assert_eq!(listed["status"], "active", "{listed}");
+    assert_eq!(listed["here"], token["id"], "{listed}");
+
+    // A sign-in triggers a push request that this vault approves.
+    let transaction = server.trigger();
+    let (request, answer) = crate::push::watch_once(
+        &env,
+        |request| serde_json::json!({"nonce": request["nonce"], "decision": "approve"}),
+    );
+    assert_eq!(request["serial"], serial.as_str());
+    assert_eq!(answer["outcome"], "accepted", "{answer}");
+    let finalized = server.check("", Some(&transaction));
+    assert_eq!(
+        finalized["result"]["authentication"], "ACCEPT",
+        "{finalized}"
+    );
+}
