@@ -92,6 +92,8 @@ pub(crate) enum CliError {
     StdinEnded(&'static str),
     #[error("standard input is longer than one URI can be")]
     StdinTooLong,
+    #[error("{failed} of {total} images could not be read")]
+    ScanIncomplete { failed: usize, total: usize },
     #[error("{0}")]
     UnlockConflict(&'static str),
 }
@@ -123,6 +125,7 @@ impl CliError {
             Self::PassphraseMismatch => "passphrase_mismatch",
             Self::StdinEnded(_) => "stdin_ended",
             Self::StdinTooLong => "stdin_too_long",
+            Self::ScanIncomplete { .. } => "scan_incomplete",
             Self::UnlockConflict(_) => "conflicting_unlock",
         }
     }
@@ -153,6 +156,7 @@ impl CliError {
             | Self::PassphraseMismatch
             | Self::StdinEnded(_)
             | Self::StdinTooLong
+            | Self::ScanIncomplete { .. }
             | Self::UnlockConflict(_) => status::BAD_INPUT,
         }
     }
@@ -188,6 +192,9 @@ impl CliError {
                 format!("pass {flag} and write it as one line on standard input")
             }
             Self::NoVaultPath => "pass --vault PATH or set TESSERA_VAULT".into(),
+            Self::ScanIncomplete { .. } => {
+                "the lines marked unreadable say why; the other images were scanned".into()
+            }
             _ => return None,
         })
     }
@@ -214,6 +221,11 @@ pub(crate) fn report(error: &anyhow::Error) -> ExitCode {
         }
     }
     ExitCode::from(status)
+}
+
+/// The stable code of an error, for a failure listed among results (`tessera scan`).
+pub(crate) fn code(error: &anyhow::Error) -> &'static str {
+    describe(error).code
 }
 
 struct Described {

@@ -19,7 +19,8 @@ pub enum Payload {
         /// Safe to show and log: no path, query or fragment, only printable ASCII.
         preview: String,
     },
-    /// A privacyIDEA push enrollment (`otpauth://pipush/…`): not supported yet.
+    /// A privacyIDEA push enrollment (`otpauth://pipush/…` or `pia://pipush/…`), for the push
+    /// feature to read with its own parser.
     PushEnrollment,
 }
 
@@ -61,10 +62,10 @@ pub fn classify(text: &str) -> Result<Payload, ClassifyError> {
             .map(Payload::Migration)
             .map_err(ClassifyError::InvalidMigration);
     }
+    if is_push(scheme, text) {
+        return Ok(Payload::PushEnrollment);
+    }
     if scheme.eq_ignore_ascii_case("otpauth") {
-        if is_push(text) {
-            return Ok(Payload::PushEnrollment);
-        }
         return OtpUri::parse(text)
             .map(Payload::OtpAuth)
             .map_err(ClassifyError::InvalidOtpAuth);
@@ -74,14 +75,23 @@ pub fn classify(text: &str) -> Result<Payload, ClassifyError> {
     })
 }
 
-/// `otpauth://pipush/LABEL?…`: privacyIDEA's push token enrollment.
-fn is_push(text: &str) -> bool {
-    text.get("otpauth://".len()..)
-        .and_then(|rest| rest.get(.."pipush".len()))
+/// `otpauth://pipush/LABEL?…`, or `pia://pipush/LABEL?…` when the server's
+/// `push_use_pia_scheme` policy is set: privacyIDEA's push token enrollment.
+fn is_push(scheme: &str, text: &str) -> bool {
+    if !scheme.eq_ignore_ascii_case("otpauth") && !scheme.eq_ignore_ascii_case("pia") {
+        return false;
+    }
+    let Some(rest) = text
+        .get(scheme.len() + 1..)
+        .and_then(|r| r.strip_prefix("//"))
+    else {
+        return false;
+    };
+    rest.get(.."pipush".len())
         .is_some_and(|kind| kind.eq_ignore_ascii_case("pipush"))
-        && text
+        && rest
             .as_bytes()
-            .get("otpauth://pipush".len())
+            .get("pipush".len())
             .is_none_or(|c| matches!(c, b'/' | b'?'))
 }
 
@@ -145,6 +155,8 @@ mod tests {
             "otpauth://pipush/PIPU0001?url=https://pi.example/ttype/push&ttl=10",
             "OTPAUTH://PIPUSH/label?x=1",
             "otpauth://pipush?x=1",
+            "pia://pipush/PIPU0001?url=https://pi.example/ttype/push&v=1",
+            "PIA://PiPush/label",
         ] {
             assert!(
                 matches!(classify(text), Ok(Payload::PushEnrollment)),
@@ -153,6 +165,11 @@ mod tests {
         }
         // `pipushx` is just an unknown type, not a push token.
         assert!(classify("otpauth://pipushx/a?secret=JBSWY3DP").is_err());
+        // Any other `pia://` link is just a link.
+        assert!(matches!(
+            classify("pia://other/x?token=SECRET"),
+            Ok(Payload::Other { preview }) if preview == "pia://other"
+        ));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use tessera_qr::{MigrationCollector, Payload};
 use crate::commands::account::same_account;
 use crate::commands::transfer::read_file;
 use crate::commands::{now, print_json, print_text};
+use crate::failure::CliError;
 use crate::input;
 use crate::query;
 use crate::sanitize::sanitize;
@@ -77,6 +78,12 @@ enum Found {
         code: &'static str,
         reason: String,
     },
+    /// The file could not be read or is not a readable image.
+    Unreadable {
+        file: String,
+        code: &'static str,
+        reason: String,
+    },
 }
 
 #[derive(Serialize)]
@@ -115,10 +122,24 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
     let mut single: Vec<Account> = Vec::new();
     let mut collector = MigrationCollector::new();
     let mut sizes: BTreeMap<i32, i32> = BTreeMap::new();
+    let mut failed = 0;
     for path in &args.files {
         let file = path.display().to_string();
-        let bytes = read_file(path)?;
-        let texts = tessera_qr::decode_image_bytes(&bytes)?;
+        // One unreadable file does not hide what the others hold: it is listed, and the
+        // command fails at the end.
+        let texts =
+            match read_file(path).and_then(|bytes| Ok(tessera_qr::decode_image_bytes(&bytes)?)) {
+                Ok(texts) => texts,
+                Err(error) => {
+                    failed += 1;
+                    found.push(Found::Unreadable {
+                        file,
+                        code: crate::failure::code(&error),
+                        reason: format!("{error:#}"),
+                    });
+                    continue;
+                }
+            };
         for text in texts {
             let item = match tessera_qr::classify(text.expose_secret()) {
                 Ok(Payload::OtpAuth(uri)) => {
@@ -199,12 +220,19 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
         }
     }
 
+    let total = args.files.len();
+    let outcome = if failed == 0 {
+        Ok(())
+    } else {
+        Err(CliError::ScanIncomplete { failed, total }.into())
+    };
     if args.json {
-        return print_json(&ScanJson {
+        print_json(&ScanJson {
             found,
             missing,
             added,
-        });
+        })?;
+        return outcome;
     }
     print_text(&scan_text(&found))?;
     if found.is_empty() {
@@ -229,7 +257,7 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
             "Added {added} accounts; {skipped} were already in the vault and were skipped."
         );
     }
-    Ok(())
+    outcome
 }
 
 fn migration_item(
@@ -336,6 +364,9 @@ fn scan_text(found: &[Found]) -> String {
             }
             Found::Invalid { file, reason, .. } => {
                 writeln!(text, "{}: invalid: {}", sanitize(file), sanitize(reason))
+            }
+            Found::Unreadable { file, reason, .. } => {
+                writeln!(text, "{}: unreadable: {}", sanitize(file), sanitize(reason))
             }
         };
     }

@@ -63,8 +63,31 @@ fn scan_add_adds_complete_exports_only_once() {
 fn scan_refuses_what_is_not_an_image() {
     let env = Env::new();
     let file = sample("aegis/aegisapp-aegis_plain.json");
-    let run = env.run(&["scan", &file], "");
+    let run = env
+        .run(&["scan", &file], "")
+        .fails(BAD_INPUT, "scan_incomplete");
+    assert!(run.stdout.contains(": unreadable: "), "{run:#?}");
+}
+
+#[test]
+fn scan_goes_on_past_unreadable_files_and_fails_at_the_end() {
+    let env = Env::new();
+    let not_image = sample("aegis/aegisapp-aegis_plain.json");
+    let missing = env.dir.path().join("gone.png").display().to_string();
+    let complete = sample("google-migration/scito-example_export.png");
+    let run = env
+        .run(&["scan", &not_image, &missing, &complete], "")
+        .fails(BAD_INPUT, "scan_incomplete");
+    assert!(run.stderr.contains("2 of 3 images"), "{run:#?}");
+    assert!(run.stdout.contains("code 1 of 1, 3 accounts"), "{run:#?}");
+    assert_eq!(run.stdout.matches(": unreadable: ").count(), 2, "{run:#?}");
+
+    let run = env.run(&["scan", "--json", &missing, &complete], "");
     assert_eq!(run.status, Some(BAD_INPUT), "{run:#?}");
+    let json = run.json();
+    assert_eq!(json["found"][0]["type"], "unreadable");
+    assert_eq!(json["found"][0]["code"], "io_error");
+    assert_eq!(json["found"][1]["type"], "migration");
 }
 
 #[test]
