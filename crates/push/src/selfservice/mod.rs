@@ -41,6 +41,7 @@ pub use tokens::{
 pub struct Server {
     base: Url,
     origin: String,
+    verify_tls: bool,
 }
 
 impl Server {
@@ -63,7 +64,22 @@ impl Server {
             _ => return Err(SelfServiceError::BadServerUrl),
         }
         let origin = base.origin().ascii_serialization();
-        Ok(Server { base, origin })
+        Ok(Server {
+            base,
+            origin,
+            verify_tls: true,
+        })
+    }
+
+    /// The same server with TLS certificate checks off (`false`): only when the user turns
+    /// them off for this server (a self-signed test server), never by default.
+    pub fn verifying_tls(self, verify_tls: bool) -> Server {
+        Server { verify_tls, ..self }
+    }
+
+    /// Whether the server's TLS certificate is checked (the default).
+    pub fn verifies_tls(&self) -> bool {
+        self.verify_tls
     }
 
     /// The base URL.
@@ -127,6 +143,15 @@ mod tests {
                 (got, _) => panic!("{text}: {got:?}"),
             }
         }
+    }
+
+    #[test]
+    fn tls_is_verified_unless_turned_off() {
+        let server = Server::parse("https://pi.example.com").unwrap();
+        assert!(server.verifies_tls());
+        let trusting = server.clone().verifying_tls(false);
+        assert!(!trusting.verifies_tls());
+        assert_eq!(trusting.origin(), server.origin());
     }
 
     #[test]

@@ -100,7 +100,7 @@ async fn post_auth(
     let response = client
         .send(
             client
-                .http(true)
+                .http(server.verifies_tls())
                 .post(server.endpoint(&["auth"]))
                 .form(form),
         )
@@ -236,7 +236,7 @@ impl Session {
     ) -> Result<(u16, zeroize::Zeroizing<Vec<u8>>), SelfServiceError> {
         let request = self
             .client
-            .http(true)
+            .http(self.server.verifies_tls())
             .post(self.server.endpoint(path))
             .form(form);
         let response = self.client.send(self.authorized(request)).await?;
@@ -250,7 +250,7 @@ impl Session {
             let page = page.to_string();
             let request = self
                 .client
-                .http(true)
+                .http(self.server.verifies_tls())
                 .get(self.server.endpoint(&["token", ""]))
                 .query(&[("page", page.as_str()), ("pagesize", "100")]);
             let response = self.client.send(self.authorized(request)).await?;
@@ -395,7 +395,7 @@ impl Session {
         self.require(Right::Delete)?;
         let request = self
             .client
-            .http(true)
+            .http(self.server.verifies_tls())
             .delete(self.server.endpoint(&["token", serial]));
         let response = self.client.send(self.authorized(request)).await?;
         if parse_action(response.status, &response.body, Right::Delete)? {
@@ -495,7 +495,7 @@ impl SecondFactor {
         loop {
             let request = self
                 .client
-                .http(true)
+                .http(self.server.verifies_tls())
                 .get(self.server.endpoint(&["validate", "polltransaction"]))
                 .query(&[("transaction_id", self.transaction_id.as_str())]);
             let response = self.client.send(request).await?;
