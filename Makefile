@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/tessera/target
 export PATH := $(HOME)/.cache/tessera/tools/bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench setup ui lint fmt clean-cache
+.PHONY: run test bench setup ui cli lint fmt clean-cache
 
 ## run: set everything up and start Tessera (the desktop app; the CLI when no display is present)
 run: setup ui
@@ -30,6 +30,10 @@ setup:
 
 ui:
 	cd ui && npm run build
+
+## cli: build the release `tessera` CLI as it ships (static on Linux) and print its path
+cli: setup
+	@scripts/build-cli.sh
 
 lint:
 	cargo fmt --all --check

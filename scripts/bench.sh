@@ -9,9 +9,9 @@ rm -rf "$out" && mkdir -p "$out"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-step "build the release CLI"
-cargo build --quiet --release --locked -p tessera-cli --bin tessera --example bench_vault
-tessera="$CARGO_TARGET_DIR/release/tessera"
+step "build the release CLI (as it ships: scripts/build-cli.sh)"
+cargo build --quiet --release --locked -p tessera-cli --example bench_vault
+tessera="$(scripts/build-cli.sh)"
 
 secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
 uri="otpauth://totp/Bench:alice?secret=$secret&issuer=Bench"

@@ -29,11 +29,11 @@ done
 
 step "release build: tessera CLI, UI, tessera-desktop and its .deb"
 if [ -z "${APP_SKIP_BUILD:-}" ]; then
-    (cd "$root" && cargo build --quiet --release --locked -p tessera-cli --bin tessera)
+    "$root/scripts/build-cli.sh" >/dev/null
     # `tauri build` runs the UI build itself and reuses the release build in CARGO_TARGET_DIR.
     (cd "$root/ui" && npm run --silent tauri -- build --bundles deb >&2)
 fi
-tessera="$CARGO_TARGET_DIR/release/tessera"
+tessera="$CARGO_TARGET_DIR/cli/tessera"
 app="${APP_BIN:-$CARGO_TARGET_DIR/release/tessera-desktop}"
 deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
 

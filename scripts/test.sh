@@ -64,6 +64,10 @@ step "fuzz targets build and survive a short run (every parser: URIs, imports, Q
 step "Rust tests, with a real Secret Service keychain"
 scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
 
+step "the shipped CLI (static release build) against the real keychain"
+cli="$(scripts/build-cli.sh)"
+scripts/with-keyring.sh tests/cli-smoke.sh "$cli"
+
 step "desktop app end to end (Xvfb + WebDriver)"
 tests/e2e/run.sh
 
