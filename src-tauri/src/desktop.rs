@@ -104,6 +104,8 @@ fn setup(app: &mut App<Wry>) -> tauri::Result<()> {
         let _ = apply_login_item(&handle, settings.start_at_login);
     }
 
+    // Push pollers follow lock/unlock, token changes, window visibility and waking up.
+    crate::push::spawn_tick(handle.clone())?;
     std::thread::Builder::new()
         .name("tick".into())
         .spawn(move || {
@@ -172,7 +174,7 @@ fn apply_login_item<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Result<(),
 }
 
 /// The tray's language: the setting, else the system's (`LANG` and friends).
-fn language_of(settings: Option<&SettingsDto>) -> Language {
+pub(crate) fn language_of(settings: Option<&SettingsDto>) -> Language {
     match settings.map(|settings| settings.language) {
         Some(LanguageDto::Fr) => Language::Fr,
         Some(LanguageDto::En) => Language::En,

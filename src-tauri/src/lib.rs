@@ -12,6 +12,8 @@ mod dto;
 mod error;
 mod events;
 mod launch;
+mod push;
+mod selfservice;
 mod state;
 
 use std::process::ExitCode;
@@ -97,6 +99,7 @@ pub(crate) fn run_app<R: Runtime>(
     builder
         .manage(state)
         .manage(Events::default())
+        .manage(push::PushService::default())
         .invoke_handler(tauri::generate_handler![
             commands::vault::vault_status,
             commands::vault::create_vault,
@@ -118,6 +121,32 @@ pub(crate) fn run_app<R: Runtime>(
             commands::links::pending_deep_link,
             commands::links::confirm_deep_link,
             commands::links::dismiss_deep_link,
+            commands::transfer::import_pick,
+            commands::transfer::import_open_paths,
+            commands::transfer::import_unlock,
+            commands::transfer::import_commit,
+            commands::transfer::import_cancel,
+            commands::transfer::export_save,
+            commands::transfer::export_migration_qr,
+            commands::push::enroll_push,
+            commands::push::list_push_tokens,
+            commands::push::rename_push_token,
+            commands::push::remove_push_token,
+            commands::push::push_status,
+            commands::push::answer_push,
+            commands::push::deny_all_push,
+            commands::push::check_push_now,
+            commands::push::push_activity,
+            commands::push::subscribe_push,
+            commands::selfservice::selfservice_connect,
+            commands::selfservice::selfservice_answer,
+            commands::selfservice::selfservice_status,
+            commands::selfservice::selfservice_factors,
+            commands::selfservice::selfservice_enroll,
+            commands::selfservice::selfservice_token_action,
+            commands::selfservice::selfservice_resync,
+            commands::selfservice::selfservice_backup_codes,
+            commands::selfservice::selfservice_sign_out,
         ])
         .build(context)
 }

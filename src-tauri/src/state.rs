@@ -22,6 +22,12 @@ use crate::dto::{
 };
 use crate::error::{IpcError, IpcErrorCode};
 
+mod transfer;
+pub(crate) use transfer::{
+    ExportedDto, Files, ImportOpenedDto, ImportPreviewDto, ImportSummaryDto, MigrationQrDto,
+    TransferErrorCode, read_import,
+};
+
 /// How long a deleted account can be brought back.
 pub(crate) const UNDO_WINDOW: Duration = Duration::from_secs(120);
 
@@ -45,7 +51,11 @@ struct Session {
     links: VecDeque<OtpUri>,
     /// Deleted accounts that can still be restored.
     undo: Vec<Deleted>,
+    /// Imports between the wizard's steps (their entries hold secrets).
+    imports: transfer::Held,
     last_activity: Instant,
+    /// The self-service sign-in at the user's privacyIDEA: signed out with every lock.
+    selfservice: crate::selfservice::Held,
 }
 
 struct Deleted {
@@ -67,7 +77,9 @@ impl AppState {
                 vault: None,
                 links: VecDeque::new(),
                 undo: Vec::new(),
+                imports: transfer::Held::default(),
                 last_activity: Instant::now(),
+                selfservice: crate::selfservice::Held::default(),
             }),
         }
     }
@@ -222,6 +234,8 @@ impl AppState {
             let mut session = self.session();
             session.vault = None;
             session.undo.clear();
+            session.selfservice.sign_out();
+            session.imports.clear();
         }
         self.status()
     }
@@ -229,6 +243,24 @@ impl AppState {
     #[cfg(test)]
     pub(crate) fn is_unlocked(&self) -> bool {
         self.session().vault.is_some()
+    }
+
+    /// Runs `action` on the unlocked vault (`locked` otherwise): the push service reads its
+    /// tokens and appends to the activity log through this, under the same lock as commands.
+    pub(crate) fn with_unlocked<T>(
+        &self,
+        action: impl FnOnce(&mut Vault) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        self.with_vault(|vault, _| action(vault))
+    }
+
+    /// Runs `action` on the self-service slot, under the session lock (so a lock of the vault
+    /// cannot interleave).
+    pub(crate) fn selfservice<T>(
+        &self,
+        action: impl FnOnce(&mut crate::selfservice::Held) -> T,
+    ) -> T {
+        action(&mut self.session().selfservice)
     }
 
     /// Runs `action` on the unlocked vault.
@@ -470,12 +502,15 @@ impl AppState {
     pub(crate) fn tick(&self, at: Instant) -> Option<BackendEvent> {
         let mut session = self.session();
         session.undo.retain(|deleted| deleted.expires > at);
+        session.imports.expire(at);
         let idle = at.saturating_duration_since(session.last_activity);
         let vault = session.vault.as_mut()?;
         let auto_lock = vault.settings().auto_lock_secs;
         if auto_lock > 0 && idle >= Duration::from_secs(auto_lock.into()) {
             session.vault = None;
             session.undo.clear();
+            session.selfservice.sign_out();
+            session.imports.clear();
             return Some(BackendEvent::VaultLocked);
         }
         match vault.reload_if_changed() {
@@ -489,6 +524,8 @@ impl AppState {
             ) => {
                 session.vault = None;
                 session.undo.clear();
+                session.selfservice.sign_out();
+                session.imports.clear();
                 Some(BackendEvent::VaultLocked)
             }
             // Transient (a write in progress, I/O): try again next tick.

@@ -7,12 +7,15 @@
 
 pub(crate) mod accounts;
 pub(crate) mod links;
+pub(crate) mod push;
+pub(crate) mod selfservice;
 pub(crate) mod settings;
+pub(crate) mod transfer;
 pub(crate) mod vault;
 
 /// Every command name, as `build.rs` lists them (checked by a test).
 #[cfg(test)]
-pub(crate) const NAMES: [&str; 20] = [
+pub(crate) const NAMES: [&str; 46] = [
     "vault_status",
     "create_vault",
     "unlock_vault",
@@ -33,4 +36,30 @@ pub(crate) const NAMES: [&str; 20] = [
     "dismiss_deep_link",
     "report_activity",
     "subscribe_events",
+    "import_pick",
+    "import_open_paths",
+    "import_unlock",
+    "import_commit",
+    "import_cancel",
+    "export_save",
+    "export_migration_qr",
+    "enroll_push",
+    "list_push_tokens",
+    "rename_push_token",
+    "remove_push_token",
+    "push_status",
+    "answer_push",
+    "deny_all_push",
+    "check_push_now",
+    "push_activity",
+    "subscribe_push",
+    "selfservice_connect",
+    "selfservice_answer",
+    "selfservice_status",
+    "selfservice_factors",
+    "selfservice_enroll",
+    "selfservice_token_action",
+    "selfservice_resync",
+    "selfservice_backup_codes",
+    "selfservice_sign_out",
 ];

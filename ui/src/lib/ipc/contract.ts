@@ -109,7 +109,10 @@ export type BackendEvent =
   | { type: 'vaultChanged' }
   | { type: 'vaultLocked' }
   | { type: 'deepLink'; preview: UriPreview }
-  | { type: 'shortcut'; action: 'lock' | 'add' | 'search' };
+  | { type: 'shortcut'; action: 'lock' | 'add' | 'search' }
+  /** Files dropped on the window were opened for import (or could not be). */
+  | { type: 'importOpened'; opened: ImportOpened }
+  | { type: 'importFailed'; error: IpcError };
 
 /**
  * Error codes the UI may branch on: `IpcErrorCode` from src-tauri/src/error.rs, the vault's
@@ -163,6 +166,52 @@ export const IPC_ERROR_CODES = [
   'not_otpauth',
   'unknown_type',
   'unsupported_type',
+  // import files (ImportError::code(), crates/transfer/src/error.rs)
+  'account_restricted',
+  'empty_file',
+  'image',
+  'invalid_container',
+  'kdf_too_expensive',
+  'steam_folder_required',
+  'password_required',
+  'truncated',
+  'unknown_format',
+  'vault_without_passphrase',
+  'wrong_password',
+  // exports (ExportError::code(), crates/transfer/src/export/mod.rs)
+  'encoding_failed',
+  'encryption_failed',
+  'invalid_kdf_params',
+  'empty_password',
+  // import and export commands (TransferErrorCode, src-tauri/src/state/transfer.rs)
+  'file_too_large',
+  'file_access',
+  'import_gone',
+  'password_mismatch',
+  'plain_not_confirmed',
+  'qr_render',
+  // self-service at privacyIDEA (tessera_push::selfservice, src-tauri/src/selfservice.rs)
+  'selfservice_bad_credentials',
+  'selfservice_bad_server_url',
+  'selfservice_body_too_large',
+  'selfservice_declined',
+  'selfservice_insecure_server_url',
+  'selfservice_invalid_otp_uri',
+  'selfservice_invalid_response',
+  'selfservice_not_allowed',
+  'selfservice_network',
+  'selfservice_policy_refused',
+  'selfservice_push',
+  'selfservice_resync_failed',
+  'selfservice_server',
+  'selfservice_session_expired',
+  'selfservice_sign_in_expired',
+  'selfservice_timeout',
+  'selfservice_token_not_found',
+  'selfservice_signed_out',
+  'selfservice_no_second_step',
+  'selfservice_not_here',
+  'selfservice_not_resyncable',
   'unknown',
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
@@ -201,7 +250,104 @@ export const COMMANDS = {
   dismissDeepLink: 'dismiss_deep_link',
   reportActivity: 'report_activity',
   subscribeEvents: 'subscribe_events',
+  importPick: 'import_pick',
+  importOpenPaths: 'import_open_paths',
+  importUnlock: 'import_unlock',
+  importCommit: 'import_commit',
+  importCancel: 'import_cancel',
+  exportSave: 'export_save',
+  exportMigrationQr: 'export_migration_qr',
+  enrollPush: 'enroll_push',
+  listPushTokens: 'list_push_tokens',
+  renamePushToken: 'rename_push_token',
+  removePushToken: 'remove_push_token',
+  pushStatus: 'push_status',
+  answerPush: 'answer_push',
+  denyAllPush: 'deny_all_push',
+  checkPushNow: 'check_push_now',
+  pushActivity: 'push_activity',
+  subscribePush: 'subscribe_push',
+  selfserviceConnect: 'selfservice_connect',
+  selfserviceAnswer: 'selfservice_answer',
+  selfserviceStatus: 'selfservice_status',
+  selfserviceFactors: 'selfservice_factors',
+  selfserviceEnroll: 'selfservice_enroll',
+  selfserviceTokenAction: 'selfservice_token_action',
+  selfserviceResync: 'selfservice_resync',
+  selfserviceBackupCodes: 'selfservice_backup_codes',
+  selfserviceSignOut: 'selfservice_sign_out',
 } as const;
+
+/** How an entry of an import file relates to the vault, or why it cannot be imported. */
+export type ImportStatus = 'new' | 'duplicate' | 'conflict' | 'repeated' | 'unsupported' | 'rejected';
+
+/** `ImportItemDto`: one entry of an import file, without its secret. */
+export interface ImportItem {
+  /** What `importCommit` selects it by; null for unsupported and rejected entries. */
+  entry: number | null;
+  /** For unsupported and rejected entries: the label the file gives it. */
+  issuer: string;
+  name: string;
+  kind: OtpKind | null;
+  status: ImportStatus;
+  /** For unsupported and rejected entries: why (an `EntryError::code()`). */
+  reason: string | null;
+}
+
+/** `ImportPreviewDto`: every entry of a read import file, in file order. */
+export interface ImportPreview {
+  importId: string;
+  /** `Format::code()`: aegis, two_fas, ente, bitwarden, … */
+  format: string;
+  items: ImportItem[];
+}
+
+/** `ImportOpenedDto`: an opened file is previewed at once, or first needs its password. */
+export type ImportOpened =
+  | { step: 'needsPassword'; importId: string; format: string }
+  | { step: 'preview'; preview: ImportPreview };
+
+/** Sent while an encrypted file's key is derived (the KDFs report no progress of their own). */
+export interface ImportProgress {
+  stage: 'deriving' | 'done';
+  elapsedMs: number;
+}
+
+/** `ImportSummaryDto`: what a commit did. */
+export interface ImportSummary {
+  added: number;
+  skippedDuplicates: number;
+  notSelected: number;
+  unsupported: number;
+  rejected: number;
+}
+
+/** Export formats written to a file (`ExportFormat::code()`); the migration QR codes are shown. */
+export type ExportFileFormat = 'tessera_backup' | 'aegis_encrypted' | 'aegis_json' | 'otpauth_list';
+
+export interface ExportRequest {
+  format: ExportFileFormat;
+  /** Encrypted formats: the password and its confirmation (Rust checks both). */
+  password: string | null;
+  confirm: string | null;
+  /** Plain formats: the user ticked "I understand this file is unencrypted". */
+  plainConfirmed: boolean;
+}
+
+export interface Exported {
+  path: string;
+  accounts: number;
+}
+
+/** One Google Authenticator migration QR code, drawn in Rust. */
+export interface MigrationQr {
+  index: number;
+  total: number;
+  /** An SVG document. It encodes secrets: shown after a confirmation, never stored. */
+  svg: string;
+  /** Accounts Google Authenticator cannot hold, with `NotPortable::code()`. */
+  skipped: { label: string; reason: string }[];
+}
 
 /** What the UI needs from the backend; the Tauri implementation is in `tauri.ts`, tests fake it. */
 export interface Backend {
@@ -229,4 +375,16 @@ export interface Backend {
   /** Call on user input, throttled to at most once per 30 s; Rust auto-locks on idle. */
   reportActivity(): Promise<void>;
   onEvent(handler: (event: BackendEvent) => void): Promise<() => void>;
+  /** The native file picker, then the file is opened; null when the picker was closed. */
+  importPick(): Promise<ImportOpened | null>;
+  /** Opens files by path (a drop on the window); the result also comes as an `importOpened` event. */
+  importOpenPaths(paths: string[]): Promise<ImportOpened>;
+  /** Decrypts a held import; `wrong_password` keeps it held for another try. */
+  importUnlock(importId: string, password: string, onProgress: (progress: ImportProgress) => void): Promise<ImportPreview>;
+  /** Adds the selected entries in one vault write, then forgets the import. */
+  importCommit(importId: string, selected: number[]): Promise<ImportSummary>;
+  importCancel(importId: string): Promise<void>;
+  /** The native save dialog (or `path`, for tests), then the file; null when the dialog was closed. */
+  exportSave(request: ExportRequest, path?: string): Promise<Exported | null>;
+  exportMigrationQr(index: number): Promise<MigrationQr>;
 }

@@ -1,0 +1,112 @@
+//! Push sign-in approvals: enroll from a link, list/rename/remove tokens, status, answer open
+//! prompts, "check now", the activity log, and the push event channel. The logic is in
+//! `crate::push::PushService`.
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
+use tessera_push::store::ActivityEntry;
+
+use crate::dto::SecretText;
+use crate::error::IpcError;
+use crate::push::PushService;
+use crate::push::dto::{
+    AnswerDto, DecisionIn, EnrollStep, PushEvent, PushStatusDto, PushTokenDto, ReasonIn,
+};
+
+/// Enrolls from an `otpauth://pipush/…` or `pia://pipush/…` link. The device key is made on
+/// the blocking pool (seconds of CPU); `on_progress` hears each step.
+#[tauri::command]
+pub(crate) async fn enroll_push<R: Runtime>(
+    app: AppHandle<R>,
+    push: State<'_, PushService>,
+    uri: SecretText,
+    on_progress: Channel<EnrollStep>,
+) -> Result<PushTokenDto, IpcError> {
+    push.enroll(&app, &uri, |step| {
+        let _ = on_progress.send(step);
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn list_push_tokens<R: Runtime>(
+    app: AppHandle<R>,
+    push: State<'_, PushService>,
+) -> Result<Vec<PushTokenDto>, IpcError> {
+    push.tokens(&app)
+}
+
+#[tauri::command]
+pub(crate) async fn rename_push_token<R: Runtime>(
+    app: AppHandle<R>,
+    push: State<'_, PushService>,
+    id: String,
+    label: String,
+) -> Result<(), IpcError> {
+    push.rename(&app, &id, &label)
+}
+
+/// Removes the token locally (its key is wiped; the server keeps its side).
+#[tauri::command]
+pub(crate) async fn remove_push_token<R: Runtime>(
+    app: AppHandle<R>,
+    push: State<'_, PushService>,
+    id: String,
+) -> Result<(), IpcError> {
+    push.remove(&app, &id)
+}
+
+#[tauri::command]
+pub(crate) async fn push_status<R: Runtime>(
+    app: AppHandle<R>,
+    push: State<'_, PushService>,
+) -> Result<PushStatusDto, IpcError> {
+    // Right after unlock the tick may not have started the pollers yet.
+    push.sync(&app);
+    Ok(push.status())
+}
+
+#[tauri::command]
+pub(crate) async fn answer_push<R: Runtime>(
+    app: AppHandle<R>,
+    push: State<'_, PushService>,
+    nonce: String,
+    decision: DecisionIn,
+) -> Result<AnswerDto, IpcError> {
+    push.answer(&app, &nonce, decision.into_decision()).await
+}
+
+/// Denies every open prompt at once (prompt bombing), optionally reporting them as not me.
+#[tauri::command]
+pub(crate) async fn deny_all_push<R: Runtime>(
+    app: AppHandle<R>,
+    push: State<'_, PushService>,
+    reason: Option<ReasonIn>,
+) -> Result<Vec<AnswerDto>, IpcError> {
+    Ok(push.deny_all(&app, reason.map(ReasonIn::into_reason)).await)
+}
+
+#[tauri::command]
+pub(crate) async fn check_push_now(push: State<'_, PushService>) -> Result<(), IpcError> {
+    push.check_now();
+    Ok(())
+}
+
+/// The sign-in history, newest first.
+#[tauri::command]
+pub(crate) async fn push_activity<R: Runtime>(
+    app: AppHandle<R>,
+    push: State<'_, PushService>,
+) -> Result<Vec<ActivityEntry>, IpcError> {
+    push.activity(&app)
+}
+
+/// Opens the channel `PushEvent`s arrive on.
+#[tauri::command]
+pub(crate) async fn subscribe_push(
+    push: State<'_, PushService>,
+    channel: Channel<PushEvent>,
+) -> Result<(), IpcError> {
+    push.subscribe(channel);
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! The app's push book-keeping without I/O: the prompts waiting for an answer, how fast to poll
+//! (presence), and noticing that the machine woke from sleep. The service in `mod.rs` feeds it
+//! clock readings and poller events; everything here is unit-tested with made-up times.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use tessera_push::transport::PollerMode;
+use tessera_push::{PushRequest, PushToken, Verified};
+
+/// Fast polling continues this long after the window was last visible and focused.
+pub(crate) const ACTIVE_AFTER_FOCUS: Duration = Duration::from_secs(120);
+/// Fast polling this long after the machine woke up: a sign-in is likely (the user is back).
+pub(crate) const ACTIVE_AFTER_WAKE: Duration = Duration::from_secs(60);
+/// The wall clock running ahead of the monotonic clock by more than this between two ticks
+/// means the machine was suspended (Linux's monotonic clock stops during suspend).
+const SUSPEND_GAP: Duration = Duration::from_secs(5);
+
+/// A verified request waiting for the user, with the token that answers it.
+pub(crate) struct Prompt {
+    pub(crate) token: Arc<PushToken>,
+    pub(crate) request: PushRequest<Verified>,
+}
+
+/// The open prompts, in arrival order. Only `PushRequest<Verified>` can enter: the poller
+/// verified both server signatures before handing it over.
+#[derive(Default)]
+pub(crate) struct PromptBook {
+    prompts: Vec<Prompt>,
+}
+
+impl PromptBook {
+    /// Adds a prompt; a nonce already open is ignored (returns `false`).
+    pub(crate) fn add(&mut self, token: Arc<PushToken>, request: PushRequest<Verified>) -> bool {
+        if self.get(request.nonce()).is_some() {
+            return false;
+        }
+        self.prompts.push(Prompt { token, request });
+        true
+    }
+
+    pub(crate) fn get(&self, nonce: &str) -> Option<&Prompt> {
+        self.prompts
+            .iter()
+            .find(|prompt| prompt.request.nonce() == nonce)
+    }
+
+    pub(crate) fn remove(&mut self, nonce: &str) -> Option<Prompt> {
+        let index = self
+            .prompts
+            .iter()
+            .position(|prompt| prompt.request.nonce() == nonce)?;
+        Some(self.prompts.remove(index))
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Prompt> {
+        self.prompts.iter()
+    }
+
+    pub(crate) fn nonces(&self) -> Vec<String> {
+        self.prompts
+            .iter()
+            .map(|prompt| prompt.request.nonce().to_owned())
+            .collect()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.prompts.is_empty()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.prompts.clear();
+    }
+}
+
+/// What decides the poll speed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Presence {
+    /// When the main window was last seen visible and focused (`None`: not since start).
+    pub(crate) last_focus: Option<Instant>,
+    /// When the machine last woke from sleep.
+    pub(crate) woke: Option<Instant>,
+}
+
+impl Presence {
+    /// Fast while the window is in use (or was within [`ACTIVE_AFTER_FOCUS`]), right after a
+    /// wake, and while a prompt is open (the user is answering; withdrawals show quickly);
+    /// slow otherwise (hidden in the tray, minimised, or in the background for a while).
+    pub(crate) fn mode(&self, now: Instant, prompts_open: bool) -> PollerMode {
+        let within = |at: Option<Instant>, span: Duration| {
+            at.is_some_and(|at| now.saturating_duration_since(at) < span)
+        };
+        if prompts_open
+            || within(self.last_focus, ACTIVE_AFTER_FOCUS)
+            || within(self.woke, ACTIVE_AFTER_WAKE)
+        {
+            PollerMode::Active
+        } else {
+            PollerMode::Idle
+        }
+    }
+}
+
+/// Notices a suspend/resume from the two clocks read at each tick.
+pub(crate) struct WakeDetector {
+    last: Option<(SystemTime, Instant)>,
+}
+
+impl WakeDetector {
+    pub(crate) fn new() -> Self {
+        Self { last: None }
+    }
+
+    /// Returns `true` when, since the previous tick, the wall clock moved ahead of the monotonic
+    /// clock by more than [`SUSPEND_GAP`]: the machine slept. (A wall clock set back, or an NTP
+    /// step forward under the gap, is not a wake.)
+    pub(crate) fn tick(&mut self, wall: SystemTime, mono: Instant) -> bool {
+        let woke = self.last.is_some_and(|(last_wall, last_mono)| {
+            let wall_step = wall.duration_since(last_wall).unwrap_or_default();
+            let mono_step = mono.saturating_duration_since(last_mono);
+            wall_step.saturating_sub(mono_step) > SUSPEND_GAP
+        });
+        self.last = Some((wall, mono));
+        woke
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presence_is_active_while_in_use_after_wake_and_with_prompts() {
+        let start = Instant::now();
+        let at = |secs: u64| start + Duration::from_secs(secs);
+        let nobody = Presence {
+            last_focus: None,
+            woke: None,
+        };
+        assert_eq!(nobody.mode(at(0), false), PollerMode::Idle);
+        assert_eq!(nobody.mode(at(0), true), PollerMode::Active);
+        let focused = Presence {
+            last_focus: Some(at(10)),
+            woke: None,
+        };
+        assert_eq!(focused.mode(at(10), false), PollerMode::Active);
+        assert_eq!(focused.mode(at(129), false), PollerMode::Active);
+        assert_eq!(focused.mode(at(130), false), PollerMode::Idle);
+        let woke = Presence {
+            last_focus: None,
+            woke: Some(at(100)),
+        };
+        assert_eq!(woke.mode(at(159), false), PollerMode::Active);
+        assert_eq!(woke.mode(at(160), false), PollerMode::Idle);
+    }
+
+    #[test]
+    fn a_wall_clock_jump_without_monotonic_time_is_a_wake() {
+        let mono = Instant::now();
+        let wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_946_876);
+        let mut detector = WakeDetector::new();
+        assert!(!detector.tick(wall, mono));
+        // A normal second.
+        assert!(!detector.tick(wall + Duration::from_secs(1), mono + Duration::from_secs(1)));
+        // Slept ten minutes: the wall clock moved 600 s, the monotonic one 1 s.
+        assert!(detector.tick(
+            wall + Duration::from_secs(602),
+            mono + Duration::from_secs(2)
+        ));
+        // Small NTP correction forward, and the clock set back: no wake.
+        assert!(!detector.tick(
+            wall + Duration::from_secs(606),
+            mono + Duration::from_secs(3)
+        ));
+        assert!(!detector.tick(wall, mono + Duration::from_secs(4)));
+    }
+}

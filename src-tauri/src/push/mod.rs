@@ -1,0 +1,800 @@
+//! Push sign-in approvals in the app (privacyIDEA push, poll-only; issue 7).
+//!
+//! [`PushService`] is managed Tauri state. While the vault is unlocked it runs one
+//! `tessera_push` [`Poller`] per server on Tauri's tokio runtime, fast while the window is in
+//! use, just after a wake or while a prompt is open, slow otherwise, with the poller's own
+//! back-off when a server is down. It stops (keys dropped) when the vault locks. The tick
+//! thread of [`spawn_tick`] notices lock/unlock, token changes (the CLI enrolling, say), window
+//! visibility and waking from sleep.
+//!
+//! Only `PushRequest<Verified>` reaches the book of open prompts and the UI; what the poller
+//! drops (forged, replayed, unknown serial, expired) is only logged. Answers are signed and sent
+//! by `tessera_push`; every outcome goes to the vault's activity log.
+//!
+//! The prompt is an in-app modal in the main window, which is brought to the front and kept on
+//! top while a prompt is open: one webview keeps the IPC surface and the capability to a single
+//! window (no second window that must also be denied everything else), and the prompt cannot
+//! open on a locked vault since the keys are gone then.
+
+pub(crate) mod book;
+pub(crate) mod dto;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime};
+use tessera_core::UnixTime;
+use tessera_push::protocol::KeySize;
+use tessera_push::store::{
+    ActivityDecision, ActivityEntry, Outcome, PUSH_SECTION, append_activity, load_activity,
+    load_tokens, remove_token, rename_token, save_token,
+};
+use tessera_push::transport::{
+    ClientConfig, PollEvent, Poller, PollerMode, Schedule, make_device_key,
+};
+use tessera_push::{
+    Decision, EnrollmentUri, PushClient, PushError, PushRequest, PushToken, Verified,
+};
+
+use self::book::{Presence, PromptBook, WakeDetector};
+use self::dto::{
+    AnswerDto, AnswerOutcomeDto, ClosedReason, EnrollStep, ModeDto, PromptDto, PushEvent,
+    PushStatusDto, PushTokenDto, ServerStatusDto,
+};
+use crate::error::IpcError;
+use crate::state::AppState;
+
+/// privacyIDEA accepts poll timestamps within ±60 s of its clock (protocol doc §5). Beyond
+/// this the app compensates, but tells the user their clock is wrong.
+const CLOCK_TOLERANCE_SECS: i64 = 60;
+const MAIN_WINDOW: &str = "main";
+
+impl From<PushError> for IpcError {
+    fn from(error: PushError) -> Self {
+        // PushError messages carry no key material and no server text (see its docs).
+        Self {
+            code: error.code(),
+            message: error.to_string(),
+            field: None,
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Plain book-keeping: consistent after any panic (every change is one insert or remove).
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Managed state: pollers, open prompts, server status, and the UI's push channels.
+#[derive(Default)]
+pub(crate) struct PushService {
+    client: OnceLock<PushClient>,
+    inner: Mutex<Inner>,
+    channels: Mutex<Vec<Channel<PushEvent>>>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// The `push` vault section the pollers were started from; `None`: stopped (locked).
+    fingerprint: Option<String>,
+    tokens: Vec<Arc<PushToken>>,
+    pollers: BTreeMap<String, Poller>,
+    book: PromptBook,
+    /// Token id -> the error code its polls keep hitting.
+    problems: HashMap<String, &'static str>,
+    /// Server origin -> whether its poller is backing off.
+    servers: BTreeMap<String, ServerStatusDto>,
+    presence: Option<Presence>,
+    wake: Option<WakeDetector>,
+    mode: Option<PollerMode>,
+    on_top: bool,
+}
+
+impl Inner {
+    fn presence(&mut self) -> &mut Presence {
+        self.presence.get_or_insert(Presence {
+            last_focus: None,
+            woke: None,
+        })
+    }
+
+    fn token(&self, id: &str) -> Option<Arc<PushToken>> {
+        self.tokens.iter().find(|token| token.id() == id).cloned()
+    }
+
+    /// Applies the poll speed the presence calls for; `true` when it changed.
+    fn apply_mode(&mut self, now: Instant) -> bool {
+        let open = !self.book.is_empty();
+        let mode = self.presence().mode(now, open);
+        if self.mode == Some(mode) {
+            return false;
+        }
+        self.mode = Some(mode);
+        for poller in self.pollers.values() {
+            poller.set_mode(mode);
+        }
+        true
+    }
+}
+
+fn unix_now() -> UnixTime {
+    UnixTime(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|since| since.as_secs())
+            .unwrap_or_default(),
+    )
+}
+
+impl PushService {
+    fn client(&self) -> Result<&PushClient, IpcError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = PushClient::new(ClientConfig::default())?;
+        Ok(self.client.get_or_init(|| client))
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        lock(&self.inner)
+    }
+
+    pub(crate) fn subscribe(&self, channel: Channel<PushEvent>) {
+        lock(&self.channels).push(channel);
+    }
+
+    fn emit(&self, event: &PushEvent) {
+        lock(&self.channels).retain(|channel| channel.send(event.clone()).is_ok());
+    }
+
+    fn emit_status(&self) {
+        let status = self.status();
+        self.emit(&PushEvent::Status { status });
+    }
+
+    /// Pollers, clock and open prompts.
+    pub(crate) fn status(&self) -> PushStatusDto {
+        let offset = self.client.get().map(PushClient::clock_offset);
+        let inner = self.inner();
+        let mode = match (
+            inner.fingerprint.is_some() && !inner.pollers.is_empty(),
+            inner.mode,
+        ) {
+            (false, _) => ModeDto::Stopped,
+            (true, Some(PollerMode::Idle)) => ModeDto::Idle,
+            (true, _) => ModeDto::Active,
+        };
+        let clock_offset_secs = offset.map_or(0, |offset| offset.seconds());
+        PushStatusDto {
+            mode,
+            servers: inner.servers.values().cloned().collect(),
+            clock_offset_secs,
+            clock_warning: clock_offset_secs.abs() > CLOCK_TOLERANCE_SECS,
+            prompts: inner
+                .book
+                .iter()
+                .map(|prompt| PromptDto::new(&prompt.token, &prompt.request))
+                .collect(),
+        }
+    }
+
+    /// Once a second (the tick thread): wake and presence, then [`Self::sync`].
+    pub(crate) fn tick<R: Runtime>(&self, app: &AppHandle<R>) {
+        let now = Instant::now();
+        let in_use = app.get_webview_window(MAIN_WINDOW).is_some_and(|window| {
+            window.is_visible().unwrap_or(false) && !window.is_minimized().unwrap_or(false)
+        });
+        let woke = {
+            let mut inner = self.inner();
+            let woke = inner
+                .wake
+                .get_or_insert_with(WakeDetector::new)
+                .tick(SystemTime::now(), now);
+            if in_use {
+                inner.presence().last_focus = Some(now);
+            }
+            if woke {
+                inner.presence().woke = Some(now);
+                for poller in inner.pollers.values() {
+                    poller.check_now();
+                }
+            }
+            woke
+        };
+        self.sync(app);
+        let changed = self.inner().apply_mode(now);
+        if changed || woke {
+            self.emit_status();
+        }
+    }
+
+    /// Starts, updates or stops the pollers to match the vault: stopped while locked, one
+    /// poller per server of the stored tokens otherwise. Cheap when nothing changed (compares
+    /// the `push` section, which holds no key).
+    pub(crate) fn sync<R: Runtime>(&self, app: &AppHandle<R>) {
+        let state = app.state::<AppState>();
+        let fingerprint = state.with_unlocked(|vault| {
+            Ok(vault
+                .data()
+                .section(PUSH_SECTION)
+                .map(ToString::to_string)
+                .unwrap_or_default())
+        });
+        let Ok(fingerprint) = fingerprint else {
+            self.stop();
+            return;
+        };
+        if self.inner().fingerprint.as_deref() == Some(fingerprint.as_str()) {
+            return;
+        }
+        let loaded = state.with_unlocked(|vault| {
+            let tokens = load_tokens(vault.data())?;
+            let seen: Vec<(String, SystemTime)> = load_activity(vault.data())
+                .into_iter()
+                .map(|entry| (entry.nonce, UNIX_EPOCH + Duration::from_secs(entry.time.0)))
+                .collect();
+            Ok((tokens, seen))
+        });
+        let (tokens, seen) = match loaded {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                // A damaged push section: nothing can poll; keep the accounts usable.
+                eprintln!("tessera-desktop: push tokens unreadable ({})", error.code);
+                (Vec::new(), Vec::new())
+            }
+        };
+        let Ok(client) = self.client().cloned() else {
+            return;
+        };
+        let tokens: Vec<Arc<PushToken>> = tokens.into_iter().map(Arc::new).collect();
+        let mut by_server: BTreeMap<String, Vec<Arc<PushToken>>> = BTreeMap::new();
+        for token in &tokens {
+            by_server
+                .entry(token.server().to_owned())
+                .or_default()
+                .push(Arc::clone(token));
+        }
+        let closed = {
+            let mut inner = self.inner();
+            let now = Instant::now();
+            let open = !inner.book.is_empty();
+            let mode = inner.presence().mode(now, open);
+            inner.mode = Some(mode);
+            inner
+                .pollers
+                .retain(|server, _| by_server.contains_key(server));
+            inner
+                .servers
+                .retain(|server, _| by_server.contains_key(server));
+            for (server, server_tokens) in by_server {
+                if let Some(poller) = inner.pollers.get(&server) {
+                    poller.set_tokens(server_tokens);
+                    continue;
+                }
+                // Poller::spawn needs a tokio context: Tauri's runtime.
+                let runtime = tauri::async_runtime::handle();
+                let _context = runtime.inner().enter();
+                let (poller, mut events) =
+                    Poller::spawn(client.clone(), server_tokens, Schedule::default(), mode);
+                poller.remember(seen.iter().cloned());
+                let forward_app = app.clone();
+                let forward_server = server.clone();
+                tauri::async_runtime::spawn(async move {
+                    while let Some(event) = events.recv().await {
+                        forward_app.state::<PushService>().handle(
+                            &forward_app,
+                            &forward_server,
+                            event,
+                        );
+                    }
+                });
+                inner.servers.insert(
+                    server.clone(),
+                    ServerStatusDto {
+                        server: server.clone(),
+                        up: true,
+                        retry_in_secs: None,
+                        error: None,
+                    },
+                );
+                inner.pollers.insert(server, poller);
+            }
+            inner
+                .problems
+                .retain(|id, _| tokens.iter().any(|token| token.id() == *id));
+            // Prompts of removed tokens cannot be answered any more.
+            let gone: Vec<String> = inner
+                .book
+                .iter()
+                .filter(|prompt| !tokens.iter().any(|token| token.id() == prompt.token.id()))
+                .map(|prompt| prompt.request.nonce().to_owned())
+                .collect();
+            for nonce in &gone {
+                inner.book.remove(nonce);
+            }
+            inner.tokens = tokens;
+            inner.fingerprint = Some(fingerprint);
+            gone
+        };
+        for nonce in closed {
+            self.emit(&PushEvent::Closed {
+                nonce,
+                reason: ClosedReason::Withdrawn,
+            });
+        }
+        self.update_window(app);
+        self.emit_status();
+    }
+
+    /// Stops every poller and forgets open prompts and tokens (keys are dropped with them).
+    pub(crate) fn stop(&self) {
+        let closed = {
+            let mut inner = self.inner();
+            if inner.fingerprint.is_none() {
+                return;
+            }
+            inner.fingerprint = None;
+            inner.pollers.clear();
+            inner.tokens.clear();
+            inner.servers.clear();
+            inner.problems.clear();
+            let nonces = inner.book.nonces();
+            inner.book.clear();
+            nonces
+        };
+        for nonce in closed {
+            self.emit(&PushEvent::Closed {
+                nonce,
+                reason: ClosedReason::Locked,
+            });
+        }
+        self.emit_status();
+    }
+
+    /// One poller event: prompts in, closings out, everything that was not shown logged.
+    pub(crate) fn handle<R: Runtime>(&self, app: &AppHandle<R>, server: &str, event: PollEvent) {
+        match event {
+            PollEvent::Request { token_id, request } => {
+                let Some(token) = self.inner().token(&token_id) else {
+                    return;
+                };
+                let prompt = PromptDto::new(&token, &request);
+                let added = {
+                    let mut inner = self.inner();
+                    let added = inner.book.add(token, request);
+                    inner.apply_mode(Instant::now());
+                    added
+                };
+                if added {
+                    self.emit(&PushEvent::Prompt {
+                        prompt: prompt.clone(),
+                    });
+                    self.update_window(app);
+                    notify(app, &prompt);
+                }
+            }
+            PollEvent::Dropped {
+                token_id,
+                nonce,
+                error,
+            } => {
+                let Some(token) = self.inner().token(&token_id) else {
+                    return;
+                };
+                // The texts of a request that did not verify are not the server's: not kept.
+                self.log(
+                    app,
+                    &token,
+                    &nonce,
+                    None,
+                    ActivityDecision::None,
+                    Outcome::Dropped {
+                        code: error.code().to_owned(),
+                    },
+                );
+            }
+            PollEvent::Expired { nonce, .. } => {
+                self.close_unanswered(app, &nonce, ClosedReason::Expired, Outcome::Expired);
+            }
+            PollEvent::Withdrawn { nonce, .. } => {
+                self.close_unanswered(app, &nonce, ClosedReason::Withdrawn, Outcome::Withdrawn);
+            }
+            PollEvent::TokenProblem { token_id, error } => {
+                self.inner().problems.insert(token_id, error.code());
+                self.emit_status();
+            }
+            PollEvent::ServerDown { error, retry_in } => {
+                self.set_server(server, false, Some(retry_in.as_secs()), Some(error.code()));
+            }
+            PollEvent::ServerUp => self.set_server(server, true, None, None),
+            _ => {}
+        }
+    }
+
+    fn set_server(
+        &self,
+        server: &str,
+        up: bool,
+        retry_in_secs: Option<u64>,
+        error: Option<&'static str>,
+    ) {
+        self.inner().servers.insert(
+            server.to_owned(),
+            ServerStatusDto {
+                server: server.to_owned(),
+                up,
+                retry_in_secs,
+                error,
+            },
+        );
+        self.emit_status();
+    }
+
+    fn close_unanswered<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        nonce: &str,
+        reason: ClosedReason,
+        outcome: Outcome,
+    ) {
+        let Some(prompt) = self.inner().book.remove(nonce) else {
+            return;
+        };
+        self.emit(&PushEvent::Closed {
+            nonce: nonce.to_owned(),
+            reason,
+        });
+        self.update_window(app);
+        self.log(
+            app,
+            &prompt.token,
+            nonce,
+            Some(&prompt.request),
+            ActivityDecision::None,
+            outcome,
+        );
+    }
+
+    fn log<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        token: &PushToken,
+        nonce: &str,
+        request: Option<&PushRequest<Verified>>,
+        decision: ActivityDecision,
+        outcome: Outcome,
+    ) {
+        let entry = ActivityEntry::new(
+            unix_now(),
+            token,
+            nonce,
+            request.map_or("", PushRequest::title),
+            request.map_or("", PushRequest::question),
+            decision,
+            outcome,
+        );
+        let written = app.state::<AppState>().with_unlocked(|vault| {
+            vault.update(|data| append_activity(data, &entry).map_err(IpcError::from))
+        });
+        match written {
+            Ok(()) => self.emit(&PushEvent::Activity),
+            // Locked meanwhile, or the disk failed: the decision was still sent.
+            Err(error) => eprintln!("tessera-desktop: activity not logged ({})", error.code),
+        }
+    }
+
+    /// Keeps the main window in front while a prompt is open, and lets it go afterwards.
+    fn update_window<R: Runtime>(&self, app: &AppHandle<R>) {
+        let want = !self.inner().book.is_empty();
+        let changed = {
+            let mut inner = self.inner();
+            let changed = inner.on_top != want;
+            inner.on_top = want;
+            changed
+        };
+        let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
+            return;
+        };
+        if want {
+            let _ = window.show();
+            let _ = window.unminimize();
+            if changed {
+                let _ = window.set_always_on_top(true);
+            }
+            let _ = window.set_focus();
+        } else if changed {
+            let _ = window.set_always_on_top(false);
+        }
+    }
+
+    /// Sends the user's decision on an open prompt and logs the outcome. A refused
+    /// number-matching pick, or an answer that could not be delivered, leaves the prompt open
+    /// for another try until it expires.
+    pub(crate) async fn answer<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        nonce: &str,
+        decision: Decision,
+    ) -> Result<AnswerDto, IpcError> {
+        let (token, request) = {
+            let inner = self.inner();
+            let prompt = inner
+                .book
+                .get(nonce)
+                .ok_or_else(|| IpcError::not_found("sign-in request"))?;
+            (Arc::clone(&prompt.token), prompt.request.clone())
+        };
+        let options = request.presence_options();
+        if let (Some(options), Decision::Approve { number }) = (&options, &decision)
+            && !number
+                .as_deref()
+                .is_some_and(|number| options.contains(&number))
+        {
+            return Err(IpcError::invalid(
+                None,
+                "pick the number the sign-in page shows",
+            ));
+        }
+        let approving = matches!(decision, Decision::Approve { .. });
+        let activity = match &decision {
+            Decision::Decline { reason } => ActivityDecision::Declined { reason: *reason },
+            _ => ActivityDecision::Approved,
+        };
+        let client = self.client()?.clone();
+        let (outcome, mut dto) = match client.answer(&token, &request, &decision).await {
+            Ok(answer) if answer.accepted => (
+                match &answer.display_code {
+                    Some(code) => Outcome::CodeShown { code: code.clone() },
+                    None => Outcome::Accepted,
+                },
+                AnswerDto {
+                    nonce: nonce.to_owned(),
+                    outcome: AnswerOutcomeDto::Accepted,
+                    display_code: answer.display_code,
+                    message: answer.message,
+                    retry: false,
+                    error: None,
+                },
+            ),
+            Ok(_) => (
+                Outcome::Refused,
+                AnswerDto {
+                    nonce: nonce.to_owned(),
+                    outcome: AnswerOutcomeDto::Refused,
+                    display_code: None,
+                    message: None,
+                    retry: approving && options.is_some(),
+                    error: None,
+                },
+            ),
+            Err(PushError::Expired) => (
+                Outcome::Expired,
+                AnswerDto {
+                    nonce: nonce.to_owned(),
+                    outcome: AnswerOutcomeDto::Expired,
+                    display_code: None,
+                    message: None,
+                    retry: false,
+                    error: None,
+                },
+            ),
+            Err(error) => (
+                Outcome::Failed {
+                    code: error.code().to_owned(),
+                },
+                AnswerDto {
+                    nonce: nonce.to_owned(),
+                    outcome: AnswerOutcomeDto::Failed,
+                    display_code: None,
+                    message: None,
+                    retry: error.is_transient(),
+                    error: Some(error.code()),
+                },
+            ),
+        };
+        if !dto.retry {
+            let removed = {
+                let mut inner = self.inner();
+                if let Some(poller) = inner.pollers.get(token.server()) {
+                    poller.answered(nonce, SystemTime::now());
+                }
+                let removed = inner.book.remove(nonce).is_some();
+                inner.apply_mode(Instant::now());
+                removed
+            };
+            if removed {
+                self.emit(&PushEvent::Closed {
+                    nonce: nonce.to_owned(),
+                    reason: ClosedReason::Answered,
+                });
+            }
+            self.update_window(app);
+        }
+        // The server's message is its own text: the UI shows it as plain text.
+        dto.message = dto.message.filter(|message| !message.trim().is_empty());
+        self.log(app, &token, nonce, Some(&request), activity, outcome);
+        Ok(dto)
+    }
+
+    /// Denies every open prompt (prompt bombing), with one reason for all.
+    pub(crate) async fn deny_all<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        reason: Option<tessera_push::DeclineReason>,
+    ) -> Vec<AnswerDto> {
+        let nonces = self.inner().book.nonces();
+        let mut answers = Vec::with_capacity(nonces.len());
+        for nonce in nonces {
+            if let Ok(answer) = self.answer(app, &nonce, Decision::Decline { reason }).await {
+                answers.push(answer);
+            }
+        }
+        answers
+    }
+
+    /// Polls every server now ("check now"); the user is here, so polling turns fast too.
+    pub(crate) fn check_now(&self) {
+        let mut inner = self.inner();
+        inner.presence().last_focus = Some(Instant::now());
+        inner.apply_mode(Instant::now());
+        for poller in inner.pollers.values() {
+            poller.check_now();
+        }
+    }
+
+    /// The stored tokens, with the problem polling keeps hitting, if any.
+    pub(crate) fn tokens<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+    ) -> Result<Vec<PushTokenDto>, IpcError> {
+        let tokens = app
+            .state::<AppState>()
+            .with_unlocked(|vault| Ok(load_tokens(vault.data())?))?;
+        let inner = self.inner();
+        Ok(tokens
+            .iter()
+            .map(|token| PushTokenDto::new(token, inner.problems.get(&token.id()).copied()))
+            .collect())
+    }
+
+    pub(crate) fn rename<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        id: &str,
+        label: &str,
+    ) -> Result<(), IpcError> {
+        let label = label.trim();
+        if label.is_empty() {
+            return Err(IpcError::invalid(None, "a push token needs a name"));
+        }
+        let renamed = app.state::<AppState>().with_unlocked(|vault| {
+            vault.update(|data| rename_token(data, id, label).map_err(IpcError::from))
+        })?;
+        if !renamed {
+            return Err(IpcError::not_found("push token"));
+        }
+        self.sync(app);
+        Ok(())
+    }
+
+    /// Removes the token and its key from this vault (the server keeps its side).
+    pub(crate) fn remove<R: Runtime>(&self, app: &AppHandle<R>, id: &str) -> Result<(), IpcError> {
+        let removed = app.state::<AppState>().with_unlocked(|vault| {
+            vault.update(|data| remove_token(data, id).map_err(IpcError::from))
+        })?;
+        if !removed {
+            return Err(IpcError::not_found("push token"));
+        }
+        self.sync(app);
+        Ok(())
+    }
+
+    /// The sign-in history, newest first.
+    pub(crate) fn activity<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+    ) -> Result<Vec<ActivityEntry>, IpcError> {
+        let mut entries = app
+            .state::<AppState>()
+            .with_unlocked(|vault| Ok(load_activity(vault.data())))?;
+        entries.reverse();
+        Ok(entries)
+    }
+
+    /// Enrolls a push token from an `otpauth://pipush/…` or `pia://pipush/…` link: makes the
+    /// device key off the UI thread, registers it with the server, stores the token, and starts
+    /// polling it. `progress` hears each step.
+    pub(crate) async fn enroll<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        link: &str,
+        progress: impl Fn(EnrollStep),
+    ) -> Result<PushTokenDto, IpcError> {
+        let state = app.state::<AppState>();
+        let uri = EnrollmentUri::parse(link.trim()).map_err(PushError::from)?;
+        let id = format!(
+            "{}@{}",
+            uri.serial(),
+            uri.url().origin().ascii_serialization()
+        );
+        let exists = state.with_unlocked(|vault| {
+            Ok(load_tokens(vault.data())?
+                .iter()
+                .any(|token| token.id() == id))
+        })?;
+        if exists {
+            return Err(IpcError {
+                code: "push_duplicate",
+                message: "this push token is already enrolled".to_owned(),
+                field: None,
+            });
+        }
+        let client = self.client()?.clone();
+        progress(EnrollStep::Key);
+        let key = make_device_key(KeySize::Rsa4096).await?;
+        progress(EnrollStep::Register);
+        let token = client.enroll(&uri, key).await?;
+        state.with_unlocked(|vault| {
+            vault.update(|data| save_token(data, &token).map_err(IpcError::from))
+        })?;
+        progress(EnrollStep::Saved);
+        self.sync(app);
+        Ok(PushTokenDto::new(&token, None))
+    }
+}
+
+/// Enrolls a push token from its link (for the QR scanner and self-service): the plain Rust
+/// entry point behind the `enroll_push` command.
+#[allow(dead_code)] // called by the QR and self-service features as they land
+pub(crate) async fn enroll_push<R: Runtime>(
+    app: &AppHandle<R>,
+    link: &str,
+) -> Result<PushTokenDto, IpcError> {
+    app.state::<PushService>().enroll(app, link, |_| {}).await
+}
+
+/// A desktop notification for a new prompt, in the app's language; best effort (no
+/// notification daemon under a bare X server, say). Server texts are the signed ones.
+fn notify<R: Runtime>(app: &AppHandle<R>, prompt: &PromptDto) {
+    use tauri_plugin_notification::NotificationExt as _;
+    if app
+        .try_state::<tauri_plugin_notification::Notification<R>>()
+        .is_none()
+    {
+        return;
+    }
+    let language =
+        crate::desktop::language_of(app.state::<AppState>().settings_if_unlocked().as_ref());
+    let heading = match language {
+        crate::desktop::Language::Fr => "Demande de connexion",
+        crate::desktop::Language::En => "Sign-in request",
+    };
+    let body = format!("{} — {}\n{}", prompt.title, prompt.server, prompt.question);
+    let app = app.clone();
+    // The D-Bus call can take a moment: not on the poller's or the UI's thread.
+    tauri::async_runtime::spawn_blocking(move || {
+        let _ = app
+            .notification()
+            .builder()
+            .title(heading)
+            .body(body)
+            .show();
+    });
+}
+
+/// The once-a-second push tick of the real app.
+pub(crate) fn spawn_tick<R: Runtime>(app: AppHandle<R>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("push-tick".into())
+        .spawn(move || {
+            loop {
+                app.state::<PushService>().tick(&app);
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        })
+        .map(drop)
+}
