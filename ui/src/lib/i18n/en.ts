@@ -1,6 +1,8 @@
 // English, the reference catalogue: every key here must exist in fr.ts (the type and a test
 // check it). `{name}` marks a parameter; `.one`/`.other` suffixes are plural forms chosen by
 // Intl.PluralRules.
+import { pushEn } from './push';
+
 export const en = {
   'app.name': 'Tessera',
   'common.cancel': 'Cancel',
@@ -214,6 +216,7 @@ export const en = {
   'uri.not_otpauth': 'not an otpauth:// link',
   'uri.unknown_type': 'unknown code type (expected totp, hotp or steam)',
   'uri.unsupported_type': 'this code type (Yandex) is not supported',
+  ...pushEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

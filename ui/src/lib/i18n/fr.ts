@@ -1,4 +1,5 @@
 import type { Catalogue } from './en';
+import { pushFr } from './push';
 
 // French. Typed as `Catalogue`: a missing or extra key is a type error (and a test failure).
 // French typography: a no-break space before « : » and a narrow no-break space before ? ! ;
@@ -214,4 +215,5 @@ export const fr: Catalogue = {
   'uri.not_otpauth': 'ce n’est pas un lien otpauth://',
   'uri.unknown_type': 'type de code inconnu (totp, hotp ou steam attendu)',
   'uri.unsupported_type': 'ce type de code (Yandex) n’est pas pris en charge',
+  ...pushFr,
 };

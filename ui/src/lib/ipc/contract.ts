@@ -7,6 +7,8 @@
 // No type here can hold an account secret. The one secret that crosses IPC is the recovery key
 // returned by `createVault`, on purpose: it is shown once at first run for the user to write down.
 
+import { PUSH_ERROR_CODES, type PushBackend } from './pushContract';
+
 export type VaultState = 'noVault' | 'locked' | 'unlocked';
 
 /** `VaultStatusDto`: whether a vault exists and how it can be unlocked. */
@@ -212,6 +214,8 @@ export const IPC_ERROR_CODES = [
   'selfservice_no_second_step',
   'selfservice_not_here',
   'selfservice_not_resyncable',
+  // push (crates/push `PushError::code()`, src-tauri/src/push)
+  ...PUSH_ERROR_CODES,
   'unknown',
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
@@ -350,7 +354,7 @@ export interface MigrationQr {
 }
 
 /** What the UI needs from the backend; the Tauri implementation is in `tauri.ts`, tests fake it. */
-export interface Backend {
+export interface Backend extends PushBackend {
   vaultStatus(): Promise<VaultStatus>;
   /** Returns the recovery key: the ONE secret that crosses IPC, shown once at first run. */
   createVault(passphrase: string | null): Promise<{ recoveryKey: string }>;

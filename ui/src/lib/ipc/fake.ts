@@ -4,6 +4,15 @@
 // secret and the step, not real OTPs (the end-to-end tests check real codes against oathtool).
 
 import type {
+  DenyReason,
+  EnrollStep,
+  PushAnswer,
+  PushDecision,
+  PushEvent,
+  PushToken,
+} from './pushContract';
+import { FakePush } from './pushFake';
+import type {
   AccountForm,
   AccountPatch,
   AccountView,
@@ -354,6 +363,37 @@ export class FakeBackend implements Backend {
   async reportActivity(): Promise<void> {
     this.#record('reportActivity', []);
   }
+
+  // Push sign-in approvals: the in-memory push side (pushFake.ts), calls recorded here.
+  readonly push = new FakePush(() => this.clock());
+  async enrollPush(uri: string, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+    this.#record('enrollPush', [uri]);
+    return this.push.enrollPush(uri, onProgress);
+  }
+  listPushTokens = () => this.push.listPushTokens();
+  async renamePushToken(id: string, label: string): Promise<void> {
+    this.#record('renamePushToken', [id, label]);
+    return this.push.renamePushToken(id, label);
+  }
+  async removePushToken(id: string): Promise<void> {
+    this.#record('removePushToken', [id]);
+    return this.push.removePushToken(id);
+  }
+  pushStatus = () => this.push.pushStatus();
+  async answerPush(nonce: string, decision: PushDecision): Promise<PushAnswer> {
+    this.#record('answerPush', [nonce, decision]);
+    return this.push.answerPush(nonce, decision);
+  }
+  async denyAllPush(reason: DenyReason | null): Promise<PushAnswer[]> {
+    this.#record('denyAllPush', [reason]);
+    return this.push.denyAllPush(reason);
+  }
+  async checkPushNow(): Promise<void> {
+    this.#record('checkPushNow', []);
+    return this.push.checkPushNow();
+  }
+  pushActivity = () => this.push.pushActivity();
+  onPushEvent = (handler: (event: PushEvent) => void) => this.push.onPushEvent(handler);
 
   async onEvent(handler: (event: BackendEvent) => void): Promise<() => void> {
     this.#handlers.add(handler);

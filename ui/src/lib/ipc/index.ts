@@ -6,6 +6,16 @@ export type {
   Algorithm,
   Backend,
   BackendEvent,
+  ExportFileFormat,
+  ExportRequest,
+  Exported,
+  ImportItem,
+  ImportOpened,
+  ImportPreview,
+  ImportProgress,
+  ImportStatus,
+  ImportSummary,
+  MigrationQr,
   FormField,
   IpcError,
   IpcErrorCode,
@@ -20,3 +30,15 @@ export type {
 } from './contract';
 export { COMMANDS, IPC_ERROR_CODES } from './contract';
 export { toIpcError } from './errors';
+export type {
+  DenyReason,
+  EnrollStep,
+  PushActivityEntry,
+  PushAnswer,
+  PushDecision,
+  PushEvent,
+  PushPrompt,
+  PushStatus,
+  PushToken,
+} from './pushContract';
+export { isPushLink, PUSH_ERROR_CODES } from './pushContract';

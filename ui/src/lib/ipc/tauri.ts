@@ -6,13 +6,21 @@ import {
   type Accounts,
   type Backend,
   type BackendEvent,
+  type Exported,
+  type ImportOpened,
+  type ImportPreview,
+  type ImportProgress,
+  type ImportSummary,
+  type MigrationQr,
   type SettingsView,
   type UriPreview,
   type VaultStatus,
 } from './contract';
 import { call } from './errors';
+import { tauriPush } from './pushTauri';
 
 export const tauriBackend: Backend = {
+  ...tauriPush,
   vaultStatus: () => call(() => invoke<VaultStatus>(COMMANDS.vaultStatus)),
   createVault: (passphrase) =>
     call(() => invoke<{ recoveryKey: string }>(COMMANDS.createVault, { passphrase })),
@@ -35,6 +43,22 @@ export const tauriBackend: Backend = {
   confirmDeepLink: () => call(() => invoke<AccountView>(COMMANDS.confirmDeepLink)),
   dismissDeepLink: () => call(() => invoke<void>(COMMANDS.dismissDeepLink)),
   reportActivity: () => call(() => invoke<void>(COMMANDS.reportActivity)),
+  importPick: () => call(() => invoke<ImportOpened | null>(COMMANDS.importPick)),
+  importOpenPaths: (paths) => call(() => invoke<ImportOpened>(COMMANDS.importOpenPaths, { paths })),
+  importUnlock: (importId, password, onProgress) =>
+    call(() =>
+      invoke<ImportPreview>(COMMANDS.importUnlock, {
+        importId,
+        password,
+        onProgress: new Channel<ImportProgress>(onProgress),
+      }),
+    ),
+  importCommit: (importId, selected) =>
+    call(() => invoke<ImportSummary>(COMMANDS.importCommit, { importId, selected })),
+  importCancel: (importId) => call(() => invoke<void>(COMMANDS.importCancel, { importId })),
+  exportSave: (request, path) =>
+    call(() => invoke<Exported | null>(COMMANDS.exportSave, { ...request, path: path ?? null })),
+  exportMigrationQr: (index) => call(() => invoke<MigrationQr>(COMMANDS.exportMigrationQr, { index })),
   // Events come on a channel of our own command, so the webview needs no `core:event`
   // permission (which would also let it listen to the deep-link plugin's whole URIs).
   onEvent: async (handler) => {

@@ -1,0 +1,192 @@
+// The push half of the in-memory fake backend (vitest and `npm run dev`). It behaves like Rust
+// where the UI can tell: enrollment with progress, tokens, open prompts that close when answered,
+// number matching with retries, deny all, and the activity log. Tests add prompts with `request`.
+
+import type { IpcError } from './contract';
+import type {
+  DenyReason,
+  EnrollStep,
+  PushActivityEntry,
+  PushAnswer,
+  PushBackend,
+  PushDecision,
+  PushEvent,
+  PushPrompt,
+  PushStatus,
+  PushToken,
+} from './pushContract';
+import { isPushLink } from './pushContract';
+
+const fail = (code: string, message: string): IpcError => ({ code: code as IpcError['code'], message });
+
+export class FakePush implements PushBackend {
+  tokens: PushToken[] = [];
+  prompts: PushPrompt[] = [];
+  activity: PushActivityEntry[] = [];
+  /** The number the "sign-in page" shows, per nonce (number matching). */
+  rightNumber = new Map<string, string>();
+  clockOffsetSecs = 0;
+  checks = 0;
+  #handlers = new Set<(event: PushEvent) => void>();
+
+  constructor(private readonly clock: () => number) {}
+
+  emit(event: PushEvent): void {
+    for (const handler of this.#handlers) handler(event);
+  }
+
+  /** A verified request arrives, as the Rust poller would hand it over. */
+  request(prompt: Partial<PushPrompt> & { nonce: string }, rightNumber?: string): PushPrompt {
+    const now = this.clock();
+    const token = this.tokens[0];
+    const full: PushPrompt = {
+      tokenId: token?.id ?? 'PIPU0001@https://pi.example.com',
+      label: token?.label ?? 'Work',
+      issuer: token?.issuer ?? 'ACME',
+      serial: token?.serial ?? 'PIPU0001',
+      server: token?.server ?? 'https://pi.example.com',
+      title: 'privacyIDEA',
+      question: 'Do you want to confirm the login?',
+      received: now,
+      expires: now + 120_000,
+      options: null,
+      takesReason: true,
+      insecure: false,
+      ...prompt,
+    };
+    if (rightNumber !== undefined) this.rightNumber.set(full.nonce, rightNumber);
+    this.prompts.push(full);
+    this.emit({ type: 'prompt', prompt: full });
+    return full;
+  }
+
+  async enrollPush(uri: string, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+    if (!isPushLink(uri)) throw fail('push_invalid_uri', 'not a privacyIDEA push enrollment link');
+    const url = new URL(uri.trim().replace(/^pia:/i, 'otpauth:'));
+    const serial = url.searchParams.get('serial') ?? '';
+    const registration = url.searchParams.get('url') ?? '';
+    if (serial === '' || registration === '') throw fail('push_invalid_uri', 'missing serial or url');
+    const server = new URL(registration).origin;
+    const id = `${serial}@${server}`;
+    if (this.tokens.some((token) => token.id === id)) throw fail('push_duplicate', 'already enrolled');
+    for (const step of ['key', 'register', 'saved'] as const) onProgress(step);
+    const token: PushToken = {
+      id,
+      serial,
+      server,
+      label: decodeURIComponent(url.pathname.replace(/^\/+/, '')) || serial,
+      issuer: url.searchParams.get('issuer'),
+      sslverify: url.searchParams.get('sslverify') !== '0',
+      enrolled: Math.floor(this.clock() / 1000),
+      problem: null,
+    };
+    this.tokens.push(token);
+    return token;
+  }
+
+  async listPushTokens(): Promise<PushToken[]> {
+    return this.tokens.map((token) => ({ ...token }));
+  }
+
+  async renamePushToken(id: string, label: string): Promise<void> {
+    const token = this.tokens.find((token) => token.id === id);
+    if (token === undefined) throw fail('not_found', 'no such push token');
+    if (label.trim() === '') throw fail('invalid_input', 'a push token needs a name');
+    token.label = label.trim();
+  }
+
+  async removePushToken(id: string): Promise<void> {
+    const before = this.tokens.length;
+    this.tokens = this.tokens.filter((token) => token.id !== id);
+    if (this.tokens.length === before) throw fail('not_found', 'no such push token');
+  }
+
+  async pushStatus(): Promise<PushStatus> {
+    return {
+      mode: this.tokens.length === 0 ? 'stopped' : 'active',
+      servers: [...new Set(this.tokens.map((token) => token.server))].map((server) => ({
+        server,
+        up: true,
+        retryInSecs: null,
+        error: null,
+      })),
+      clockOffsetSecs: this.clockOffsetSecs,
+      clockWarning: Math.abs(this.clockOffsetSecs) > 60,
+      prompts: [...this.prompts],
+    };
+  }
+
+  #log(prompt: PushPrompt, decision: PushActivityEntry['decision'], outcome: PushActivityEntry['outcome']) {
+    this.activity.unshift({
+      time: Math.floor(this.clock() / 1000),
+      server: prompt.server,
+      serial: prompt.serial,
+      nonce: prompt.nonce,
+      title: prompt.title,
+      question: prompt.question,
+      decision,
+      outcome,
+    });
+    this.emit({ type: 'activity' });
+  }
+
+  async answerPush(nonce: string, decision: PushDecision): Promise<PushAnswer> {
+    const prompt = this.prompts.find((prompt) => prompt.nonce === nonce);
+    if (prompt === undefined) throw fail('not_found', 'no such sign-in request');
+    const answer = (outcome: PushAnswer['outcome'], retry = false): PushAnswer => ({
+      nonce,
+      outcome,
+      displayCode: null,
+      message: null,
+      retry,
+      error: null,
+    });
+    if (this.clock() >= prompt.expires) {
+      this.#close(nonce, 'expired');
+      this.#log(prompt, { kind: 'none' }, { kind: 'expired' });
+      return answer('expired');
+    }
+    if (decision.kind === 'approve' && prompt.options !== null) {
+      if (decision.number === undefined || !prompt.options.includes(decision.number))
+        throw fail('invalid_input', 'pick the number the sign-in page shows');
+      if (decision.number !== this.rightNumber.get(nonce)) {
+        this.#log(prompt, { kind: 'approved' }, { kind: 'refused' });
+        return answer('refused', true);
+      }
+    }
+    this.#close(nonce, 'answered');
+    this.#log(
+      prompt,
+      decision.kind === 'approve'
+        ? { kind: 'approved' }
+        : { kind: 'declined', reason: decision.reason === 'notMe' ? 'unknown_trigger' : (decision.reason ?? null) },
+      { kind: 'accepted' },
+    );
+    return answer('accepted');
+  }
+
+  #close(nonce: string, reason: 'answered' | 'expired') {
+    this.prompts = this.prompts.filter((prompt) => prompt.nonce !== nonce);
+    this.emit({ type: 'closed', nonce, reason });
+  }
+
+  async denyAllPush(reason: DenyReason | null): Promise<PushAnswer[]> {
+    const answers: PushAnswer[] = [];
+    for (const prompt of [...this.prompts])
+      answers.push(await this.answerPush(prompt.nonce, reason === null ? { kind: 'deny' } : { kind: 'deny', reason }));
+    return answers;
+  }
+
+  async checkPushNow(): Promise<void> {
+    this.checks += 1;
+  }
+
+  async pushActivity(): Promise<PushActivityEntry[]> {
+    return [...this.activity];
+  }
+
+  async onPushEvent(handler: (event: PushEvent) => void): Promise<() => void> {
+    this.#handlers.add(handler);
+    return () => this.#handlers.delete(handler);
+  }
+}

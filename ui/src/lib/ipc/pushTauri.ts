@@ -1,0 +1,36 @@
+// The push commands over Tauri IPC (spread into `tauriBackend`).
+import { Channel, invoke } from '@tauri-apps/api/core';
+import { COMMANDS } from './contract';
+import { call } from './errors';
+import type {
+  EnrollStep,
+  PushActivityEntry,
+  PushAnswer,
+  PushBackend,
+  PushEvent,
+  PushStatus,
+  PushToken,
+} from './pushContract';
+
+export const tauriPush: PushBackend = {
+  enrollPush: (uri, onProgress) =>
+    call(() => invoke<PushToken>(COMMANDS.enrollPush, { uri, onProgress: new Channel<EnrollStep>(onProgress) })),
+  listPushTokens: () => call(() => invoke<PushToken[]>(COMMANDS.listPushTokens)),
+  renamePushToken: (id, label) => call(() => invoke<void>(COMMANDS.renamePushToken, { id, label })),
+  removePushToken: (id) => call(() => invoke<void>(COMMANDS.removePushToken, { id })),
+  pushStatus: () => call(() => invoke<PushStatus>(COMMANDS.pushStatus)),
+  answerPush: (nonce, decision) => call(() => invoke<PushAnswer>(COMMANDS.answerPush, { nonce, decision })),
+  denyAllPush: (reason) => call(() => invoke<PushAnswer[]>(COMMANDS.denyAllPush, { reason })),
+  checkPushNow: () => call(() => invoke<void>(COMMANDS.checkPushNow)),
+  pushActivity: () => call(() => invoke<PushActivityEntry[]>(COMMANDS.pushActivity)),
+  onPushEvent: async (handler) => {
+    let active = true;
+    const channel = new Channel<PushEvent>((event) => {
+      if (active) handler(event);
+    });
+    await call(() => invoke<void>(COMMANDS.subscribePush, { channel }));
+    return () => {
+      active = false;
+    };
+  },
+};

@@ -1,0 +1,114 @@
+// The push side of the unlocked app: open prompts (from Rust's push channel), the poller status,
+// and answering. Created by AccountsView, which exists only while the vault is unlocked.
+
+import type { Backend, DenyReason, IpcError, PushAnswer, PushDecision, PushEvent, PushPrompt, PushStatus } from '../ipc';
+import { ordered } from './prompts';
+
+export interface AnswerShown {
+  prompt: PushPrompt;
+  decision: PushDecision;
+  answer: PushAnswer;
+}
+
+export class PushState {
+  prompts = $state<PushPrompt[]>([]);
+  status = $state<PushStatus | null>(null);
+  /** The last answer's result, shown in the prompt until dismissed or the next answer. */
+  shown = $state<AnswerShown | null>(null);
+  /** A nonce being answered (buttons disabled meanwhile). */
+  busy = $state<string | null>(null);
+  error = $state<IpcError | null>(null);
+  /** Bumped when the activity log grows, so an open Activity view reloads. */
+  activityVersion = $state(0);
+  /** Why the last prompt closed without an answer here (for a polite status line). */
+  closedReason = $state<'expired' | 'withdrawn' | null>(null);
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly backend: Backend) {}
+
+  async start(): Promise<void> {
+    this.#unsubscribe = await this.backend.onPushEvent((event) => this.on(event));
+    try {
+      const status = await this.backend.pushStatus();
+      this.status = status;
+      for (const prompt of status.prompts) this.#add(prompt);
+    } catch (error) {
+      this.error = error as IpcError;
+    }
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+
+  on(event: PushEvent): void {
+    switch (event.type) {
+      case 'prompt':
+        this.#add(event.prompt);
+        this.closedReason = null;
+        break;
+      case 'closed':
+        this.prompts = this.prompts.filter((prompt) => prompt.nonce !== event.nonce);
+        if (event.reason === 'expired' || event.reason === 'withdrawn') this.closedReason = event.reason;
+        break;
+      case 'status':
+        this.status = event.status;
+        break;
+      case 'activity':
+        this.activityVersion += 1;
+        break;
+    }
+  }
+
+  #add(prompt: PushPrompt): void {
+    if (this.prompts.some((open) => open.nonce === prompt.nonce)) return;
+    this.prompts = ordered([...this.prompts, prompt]);
+  }
+
+  async answer(prompt: PushPrompt, decision: PushDecision): Promise<PushAnswer | null> {
+    this.busy = prompt.nonce;
+    this.error = null;
+    try {
+      const answer = await this.backend.answerPush(prompt.nonce, decision);
+      this.shown = { prompt, decision, answer };
+      // Rust also sends `closed`; dropping it here keeps the next prompt from waiting on it.
+      if (!answer.retry) this.prompts = this.prompts.filter((open) => open.nonce !== prompt.nonce);
+      return answer;
+    } catch (error) {
+      this.error = error as IpcError;
+      return null;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  async denyAll(reason: DenyReason | null): Promise<number> {
+    this.busy = '*';
+    this.error = null;
+    try {
+      const answers = await this.backend.denyAllPush(reason);
+      const answered = new Set(answers.filter((answer) => !answer.retry).map((answer) => answer.nonce));
+      this.prompts = this.prompts.filter((prompt) => !answered.has(prompt.nonce));
+      this.shown = null;
+      return answers.filter((answer) => answer.outcome === 'accepted').length;
+    } catch (error) {
+      this.error = error as IpcError;
+      return 0;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  dismissResult(): void {
+    this.shown = null;
+  }
+
+  async refreshStatus(): Promise<void> {
+    try {
+      this.status = await this.backend.pushStatus();
+    } catch (error) {
+      this.error = error as IpcError;
+    }
+  }
+}

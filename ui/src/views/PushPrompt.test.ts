@@ -1,0 +1,121 @@
+// The push prompt in the whole app, against the fake backend: context shown, Enter/Escape,
+// number matching with a wrong then right pick, grouping with "Deny all", enrollment by link.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { tick } from 'svelte';
+import App from '../App.svelte';
+import { FakeBackend } from '../lib/ipc/fake';
+
+const START = 1_795_946_876_000;
+const LINK =
+  'otpauth://pipush/PIPU00005FB7?url=http%3A//127.0.0.1%3A5000/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True';
+
+async function settle() {
+  for (let i = 0; i < 5; i++) {
+    await vi.advanceTimersByTimeAsync(0);
+    await tick();
+  }
+}
+
+async function start(backend: FakeBackend) {
+  window.localStorage.clear();
+  render(App, { props: { backend, languages: ['en-GB'], storage: window.localStorage } });
+  await settle();
+}
+
+const dialog = () => screen.getByRole('alertdialog');
+
+describe('push prompt', () => {
+  let backend: FakeBackend;
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.setSystemTime(START);
+    backend = new FakeBackend({ state: 'unlocked' });
+    await backend.push.enrollPush(LINK, () => {});
+    await start(backend);
+  });
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it('shows the verified request with its context and expiry; Enter approves', async () => {
+    backend.push.request({ nonce: 'N1', title: 'CI test', question: 'Log in from 127.0.0.1?' });
+    await settle();
+    const prompt = dialog();
+    expect(prompt.textContent).toContain('Log in from 127.0.0.1?');
+    expect(prompt.textContent).toContain('CI test');
+    expect(prompt.textContent).toContain('http://127.0.0.1:5000');
+    expect(prompt.textContent).toContain('PIPU00005FB7');
+    expect(screen.getByRole('timer').textContent).toContain('Expires in 120 seconds');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(screen.getByRole('timer').textContent).toContain('Expires in 90 seconds');
+    // Approve has the focus; Enter anywhere in the prompt approves.
+    expect(document.activeElement?.textContent).toBe('Approve');
+    await fireEvent.keyDown(prompt.querySelector('.push-question')!, { key: 'Enter' });
+    await settle();
+    expect(backend.calls.find((call) => call.method === 'answerPush')?.args).toEqual(['N1', { kind: 'approve' }]);
+    expect(document.querySelector('.push-result')?.textContent).toBe('Approved: the sign-in goes on.');
+    expect(backend.push.activity[0]?.decision).toEqual({ kind: 'approved' });
+  });
+
+  it('Escape denies', async () => {
+    backend.push.request({ nonce: 'N2' });
+    await settle();
+    await fireEvent.keyDown(dialog(), { key: 'Escape' });
+    await settle();
+    expect(backend.calls.find((call) => call.method === 'answerPush')?.args).toEqual(['N2', { kind: 'deny' }]);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('number matching: Approve waits for a pick; a wrong pick can be retried', async () => {
+    backend.push.request({ nonce: 'N3', options: ['75', '76', '73', '99'] }, '73');
+    await settle();
+    const approve = screen.getByRole('button', { name: 'Approve' }) as HTMLButtonElement;
+    expect(approve.disabled).toBe(true);
+    await fireEvent.click(screen.getByRole('radio', { name: '76' }));
+    await settle();
+    expect(approve.disabled).toBe(false);
+    await fireEvent.click(approve);
+    await settle();
+    expect(dialog().textContent).toContain('That is not the number on the sign-in page. Pick again.');
+    await fireEvent.click(screen.getByRole('radio', { name: '73' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    await settle();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(backend.push.activity.map((entry) => entry.outcome.kind)).toEqual(['accepted', 'refused']);
+  });
+
+  it('groups a burst of requests, flags it, and denies all as not me', async () => {
+    backend.push.request({ nonce: 'A' });
+    vi.setSystemTime(START + 5_000);
+    backend.push.request({ nonce: 'B' });
+    vi.setSystemTime(START + 9_000);
+    backend.push.request({ nonce: 'C' });
+    await settle();
+    const group = screen.getByRole('region', { name: '2 more requests are waiting' });
+    expect(group.dataset.suspicious).toBe('true');
+    expect(group.textContent).toContain('someone may be trying your password');
+    await fireEvent.click(screen.getByRole('button', { name: 'Deny all and report' }));
+    await settle();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(backend.push.activity.every((entry) => entry.decision.kind === 'declined')).toBe(true);
+    expect(backend.push.activity).toHaveLength(3);
+    expect(backend.calls.find((call) => call.method === 'denyAllPush')?.args).toEqual(['notMe']);
+  });
+
+  it('enrolls a push token from a pasted link, with its TLS warning', async () => {
+    backend.push.tokens = [];
+    await fireEvent.click(screen.getByRole('button', { name: 'Add an account (Ctrl+N)' }));
+    await settle();
+    await fireEvent.click(screen.getByText('Paste an otpauth:// link'));
+    await settle();
+    const field = screen.getByRole('textbox');
+    await fireEvent.input(field, { target: { value: LINK } });
+    await settle();
+    expect(screen.getByText(/turns TLS checks off/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Add push token' }));
+    await settle();
+    expect(backend.push.tokens.map((token) => token.id)).toEqual(['PIPU00005FB7@http://127.0.0.1:5000']);
+  });
+});
