@@ -1,0 +1,109 @@
+//! Self-service at the user's privacyIDEA ("Reset my MFA"): each command is one call of
+//! [`crate::selfservice`], which holds the session and knows what the webview may see.
+
+use tauri::{AppHandle, Runtime, State};
+
+use crate::clock;
+use crate::dto::SecretText;
+use crate::error::IpcError;
+use crate::push::PushService;
+use crate::selfservice::{
+    self, AnswerIn, BackupCodesDto, EnrollKind, EnrolledDto, FactorDto, ResyncIn, SessionDto,
+    StepDto, TokenAction,
+};
+use crate::state::AppState;
+
+/// Signs in with the password; the answer is the session or the second step to complete.
+/// `verify_tls` is on unless the user turned it off for this server.
+#[tauri::command]
+pub(crate) async fn selfservice_connect(
+    state: State<'_, AppState>,
+    server: String,
+    user: String,
+    realm: Option<String>,
+    password: SecretText,
+    verify_tls: bool,
+) -> Result<StepDto, IpcError> {
+    selfservice::connect(
+        &state,
+        &server,
+        &user,
+        realm.as_deref(),
+        password,
+        verify_tls,
+    )
+    .await
+}
+
+/// Completes the second step: a code Tessera computes, a typed or backup code, or a push
+/// approval (waited for up to two minutes).
+#[tauri::command]
+pub(crate) async fn selfservice_answer(
+    state: State<'_, AppState>,
+    answer: AnswerIn,
+) -> Result<StepDto, IpcError> {
+    selfservice::answer(&state, answer, clock::now()?).await
+}
+
+#[tauri::command]
+pub(crate) async fn selfservice_status(
+    state: State<'_, AppState>,
+) -> Result<Option<SessionDto>, IpcError> {
+    Ok(selfservice::status(&state))
+}
+
+#[tauri::command]
+pub(crate) async fn selfservice_factors(
+    state: State<'_, AppState>,
+) -> Result<Vec<FactorDto>, IpcError> {
+    selfservice::factors(&state).await
+}
+
+/// Enrolls a TOTP/HOTP token into the vault, or a push token that the push service then
+/// polls like one enrolled from a link.
+#[tauri::command]
+pub(crate) async fn selfservice_enroll<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    push: State<'_, PushService>,
+    kind: EnrollKind,
+) -> Result<EnrolledDto, IpcError> {
+    let enrolled = selfservice::enroll(&state, kind, clock::now()?).await?;
+    if matches!(kind, EnrollKind::Push) {
+        push.sync(&app);
+    }
+    Ok(enrolled)
+}
+
+#[tauri::command]
+pub(crate) async fn selfservice_token_action(
+    state: State<'_, AppState>,
+    serial: String,
+    action: TokenAction,
+) -> Result<(), IpcError> {
+    selfservice::act(&state, &serial, action).await
+}
+
+#[tauri::command]
+pub(crate) async fn selfservice_resync(
+    state: State<'_, AppState>,
+    serial: String,
+    codes: ResyncIn,
+) -> Result<(), IpcError> {
+    selfservice::resync(&state, &serial, codes, clock::now()?).await
+}
+
+/// A new set of backup codes, shown once: the user asked to see them.
+#[tauri::command]
+pub(crate) async fn selfservice_backup_codes(
+    state: State<'_, AppState>,
+    count: u32,
+) -> Result<BackupCodesDto, IpcError> {
+    selfservice::backup_codes(&state, count).await
+}
+
+#[tauri::command]
+pub(crate) async fn selfservice_sign_out(state: State<'_, AppState>) -> Result<(), IpcError> {
+    selfservice::sign_out(&state);
+    Ok(())
+}

@@ -1,0 +1,574 @@
+//! Self-service at the user's privacyIDEA ("Reset my MFA"): sign in (with a second factor
+//! computed here, typed, or approved by push), list one's factors marking those living in this
+//! vault, enroll TOTP/HOTP/push straight into the vault, disable/enable/delete, reset, resync,
+//! and create backup codes. The protocol is `tessera_push::selfservice`; this is the app's
+//! glue: which vault account answers, what the webview may see, and signing out on lock.
+//!
+//! The session token (a JWT) lives only in [`Held`], inside the app state's session mutex, and
+//! every lock of the vault (command, tray, idle, vault replaced) calls [`Held::sign_out`]. The
+//! webview sees labels, serials, states and error codes; the one exception is a fresh set of
+//! backup codes, which the user asked to see (one-time server codes, not vault secrets).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tessera_core::{Account, AccountId, Otp, UnixTime, Vault};
+use tessera_push::selfservice::{
+    Here, Password, SecondFactor, SelfServiceError, Server, Session, SignIn, TokenInfo,
+    local_account, mark_here, save_enrolled,
+};
+use tessera_push::transport::ClientConfig;
+use tessera_push::{KeySize, PushClient};
+use zeroize::Zeroizing;
+
+use crate::dto::SecretText;
+use crate::error::IpcError;
+use crate::state::AppState;
+
+/// How long a push approval of the second sign-in step is waited for.
+const PUSH_WAIT: Duration = Duration::from_secs(120);
+/// Description given at the server to what is enrolled here.
+const DESCRIPTION: &str = "Tessera";
+
+/// The self-service sign-in of this app run: memory only.
+#[derive(Debug, Default)]
+pub(crate) struct Held {
+    /// Bumped at every sign-out, so a sign-in that was on the network while the vault locked
+    /// is dropped instead of stored.
+    epoch: u64,
+    pending: Option<Pending>,
+    session: Option<Arc<Session>>,
+}
+
+#[derive(Debug)]
+struct Pending {
+    server: Server,
+    step: Arc<SecondFactor>,
+}
+
+impl Held {
+    /// Forgets the session and any half-done sign-in (the JWT is wiped when the last in-flight
+    /// call using it ends).
+    pub(crate) fn sign_out(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        self.pending = None;
+        self.session = None;
+    }
+}
+
+/// Failures of the app's side of self-service (the server's are `SelfServiceError`s).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum AppError {
+    /// No session: connect first (or again, after a lock).
+    #[error("you are not signed in to your organisation's server: connect first")]
+    SignedOut,
+    /// An answer to a second step that is not open.
+    #[error("no sign-in is waiting for a second factor: connect again")]
+    NoSecondStep,
+    /// A code from Tessera for a token that does not live in this vault.
+    #[error("this token does not live in this Tessera: type its codes instead")]
+    NotHere,
+    /// Resync from Tessera of an account that is not HOTP or TOTP.
+    #[error("only HOTP and TOTP tokens can be resynced")]
+    NotResyncable,
+}
+
+impl AppError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::SignedOut => "selfservice_signed_out",
+            Self::NoSecondStep => "selfservice_no_second_step",
+            Self::NotHere => "selfservice_not_here",
+            Self::NotResyncable => "selfservice_not_resyncable",
+        }
+    }
+}
+
+impl From<AppError> for IpcError {
+    fn from(error: AppError) -> Self {
+        Self {
+            code: error.code(),
+            message: error.to_string(),
+            field: None,
+        }
+    }
+}
+
+impl From<SelfServiceError> for IpcError {
+    fn from(error: SelfServiceError) -> Self {
+        // Plain words that never quote the server, a password, a code or a secret.
+        Self {
+            code: error.code(),
+            message: error.to_string(),
+            field: None,
+        }
+    }
+}
+
+/// Who is signed in where, and what they may do (offer only these actions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SessionDto {
+    pub(crate) server: String,
+    pub(crate) user: String,
+    pub(crate) realm: String,
+    pub(crate) verify_tls: bool,
+    /// privacyIDEA's action names of the known rights granted, e.g. `enrollTOTP`, `delete`.
+    pub(crate) rights: Vec<&'static str>,
+}
+
+impl SessionDto {
+    fn new(session: &Session) -> Self {
+        Self {
+            server: session.server().origin().to_owned(),
+            user: session.user().to_owned(),
+            realm: session.realm().to_owned(),
+            verify_tls: session.server().verifies_tls(),
+            rights: session
+                .rights()
+                .granted()
+                .into_iter()
+                .map(|right| right.as_str())
+                .collect(),
+        }
+    }
+}
+
+/// A token challenged in the second sign-in step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ChallengeDto {
+    pub(crate) serial: String,
+    pub(crate) kind: String,
+    /// Tessera can compute its code (an account of this vault is linked to it).
+    pub(crate) here: bool,
+}
+
+/// Where a sign-in stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "camelCase")]
+pub(crate) enum StepDto {
+    SignedIn {
+        session: SessionDto,
+    },
+    #[serde(rename_all = "camelCase")]
+    SecondFactor {
+        challenges: Vec<ChallengeDto>,
+        /// A push token was challenged: approving it finishes the sign-in.
+        push: bool,
+    },
+}
+
+/// How the user answers the second step.
+#[derive(Deserialize)]
+#[serde(tag = "method", rename_all = "camelCase")]
+pub(crate) enum AnswerIn {
+    /// Tessera computes the code of the linked account of `serial`.
+    Tessera { serial: String },
+    /// A typed code: from another device, or a backup code.
+    Code { code: SecretText },
+    /// Wait for the push approval.
+    Push,
+}
+
+/// One of the user's factors at the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FactorDto {
+    pub(crate) serial: String,
+    pub(crate) kind: String,
+    pub(crate) description: String,
+    /// `active`, `disabled`, `locked`, `revoked` or `unfinished`.
+    pub(crate) status: &'static str,
+    pub(crate) failcount: u32,
+    pub(crate) maxfail: u32,
+    /// Unix seconds of the last use, when the server records it.
+    pub(crate) last_used: Option<u64>,
+    /// Backup codes left (backup-code sets only).
+    pub(crate) remaining_codes: Option<u32>,
+    /// `account` or `push` when it lives in this Tessera.
+    pub(crate) here: Option<&'static str>,
+    /// The vault account, when `here` is `account`.
+    pub(crate) account_id: Option<String>,
+}
+
+impl FactorDto {
+    fn new(token: &TokenInfo) -> Self {
+        let (here, account_id) = match &token.here {
+            Some(Here::Account(id)) => (Some("account"), Some(id.to_string())),
+            Some(Here::Push(_)) => (Some("push"), None),
+            None => (None, None),
+        };
+        Self {
+            serial: token.serial.clone(),
+            kind: token.kind.clone(),
+            description: token.description.clone(),
+            status: token.status().as_str(),
+            failcount: token.failcount,
+            maxfail: token.maxfail,
+            last_used: token.last_used.map(|time| time.0),
+            remaining_codes: token.remaining_codes,
+            here,
+            account_id,
+        }
+    }
+}
+
+/// What to enroll.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum EnrollKind {
+    Totp,
+    Hotp,
+    Push,
+}
+
+/// A token enrolled into this vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EnrolledDto {
+    pub(crate) serial: String,
+    /// The new vault account (TOTP/HOTP); push tokens have none.
+    pub(crate) account_id: Option<String>,
+    pub(crate) label: String,
+}
+
+/// Actions on one token that need nothing but its serial.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum TokenAction {
+    Disable,
+    Enable,
+    Delete,
+    Reset,
+}
+
+/// Where the two resync codes come from.
+#[derive(Deserialize)]
+#[serde(tag = "method", rename_all = "camelCase")]
+pub(crate) enum ResyncIn {
+    /// Tessera computes two consecutive codes of the linked account.
+    Tessera,
+    /// Typed from the device that holds the token.
+    Typed {
+        first: SecretText,
+        second: SecretText,
+    },
+}
+
+/// A fresh set of backup codes, shown once.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BackupCodesDto {
+    pub(crate) serial: String,
+    /// The one secret-like thing sent to the webview on purpose: the user asked to see them
+    /// once, to print or save. Wiped here once serialized.
+    pub(crate) codes: Vec<SecretText>,
+}
+
+fn session(state: &AppState) -> Result<Arc<Session>, IpcError> {
+    state.selfservice(|held| {
+        held.session
+            .clone()
+            .ok_or_else(|| AppError::SignedOut.into())
+    })
+}
+
+/// Stores the outcome of a sign-in step begun at `epoch`, unless the vault locked meanwhile.
+fn settle(
+    state: &AppState,
+    epoch: u64,
+    server: &Server,
+    step: SignIn,
+) -> Result<StepDto, IpcError> {
+    // Computed before taking the self-service slot: `here` reads the vault under the same lock.
+    let challenges = match &step {
+        SignIn::Done(_) => Vec::new(),
+        SignIn::SecondFactor(second) => state.with_unlocked(|vault| {
+            Ok(second
+                .challenges()
+                .iter()
+                .map(|challenge| ChallengeDto {
+                    serial: challenge.serial.clone(),
+                    kind: challenge.kind.clone(),
+                    here: local_account(vault.data(), server, &challenge.serial).is_some(),
+                })
+                .collect())
+        })?,
+    };
+    let unlocked = state.with_unlocked(|_| Ok(())).is_ok();
+    state.selfservice(|held| {
+        if held.epoch != epoch || !unlocked {
+            return Err(IpcError::locked());
+        }
+        Ok(match step {
+            SignIn::Done(session) => {
+                let dto = SessionDto::new(&session);
+                held.pending = None;
+                held.session = Some(Arc::new(session));
+                StepDto::SignedIn { session: dto }
+            }
+            SignIn::SecondFactor(second) => {
+                let push = second.has_push();
+                held.pending = Some(Pending {
+                    server: server.clone(),
+                    step: Arc::new(second),
+                });
+                StepDto::SecondFactor { challenges, push }
+            }
+        })
+    })
+}
+
+/// Signs in (replacing any earlier session). The password is wiped once sent.
+pub(crate) async fn connect(
+    state: &AppState,
+    server: &str,
+    user: &str,
+    realm: Option<&str>,
+    password: SecretText,
+    verify_tls: bool,
+) -> Result<StepDto, IpcError> {
+    let server = Server::parse(server)?.verifying_tls(verify_tls);
+    let user = user.trim();
+    if user.is_empty() {
+        return Err(IpcError::invalid(None, "the user name is empty"));
+    }
+    let realm = realm.map(str::trim).filter(|realm| !realm.is_empty());
+    // The vault must be open: a second factor may be computed from it, and enrolled tokens
+    // go into it.
+    state.with_unlocked(|_| Ok(()))?;
+    let epoch = state.selfservice(|held| {
+        held.sign_out();
+        held.epoch
+    });
+    let mut password = password;
+    // Moved, not copied, into the wiping `Password`.
+    let password = Password::new(std::mem::take(&mut *password.0));
+    let client = PushClient::new(ClientConfig::default())?;
+    let step = Session::sign_in(&client, &server, user, realm, &password).await?;
+    drop(password);
+    settle(state, epoch, &server, step)
+}
+
+/// The account of `serial` in this vault, or [`AppError::NotHere`].
+fn linked(vault: &Vault, server: &Server, serial: &str) -> Result<AccountId, IpcError> {
+    local_account(vault.data(), server, serial).ok_or_else(|| AppError::NotHere.into())
+}
+
+/// `count` consecutive codes of a linked account, starting `skip` codes after the current one;
+/// an HOTP counter moves past them in the same vault write, so none is ever shown or sent
+/// again.
+fn codes_from_vault(
+    state: &AppState,
+    server: &Server,
+    serial: &str,
+    skip: u64,
+    count: u64,
+    now: UnixTime,
+) -> Result<Vec<Zeroizing<String>>, IpcError> {
+    state.with_unlocked(|vault| {
+        let id = linked(vault, server, serial)?;
+        vault.update(|data| {
+            let account = data
+                .accounts
+                .iter_mut()
+                .find(|account| account.id == id)
+                .ok_or_else(|| IpcError::from(AppError::NotHere))?;
+            let codes = consecutive_codes(account, skip, count, now)?;
+            if let Otp::Hotp { counter, .. } = &mut account.otp {
+                *counter = counter.saturating_add(skip + count);
+                account.updated = now;
+            }
+            Ok::<_, IpcError>(codes)
+        })
+    })
+}
+
+fn consecutive_codes(
+    account: &Account,
+    skip: u64,
+    count: u64,
+    now: UnixTime,
+) -> Result<Vec<Zeroizing<String>>, IpcError> {
+    (skip..skip + count)
+        .map(|step| {
+            let (otp, at) = match account.otp {
+                Otp::Hotp {
+                    algorithm,
+                    digits,
+                    counter,
+                } => (
+                    Otp::Hotp {
+                        algorithm,
+                        digits,
+                        counter: counter.saturating_add(step),
+                    },
+                    now,
+                ),
+                Otp::Totp { period, .. } => (
+                    account.otp,
+                    UnixTime(now.0.saturating_add(step * u64::from(period.get()))),
+                ),
+                Otp::Steam => return Err(AppError::NotResyncable.into()),
+            };
+            let code = tessera_core::otp::generate(&account.secret, &otp, at);
+            Ok(Zeroizing::new(code.as_str().to_owned()))
+        })
+        .collect()
+}
+
+/// Answers the open second step. A wrong code leaves it open for another try.
+pub(crate) async fn answer(
+    state: &AppState,
+    answer: AnswerIn,
+    now: UnixTime,
+) -> Result<StepDto, IpcError> {
+    let (epoch, server, step) = state.selfservice(|held| {
+        held.pending
+            .as_ref()
+            .map(|pending| {
+                (
+                    held.epoch,
+                    pending.server.clone(),
+                    Arc::clone(&pending.step),
+                )
+            })
+            .ok_or_else(|| IpcError::from(AppError::NoSecondStep))
+    })?;
+    let next = match answer {
+        AnswerIn::Tessera { serial } => {
+            if !step.challenges().iter().any(|c| c.serial == serial) {
+                return Err(AppError::NotHere.into());
+            }
+            let codes = codes_from_vault(state, &server, &serial, 0, 1, now)?;
+            let code = codes.first().map(|code| code.as_str()).unwrap_or_default();
+            step.answer_code(code).await
+        }
+        AnswerIn::Code { code } => step.answer_code(code.trim()).await,
+        AnswerIn::Push => step.wait_for_push(PUSH_WAIT).await,
+    }?;
+    settle(state, epoch, &server, next)
+}
+
+/// The current session, if any.
+pub(crate) fn status(state: &AppState) -> Option<SessionDto> {
+    state.selfservice(|held| held.session.as_deref().map(SessionDto::new))
+}
+
+/// The user's factors, marking those living here.
+pub(crate) async fn factors(state: &AppState) -> Result<Vec<FactorDto>, IpcError> {
+    let pi = session(state)?;
+    let mut tokens = pi.list_tokens().await?;
+    state.with_unlocked(|vault| {
+        mark_here(&mut tokens, pi.server(), vault.data());
+        Ok(tokens.iter().map(FactorDto::new).collect())
+    })
+}
+
+/// Enrolls a new token straight into the vault: TOTP/HOTP secrets and the push device key
+/// never leave Rust.
+pub(crate) async fn enroll(
+    state: &AppState,
+    kind: EnrollKind,
+    now: UnixTime,
+) -> Result<EnrolledDto, IpcError> {
+    let pi = session(state)?;
+    let description = Some(DESCRIPTION);
+    let enrolled = match kind {
+        EnrollKind::Totp => pi.enroll_totp_here(description, now).await?,
+        EnrollKind::Hotp => pi.enroll_hotp_here(description, now).await?,
+        EnrollKind::Push => {
+            // RSA 4096, as the official app makes; generated on the blocking pool.
+            let token = pi.enroll_push_here(description, KeySize::Rsa4096).await?;
+            let serial = token.serial().to_owned();
+            let label = token.label.clone();
+            state.with_unlocked(|vault| {
+                vault.update(|data| {
+                    tessera_push::store::save_token(data, &token).map_err(IpcError::from)
+                })
+            })?;
+            return Ok(EnrolledDto {
+                serial,
+                account_id: None,
+                label,
+            });
+        }
+    };
+    let serial = enrolled.serial.clone();
+    let label = enrolled.account.display_label();
+    let server = pi.server().clone();
+    let id = state.with_unlocked(|vault| {
+        vault.update(|data| {
+            Ok::<_, IpcError>(save_enrolled(data, &server, &serial, enrolled.account))
+        })
+    })?;
+    Ok(EnrolledDto {
+        serial,
+        account_id: Some(id.to_string()),
+        label,
+    })
+}
+
+/// Disables, enables, deletes or unlocks (resets) one token.
+pub(crate) async fn act(
+    state: &AppState,
+    serial: &str,
+    action: TokenAction,
+) -> Result<(), IpcError> {
+    let pi = session(state)?;
+    match action {
+        TokenAction::Disable => pi.disable(serial).await,
+        TokenAction::Enable => pi.enable(serial).await,
+        TokenAction::Delete => pi.delete(serial).await,
+        TokenAction::Reset => pi.reset_failcounter(serial).await,
+    }?;
+    Ok(())
+}
+
+/// Resyncs a token with two consecutive codes, computed here for a token of this vault (the
+/// two after the one shown, so a code already used cannot spoil it) or typed.
+pub(crate) async fn resync(
+    state: &AppState,
+    serial: &str,
+    codes: ResyncIn,
+    now: UnixTime,
+) -> Result<(), IpcError> {
+    let pi = session(state)?;
+    let (first, second) = match codes {
+        ResyncIn::Tessera => {
+            let mut codes = codes_from_vault(state, pi.server(), serial, 1, 2, now)?.into_iter();
+            match (codes.next(), codes.next()) {
+                (Some(first), Some(second)) => (first, second),
+                _ => return Err(AppError::NotResyncable.into()),
+            }
+        }
+        ResyncIn::Typed { first, second } => (
+            Zeroizing::new(first.trim().to_owned()),
+            Zeroizing::new(second.trim().to_owned()),
+        ),
+    };
+    pi.resync(serial, &first, &second).await?;
+    Ok(())
+}
+
+/// Creates a set of backup codes at the server, returned this once.
+pub(crate) async fn backup_codes(state: &AppState, count: u32) -> Result<BackupCodesDto, IpcError> {
+    let pi = session(state)?;
+    let codes = pi
+        .create_backup_codes(count.clamp(1, 100), Some("Tessera backup codes"))
+        .await?;
+    Ok(BackupCodesDto {
+        serial: codes.serial().to_owned(),
+        codes: codes
+            .expose_codes()
+            .map(|code| SecretText(Zeroizing::new(code.to_owned())))
+            .collect(),
+    })
+}
+
+/// Signs out now (the JWT is wiped).
+pub(crate) fn sign_out(state: &AppState) {
+    state.selfservice(Held::sign_out);
+}
