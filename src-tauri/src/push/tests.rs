@@ -1,1 +1,346 @@
-//! Orchestration tests: filled in below.
+//! The push service's orchestration on the mock runtime, with a real vault in a temporary
+//! directory: poller events become prompts, closings and activity entries; pollers start on
+//! unlock, report a server that is down, and stop on lock. The request is the real signed
+//! challenge captured from privacyIDEA 3.14 (crates/push/tests/data), verified here.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::Value;
+use tauri::ipc::{Channel, InvokeResponseBody};
+use tauri::test::{MockRuntime, mock_builder};
+use tauri::{App, Manager};
+use tessera_core::UnixTime;
+use tessera_core::keystore::MemoryKeyStore;
+use tessera_core::vault::KdfParams;
+use tessera_push::protocol::{KeySize, parse_poll_response};
+use tessera_push::store::{Outcome, save_token};
+use tessera_push::transport::PollEvent;
+use tessera_push::{Decision, DeviceKey, EnrollmentUri, PushError, PushToken, ServerKey};
+
+use super::PushService;
+use super::dto::ModeDto;
+use crate::clipboard::{Board, Clipboard, MemoryClipboard};
+use crate::desktop::SettingsHook;
+use crate::state::AppState;
+
+const CHALLENGE: &str = include_str!("../../../crates/push/tests/data/challenge-3.14.json");
+const SERVER: &str = "http://127.0.0.1:5000";
+/// `detail.public_key` of the same capture (protocol doc §19).
+const SERVER_KEY: &str = "MIICCgKCAgEAq6zM29t+KdHjeykDbi43buyLBl0AY/MDFZw7knum6iTnzd3dqs1t
+VYWGt6jHEVQxeq+cxv803j2l0obQ9D0cVuffchzEb3qGuWg56CCLNmbPCckwlkLe
+6pqLnowRFaUrmT9UbDqPwulnR3ReEyufAcn2FlVecnrRTT92BHt+ZE/HbZwzLF7M
+ANpnwGCh4QKelnmTOBz26AKF/noFeKMbCgnxUpd/So+BDThC1fH5a+X+BFPWyAoA
+5yK4lcPuc3XiBOYnlIOpQtjgVe9hHbc63cLOFPitqoFqrY6SMlXZqRkcYjiv0+xY
+jwzlXKDg4pqDhiz+1xw38L/l3aVY8THtOMWy20Sb8vHDkVsvD2NLNu+P8ogZKW8q
+BEPEB+Xkmj8NoW6t5TJbnT2IY7uTpmZUmjWkS6wrmPRTxmu9jSAaay8cSw+JcML9
+CxxlQOaTZ57oOu52Cs3vvB3xIUOFt/ftKYytkFtUB4P/kKE4QGhYG0o8FqcQgJCj
+pu815P5eKN5gAg22WSukhjPJJXB5dbXK9+zA+A1+wgxHdOIX7U8b9GDTcwBI61g3
+Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
+5+X7IvNGJjoeyEOD/eebcqDEfFAPOhaMMWRF6Zn+FHG39wmbBbPZhuMCAwEAAQ==";
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    app: App<MockRuntime>,
+    events: Arc<Mutex<Vec<Value>>>,
+}
+
+impl Harness {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(
+            Some(dir.path().join("vault.tessera")),
+            Box::new(MemoryKeyStore::new()),
+            KdfParams::new(8, 1, 1).unwrap(),
+        );
+        state.create(None, UnixTime(1_795_946_800)).unwrap();
+        let builder = mock_builder()
+            .manage(Board::new(
+                Arc::new(MemoryClipboard::default()) as Arc<dyn Clipboard>
+            ))
+            .manage(SettingsHook::new(|_| Ok(())));
+        let app = crate::run_app(builder, crate::context(), state).unwrap();
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&events);
+        app.state::<PushService>()
+            .subscribe(Channel::new(move |body: InvokeResponseBody| {
+                if let InvokeResponseBody::Json(json) = body {
+                    sink.lock()
+                        .unwrap()
+                        .push(serde_json::from_str(&json).unwrap());
+                }
+                Ok(())
+            }));
+        Self {
+            _dir: dir,
+            app,
+            events,
+        }
+    }
+
+    fn push(&self) -> tauri::State<'_, PushService> {
+        self.app.state::<PushService>()
+    }
+
+    fn event_types(&self) -> Vec<String> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|event| event["type"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Makes the token of the captured challenge known to the service (as `sync` would).
+    fn known_token(&self) -> Arc<PushToken> {
+        let token = Arc::new(token());
+        super::lock(&self.push().inner)
+            .tokens
+            .push(Arc::clone(&token));
+        token
+    }
+
+    fn activity(&self) -> Vec<tessera_push::ActivityEntry> {
+        self.push().activity(self.app.handle()).unwrap()
+    }
+}
+
+fn token() -> PushToken {
+    let uri = EnrollmentUri::parse(
+        "otpauth://pipush/PIPU00005FB7?url=http%3A//127.0.0.1%3A5000/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a9bb0c87bbb0b501ac98abae0976c67ac2f15&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True",
+    )
+    .unwrap();
+    PushToken::new(
+        &uri,
+        DeviceKey::make(KeySize::Rsa2048).unwrap(),
+        ServerKey::from_server_text(SERVER_KEY).unwrap(),
+        UnixTime(1_795_946_870),
+    )
+}
+
+fn verified_request(received: SystemTime) -> tessera_push::PushRequest<tessera_push::Verified> {
+    let entry: Value = serde_json::from_str(CHALLENGE).unwrap();
+    let body =
+        serde_json::to_vec(&serde_json::json!({"result": {"status": true, "value": [entry]}}))
+            .unwrap();
+    let (mut requests, malformed) = parse_poll_response(200, &body, received).unwrap();
+    assert_eq!(malformed, 0);
+    requests
+        .pop()
+        .unwrap()
+        .verify(&ServerKey::from_server_text(SERVER_KEY).unwrap())
+        .unwrap()
+}
+
+const NONCE: &str = "H5ALR6GNGDYXSU426AXFCCJHLD2ACCFK";
+
+#[test]
+fn a_verified_request_becomes_one_prompt_and_its_expiry_is_logged() {
+    let h = Harness::new();
+    let token = h.known_token();
+    let request = || PollEvent::Request {
+        token_id: token.id(),
+        request: verified_request(SystemTime::now()),
+    };
+    h.push().handle(h.app.handle(), SERVER, request());
+    // The poller's inbox de-duplicates; the book does too, should a nonce come back.
+    h.push().handle(h.app.handle(), SERVER, request());
+    let status = h.push().status();
+    assert_eq!(status.prompts.len(), 1);
+    let prompt = &status.prompts[0];
+    assert_eq!(
+        (
+            prompt.nonce.as_str(),
+            prompt.title.as_str(),
+            prompt.question.as_str()
+        ),
+        (NONCE, "CI test", "Log in to 127.0.0.1?")
+    );
+    assert_eq!(
+        (prompt.serial.as_str(), prompt.server.as_str()),
+        ("PIPU00005FB7", SERVER)
+    );
+    assert_eq!(prompt.expires - prompt.received, 120_000);
+    assert!(prompt.insecure && prompt.takes_reason && prompt.options.is_none());
+    assert_eq!(h.event_types(), ["prompt"]);
+    assert_eq!(
+        h.events.lock().unwrap()[0]["prompt"]["question"],
+        "Log in to 127.0.0.1?"
+    );
+
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::Expired {
+            token_id: token.id(),
+            nonce: NONCE.into(),
+        },
+    );
+    assert!(h.push().status().prompts.is_empty());
+    assert_eq!(h.event_types(), ["prompt", "closed", "activity"]);
+    assert_eq!(h.events.lock().unwrap()[1]["reason"], "expired");
+    let logged = h.activity();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].outcome, Outcome::Expired);
+    assert_eq!(logged[0].question, "Log in to 127.0.0.1?");
+    // A second expiry of the same nonce changes nothing.
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::Expired {
+            token_id: token.id(),
+            nonce: NONCE.into(),
+        },
+    );
+    assert_eq!(h.activity().len(), 1);
+}
+
+#[test]
+fn dropped_requests_are_logged_without_their_texts_and_problems_reach_the_token_list() {
+    let h = Harness::new();
+    let token = h.known_token();
+    h.app
+        .state::<AppState>()
+        .with_unlocked(|vault| {
+            vault.update(|data| save_token(data, &token).map_err(crate::error::IpcError::from))
+        })
+        .unwrap();
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::Dropped {
+            token_id: token.id(),
+            nonce: "FORGED".into(),
+            error: PushError::BadSignature,
+        },
+    );
+    let logged = h.activity();
+    assert_eq!(
+        logged[0].outcome,
+        Outcome::Dropped {
+            code: "push_bad_signature".into()
+        }
+    );
+    assert_eq!(
+        (logged[0].title.as_str(), logged[0].question.as_str()),
+        ("", "")
+    );
+    assert!(h.push().status().prompts.is_empty(), "never shown");
+
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::TokenProblem {
+            token_id: token.id(),
+            error: PushError::TokenUnknownToServer,
+        },
+    );
+    let tokens = h.push().tokens(h.app.handle()).unwrap();
+    assert_eq!(tokens[0].problem, Some("push_token_unknown_to_server"));
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::ServerDown {
+            error: PushError::Timeout,
+            retry_in: Duration::from_secs(20),
+        },
+    );
+    let server = &h.push().status().servers[0];
+    assert_eq!(
+        (server.up, server.retry_in_secs, server.error),
+        (false, Some(20), Some("push_timeout"))
+    );
+    h.push().handle(h.app.handle(), SERVER, PollEvent::ServerUp);
+    assert!(h.push().status().servers[0].up);
+}
+
+#[test]
+fn an_answer_that_cannot_be_delivered_keeps_the_prompt_open_and_is_logged() {
+    // Nothing listens on the captured registration URL's port here: a network failure.
+    let h = Harness::new();
+    let token = h.known_token();
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::Request {
+            token_id: token.id(),
+            request: verified_request(SystemTime::now()),
+        },
+    );
+    let answer = tauri::async_runtime::block_on(h.push().answer(
+        h.app.handle(),
+        NONCE,
+        Decision::Approve { number: None },
+    ))
+    .unwrap();
+    assert_eq!(answer.error, Some("push_network"));
+    assert!(answer.retry);
+    assert_eq!(h.push().status().prompts.len(), 1, "still answerable");
+    assert_eq!(
+        h.activity()[0].outcome,
+        Outcome::Failed {
+            code: "push_network".into()
+        }
+    );
+    // Unknown nonces are refused before anything is sent.
+    let missing = tauri::async_runtime::block_on(h.push().answer(
+        h.app.handle(),
+        "NOPE",
+        Decision::Decline { reason: None },
+    ))
+    .unwrap_err();
+    assert_eq!(missing.code, "not_found");
+}
+
+#[test]
+fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
+    let h = Harness::new();
+    assert_eq!(h.push().status().mode, ModeDto::Stopped);
+    h.push().sync(h.app.handle());
+    assert_eq!(h.push().status().mode, ModeDto::Stopped, "no token");
+
+    // A token stored (as the CLI or an enrollment would) is picked up by the next sync.
+    let stored = token();
+    h.app
+        .state::<AppState>()
+        .with_unlocked(|vault| {
+            vault.update(|data| save_token(data, &stored).map_err(crate::error::IpcError::from))
+        })
+        .unwrap();
+    h.push().sync(h.app.handle());
+    let status = h.push().status();
+    assert_ne!(status.mode, ModeDto::Stopped);
+    assert_eq!(status.servers.len(), 1);
+    // Its first poll fails (connection refused): the server is reported down with a back-off.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.push().status().servers[0].up {
+        assert!(Instant::now() < deadline, "no ServerDown");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let down = h.push().status().servers[0].clone();
+    assert_eq!(down.error, Some("push_network"));
+    assert!((5..=6).contains(&down.retry_in_secs.unwrap()), "{down:?}");
+
+    // A prompt is open when the vault locks: it closes with the keys.
+    let token = super::lock(&h.push().inner).token(&stored.id()).unwrap();
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::Request {
+            token_id: token.id(),
+            request: verified_request(SystemTime::now()),
+        },
+    );
+    h.app.state::<AppState>().lock();
+    h.push().sync(h.app.handle());
+    let status = h.push().status();
+    assert_eq!(status.mode, ModeDto::Stopped);
+    assert!(status.prompts.is_empty() && status.servers.is_empty());
+    let events = h.events.lock().unwrap().clone();
+    assert!(
+        events
+            .iter()
+            .any(|event| event["type"] == "closed" && event["reason"] == "locked"),
+        "{events:?}"
+    );
+}
