@@ -59,6 +59,12 @@ pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        // Files dropped on the window go to the import wizard; the OS hands their paths to Rust.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                crate::commands::transfer::open_dropped(window.app_handle(), paths.clone());
+            }
+        })
         .setup(|app| {
             setup(app)?;
             Ok(())

@@ -165,6 +165,14 @@ pub(crate) enum BackendEvent {
     Shortcut {
         action: ShortcutAction,
     },
+    /// Files dropped on the window were opened for import (`commands::transfer`).
+    ImportOpened {
+        opened: crate::state::ImportOpenedDto,
+    },
+    /// Files dropped on the window could not be opened.
+    ImportFailed {
+        error: IpcError,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -499,3 +499,7 @@ fn the_capability_grants_our_commands_and_nothing_else() {
     }
     assert!(h.call("no_such_command", json!({})).is_err());
 }
+
+mod transfer;
+
+mod selfservice;

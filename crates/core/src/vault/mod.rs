@@ -92,6 +92,13 @@ pub fn slot_summary(path: &Path) -> Result<SlotSummary, VaultError> {
     })
 }
 
+/// Writes `bytes` (an export of other apps' format) to `path` the way the vault itself is
+/// written: owner-only (0600), synced, then renamed over any existing file, so the target is
+/// never half written nor readable by other users, even for a moment.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+    file::write_atomic(path, bytes, None).map_err(|e| VaultError::io("write", path, e))
+}
+
 /// The keychain entry names the vault file at `path` points at (for diagnostics, and for
 /// removing the entries of a vault that is being deleted). Reads the header only; no unlock.
 pub fn keychain_entry_names(path: &Path) -> Result<Vec<String>, VaultError> {
