@@ -13,6 +13,7 @@ use tessera_core::uri::UriError;
 use tessera_core::vault::RecoveryKeyError;
 use tessera_push::PushError;
 use tessera_push::selfservice::SelfServiceError;
+use tessera_qr::screen::ScreenError;
 use tessera_qr::{DecodeError, RenderError};
 use tessera_transfer::ImportError;
 use tessera_transfer::export::ExportError;
@@ -272,6 +273,14 @@ fn describe(error: &anyhow::Error) -> Described {
                 status: status::BAD_INPUT,
                 code: e.code(),
                 hint: None,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<ScreenError>() {
+            return Described {
+                status: status::FAILURE,
+                code: e.code(),
+                hint: matches!(e, ScreenError::NoDisplay | ScreenError::NotSupported)
+                    .then(|| "take a screenshot and pass it: `tessera scan FILE`".into()),
             };
         }
         if let Some(e) = cause.downcast_ref::<RenderError>() {

@@ -18,6 +18,8 @@ mod frame;
 mod limits;
 mod load;
 pub mod render;
+#[cfg(feature = "screen")]
+pub mod screen;
 mod text;
 
 pub use classify::{ClassifyError, Payload, classify};

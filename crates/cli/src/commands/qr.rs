@@ -8,7 +8,7 @@ use clap::Args;
 use serde::Serialize;
 use tessera_core::uri::OtpUri;
 use tessera_core::{Account, UnixTime};
-use tessera_qr::{MigrationCollector, Payload};
+use tessera_qr::{MigrationCollector, Payload, QrText};
 
 use crate::commands::account::same_account;
 use crate::commands::transfer::read_file;
@@ -22,14 +22,22 @@ use crate::session::Session;
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
     /// Image files (PNG, JPEG, WebP, GIF, BMP), e.g. screenshots of QR codes.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "screen", value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Capture every monitor and scan it (X11, or the desktop portal on Wayland, which asks
+    /// first). The captures stay in memory and are dropped once decoded.
+    #[arg(long)]
+    screen: bool,
+    /// Also print each code's full text (`otpauth://…` URIs hold the account's secret).
+    #[arg(long)]
+    show_secrets: bool,
     /// Add the accounts found (otpauth:// codes, and Google Authenticator exports whose codes
     /// were all scanned) to the vault, in one write; accounts it has already are skipped.
     #[arg(long)]
     add: bool,
     /// Print JSON: {"found":[{"file","type",…}],"missing":[{"batch_id","indices"}],"added"}
-    /// (no secrets).
+    /// (no secrets; with --show-secrets each code also has "text"). From the screen, "file" is
+    /// `screen:MONITOR`.
     #[arg(long)]
     json: bool,
 }
@@ -86,6 +94,15 @@ enum Found {
     },
 }
 
+/// One line of the result: what a code holds, and its text only under `--show-secrets`.
+#[derive(Serialize)]
+struct Item {
+    #[serde(flatten)]
+    found: Found,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+}
+
 #[derive(Serialize)]
 struct RejectedJson {
     issuer: String,
@@ -104,7 +121,7 @@ struct MissingJson {
 
 #[derive(Serialize)]
 struct ScanJson {
-    found: Vec<Found>,
+    found: Vec<Item>,
     missing: Vec<MissingJson>,
     added: usize,
 }
@@ -123,23 +140,34 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
     let mut collector = MigrationCollector::new();
     let mut sizes: BTreeMap<i32, i32> = BTreeMap::new();
     let mut failed = 0;
+    let mut sources: Vec<(String, anyhow::Result<Vec<QrText>>)> = Vec::new();
+    if args.screen {
+        for monitor in tessera_qr::screen::scan_screens()? {
+            sources.push((format!("screen:{}", monitor.monitor), Ok(monitor.texts)));
+        }
+    }
     for path in &args.files {
-        let file = path.display().to_string();
         // One unreadable file does not hide what the others hold: it is listed, and the
         // command fails at the end.
-        let texts =
-            match read_file(path).and_then(|bytes| Ok(tessera_qr::decode_image_bytes(&bytes)?)) {
-                Ok(texts) => texts,
-                Err(error) => {
-                    failed += 1;
-                    found.push(Found::Unreadable {
+        let texts = read_file(path).and_then(|bytes| Ok(tessera_qr::decode_image_bytes(&bytes)?));
+        sources.push((path.display().to_string(), texts));
+    }
+    for (file, texts) in sources {
+        let texts = match texts {
+            Ok(texts) => texts,
+            Err(error) => {
+                failed += 1;
+                found.push(Item {
+                    found: Found::Unreadable {
                         file,
                         code: crate::failure::code(&error),
                         reason: format!("{error:#}"),
-                    });
-                    continue;
-                }
-            };
+                    },
+                    text: None,
+                });
+                continue;
+            }
+        };
         for text in texts {
             let item = match tessera_qr::classify(text.expose_secret()) {
                 Ok(Payload::OtpAuth(uri)) => {
@@ -178,7 +206,10 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
                     reason: error.to_string(),
                 },
             };
-            found.push(item);
+            found.push(Item {
+                found: item,
+                text: args.show_secrets.then(|| text.expose_secret().to_owned()),
+            });
         }
     }
     let missing: Vec<MissingJson> = collector
@@ -220,7 +251,7 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
         }
     }
 
-    let total = args.files.len();
+    let total = args.files.len() + usize::from(args.screen);
     let outcome = if failed == 0 {
         Ok(())
     } else {
@@ -305,9 +336,13 @@ fn label(issuer: &str, name: &str) -> String {
     }
 }
 
-fn scan_text(found: &[Found]) -> String {
+fn scan_text(found: &[Item]) -> String {
     let mut text = String::new();
-    for item in found {
+    for Item {
+        found: item,
+        text: shown,
+    } in found
+    {
         let _ = match item {
             Found::Otpauth { file, account } => writeln!(
                 text,
@@ -351,7 +386,8 @@ fn scan_text(found: &[Found]) -> String {
             }
             Found::PushEnrollment { file } => writeln!(
                 text,
-                "{}: push token enrollment (not supported yet)",
+                "{}: push token enrollment: `tessera push enroll LINK` enrolls it \
+                 (--show-secrets prints the link)",
                 sanitize(file)
             ),
             Found::Other { file, preview } => {
@@ -369,6 +405,9 @@ fn scan_text(found: &[Found]) -> String {
                 writeln!(text, "{}: unreadable: {}", sanitize(file), sanitize(reason))
             }
         };
+        if let Some(shown) = shown {
+            let _ = writeln!(text, "  text: {}", sanitize(shown));
+        }
     }
     text
 }

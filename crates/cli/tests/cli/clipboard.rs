@@ -2,45 +2,15 @@
 //! code is there, it is cleared after the delay, and a clipboard the user changed meanwhile is
 //! left alone.
 
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::Write as _;
 use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use crate::support::{Env, RFC_SECRET};
-
-/// An Xvfb server for the test's lifetime (killed by its pid on drop).
-struct Display {
-    server: Child,
-    name: String,
-}
+use crate::xvfb::Display;
 
 impl Display {
-    fn start() -> Self {
-        let mut server = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-nolisten",
-                "tcp",
-                "-screen",
-                "0",
-                "640x480x24",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb is required for this test (apt-get install xvfb)");
-        let mut number = String::new();
-        BufReader::new(server.stdout.take().unwrap())
-            .read_line(&mut number)
-            .unwrap();
-        Self {
-            server,
-            name: format!(":{}", number.trim()),
-        }
-    }
-
     /// The clipboard text, or `None` when nothing owns the clipboard.
     fn clipboard(&self) -> Option<String> {
         let out = Command::new("xclip")
@@ -70,13 +40,6 @@ impl Display {
             .write_all(text.as_bytes())
             .unwrap();
         child
-    }
-}
-
-impl Drop for Display {
-    fn drop(&mut self) {
-        let _ = self.server.kill();
-        let _ = self.server.wait();
     }
 }
 

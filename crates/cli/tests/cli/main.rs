@@ -11,10 +11,12 @@ mod keychain;
 mod pi;
 mod push;
 mod qr;
+mod screen;
 mod selfservice;
 mod support;
 mod transfer;
 mod vault;
+mod xvfb;
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
