@@ -357,14 +357,13 @@ fn linked(vault: &Vault, server: &Server, serial: &str) -> Result<AccountId, Ipc
     local_account(vault.data(), server, serial).ok_or_else(|| AppError::NotHere.into())
 }
 
-/// `count` consecutive codes of a linked account, starting `skip` codes after the current one;
-/// an HOTP counter moves past them in the same vault write, so none is ever shown or sent
-/// again.
+/// `count` consecutive codes of a linked account: TOTP from now on; HOTP from the one after
+/// the code on screen (which may have been used already: the server would refuse it again),
+/// with the counter moved past them in the same vault write, so none is shown or sent again.
 fn codes_from_vault(
     state: &AppState,
     server: &Server,
     serial: &str,
-    skip: u64,
     count: u64,
     now: UnixTime,
 ) -> Result<Vec<Zeroizing<String>>, IpcError> {
@@ -376,9 +375,9 @@ fn codes_from_vault(
                 .iter_mut()
                 .find(|account| account.id == id)
                 .ok_or_else(|| IpcError::from(AppError::NotHere))?;
-            let codes = consecutive_codes(account, skip, count, now)?;
+            let codes = consecutive_codes(account, count, now)?;
             if let Otp::Hotp { counter, .. } = &mut account.otp {
-                *counter = counter.saturating_add(skip + count);
+                *counter = counter.saturating_add(1 + count);
                 account.updated = now;
             }
             Ok::<_, IpcError>(codes)
@@ -388,11 +387,10 @@ fn codes_from_vault(
 
 fn consecutive_codes(
     account: &Account,
-    skip: u64,
     count: u64,
     now: UnixTime,
 ) -> Result<Vec<Zeroizing<String>>, IpcError> {
-    (skip..skip + count)
+    (0..count)
         .map(|step| {
             let (otp, at) = match account.otp {
                 Otp::Hotp {
@@ -403,7 +401,7 @@ fn consecutive_codes(
                     Otp::Hotp {
                         algorithm,
                         digits,
-                        counter: counter.saturating_add(step),
+                        counter: counter.saturating_add(1 + step),
                     },
                     now,
                 ),
@@ -442,7 +440,7 @@ pub(crate) async fn answer(
             if !step.challenges().iter().any(|c| c.serial == serial) {
                 return Err(AppError::NotHere.into());
             }
-            let codes = codes_from_vault(state, &server, &serial, 0, 1, now)?;
+            let codes = codes_from_vault(state, &server, &serial, 1, now)?;
             let code = codes.first().map(|code| code.as_str()).unwrap_or_default();
             step.answer_code(code).await
         }
@@ -527,8 +525,8 @@ pub(crate) async fn act(
     Ok(())
 }
 
-/// Resyncs a token with two consecutive codes, computed here for a token of this vault (the
-/// two after the one shown, so a code already used cannot spoil it) or typed.
+/// Resyncs a token with two consecutive codes, computed here for a token of this vault or
+/// typed.
 pub(crate) async fn resync(
     state: &AppState,
     serial: &str,
@@ -538,7 +536,7 @@ pub(crate) async fn resync(
     let pi = session(state)?;
     let (first, second) = match codes {
         ResyncIn::Tessera => {
-            let mut codes = codes_from_vault(state, pi.server(), serial, 1, 2, now)?.into_iter();
+            let mut codes = codes_from_vault(state, pi.server(), serial, 2, now)?.into_iter();
             match (codes.next(), codes.next()) {
                 (Some(first), Some(second)) => (first, second),
                 _ => return Err(AppError::NotResyncable.into()),

@@ -26,8 +26,14 @@ pub struct Server {
     users: Mutex<Vec<String>>,
 }
 
+/// `scripts/privacyidea` of the workspace: found upwards from the crate using this helper
+/// (the push crate, or the app's command tests, which include this file).
 pub fn scripts() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/privacyidea")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("scripts/privacyidea"))
+        .find(|dir| dir.is_dir())
+        .expect("scripts/privacyidea above the crate")
 }
 
 fn parse_env(text: &str) -> HashMap<String, String> {

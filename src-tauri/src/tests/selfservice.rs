@@ -1,0 +1,345 @@
+//! The self-service commands end to end against a real privacyIDEA (started by
+//! `scripts/privacyidea/start.sh` through the push crate's test helper, one server for this
+//! binary), on the mock runtime: sign in, list, enroll TOTP into the vault and sign in at
+//! `/validate/check` with the code the app shows, lost device (disable, delete), reset, resync
+//! with codes Tessera computes, backup codes once, a second factor answered by Tessera, a
+//! missing right refused, and signing out on lock.
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::error::IpcError;
+
+// The push crate's helper (start.sh, admin and relying-party calls), shared, not copied.
+#[path = "../../../crates/push/tests/common/mod.rs"]
+mod pi;
+
+fn block<T>(future: impl std::future::Future<Output = T>) -> T {
+    tauri::async_runtime::block_on(future)
+}
+
+fn connect(h: &Harness, rp: &pi::Rp) -> Result<Value, Value> {
+    h.call(
+        "selfservice_connect",
+        json!({
+            "server": rp.server.url,
+            "user": rp.user,
+            "realm": "testrealm",
+            "password": rp.server.user_pass,
+            "verifyTls": true,
+        }),
+    )
+}
+
+fn factors(h: &Harness) -> Vec<Value> {
+    h.ok("selfservice_factors", json!({}))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn factor(h: &Harness, serial: &str) -> Value {
+    factors(h)
+        .into_iter()
+        .find(|factor| factor["serial"] == serial)
+        .unwrap_or_else(|| panic!("{serial} not listed"))
+}
+
+/// The code the accounts list shows for `id`.
+fn shown_code(h: &Harness, id: &str) -> String {
+    let accounts = h.ok("list_accounts", json!({}));
+    accounts["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|account| account["id"] == id)
+        .unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn accepted(rp: &pi::Rp, code: &str) -> bool {
+    let body = block(async {
+        let response = rp
+            .http
+            .post(format!("{}/validate/check", rp.server.url))
+            .form(&[
+                ("user", rp.user.as_str()),
+                ("realm", "testrealm"),
+                ("pass", &format!("{}{code}", rp.server.user_pass)),
+            ])
+            .send()
+            .await
+            .unwrap();
+        serde_json::from_slice::<Value>(&response.bytes().await.unwrap()).unwrap()
+    });
+    body["result"]["value"] == true
+}
+
+#[test]
+fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
+    let rp = block(pi::Rp::new());
+    let h = harness();
+    h.created();
+    assert_eq!(h.ok("selfservice_status", json!({})), Value::Null);
+    assert_eq!(
+        h.err("selfservice_factors", json!({}))["code"],
+        "selfservice_signed_out"
+    );
+    let wrong = h.err(
+        "selfservice_connect",
+        json!({"server": rp.server.url, "user": rp.user, "realm": "testrealm",
+               "password": "wrong", "verifyTls": true}),
+    );
+    assert_eq!(wrong["code"], "selfservice_bad_credentials");
+    let insecure = h.err(
+        "selfservice_connect",
+        json!({"server": "http://pi.example.com", "user": rp.user, "password": "x",
+               "verifyTls": true}),
+    );
+    assert_eq!(insecure["code"], "selfservice_insecure_server_url");
+
+    let step = connect(&h, &rp).unwrap();
+    assert_eq!(step["step"], "signedIn", "{step}");
+    assert_eq!(step["session"]["user"], rp.user.as_str());
+    assert_eq!(step["session"]["verifyTls"], true);
+    let rights = step["session"]["rights"].as_array().unwrap();
+    for right in [
+        "enrollTOTP",
+        "delete",
+        "disable",
+        "reset",
+        "resync",
+        "enrollTAN",
+    ] {
+        assert!(rights.iter().any(|r| r == right), "{right}: {step}");
+    }
+    assert_eq!(h.ok("selfservice_status", json!({})), step["session"]);
+    assert!(factors(&h).is_empty());
+
+    // Enroll TOTP here: the webview gets a serial and an account id, never the secret; the
+    // code the accounts list shows signs in.
+    let enrolled = h.ok("selfservice_enroll", json!({"kind": "totp"}));
+    let text = enrolled.to_string();
+    assert!(
+        !text.contains("secret") && !text.contains("otpauth"),
+        "{text}"
+    );
+    let serial = enrolled["serial"].as_str().unwrap().to_owned();
+    let id = enrolled["accountId"].as_str().unwrap().to_owned();
+    let listed = factor(&h, &serial);
+    assert_eq!(listed["kind"], "totp");
+    assert_eq!(listed["status"], "active");
+    assert_eq!(listed["here"], "account");
+    assert_eq!(listed["accountId"], id.as_str());
+    assert!(accepted(&rp, &shown_code(&h, &id)));
+
+    // An HOTP token too ("my codes are rejected"): its counter runs ahead of the server's
+    // window, and a resync with two codes Tessera computes brings it back.
+    let hotp = h.ok("selfservice_enroll", json!({"kind": "hotp"}));
+    let hotp_serial = hotp["serial"].as_str().unwrap().to_owned();
+    let hotp_id = hotp["accountId"].as_str().unwrap().to_owned();
+    for _ in 0..12 {
+        h.ok("next_hotp_code", json!({"id": hotp_id}));
+    }
+    assert!(!accepted(&rp, &shown_code(&h, &hotp_id)));
+    h.ok(
+        "selfservice_resync",
+        json!({"serial": hotp_serial, "codes": {"method": "tessera"}}),
+    );
+    assert!(accepted(&rp, &shown_code(&h, &hotp_id)));
+    let refused = h.err(
+        "selfservice_resync",
+        json!({"serial": hotp_serial,
+               "codes": {"method": "typed", "first": "000000", "second": "111111"}}),
+    );
+    assert_eq!(refused["code"], "selfservice_resync_failed");
+
+    // "My token is locked": failures up to the limit, then reset.
+    let maxfail = listed["maxfail"].as_u64().unwrap();
+    for _ in 0..maxfail {
+        accepted(&rp, "000000");
+    }
+    let locked = factor(&h, &serial);
+    assert_eq!(locked["status"], "locked", "{locked}");
+    h.ok(
+        "selfservice_token_action",
+        json!({"serial": serial, "action": "reset"}),
+    );
+    assert_eq!(factor(&h, &serial)["failcount"], 0);
+    // The failed sign-ins counted against every token of the user: unlock the HOTP one too.
+    h.ok(
+        "selfservice_token_action",
+        json!({"serial": hotp_serial, "action": "reset"}),
+    );
+
+    // "I lost my device": disable (the code no longer signs in), then delete.
+    h.ok(
+        "selfservice_token_action",
+        json!({"serial": serial, "action": "disable"}),
+    );
+    assert_eq!(factor(&h, &serial)["status"], "disabled");
+    assert!(!accepted(&rp, &shown_code(&h, &id)));
+    h.ok(
+        "selfservice_token_action",
+        json!({"serial": serial, "action": "delete"}),
+    );
+    assert!(factors(&h).iter().all(|f| f["serial"] != serial.as_str()));
+    let gone = h.err(
+        "selfservice_token_action",
+        json!({"serial": serial, "action": "enable"}),
+    );
+    assert_eq!(gone["code"], "selfservice_token_not_found");
+
+    // Backup codes: shown once, each signs in once.
+    let codes = h.ok("selfservice_backup_codes", json!({"count": 3}));
+    let codes: Vec<String> = codes["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|code| code.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 3);
+    assert!(accepted(&rp, &codes[0]));
+    assert!(!accepted(&rp, &codes[0]));
+
+    // Locking signs out: the session is gone, and stays gone after unlocking.
+    h.ok("lock_vault", json!({}));
+    h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
+    assert_eq!(h.ok("selfservice_status", json!({})), Value::Null);
+    assert_eq!(
+        h.err("selfservice_factors", json!({}))["code"],
+        "selfservice_signed_out"
+    );
+
+    // login_mode=privacyIDEA: the password opens a second step, which Tessera answers with the
+    // HOTP account it holds.
+    block(rp.admin_post(
+        &format!("/policy/login_mode_{}", rp.user),
+        &[
+            ("scope", "webui"),
+            ("realm", "testrealm"),
+            ("user", &rp.user),
+            ("action", "login_mode=privacyIDEA"),
+            ("active", "true"),
+        ],
+    ));
+    block(rp.user_policy("challenge_response", "challenge_response=hotp tan"));
+    let step = connect(&h, &rp).unwrap();
+    assert_eq!(step["step"], "secondFactor", "{step}");
+    let here: Vec<&Value> = step["challenges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|challenge| challenge["here"] == true)
+        .collect();
+    assert_eq!(here.len(), 1, "{step}");
+    assert_eq!(here[0]["serial"], hotp_serial.as_str());
+    let wrong = h.err(
+        "selfservice_answer",
+        json!({"answer": {"method": "code", "code": "000000"}}),
+    );
+    assert_eq!(wrong["code"], "selfservice_bad_credentials");
+    let step = connect(&h, &rp).unwrap();
+    assert_eq!(step["step"], "secondFactor");
+    let done = h.ok(
+        "selfservice_answer",
+        json!({"answer": {"method": "tessera", "serial": hotp_serial}}),
+    );
+    assert_eq!(done["step"], "signedIn", "{done}");
+    // And with a backup code typed.
+    let step = connect(&h, &rp).unwrap();
+    assert_eq!(step["step"], "secondFactor");
+    let done = h.ok(
+        "selfservice_answer",
+        json!({"answer": {"method": "code", "code": codes[1]}}),
+    );
+    assert_eq!(done["step"], "signedIn", "{done}");
+    h.ok("selfservice_sign_out", json!({}));
+    assert_eq!(
+        h.err(
+            "selfservice_answer",
+            json!({"answer": {"method": "code", "code": "1"}})
+        )["code"],
+        "selfservice_no_second_step"
+    );
+}
+
+/// A realm of its own over the same users whose user policy grants only TOTP enrollment:
+/// the session lists just that right, and the rest is refused with `selfservice_not_allowed`
+/// in plain words, before anything is sent.
+#[test]
+fn a_missing_right_is_refused_in_plain_words() {
+    let rp = block(pi::Rp::new());
+    let h = harness();
+    h.created();
+    block(rp.admin_post("/realm/app_limited", &[("resolvers", "flatusers")]));
+    block(rp.admin_post(
+        "/policy/app_limited_user",
+        &[
+            ("scope", "user"),
+            ("realm", "app_limited"),
+            ("action", "enrollTOTP"),
+            ("active", "true"),
+        ],
+    ));
+    let step = h.ok(
+        "selfservice_connect",
+        json!({"server": rp.server.url, "user": rp.user, "realm": "app_limited",
+               "password": rp.server.user_pass, "verifyTls": true}),
+    );
+    assert_eq!(step["session"]["rights"], json!(["enrollTOTP"]), "{step}");
+    let refused = h.err("selfservice_backup_codes", json!({"count": 3}));
+    assert_eq!(refused["code"], "selfservice_not_allowed");
+    assert_eq!(
+        refused["message"],
+        "your organisation does not allow you to create backup codes (missing right `enrollTAN`)"
+    );
+    let refused = h.err(
+        "selfservice_token_action",
+        json!({"serial": "TOTP0001", "action": "delete"}),
+    );
+    assert_eq!(refused["code"], "selfservice_not_allowed");
+}
+
+/// Every self-service error code the commands can return is one the UI knows.
+#[test]
+fn every_selfservice_code_is_listed_in_the_typescript_contract() {
+    let contract = include_str!("../../../ui/src/lib/ipc/contract.ts");
+    let app = [
+        crate::selfservice::AppError::SignedOut,
+        crate::selfservice::AppError::NoSecondStep,
+        crate::selfservice::AppError::NotHere,
+        crate::selfservice::AppError::NotResyncable,
+    ];
+    for error in app {
+        let code = IpcError::from(error).code;
+        assert!(contract.contains(&format!("'{code}'")), "{code} missing");
+    }
+    use tessera_push::selfservice::{Right, SelfServiceError};
+    let server = [
+        SelfServiceError::BadCredentials,
+        SelfServiceError::BadServerUrl,
+        SelfServiceError::BodyTooLarge { limit: 1 },
+        SelfServiceError::Declined,
+        SelfServiceError::InsecureServerUrl,
+        SelfServiceError::InvalidResponse("x"),
+        SelfServiceError::NotAllowed(Right::Delete),
+        SelfServiceError::Network("x".into()),
+        SelfServiceError::PolicyRefused,
+        SelfServiceError::ResyncFailed,
+        SelfServiceError::Server {
+            status: 500,
+            code: None,
+        },
+        SelfServiceError::SessionExpired,
+        SelfServiceError::SignInExpired,
+        SelfServiceError::Timeout,
+        SelfServiceError::TokenNotFound,
+    ];
+    for error in server {
+        let code = error.code();
+        assert!(contract.contains(&format!("'{code}'")), "{code} missing");
+    }
+}
