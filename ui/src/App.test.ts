@@ -292,7 +292,7 @@ describe('App', () => {
     const scan = within(dialog).getByRole('button', { name: /Scan a QR code/ }) as HTMLButtonElement;
     expect(scan.disabled).toBe(true);
     expect(scan.textContent).toContain('Coming soon');
-    expect((within(dialog).getByRole('button', { name: /Import from another app/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(dialog).getByRole('button', { name: /Import from another app/ }) as HTMLButtonElement).disabled).toBe(false);
     await fireEvent.click(within(dialog).getByRole('button', { name: /Enter a key manually/ }));
     await settle();
 

@@ -8,6 +8,7 @@
 // returned by `createVault`, on purpose: it is shown once at first run for the user to write down.
 
 import { PUSH_ERROR_CODES, type PushBackend } from './pushContract';
+import type { SelfServiceBackend } from './selfserviceContract';
 
 export type VaultState = 'noVault' | 'locked' | 'unlocked';
 
@@ -280,6 +281,8 @@ export const COMMANDS = {
   selfserviceResync: 'selfservice_resync',
   selfserviceBackupCodes: 'selfservice_backup_codes',
   selfserviceSignOut: 'selfservice_sign_out',
+  enrollPushLink: 'enroll_push_link',
+  dismissPushLink: 'dismiss_push_link',
 } as const;
 
 /** How an entry of an import file relates to the vault, or why it cannot be imported. */
@@ -354,7 +357,7 @@ export interface MigrationQr {
 }
 
 /** What the UI needs from the backend; the Tauri implementation is in `tauri.ts`, tests fake it. */
-export interface Backend extends PushBackend {
+export interface Backend extends PushBackend, SelfServiceBackend {
   vaultStatus(): Promise<VaultStatus>;
   /** Returns the recovery key: the ONE secret that crosses IPC, shown once at first run. */
   createVault(passphrase: string | null): Promise<{ recoveryKey: string }>;

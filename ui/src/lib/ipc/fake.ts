@@ -12,6 +12,14 @@ import type {
   PushToken,
 } from './pushContract';
 import { FakePush } from './pushFake';
+import { FakeSelfService } from './selfserviceFake';
+import type {
+  ConnectForm,
+  EnrollKind,
+  ResyncCodes,
+  SelfServiceAnswer,
+  TokenAction,
+} from './selfserviceContract';
 import type {
   AccountForm,
   AccountPatch,
@@ -19,8 +27,16 @@ import type {
   Accounts,
   Backend,
   BackendEvent,
+  ExportRequest,
+  Exported,
+  ImportItem,
+  ImportOpened,
+  ImportPreview,
+  ImportProgress,
+  ImportSummary,
   IpcError,
   IpcErrorCode,
+  MigrationQr,
   SettingsView,
   UnlockMethod,
   UriPreview,
@@ -86,6 +102,15 @@ function parseUri(uri: string): AccountForm {
   };
 }
 
+/** An export file of another app, as the fake's importer sees it. */
+export interface FakeImportFile {
+  format: string;
+  /** Encrypted files ask for it. */
+  password: string | null;
+  entries: AccountForm[];
+  problems: { label: string; status: 'unsupported' | 'rejected'; reason: string }[];
+}
+
 export interface FakeOptions {
   /** Milliseconds since the epoch; defaults to Date.now. */
   clock?: () => number;
@@ -111,6 +136,15 @@ export class FakeBackend implements Backend {
   calls: { method: string; args: unknown[] }[] = [];
   /** Fails the next call of a method once. */
   failNext = new Map<string, IpcError>();
+  /** Files the fake importer can open, by path. */
+  importFiles = new Map<string, FakeImportFile>();
+  /** The path the native picker "chooses" next; null: the user closes it. */
+  nextPick: string | null = null;
+  /** The path the native save dialog "chooses" next; null: the user closes it. */
+  nextSave: string | null = '/home/user/tessera-export';
+  /** Files written by `exportSave`. */
+  exports: { format: string; path: string }[] = [];
+  #imports = new Map<string, { file: FakeImportFile; read: boolean }>();
   #handlers = new Set<(event: BackendEvent) => void>();
   #nextId = 1;
 
@@ -240,6 +274,7 @@ export class FakeBackend implements Backend {
   async lockVault(): Promise<VaultStatus> {
     this.#record('lockVault', []);
     if (this.state === 'unlocked') this.state = 'locked';
+    this.selfservice.signOut();
     return this.#status();
   }
 
@@ -364,11 +399,63 @@ export class FakeBackend implements Backend {
     this.#record('reportActivity', []);
   }
 
+  // Self-service at privacyIDEA: the in-memory server side (selfserviceFake.ts); passwords and
+  // codes are not recorded.
+  readonly selfservice = new FakeSelfService({
+    requireUnlocked: () => this.#unlocked(),
+    add: (form) => {
+      const stored = this.#store(form);
+      this.emit({ type: 'vaultChanged' });
+      return stored.view.id;
+    },
+  });
+  async selfserviceConnect(form: ConnectForm) {
+    this.#record('selfserviceConnect', [{ ...form, password: '<password>' }]);
+    return this.selfservice.selfserviceConnect(form);
+  }
+  async selfserviceAnswer(answer: SelfServiceAnswer) {
+    this.#record('selfserviceAnswer', [answer.method]);
+    return this.selfservice.selfserviceAnswer(answer);
+  }
+  selfserviceStatus = () => this.selfservice.selfserviceStatus();
+  async selfserviceFactors() {
+    this.#record('selfserviceFactors', []);
+    return this.selfservice.selfserviceFactors();
+  }
+  async selfserviceEnroll(kind: EnrollKind) {
+    this.#record('selfserviceEnroll', [kind]);
+    return this.selfservice.selfserviceEnroll(kind);
+  }
+  async selfserviceTokenAction(serial: string, action: TokenAction) {
+    this.#record('selfserviceTokenAction', [serial, action]);
+    return this.selfservice.selfserviceTokenAction(serial, action);
+  }
+  async selfserviceResync(serial: string, codes: ResyncCodes) {
+    this.#record('selfserviceResync', [serial, codes.method]);
+    return this.selfservice.selfserviceResync(serial, codes);
+  }
+  async selfserviceBackupCodes(count: number) {
+    this.#record('selfserviceBackupCodes', [count]);
+    return this.selfservice.selfserviceBackupCodes(count);
+  }
+  async selfserviceSignOut() {
+    this.#record('selfserviceSignOut', []);
+    return this.selfservice.selfserviceSignOut();
+  }
+
   // Push sign-in approvals: the in-memory push side (pushFake.ts), calls recorded here.
   readonly push = new FakePush(() => this.clock());
   async enrollPush(uri: string, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
     this.#record('enrollPush', [uri]);
     return this.push.enrollPush(uri, onProgress);
+  }
+  async enrollPushLink(onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+    this.#record('enrollPushLink', []);
+    return this.push.enrollPushLink(onProgress);
+  }
+  async dismissPushLink(): Promise<void> {
+    this.#record('dismissPushLink', []);
+    return this.push.dismissPushLink();
   }
   listPushTokens = () => this.push.listPushTokens();
   async renamePushToken(id: string, label: string): Promise<void> {
@@ -394,6 +481,128 @@ export class FakeBackend implements Backend {
   }
   pushActivity = () => this.push.pushActivity();
   onPushEvent = (handler: (event: PushEvent) => void) => this.push.onPushEvent(handler);
+
+  #open(path: string): ImportOpened {
+    this.#unlocked();
+    const file = this.importFiles.get(path);
+    if (file === undefined) throw fail('unknown_format', 'not an export Tessera recognises');
+    const importId = `import-${this.#nextId++}`;
+    this.#imports.set(importId, { file, read: file.password === null });
+    if (file.password !== null) return { step: 'needsPassword', importId, format: file.format };
+    return { step: 'preview', preview: this.#preview(importId, file) };
+  }
+
+  #preview(importId: string, file: FakeImportFile): ImportPreview {
+    const known = (form: AccountForm) =>
+      this.accounts.some((stored) => stored.secret === form.secret.toUpperCase() && stored.view.kind === form.kind);
+    const items: ImportItem[] = file.entries.map((form, entry) => ({
+      entry,
+      issuer: form.issuer,
+      name: form.name,
+      kind: form.kind,
+      status: known(form) ? 'duplicate' : 'new',
+      reason: null,
+    }));
+    for (const problem of file.problems)
+      items.push({ entry: null, issuer: problem.label, name: '', kind: null, status: problem.status, reason: problem.reason });
+    return { importId, format: file.format, items };
+  }
+
+  #held(importId: string) {
+    const held = this.#imports.get(importId);
+    if (held === undefined) throw fail('import_gone', 'this import was cancelled or has expired');
+    return held;
+  }
+
+  async importPick(): Promise<ImportOpened | null> {
+    this.#record('importPick', []);
+    return this.nextPick === null ? null : this.#open(this.nextPick);
+  }
+
+  async importOpenPaths(paths: string[]): Promise<ImportOpened> {
+    this.#record('importOpenPaths', [paths]);
+    try {
+      const opened = this.#open(paths[0] ?? '');
+      this.emit({ type: 'importOpened', opened });
+      return opened;
+    } catch (error) {
+      this.emit({ type: 'importFailed', error: error as IpcError });
+      throw error;
+    }
+  }
+
+  async importUnlock(
+    importId: string,
+    password: string,
+    onProgress: (progress: ImportProgress) => void,
+  ): Promise<ImportPreview> {
+    this.#record('importUnlock', [importId, '<password>']);
+    const held = this.#held(importId);
+    onProgress({ stage: 'deriving', elapsedMs: 0 });
+    if (password !== held.file.password) throw fail('wrong_password', 'wrong password for the file');
+    onProgress({ stage: 'done', elapsedMs: 1 });
+    held.read = true;
+    return this.#preview(importId, held.file);
+  }
+
+  async importCommit(importId: string, selected: number[]): Promise<ImportSummary> {
+    this.#record('importCommit', [importId, selected]);
+    this.#unlocked();
+    const held = this.#held(importId);
+    if (!held.read) throw fail('invalid_input', 'this import needs its password first');
+    const items = this.#preview(importId, held.file).items.filter((item) => item.entry !== null);
+    const chosen = new Set(selected);
+    for (const entry of chosen) this.#store(held.file.entries[entry] as AccountForm);
+    this.#imports.delete(importId);
+    this.emit({ type: 'vaultChanged' });
+    const duplicates = items.filter((item) => !chosen.has(item.entry as number) && item.status === 'duplicate').length;
+    return {
+      added: chosen.size,
+      skippedDuplicates: duplicates,
+      notSelected: items.length - chosen.size - duplicates,
+      unsupported: held.file.problems.filter((p) => p.status === 'unsupported').length,
+      rejected: held.file.problems.filter((p) => p.status === 'rejected').length,
+    };
+  }
+
+  async importCancel(importId: string): Promise<void> {
+    this.#record('importCancel', [importId]);
+    this.#imports.delete(importId);
+  }
+
+  /** Imports Rust would still hold (for assertions that the wizard lets go). */
+  get heldImports(): number {
+    return this.#imports.size;
+  }
+
+  async exportSave(request: ExportRequest, path?: string): Promise<Exported | null> {
+    this.#record('exportSave', [{ ...request, password: '<password>', confirm: '<confirm>' }, path]);
+    this.#unlocked();
+    const encrypted = request.format === 'tessera_backup' || request.format === 'aegis_encrypted';
+    if (encrypted && !request.password) throw fail('empty_password', 'the export password is empty');
+    if (encrypted && request.password !== request.confirm) throw fail('password_mismatch', 'different');
+    if (!encrypted && !request.plainConfirmed) throw fail('plain_not_confirmed', 'not confirmed');
+    const target = path ?? this.nextSave;
+    if (target === null) return null;
+    this.exports.push({ format: request.format, path: target });
+    return { path: target, accounts: this.accounts.length };
+  }
+
+  async exportMigrationQr(index: number): Promise<MigrationQr> {
+    this.#record('exportMigrationQr', [index]);
+    this.#unlocked();
+    const portable = this.accounts.filter((stored) => stored.view.kind !== 'steam');
+    const total = Math.max(1, Math.ceil(portable.length / 10));
+    if (index < 0 || index >= total) throw fail('not_found', 'no such QR code');
+    return {
+      index,
+      total,
+      svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8" data-batch="${index}"><rect width="8" height="8" /></svg>`,
+      skipped: this.accounts
+        .filter((stored) => stored.view.kind === 'steam')
+        .map((stored) => ({ label: stored.view.issuer, reason: 'unsupported_steam' })),
+    };
+  }
 
   async onEvent(handler: (event: BackendEvent) => void): Promise<() => void> {
     this.#handlers.add(handler);

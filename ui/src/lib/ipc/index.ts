@@ -37,8 +37,25 @@ export type {
   PushAnswer,
   PushDecision,
   PushEvent,
+  PushLinkPreview,
   PushPrompt,
   PushStatus,
   PushToken,
 } from './pushContract';
 export { isPushLink, PUSH_ERROR_CODES } from './pushContract';
+export type {
+  BackupCodes,
+  ConnectForm,
+  EnrollKind,
+  Enrolled,
+  Factor,
+  FactorStatus,
+  ResyncCodes,
+  SelfServiceAnswer,
+  SelfServiceBackend,
+  SelfServiceChallenge,
+  SelfServiceRight,
+  SelfServiceSession,
+  SelfServiceStep,
+  TokenAction,
+} from './selfserviceContract';

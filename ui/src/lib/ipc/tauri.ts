@@ -18,9 +18,11 @@ import {
 } from './contract';
 import { call } from './errors';
 import { tauriPush } from './pushTauri';
+import { tauriSelfService } from './selfserviceTauri';
 
 export const tauriBackend: Backend = {
   ...tauriPush,
+  ...tauriSelfService,
   vaultStatus: () => call(() => invoke<VaultStatus>(COMMANDS.vaultStatus)),
   createVault: (passphrase) =>
     call(() => invoke<{ recoveryKey: string }>(COMMANDS.createVault, { passphrase })),
