@@ -2,6 +2,7 @@
 // check it). `{name}` marks a parameter; `.one`/`.other` suffixes are plural forms chosen by
 // Intl.PluralRules.
 import { pushEn } from './push';
+import { selfserviceEn } from './selfservice';
 
 export const en = {
   'app.name': 'Tessera',
@@ -345,6 +346,7 @@ export const en = {
   'uri.unknown_type': 'unknown code type (expected totp, hotp or steam)',
   'uri.unsupported_type': 'this code type (Yandex) is not supported',
   ...pushEn,
+  ...selfserviceEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 import type { Catalogue } from './en';
 import { pushFr } from './push';
+import { selfserviceFr } from './selfservice';
 
 // French. Typed as `Catalogue`: a missing or extra key is a type error (and a test failure).
 // French typography: a no-break space before « : » and a narrow no-break space before ? ! ;
@@ -344,4 +345,5 @@ export const fr: Catalogue = {
   'uri.unknown_type': 'type de code inconnu (totp, hotp ou steam attendu)',
   'uri.unsupported_type': 'ce type de code (Yandex) n’est pas pris en charge',
   ...pushFr,
+  ...selfserviceFr,
 };
