@@ -49,6 +49,16 @@ fn main() {
         "selfservice_resync",
         "selfservice_backup_codes",
         "selfservice_sign_out",
+        "enroll_push_link",
+        "dismiss_push_link",
+        "qr_scan_screen",
+        "qr_scan_pick",
+        "qr_scan_paths",
+        "qr_scan_clipboard",
+        "qr_add",
+        "qr_dismiss",
+        "qr_enroll_push",
+        "account_qr_svg",
     ]);
     let attributes = tauri_build::Attributes::new().app_manifest(manifest);
     if let Err(error) = tauri_build::try_build(attributes) {

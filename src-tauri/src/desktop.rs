@@ -59,10 +59,15 @@ pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        // Files dropped on the window go to the import wizard; the OS hands their paths to Rust.
+        // Files dropped on the window go to the import wizard, images to the QR scan; the OS
+        // hands their paths to Rust.
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-                crate::commands::transfer::open_dropped(window.app_handle(), paths.clone());
+                if !paths.is_empty() && paths.iter().all(|p| crate::commands::qr::is_image_path(p)) {
+                    crate::commands::qr::scan_dropped(window.app_handle(), paths.clone());
+                } else {
+                    crate::commands::transfer::open_dropped(window.app_handle(), paths.clone());
+                }
             }
         })
         .setup(|app| {
@@ -127,6 +132,15 @@ fn setup(app: &mut App<Wry>) -> tauri::Result<()> {
 
 /// Queues a link and tells the UI; a bad link is reported by its code only (never its text).
 fn offer_link<R: Runtime>(app: &AppHandle<R>, text: &str) {
+    if crate::push::is_push_link(text) {
+        if let Err(error) = app.state::<crate::push::PushService>().offer_link(text) {
+            eprintln!(
+                "tessera-desktop: ignored a push enrollment link ({})",
+                error.code
+            );
+        }
+        return;
+    }
     match app.state::<AppState>().offer_link(text) {
         Ok(preview) => app
             .state::<Events>()

@@ -147,6 +147,16 @@ pub(crate) fn run_app<R: Runtime>(
             commands::selfservice::selfservice_resync,
             commands::selfservice::selfservice_backup_codes,
             commands::selfservice::selfservice_sign_out,
+            commands::push::enroll_push_link,
+            commands::push::dismiss_push_link,
+            commands::qr::qr_scan_screen,
+            commands::qr::qr_scan_pick,
+            commands::qr::qr_scan_paths,
+            commands::qr::qr_scan_clipboard,
+            commands::qr::qr_add,
+            commands::qr::qr_dismiss,
+            commands::qr::qr_enroll_push,
+            commands::qr::account_qr_svg,
         ])
         .build(context)
 }

@@ -8,6 +8,7 @@
 pub(crate) mod accounts;
 pub(crate) mod links;
 pub(crate) mod push;
+pub(crate) mod qr;
 pub(crate) mod selfservice;
 pub(crate) mod settings;
 pub(crate) mod transfer;
@@ -15,7 +16,7 @@ pub(crate) mod vault;
 
 /// Every command name, as `build.rs` lists them (checked by a test).
 #[cfg(test)]
-pub(crate) const NAMES: [&str; 46] = [
+pub(crate) const NAMES: [&str; 56] = [
     "vault_status",
     "create_vault",
     "unlock_vault",
@@ -62,4 +63,14 @@ pub(crate) const NAMES: [&str; 46] = [
     "selfservice_resync",
     "selfservice_backup_codes",
     "selfservice_sign_out",
+    "enroll_push_link",
+    "dismiss_push_link",
+    "qr_scan_screen",
+    "qr_scan_pick",
+    "qr_scan_paths",
+    "qr_scan_clipboard",
+    "qr_add",
+    "qr_dismiss",
+    "qr_enroll_push",
+    "account_qr_svg",
 ];

@@ -28,6 +28,26 @@ pub(crate) async fn enroll_push<R: Runtime>(
     .await
 }
 
+/// Enrolls the push link opened from outside (its preview is in `push_status().link`).
+#[tauri::command]
+pub(crate) async fn enroll_push_link<R: Runtime>(
+    app: AppHandle<R>,
+    push: State<'_, PushService>,
+    on_progress: Channel<EnrollStep>,
+) -> Result<PushTokenDto, IpcError> {
+    push.enroll_link(&app, |step| {
+        let _ = on_progress.send(step);
+    })
+    .await
+}
+
+/// Forgets the push link opened from outside (its enrollment credential is wiped).
+#[tauri::command]
+pub(crate) async fn dismiss_push_link(push: State<'_, PushService>) -> Result<(), IpcError> {
+    push.dismiss_link();
+    Ok(())
+}
+
 #[tauri::command]
 pub(crate) async fn list_push_tokens<R: Runtime>(
     app: AppHandle<R>,

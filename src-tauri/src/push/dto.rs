@@ -200,6 +200,30 @@ pub(crate) struct PushStatusDto {
     pub(crate) clock_warning: bool,
     /// Open prompts, oldest first.
     pub(crate) prompts: Vec<PromptDto>,
+    /// A push enrollment link opened from outside, waiting for "add it?".
+    pub(crate) link: Option<PushLinkDto>,
+}
+
+/// An enrollment link opened from outside (deep link), as the UI asks about it: never the
+/// link itself (its enrollment credential stays in Rust).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PushLinkDto {
+    pub(crate) label: String,
+    pub(crate) issuer: Option<String>,
+    pub(crate) server: String,
+    pub(crate) sslverify: bool,
+}
+
+impl PushLinkDto {
+    pub(crate) fn new(uri: &tessera_push::EnrollmentUri) -> Self {
+        Self {
+            label: uri.label().to_owned(),
+            issuer: uri.issuer().map(str::to_owned),
+            server: uri.url().origin().ascii_serialization(),
+            sslverify: uri.sslverify(),
+        }
+    }
 }
 
 /// Enrollment progress, sent on the channel given to `enroll_push`.

@@ -43,8 +43,10 @@ use tessera_push::{
 use self::book::{Presence, PromptBook, WakeDetector};
 use self::dto::{
     AnswerDto, AnswerOutcomeDto, ClosedReason, EnrollStep, ModeDto, PromptDto, PushEvent,
-    PushStatusDto, PushTokenDto, ServerStatusDto,
+    PushLinkDto, PushStatusDto, PushTokenDto, ServerStatusDto,
 };
+use zeroize::Zeroizing;
+
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -92,6 +94,9 @@ struct Inner {
     wake: Option<WakeDetector>,
     mode: Option<PollerMode>,
     on_top: bool,
+    /// A push enrollment link opened from outside: the text (it holds the one-time enrollment
+    /// credential, so it is wiped when dropped) and its preview.
+    link: Option<(Zeroizing<String>, PushLinkDto)>,
 }
 
 impl Inner {
@@ -179,7 +184,42 @@ impl PushService {
                 .iter()
                 .map(|prompt| PromptDto::new(&prompt.token, &prompt.request))
                 .collect(),
+            link: inner.link.as_ref().map(|(_, preview)| preview.clone()),
         }
+    }
+
+    /// Keeps a push enrollment link opened from outside (a deep link) until the user adds or
+    /// dismisses it; the UI hears about it through a status event.
+    pub(crate) fn offer_link(&self, text: &str) -> Result<(), IpcError> {
+        let uri = EnrollmentUri::parse(text.trim()).map_err(PushError::from)?;
+        self.inner().link = Some((
+            Zeroizing::new(text.trim().to_owned()),
+            PushLinkDto::new(&uri),
+        ));
+        self.emit_status();
+        Ok(())
+    }
+
+    /// Enrolls the waiting link (kept if enrollment fails, so the user can retry).
+    pub(crate) async fn enroll_link<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        progress: impl Fn(EnrollStep),
+    ) -> Result<PushTokenDto, IpcError> {
+        let link = self
+            .inner()
+            .link
+            .as_ref()
+            .map(|(text, _)| Zeroizing::new(text.as_str().to_owned()))
+            .ok_or_else(|| IpcError::not_found("push enrollment link"))?;
+        let token = self.enroll(app, &link, progress).await?;
+        self.dismiss_link();
+        Ok(token)
+    }
+
+    pub(crate) fn dismiss_link(&self) {
+        self.inner().link = None;
+        self.emit_status();
     }
 
     /// Once a second (the tick thread): wake and presence, then [`Self::sync`].
@@ -755,6 +795,13 @@ pub(crate) async fn enroll_push<R: Runtime>(
     link: &str,
 ) -> Result<PushTokenDto, IpcError> {
     app.state::<PushService>().enroll(app, link, |_| {}).await
+}
+
+/// Whether `text` is a push enrollment link (`otpauth://pipush/…`, `pia://…`) rather than an
+/// otpauth account.
+pub(crate) fn is_push_link(text: &str) -> bool {
+    let lower = text.trim_start().to_ascii_lowercase();
+    lower.starts_with("otpauth://pipush/") || lower.starts_with("pia://")
 }
 
 /// A desktop notification for a new prompt, in the app's language; best effort (no

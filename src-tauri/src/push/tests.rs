@@ -344,3 +344,31 @@ fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
         "{events:?}"
     );
 }
+
+#[test]
+fn a_push_link_from_outside_waits_with_a_preview_and_can_be_dismissed() {
+    let h = Harness::new();
+    assert!(super::is_push_link("pia://pipush/X?v=1"));
+    assert!(super::is_push_link("OTPAUTH://pipush/X"));
+    assert!(!super::is_push_link("otpauth://totp/X?secret=A"));
+    let error = h.push().offer_link("pia://pipush/X?v=1").unwrap_err();
+    assert_eq!(error.code, "push_invalid_uri");
+    h.push()
+        .offer_link("pia://pipush/Work%20laptop?url=https%3A//pi.example.com/ttype/push&issuer=ACME&enrollment_credential=c0ffee&v=1&serial=PIPU0000BEEF&sslverify=1")
+        .unwrap();
+    let link = h.push().status().link.unwrap();
+    assert_eq!(
+        (
+            link.label.as_str(),
+            link.issuer.as_deref(),
+            link.server.as_str(),
+            link.sslverify
+        ),
+        ("Work laptop", Some("ACME"), "https://pi.example.com", true)
+    );
+    // The preview never carries the credential.
+    let json = serde_json::to_string(&h.push().status()).unwrap();
+    assert!(!json.contains("c0ffee"), "{json}");
+    h.push().dismiss_link();
+    assert!(h.push().status().link.is_none());
+}

@@ -118,4 +118,20 @@ describe('push prompt', () => {
     await settle();
     expect(backend.push.tokens.map((token) => token.id)).toEqual(['PIPU00005FB7@http://127.0.0.1:5000']);
   });
+
+  it('asks before enrolling a push link opened from outside, and can dismiss it', async () => {
+    backend.push.tokens = [];
+    backend.push.openLink(LINK.replace('otpauth:', 'pia:'));
+    await settle();
+    expect(screen.getByRole('dialog', { name: 'Add a push token?' }).textContent).toContain('http://127.0.0.1:5000');
+    await fireEvent.click(screen.getByRole('button', { name: 'Not now' }));
+    await settle();
+    expect(screen.queryByRole('dialog', { name: 'Add a push token?' })).toBeNull();
+    backend.push.openLink(LINK);
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: 'Add push token' }));
+    await settle();
+    expect(backend.push.tokens).toHaveLength(1);
+    expect(screen.queryByRole('dialog', { name: 'Add a push token?' })).toBeNull();
+  });
 });

@@ -71,6 +71,15 @@ export interface PushStatus {
   /** Beyond privacyIDEA's ±60 s: tell the user to fix the clock. */
   clockWarning: boolean;
   prompts: PushPrompt[];
+  /** A push enrollment link opened from outside, waiting for "add it?" (the link stays in Rust). */
+  link: PushLinkPreview | null;
+}
+
+export interface PushLinkPreview {
+  label: string;
+  issuer: string | null;
+  server: string;
+  sslverify: boolean;
 }
 
 export type EnrollStep = 'key' | 'register' | 'saved';
@@ -128,6 +137,9 @@ export const PUSH_ERROR_CODES = [
 export interface PushBackend {
   /** Makes the device key (seconds, in Rust off the UI thread), registers it, stores the token. */
   enrollPush(uri: string, onProgress: (step: EnrollStep) => void): Promise<PushToken>;
+  /** Enrolls the link opened from outside (`PushStatus.link`). */
+  enrollPushLink(onProgress: (step: EnrollStep) => void): Promise<PushToken>;
+  dismissPushLink(): Promise<void>;
   listPushTokens(): Promise<PushToken[]>;
   renamePushToken(id: string, label: string): Promise<void>;
   removePushToken(id: string): Promise<void>;

@@ -26,6 +26,8 @@ export class FakePush implements PushBackend {
   /** The number the "sign-in page" shows, per nonce (number matching). */
   rightNumber = new Map<string, string>();
   clockOffsetSecs = 0;
+  /** A link opened from outside (`openLink`), waiting for "add it?". */
+  link: string | null = null;
   checks = 0;
   #handlers = new Set<(event: PushEvent) => void>();
 
@@ -84,6 +86,34 @@ export class FakePush implements PushBackend {
     return token;
   }
 
+  /** A push link arrives as a deep link would. */
+  openLink(uri: string): void {
+    this.link = uri;
+    void this.pushStatus().then((status) => this.emit({ type: 'status', status }));
+  }
+
+  #preview(uri: string) {
+    const url = new URL(uri.trim().replace(/^pia:/i, 'otpauth:'));
+    return {
+      label: decodeURIComponent(url.pathname.replace(/^\/+/, '')) || (url.searchParams.get('serial') ?? ''),
+      issuer: url.searchParams.get('issuer'),
+      server: new URL(url.searchParams.get('url') ?? '').origin,
+      sslverify: url.searchParams.get('sslverify') !== '0',
+    };
+  }
+
+  async enrollPushLink(onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+    if (this.link === null) throw fail('not_found', 'no push enrollment link');
+    const token = await this.enrollPush(this.link, onProgress);
+    await this.dismissPushLink();
+    return token;
+  }
+
+  async dismissPushLink(): Promise<void> {
+    this.link = null;
+    this.emit({ type: 'status', status: await this.pushStatus() });
+  }
+
   async listPushTokens(): Promise<PushToken[]> {
     return this.tokens.map((token) => ({ ...token }));
   }
@@ -113,6 +143,7 @@ export class FakePush implements PushBackend {
       clockOffsetSecs: this.clockOffsetSecs,
       clockWarning: Math.abs(this.clockOffsetSecs) > 60,
       prompts: [...this.prompts],
+      link: this.link === null ? null : this.#preview(this.link),
     };
   }
 

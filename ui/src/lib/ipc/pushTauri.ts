@@ -15,6 +15,9 @@ import type {
 export const tauriPush: PushBackend = {
   enrollPush: (uri, onProgress) =>
     call(() => invoke<PushToken>(COMMANDS.enrollPush, { uri, onProgress: new Channel<EnrollStep>(onProgress) })),
+  enrollPushLink: (onProgress) =>
+    call(() => invoke<PushToken>(COMMANDS.enrollPushLink, { onProgress: new Channel<EnrollStep>(onProgress) })),
+  dismissPushLink: () => call(() => invoke<void>(COMMANDS.dismissPushLink)),
   listPushTokens: () => call(() => invoke<PushToken[]>(COMMANDS.listPushTokens)),
   renamePushToken: (id, label) => call(() => invoke<void>(COMMANDS.renamePushToken, { id, label })),
   removePushToken: (id) => call(() => invoke<void>(COMMANDS.removePushToken, { id })),
