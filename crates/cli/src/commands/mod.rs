@@ -17,7 +17,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use tessera_core::UnixTime;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Group};
 use crate::session::Session;
 
 /// Runs one subcommand.
@@ -28,7 +28,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Completions(args) => return vault::completions(args),
         Command::Code(args) if !command.uses_vault() => return code::run_uri(args),
         Command::Scan(args) if !command.uses_vault() => return qr::scan(None, args),
-        Command::Account(command) if !command.uses_vault() => {
+        Command::Account(Group { command }) if !command.uses_vault() => {
             // An unlock secret given anyway is the first line: skip it, the password follows.
             let mut input = crate::input::Input::new();
             if global.passphrase_stdin || global.recovery_key_stdin {
@@ -46,18 +46,18 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Code(args) => code::run(&mut session, &args),
         Command::Edit(args) => account::edit(&mut session, &args),
         Command::Rm(args) => account::rm(&mut session, &args),
-        Command::Tag(command) => account::tag(&mut session, &command),
+        Command::Tag(Group { command }) => account::tag(&mut session, &command),
         Command::Backup(args) => vault::backup(&mut session, &args),
         Command::Restore(args) => vault::restore(&mut session, &args),
-        Command::Passphrase(command) => keys::passphrase(&mut session, &command),
-        Command::RecoveryKey(command) => keys::recovery_key(&mut session, &command),
+        Command::Passphrase(Group { command }) => keys::passphrase(&mut session, &command),
+        Command::RecoveryKey(Group { command }) => keys::recovery_key(&mut session, &command),
         Command::Unlock(args) => keys::unlock(&mut session, &args),
         Command::Import(args) => transfer::import(&mut session, &args),
         Command::Export(args) => transfer::export(&mut session, &args),
         Command::Scan(args) => qr::scan(Some(&mut session), &args),
         Command::Qr(args) => qr::qr(&mut session, &args),
-        Command::Push(command) => push::run(&mut session, &command),
-        Command::Account(command) => selfservice::run(&mut session, &command),
+        Command::Push(Group { command }) => push::run(&mut session, &command),
+        Command::Account(Group { command }) => selfservice::run(&mut session, &command),
         Command::Completions(_) => Ok(()),
     }
 }
