@@ -3,6 +3,7 @@
 
 export const selfserviceEn = {
   'selfservice.open': 'Reset my MFA…',
+  'selfservice.settingsLegend': 'Sign-in at your organisation',
   'selfservice.title': 'Reset my MFA',
   'selfservice.intro':
     'Sign in to your organisation’s privacyIDEA to see your sign-in factors, add new ones straight into Tessera and recover when a device is lost, without calling IT.',
@@ -86,6 +87,7 @@ export const selfserviceEn = {
   'selfservice.rejected.intro':
     'When a token’s codes are rejected although they look right, its counter or clock drifted. Resync it with two consecutive codes.',
   'selfservice.rejected.fromTessera': 'Resync with codes from Tessera',
+  'selfservice.rejected.token': 'Token whose codes you type',
   'selfservice.rejected.first': 'First code',
   'selfservice.rejected.second': 'The next code',
   'selfservice.rejected.none': 'You have no TOTP or HOTP token to resync.',
@@ -125,6 +127,7 @@ export const selfserviceEn = {
 
 export const selfserviceFr: Record<keyof typeof selfserviceEn, string> = {
   'selfservice.open': 'Réinitialiser ma MFA…',
+  'selfservice.settingsLegend': 'Connexion à votre organisation',
   'selfservice.title': 'Réinitialiser ma MFA',
   'selfservice.intro':
     'Connectez-vous au privacyIDEA de votre organisation pour voir vos facteurs de connexion, en ajouter directement dans Tessera et vous dépanner après la perte d’un appareil, sans appeler le service informatique.',
@@ -208,6 +211,7 @@ export const selfserviceFr: Record<keyof typeof selfserviceEn, string> = {
   'selfservice.rejected.intro':
     'Quand les codes d’un jeton sont refusés alors qu’ils semblent justes, son compteur ou son horloge a dérivé. Resynchronisez-le avec deux codes consécutifs.',
   'selfservice.rejected.fromTessera': 'Resynchroniser avec les codes de Tessera',
+  'selfservice.rejected.token': 'Jeton dont vous saisissez les codes',
   'selfservice.rejected.first': 'Premier code',
   'selfservice.rejected.second': 'Code suivant',
   'selfservice.rejected.none': 'Vous n’avez aucun jeton TOTP ou HOTP à resynchroniser.',
