@@ -5,83 +5,15 @@
 // One story: enroll a push token through the UI from the admin API's enrollment link; a
 // /validate/check with the user's password (as a sign-in page would) brings the prompt with the
 // server's context; approve → the server reports the sign-in accepted; a second one denied →
-// declined; a number-matching one answered wrong, then right → accepted; the Activity view lists
-// them. Prints the prompt latency (trigger → prompt shown) and approve round trips.
+// declined; a number-matching one answered wrong, then right → accepted; code to phone (the
+// shown code completes the sign-in); three in a row grouped, flagged and denied at once; the
+// Activity view lists them. Prints the prompt latency (trigger → prompt shown) and approve round trips.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-import { APP, launchOnNewVault, sleep, step, waitFor } from './driver.mjs';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** Starts a fresh privacyIDEA; resolves to its KEY=VALUE settings. */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'scripts/privacyidea/start.sh'), [], {
-      env: { ...process.env, PI_WATCH_PID: String(process.pid) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`start.sh exited ${code}`));
-      // Shell-sourceable lines: PI_USERS is double-quoted (it holds spaces).
-      const pairs = out
-        .split('\n')
-        .filter((line) => line.includes('='))
-        .map((line) => line.split(/=(.*)/s).slice(0, 2))
-        .map(([key, value]) => [key, value.replace(/^"(.*)"$/s, '$1')]);
-      resolve(Object.fromEntries(pairs));
-    });
-  });
-}
-
-/** The relying party and the admin, over privacyIDEA's HTTP API. */
-function relyingParty(env) {
-  const user = env.PI_USERS.split(' ')[0];
-  let jwt = null;
-  const call = async (method, path, form, auth = false) => {
-    const response = await fetch(`${env.PI_URL}${path}${method === 'GET' && form ? `?${new URLSearchParams(form)}` : ''}`, {
-      method,
-      headers: auth ? { 'PI-Authorization': jwt } : {},
-      body: method === 'GET' || form === undefined ? undefined : new URLSearchParams(form),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const body = await response.json();
-    assert.equal(response.status, 200, `${path}: ${JSON.stringify(body.result)}`);
-    return body;
-  };
-  return {
-    user,
-    async login() {
-      jwt = (await call('POST', '/auth', { username: env.PI_ADMIN_USER, password: env.PI_ADMIN_PASS })).result.value.token;
-    },
-    /** Enrollment step 1 as the admin: the otpauth://pipush/ link the QR code holds. */
-    async enrollmentLink() {
-      const body = await call('POST', '/token/init', { type: 'push', genkey: '1', user, realm: env.PI_REALM }, true);
-      return body.detail.pushurl.value;
-    },
-    policy: (name, action) =>
-      call('POST', `/policy/${name}`, { scope: 'authentication', realm: env.PI_REALM, user, action, active: 'true' }, true),
-    /** The sign-in page's check with the user's password: starts the push. */
-    async trigger() {
-      const body = await call('POST', '/validate/check', { user, realm: env.PI_REALM, pass: env.PI_USER_PASS });
-      assert.equal(body.result.authentication, 'CHALLENGE', JSON.stringify(body.result));
-      return body.detail;
-    },
-    async status(transaction) {
-      return (await call('GET', '/validate/polltransaction', { transaction_id: transaction })).detail.challenge_status;
-    },
-    async finalize(transaction) {
-      return (await call('POST', '/validate/check', { user, realm: env.PI_REALM, pass: '', transaction_id: transaction })).result;
-    },
-  };
-}
+import { APP, launchOnNewVault, step, waitFor } from './driver.mjs';
+import { enrollThroughUi, promptShown as shown, relyingParty, startServer } from './privacyidea.mjs';
 
 const ms = (start) => Date.now() - start;
 
@@ -99,22 +31,15 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   // --- Enroll through the UI from the admin API's link (device key made in the app).
   const link = await rp.enrollmentLink();
   const serial = new URL(link).searchParams.get('serial');
-  await app.button('Add an account');
-  await app.button('Paste an otpauth:// link');
-  await app.type('input[name="uri"]', link);
-  await app.wait('the TLS warning of sslverify=0', '.form-error');
-  let start = Date.now();
-  await app.button('Add push token');
-  await waitFor('the enrollment to finish', async () =>
-    (await app.js(`return document.querySelector('.toast-region')?.textContent ?? ''`)).includes('Push token'),
-  60_000);
-  step(`enrolled ${serial} in ${ms(start)} ms (RSA-4096 device key + server step 2)`);
+  const enrollMs = await enrollThroughUi(app, link);
+  step(`enrolled ${serial} in ${enrollMs} ms (RSA-4096 device key + server step 2)`);
 
-  const promptShown = async (transaction) => {
+  const promptShown = async () => {
     const since = Date.now();
-    await waitFor('the prompt', async () => (await app.js(`return document.querySelector('.push-prompt')?.dataset.nonce ?? null`)) !== null, 30_000);
+    await shown(app);
     return ms(since);
   };
+  let start;
   const latencies = [];
   const roundTrips = [];
 
@@ -123,7 +48,7 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   start = Date.now();
   let detail = await rp.trigger();
   let transaction = detail.transaction_id;
-  await promptShown(transaction);
+  await promptShown();
   latencies.push(ms(start));
   const text = await app.text('.push-prompt');
   assert.match(text, /Log in from 127\.0\.0\.1\?/);
@@ -149,7 +74,7 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   start = Date.now();
   detail = await rp.trigger();
   transaction = detail.transaction_id;
-  await promptShown(transaction);
+  await promptShown();
   latencies.push(ms(start));
   await app.button('Deny');
   await waitFor('the server to record the denial', async () => (await rp.status(transaction)) === 'declined');
@@ -165,7 +90,7 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   transaction = detail.transaction_id;
   const right = detail.presence_answer;
   assert.match(right, /^\d\d$/);
-  await promptShown(transaction);
+  await promptShown();
   latencies.push(ms(start));
   const options = await app.js(`return [...document.querySelectorAll('.push-numbers input')].map((i) => i.value)`);
   assert.equal(options.length, 4);
@@ -185,16 +110,45 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   assert.equal((await rp.finalize(transaction)).value, true);
   await app.button('Close');
 
-  // --- The Activity view lists what happened.
+  // --- 4: code to phone: approve, then type the code the app shows on the sign-in page.
+  step('sign-in 4: code to phone');
+  await rp.deletePolicy(`presence_${rp.user}`);
+  await rp.policy(`code_${rp.user}`, 'push_code_to_phone=1, push_code_to_phone_message=Type this code on the sign-in page');
+  start = Date.now();
+  transaction = (await rp.trigger()).transaction_id;
+  await promptShown();
+  latencies.push(ms(start));
+  await app.button('Approve');
+  await app.wait('the code', '.push-code');
+  const code = (await app.text('.push-code')).trim();
+  assert.match(code, /^\d+$/);
+  assert.match(await app.text('.dialog'), /Type this code on the sign-in page/);
+  await app.screenshot('push-code-to-phone');
+  assert.equal((await rp.finalize(transaction, code)).value, true);
+  await app.button('Close');
+  await rp.deletePolicy(`code_${rp.user}`);
+
+  // --- 5: prompt bombing: three sign-ins in a row are grouped, flagged, and denied at once.
+  step('sign-ins 5-7: prompt bombing');
+  const burst = [];
+  for (let i = 0; i < 3; i++) burst.push((await rp.trigger()).transaction_id);
+  await app.wait('the grouped, flagged prompt', '.push-group[data-suspicious="true"]');
+  await waitFor('all three prompts', async () => (await app.js(`return document.querySelectorAll('.push-group li').length`)) === 2);
+  await app.screenshot('push-bombing');
+  await app.button('Deny all and report');
+  for (const id of burst) await waitFor(`sign-in ${id} declined`, async () => (await rp.status(id)) === 'declined');
+  await waitFor('the prompt to close', async () => (await app.js(`return document.querySelector('.push-prompt') === null`)));
+
+  // --- The Activity view lists what happened, newest first.
   step('activity');
   await app.button('Sign-in approvals');
   await app.js(`document.querySelector('input[name="push-tab"][value="activity"]').click()`);
-  await waitFor('four activity entries', async () => (await app.js(`return document.querySelectorAll('.push-activity li').length`)) === 4);
+  await waitFor('eight activity entries', async () => (await app.js(`return document.querySelectorAll('.push-activity li').length`)) === 8);
   const kinds = await app.js(`return [...document.querySelectorAll('.push-activity li')].map((li) => li.dataset.kind)`);
-  assert.deepEqual(kinds, ['approved', 'refused', 'denied', 'approved']);
+  assert.deepEqual(kinds, ['reported', 'reported', 'reported', 'approved', 'approved', 'refused', 'denied', 'approved']);
+  assert.match(await app.text('.push-activity'), new RegExp(`Code shown: ${code}`));
   await app.screenshot('push-activity');
 
   step(`prompt latency (trigger → prompt shown), ms: ${latencies.join(', ')}`);
   step(`approve round trip (click → server accepts), ms: ${roundTrips.join(', ')}`);
-  await sleep(0);
 });

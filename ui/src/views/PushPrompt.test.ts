@@ -95,7 +95,7 @@ describe('push prompt', () => {
     await settle();
     const group = screen.getByRole('region', { name: '2 more requests are waiting' });
     expect(group.dataset.suspicious).toBe('true');
-    expect(group.textContent).toContain('someone may be trying your password');
+    expect(dialog().querySelector('.push-bombing')?.textContent).toContain('someone may be trying your password');
     await fireEvent.click(screen.getByRole('button', { name: 'Deny all and report' }));
     await settle();
     expect(screen.queryByRole('alertdialog')).toBeNull();
