@@ -173,6 +173,14 @@ pub(crate) enum BackendEvent {
     ImportFailed {
         error: IpcError,
     },
+    /// Images dropped on the window were scanned for QR codes (`commands::qr`).
+    QrScanned {
+        scan: crate::state::QrScanDto,
+    },
+    /// Images dropped on the window could not be scanned (the vault is locked, say).
+    QrScanFailed {
+        error: IpcError,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -22,6 +22,8 @@ use crate::dto::{
 };
 use crate::error::{IpcError, IpcErrorCode};
 
+mod qr;
+pub(crate) use qr::{QrAddedDto, QrScanDto, QrSvgDto, Source as QrSource};
 mod transfer;
 pub(crate) use transfer::{
     ExportedDto, Files, ImportOpenedDto, ImportPreviewDto, ImportSummaryDto, MigrationQrDto,
@@ -53,6 +55,8 @@ struct Session {
     undo: Vec<Deleted>,
     /// Imports between the wizard's steps (their entries hold secrets).
     imports: transfer::Held,
+    /// QR codes scanned and not yet added or dismissed (their accounts hold secrets).
+    qr: qr::Scans,
     last_activity: Instant,
     /// The self-service sign-in at the user's privacyIDEA: signed out with every lock.
     selfservice: crate::selfservice::Held,
@@ -78,6 +82,7 @@ impl AppState {
                 links: VecDeque::new(),
                 undo: Vec::new(),
                 imports: transfer::Held::default(),
+                qr: qr::Scans::default(),
                 last_activity: Instant::now(),
                 selfservice: crate::selfservice::Held::default(),
             }),
@@ -236,6 +241,7 @@ impl AppState {
             session.undo.clear();
             session.selfservice.sign_out();
             session.imports.clear();
+            session.qr.clear();
         }
         self.status()
     }
@@ -511,6 +517,7 @@ impl AppState {
             session.undo.clear();
             session.selfservice.sign_out();
             session.imports.clear();
+            session.qr.clear();
             return Some(BackendEvent::VaultLocked);
         }
         match vault.reload_if_changed() {
@@ -526,6 +533,7 @@ impl AppState {
                 session.undo.clear();
                 session.selfservice.sign_out();
                 session.imports.clear();
+                session.qr.clear();
                 Some(BackendEvent::VaultLocked)
             }
             // Transient (a write in progress, I/O): try again next tick.

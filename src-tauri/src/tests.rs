@@ -502,4 +502,6 @@ fn the_capability_grants_our_commands_and_nothing_else() {
 
 mod transfer;
 
+mod qr;
+
 mod selfservice;

@@ -11,7 +11,7 @@ use tauri::ipc::Channel;
 use super::*;
 use crate::state::read_import;
 
-fn testdata() -> PathBuf {
+pub(super) fn testdata() -> PathBuf {
     let dir = std::env::var_os("TESSERA_TESTDATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));

@@ -9,6 +9,7 @@
 
 import { PUSH_ERROR_CODES, type PushBackend } from './pushContract';
 import type { SelfServiceBackend } from './selfserviceContract';
+import { QR_ERROR_CODES, type QrBackend, type QrScan } from './qrContract';
 
 export type VaultState = 'noVault' | 'locked' | 'unlocked';
 
@@ -115,7 +116,10 @@ export type BackendEvent =
   | { type: 'shortcut'; action: 'lock' | 'add' | 'search' }
   /** Files dropped on the window were opened for import (or could not be). */
   | { type: 'importOpened'; opened: ImportOpened }
-  | { type: 'importFailed'; error: IpcError };
+  | { type: 'importFailed'; error: IpcError }
+  /** Images dropped on the window were scanned for QR codes (or could not be). */
+  | { type: 'qrScanned'; scan: QrScan }
+  | { type: 'qrScanFailed'; error: IpcError };
 
 /**
  * Error codes the UI may branch on: `IpcErrorCode` from src-tauri/src/error.rs, the vault's
@@ -217,6 +221,8 @@ export const IPC_ERROR_CODES = [
   'selfservice_not_resyncable',
   // push (crates/push `PushError::code()`, src-tauri/src/push)
   ...PUSH_ERROR_CODES,
+  // QR scan and "Show QR" (crates/qr, src-tauri/src/commands/qr.rs)
+  ...QR_ERROR_CODES,
   'unknown',
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
@@ -283,6 +289,14 @@ export const COMMANDS = {
   selfserviceSignOut: 'selfservice_sign_out',
   enrollPushLink: 'enroll_push_link',
   dismissPushLink: 'dismiss_push_link',
+  qrScanScreen: 'qr_scan_screen',
+  qrScanPick: 'qr_scan_pick',
+  qrScanPaths: 'qr_scan_paths',
+  qrScanClipboard: 'qr_scan_clipboard',
+  qrAdd: 'qr_add',
+  qrDismiss: 'qr_dismiss',
+  qrEnrollPush: 'qr_enroll_push',
+  accountQrSvg: 'account_qr_svg',
 } as const;
 
 /** How an entry of an import file relates to the vault, or why it cannot be imported. */
@@ -357,7 +371,7 @@ export interface MigrationQr {
 }
 
 /** What the UI needs from the backend; the Tauri implementation is in `tauri.ts`, tests fake it. */
-export interface Backend extends PushBackend, SelfServiceBackend {
+export interface Backend extends PushBackend, SelfServiceBackend, QrBackend {
   vaultStatus(): Promise<VaultStatus>;
   /** Returns the recovery key: the ONE secret that crosses IPC, shown once at first run. */
   createVault(passphrase: string | null): Promise<{ recoveryKey: string }>;

@@ -12,6 +12,7 @@ import type {
   PushToken,
 } from './pushContract';
 import { FakePush } from './pushFake';
+import { FakeQr } from './qrFake';
 import { FakeSelfService } from './selfserviceFake';
 import type {
   ConnectForm,
@@ -441,6 +442,47 @@ export class FakeBackend implements Backend {
   async selfserviceSignOut() {
     this.#record('selfserviceSignOut', []);
     return this.selfservice.selfserviceSignOut();
+  }
+
+  // QR scans and "Show QR": the in-memory QR side (qrFake.ts), calls recorded here.
+  readonly qr = new FakeQr({
+    unlocked: () => this.#unlocked(),
+    has: (form) =>
+      this.accounts.some((stored) => stored.secret === form.secret.replace(/[\s-]/g, '').toUpperCase() && stored.view.kind === form.kind),
+    add: (form) => this.addAccountForm(form),
+    enrollPush: (link, onProgress) => this.push.enrollPush(link, onProgress),
+  });
+  async qrScanScreen() {
+    this.#record('qrScanScreen', []);
+    return this.qr.qrScanScreen();
+  }
+  async qrScanPick() {
+    this.#record('qrScanPick', []);
+    return this.qr.qrScanPick();
+  }
+  async qrScanPaths(paths: string[]) {
+    this.#record('qrScanPaths', [paths]);
+    return this.qr.qrScanPaths(paths);
+  }
+  async qrScanClipboard() {
+    this.#record('qrScanClipboard', []);
+    return this.qr.qrScanClipboard();
+  }
+  async qrAdd(scanId: string, ids: number[]) {
+    this.#record('qrAdd', [scanId, ids]);
+    return this.qr.qrAdd(scanId, ids);
+  }
+  async qrDismiss(scanId: string) {
+    this.#record('qrDismiss', [scanId]);
+    return this.qr.qrDismiss(scanId);
+  }
+  async qrEnrollPush(scanId: string, id: number, onProgress: (step: EnrollStep) => void) {
+    this.#record('qrEnrollPush', [scanId, id]);
+    return this.qr.qrEnrollPush(scanId, id, onProgress);
+  }
+  async accountQrSvg(id: string) {
+    this.#record('accountQrSvg', [id]);
+    return this.qr.accountQrSvg(id);
   }
 
   // Push sign-in approvals: the in-memory push side (pushFake.ts), calls recorded here.

@@ -59,3 +59,5 @@ export type {
   SelfServiceStep,
   TokenAction,
 } from './selfserviceContract';
+export type { QrAdded, QrItem, QrItemKind, QrItemStatus, QrScan } from './qrContract';
+export { QR_ERROR_CODES } from './qrContract';

@@ -18,10 +18,12 @@ import {
 } from './contract';
 import { call } from './errors';
 import { tauriPush } from './pushTauri';
+import { tauriQr } from './qrTauri';
 import { tauriSelfService } from './selfserviceTauri';
 
 export const tauriBackend: Backend = {
   ...tauriPush,
+  ...tauriQr,
   ...tauriSelfService,
   vaultStatus: () => call(() => invoke<VaultStatus>(COMMANDS.vaultStatus)),
   createVault: (passphrase) =>

@@ -1,0 +1,251 @@
+//! QR codes: scan the screen, an image file (picker, drop or path) or the clipboard, add what
+//! was found; show an account as a QR code.
+//!
+//! Decoding runs on the blocking pool, never on the UI thread. Captures and images live in
+//! memory only and are wiped once decoded (`tessera_qr`); the webview gets the result list
+//! (labels, kinds, statuses), never a decoded text.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager as _, Runtime, State};
+use tauri_plugin_clipboard_manager::ClipboardExt as _;
+use tauri_plugin_dialog::DialogExt as _;
+use tessera_qr::screen::ScreenError;
+use tessera_qr::{DecodeError, Frame, PixelLayout, QrText};
+
+use crate::clock;
+use crate::dto::BackendEvent;
+use crate::error::{IpcError, IpcErrorCode};
+use crate::events::Events;
+use crate::push::PushService;
+use crate::push::dto::{EnrollStep, PushTokenDto};
+use crate::state::{AppState, QrAddedDto, QrScanDto, QrSource, QrSvgDto};
+
+/// Image files the picker offers and a drop is routed here for (the decoder sniffs the real
+/// format from the bytes).
+pub(crate) const IMAGE_EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "webp", "gif", "bmp"];
+
+/// Time for the compositor to take the hidden window off the screen before the capture.
+const HIDE_SETTLE: Duration = Duration::from_millis(300);
+
+fn decode_error(error: &DecodeError) -> IpcError {
+    // Messages describe the image (size, format), never its content.
+    IpcError {
+        code: error.code(),
+        message: error.to_string(),
+        field: None,
+    }
+}
+
+fn screen_error(error: &ScreenError) -> IpcError {
+    IpcError {
+        code: error.code(),
+        message: error.to_string(),
+        field: None,
+    }
+}
+
+fn stopped() -> IpcError {
+    IpcError::new(IpcErrorCode::Unknown, "the scan stopped")
+}
+
+/// Whether a path names an image file by its extension (how a drop is told from an import).
+pub(crate) fn is_image_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| IMAGE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Reads and decodes one file; a failure is listed, it does not stop the other files.
+fn decode_path(path: &Path) -> Result<Vec<QrText>, IpcError> {
+    let unreadable = |error: std::io::Error| {
+        IpcError::new(
+            IpcErrorCode::Unknown,
+            format!("{} cannot be read: {error}", path.display()),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    file.take(tessera_qr::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    tessera_qr::decode_image_bytes(&bytes).map_err(|e| decode_error(&e))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Decodes image files off the UI thread and adds what they hold to the held scan.
+pub(crate) async fn scan_paths(
+    state: &AppState,
+    paths: Vec<PathBuf>,
+) -> Result<QrScanDto, IpcError> {
+    if paths.is_empty() {
+        return Err(IpcError::invalid(None, "no file was given"));
+    }
+    let sources: Vec<QrSource> = tauri::async_runtime::spawn_blocking(move || {
+        paths
+            .iter()
+            .map(|path| (file_name(path), decode_path(path)))
+            .collect()
+    })
+    .await
+    .map_err(|_| stopped())?;
+    state.qr_scanned(sources, clock::now()?)
+}
+
+/// Files dropped on the window that are all images: scanned, and the result sent on the
+/// events channel (the Add dialog shows it).
+pub(crate) fn scan_dropped<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let result = scan_paths(&app.state::<AppState>(), paths).await;
+        app.state::<Events>().emit(&scanned_event(result));
+    });
+}
+
+fn scanned_event(result: Result<QrScanDto, IpcError>) -> BackendEvent {
+    match result {
+        Ok(scan) => BackendEvent::QrScanned { scan },
+        Err(error) => BackendEvent::QrScanFailed { error },
+    }
+}
+
+/// Hides the window, captures every monitor, shows the window again (whatever happened) and
+/// adds the codes found to the held scan. On Wayland the desktop asks the user first.
+#[tauri::command]
+pub(crate) async fn qr_scan_screen<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<QrScanDto, IpcError> {
+    // Locked: fail before the window blinks.
+    state.qr_scanned(Vec::new(), clock::now()?)?;
+    let window = app.get_webview_window("main");
+    if let Some(window) = &window {
+        let _ = window.hide();
+    }
+    let capture = tauri::async_runtime::spawn_blocking(|| {
+        std::thread::sleep(HIDE_SETTLE);
+        tessera_qr::screen::scan_screens()
+    })
+    .await;
+    if let Some(window) = &window {
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    let monitors = capture
+        .map_err(|_| stopped())?
+        .map_err(|e| screen_error(&e))?;
+    let sources = monitors
+        .into_iter()
+        .map(|m| (format!("screen:{}", m.monitor), Ok(m.texts)))
+        .collect();
+    state.qr_scanned(sources, clock::now()?)
+}
+
+/// The native open dialog (images only); `None` when the user closed it.
+#[tauri::command]
+pub(crate) async fn qr_scan_pick<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<QrScanDto>, IpcError> {
+    // Async command: this runs on a worker thread, where the blocking picker is allowed.
+    let Some(picked) = app
+        .dialog()
+        .file()
+        .add_filter("Images", &IMAGE_EXTENSIONS)
+        .blocking_pick_files()
+    else {
+        return Ok(None);
+    };
+    let paths = picked
+        .into_iter()
+        .filter_map(|f| f.into_path().ok())
+        .collect();
+    scan_paths(&state, paths).await.map(Some)
+}
+
+/// Image files given by path: the same path a drop takes. The end-to-end tests use it, as
+/// WebDriver can drive neither a native picker nor an OS drop.
+#[tauri::command]
+pub(crate) async fn qr_scan_paths(
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+) -> Result<QrScanDto, IpcError> {
+    scan_paths(&state, paths.into_iter().map(PathBuf::from).collect()).await
+}
+
+/// The image on the clipboard (a screenshot copied with PrtSc, say).
+#[tauri::command]
+pub(crate) async fn qr_scan_clipboard<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<QrScanDto, IpcError> {
+    let image = app.clipboard().read_image().map_err(|error| {
+        IpcError::new(
+            IpcErrorCode::Clipboard,
+            format!("the clipboard holds no image: {error}"),
+        )
+    })?;
+    let (width, height) = (image.width(), image.height());
+    let frame = Frame::new(width, height, PixelLayout::Rgba8, image.rgba().to_vec())
+        .map_err(|e| decode_error(&e))?;
+    drop(image);
+    let texts = tauri::async_runtime::spawn_blocking(move || tessera_qr::decode_frame(frame))
+        .await
+        .map_err(|_| stopped())?;
+    state.qr_scanned(vec![("clipboard".into(), Ok(texts))], clock::now()?)
+}
+
+/// Adds the picked accounts of the held scan in one vault write, then forgets the scan.
+#[tauri::command]
+pub(crate) async fn qr_add(
+    state: State<'_, AppState>,
+    scan_id: String,
+    ids: Vec<usize>,
+) -> Result<QrAddedDto, IpcError> {
+    state.qr_add(&scan_id, &ids)
+}
+
+#[tauri::command]
+pub(crate) async fn qr_dismiss(
+    state: State<'_, AppState>,
+    scan_id: String,
+) -> Result<(), IpcError> {
+    state.qr_dismiss(&scan_id);
+    Ok(())
+}
+
+/// Hands a scanned push enrollment link to the push service, in Rust.
+#[tauri::command]
+pub(crate) async fn qr_enroll_push<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    push: State<'_, PushService>,
+    scan_id: String,
+    id: usize,
+    on_progress: Channel<EnrollStep>,
+) -> Result<PushTokenDto, IpcError> {
+    let link = state.qr_push_link(&scan_id, id)?;
+    push.enroll(&app, &link, |step| {
+        let _ = on_progress.send(step);
+    })
+    .await
+}
+
+/// An account as an `otpauth://` QR code (SVG drawn in Rust; the UI asks for confirmation
+/// first, since the code reveals the secret).
+#[tauri::command]
+pub(crate) async fn account_qr_svg(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<QrSvgDto, IpcError> {
+    state.account_qr_svg(&id)
+}

@@ -1,0 +1,434 @@
+//! QR codes found by a scan (screen, image file, drop, clipboard) waiting for "add these?", and
+//! accounts shown as QR codes.
+//!
+//! Scans add to one held result list until the user adds from it or closes it, so the codes of
+//! a Google Authenticator export can be scanned one after the other (the list says which are
+//! still missing). The list holds parsed accounts (secrets in wiping `OtpSecret`s), never QR
+//! text; the webview sees labels, kinds and statuses only. Locking drops it.
+
+use serde::Serialize;
+use tessera_core::migration::MigrationBatch;
+use tessera_core::uri::OtpUri;
+use tessera_core::{Account, UnixTime};
+use tessera_qr::{MigrationCollector, Payload, QrText};
+use zeroize::Zeroizing;
+
+use super::AppState;
+use crate::error::IpcError;
+
+/// What one decoded source gave: its name (`screen:DP-1`, a file name, `clipboard`) and its
+/// texts, or why it could not be read.
+pub(crate) type Source = (String, Result<Vec<QrText>, IpcError>);
+
+/// One line of the result list, as the webview sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct QrItemDto {
+    /// Stable within the held scan: what `qr_add` takes.
+    pub(crate) id: usize,
+    /// Where it was found: `screen:MONITOR`, a file name, `clipboard`.
+    pub(crate) source: String,
+    /// `account`, `push` (a push token enrollment), `other` (not an account) or `invalid`
+    /// (an account or export code that does not read).
+    pub(crate) kind: &'static str,
+    pub(crate) issuer: String,
+    pub(crate) name: String,
+    /// `totp`, `hotp` or `steam` for accounts; empty otherwise.
+    pub(crate) otp_kind: &'static str,
+    /// For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its export has codes
+    /// not scanned yet). Empty otherwise.
+    pub(crate) status: &'static str,
+    /// For accounts from an export: which code of it (1-based) and how many it has.
+    pub(crate) batch: Option<BatchDto>,
+    /// `other`: scheme and host only (`https://example.com`); `invalid`: the error code.
+    pub(crate) detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BatchDto {
+    pub(crate) id: i32,
+    pub(crate) number: i32,
+    pub(crate) size: i32,
+}
+
+/// An export some of whose codes are not scanned yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MissingDto {
+    pub(crate) batch_id: i32,
+    pub(crate) size: i32,
+    /// 1-based numbers of the codes still to scan.
+    pub(crate) numbers: Vec<i32>,
+}
+
+/// A source that could not be read (a damaged file, an unsupported format).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct QrFailureDto {
+    pub(crate) source: String,
+    pub(crate) error: IpcError,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct QrScanDto {
+    pub(crate) scan_id: String,
+    /// Everything held, oldest first.
+    pub(crate) items: Vec<QrItemDto>,
+    /// How many codes this scan found (0: "no QR code found").
+    pub(crate) found: usize,
+    pub(crate) missing: Vec<MissingDto>,
+    /// Sources of this scan that could not be read.
+    pub(crate) failures: Vec<QrFailureDto>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct QrAddedDto {
+    pub(crate) added: usize,
+    /// Picked but already in the vault (maybe added meanwhile).
+    pub(crate) skipped: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct QrSvgDto {
+    /// A standalone SVG document: modules only, no text.
+    pub(crate) svg: String,
+}
+
+enum Held {
+    Account {
+        account: Account,
+        /// The export it came from, if any.
+        batch: Option<BatchDto>,
+    },
+    /// The link text, kept in Rust for the push enrollment.
+    Push(Zeroizing<String>),
+    Other,
+}
+
+struct Entry {
+    dto: QrItemDto,
+    held: Held,
+}
+
+/// The held scan: at most one at a time.
+#[derive(Default)]
+pub(crate) struct Scans(Option<Scan>);
+
+struct Scan {
+    id: String,
+    entries: Vec<Entry>,
+    collector: MigrationCollector,
+}
+
+impl Scans {
+    /// Drops the held scan and the secrets in it (lock, add, dismiss).
+    pub(crate) fn clear(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl Scan {
+    fn new() -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            entries: Vec::new(),
+            collector: MigrationCollector::new(),
+        }
+    }
+
+    fn push(&mut self, source: &str, kind: &'static str, detail: String, held: Held) {
+        let (issuer, name, otp_kind, batch) = match &held {
+            Held::Account { account, batch } => (
+                account.issuer.clone(),
+                account.name.clone(),
+                account.otp.kind_name(),
+                *batch,
+            ),
+            _ => (String::new(), String::new(), "", None),
+        };
+        self.entries.push(Entry {
+            dto: QrItemDto {
+                id: self.entries.len(),
+                source: source.to_owned(),
+                kind,
+                issuer,
+                name,
+                otp_kind,
+                status: "",
+                batch,
+                detail,
+            },
+            held,
+        });
+    }
+
+    /// Whether an equal account is held already (the same code scanned twice).
+    fn holds(&self, account: &Account) -> bool {
+        self.entries.iter().any(|entry| match &entry.held {
+            Held::Account { account: held, .. } => same_account(held, account),
+            _ => false,
+        })
+    }
+
+    fn add_text(&mut self, source: &str, text: &QrText, now: UnixTime) {
+        match tessera_qr::classify(text.expose_secret()) {
+            Ok(Payload::OtpAuth(uri)) => self.add_account(source, uri, now),
+            Ok(Payload::Migration(batch)) => self.add_batch(source, batch, now),
+            Ok(Payload::PushEnrollment) => {
+                let link = Zeroizing::new(text.expose_secret().trim().to_owned());
+                let seen = self
+                    .entries
+                    .iter()
+                    .any(|e| matches!(&e.held, Held::Push(held) if **held == *link));
+                if !seen {
+                    self.push(source, "push", String::new(), Held::Push(link));
+                }
+            }
+            Ok(Payload::Other { preview }) => self.push(source, "other", preview, Held::Other),
+            Ok(_) => self.push(source, "other", String::new(), Held::Other),
+            Err(error) => self.push(source, "invalid", error.code().to_owned(), Held::Other),
+        }
+    }
+
+    fn add_account(&mut self, source: &str, uri: OtpUri, now: UnixTime) {
+        let account = uri.into_account(now);
+        if !self.holds(&account) {
+            self.push(
+                source,
+                "account",
+                String::new(),
+                Held::Account {
+                    account,
+                    batch: None,
+                },
+            );
+        }
+    }
+
+    fn add_batch(&mut self, source: &str, batch: MigrationBatch, now: UnixTime) {
+        let info = BatchDto {
+            id: batch.info.id,
+            number: batch.info.index + 1,
+            size: batch.info.size.max(1),
+        };
+        let accounts: Vec<Account> = batch
+            .entries
+            .iter()
+            .map(|e| {
+                Account::new(
+                    e.issuer.clone(),
+                    e.name.clone(),
+                    e.secret.duplicate(),
+                    e.otp,
+                    now,
+                )
+            })
+            .collect();
+        match self.collector.add(batch) {
+            Ok(tessera_qr::Added::New) => {
+                for account in accounts {
+                    self.push(
+                        source,
+                        "account",
+                        String::new(),
+                        Held::Account {
+                            account,
+                            batch: Some(info),
+                        },
+                    );
+                }
+            }
+            Ok(_) => {}
+            Err(error) => self.push(source, "invalid", error.code().to_owned(), Held::Other),
+        }
+    }
+
+    fn dto(
+        &mut self,
+        existing: &[Account],
+        found: usize,
+        failures: Vec<QrFailureDto>,
+    ) -> QrScanDto {
+        let missing = self.collector.missing();
+        for entry in &mut self.entries {
+            if let Held::Account { account, batch } = &entry.held {
+                entry.dto.status = if existing.iter().any(|a| same_account(a, account)) {
+                    "duplicate"
+                } else if batch.is_some_and(|b| missing.get(&b.id).is_some_and(|m| !m.is_empty())) {
+                    "waiting"
+                } else {
+                    "new"
+                };
+            }
+        }
+        let sizes = |id: i32| {
+            self.entries
+                .iter()
+                .find_map(|e| e.dto.batch.filter(|b| b.id == id).map(|b| b.size))
+                .unwrap_or(0)
+        };
+        QrScanDto {
+            scan_id: self.id.clone(),
+            items: self.entries.iter().map(|e| e.dto.clone()).collect(),
+            found,
+            missing: missing
+                .iter()
+                .filter(|(_, indices)| !indices.is_empty())
+                .map(|(&batch_id, indices)| MissingDto {
+                    batch_id,
+                    size: sizes(batch_id),
+                    numbers: indices.iter().map(|i| i + 1).collect(),
+                })
+                .collect(),
+            failures,
+        }
+    }
+}
+
+/// The same account: the same secret for the same kind of codes (issuer and name may differ).
+fn same_account(a: &Account, b: &Account) -> bool {
+    a.otp.kind_name() == b.otp.kind_name() && a.secret == b.secret
+}
+
+impl AppState {
+    /// Adds what `sources` hold to the held scan (a new one if none is held, or if `scan_id`
+    /// names one that is gone) and returns the whole list. Needs the vault unlocked: the list
+    /// says which accounts it has already.
+    pub(crate) fn qr_scanned(
+        &self,
+        sources: Vec<Source>,
+        now: UnixTime,
+    ) -> Result<QrScanDto, IpcError> {
+        self.with_vault(|vault, session| {
+            let scan = session.qr.0.get_or_insert_with(Scan::new);
+            let mut found = 0;
+            let mut failures = Vec::new();
+            for (source, texts) in sources {
+                match texts {
+                    Ok(texts) => {
+                        found += texts.len();
+                        for text in &texts {
+                            scan.add_text(&source, text, now);
+                        }
+                    }
+                    Err(error) => failures.push(QrFailureDto { source, error }),
+                }
+            }
+            Ok(scan.dto(vault.accounts(), found, failures))
+        })
+    }
+
+    /// Adds the picked accounts in one vault write and drops the held scan. Accounts the vault
+    /// has (or that the list shows twice) are skipped; accounts of an incomplete export cannot
+    /// be picked.
+    pub(crate) fn qr_add(&self, scan_id: &str, picked: &[usize]) -> Result<QrAddedDto, IpcError> {
+        self.with_vault(|vault, session| {
+            let scan = session
+                .qr
+                .0
+                .as_mut()
+                .filter(|scan| scan.id == scan_id)
+                .ok_or_else(|| IpcError::not_found("scan"))?;
+            let missing = scan.collector.missing();
+            let mut chosen = Vec::new();
+            for &id in picked {
+                match scan.entries.get(id).map(|e| &e.held) {
+                    Some(Held::Account { account, batch }) => {
+                        if batch.is_some_and(|b| missing.get(&b.id).is_some_and(|m| !m.is_empty()))
+                        {
+                            return Err(IpcError::invalid(
+                                None,
+                                "scan every code of the export before adding its accounts",
+                            ));
+                        }
+                        chosen.push(account);
+                    }
+                    _ => {
+                        return Err(IpcError::invalid(
+                            None,
+                            format!("item {id} is not an account"),
+                        ));
+                    }
+                }
+            }
+            let result = vault.update(|data| {
+                let (mut added, mut skipped) = (0, 0);
+                for account in chosen {
+                    if data.accounts.iter().any(|a| same_account(a, account)) {
+                        skipped += 1;
+                    } else {
+                        // A copy with a fresh id: the held one is wiped with the scan.
+                        let mut copy = Account::new(
+                            account.issuer.clone(),
+                            account.name.clone(),
+                            account.secret.duplicate(),
+                            account.otp,
+                            account.created,
+                        );
+                        copy.tags = account.tags.clone();
+                        data.accounts.push(copy);
+                        added += 1;
+                    }
+                }
+                Ok::<_, IpcError>(QrAddedDto { added, skipped })
+            })?;
+            session.qr.clear();
+            Ok(result)
+        })
+    }
+
+    /// Forgets the held scan, if it is `scan_id`.
+    pub(crate) fn qr_dismiss(&self, scan_id: &str) {
+        let mut session = self.session();
+        if session.qr.0.as_ref().is_some_and(|scan| scan.id == scan_id) {
+            session.qr.clear();
+        }
+    }
+
+    /// The push enrollment link of a held item, for the push service (it never reaches the
+    /// webview).
+    pub(crate) fn qr_push_link(
+        &self,
+        scan_id: &str,
+        id: usize,
+    ) -> Result<Zeroizing<String>, IpcError> {
+        let session = self.session();
+        let scan = session
+            .qr
+            .0
+            .as_ref()
+            .filter(|scan| scan.id == scan_id)
+            .ok_or_else(|| IpcError::not_found("scan"))?;
+        match scan.entries.get(id).map(|e| &e.held) {
+            Some(Held::Push(link)) => Ok(link.clone()),
+            _ => Err(IpcError::invalid(
+                None,
+                format!("item {id} is not a push enrollment"),
+            )),
+        }
+    }
+
+    /// An account as an `otpauth://` QR code (SVG). The URI is built, drawn and wiped here.
+    pub(crate) fn account_qr_svg(&self, id: &str) -> Result<QrSvgDto, IpcError> {
+        let id = super::parse_id(id)?;
+        self.with_vault(|vault, _| {
+            let account = vault
+                .accounts()
+                .iter()
+                .find(|a| a.id == id)
+                .ok_or_else(|| IpcError::not_found("account"))?;
+            let uri = OtpUri::from_account(account).to_uri();
+            let svg = tessera_qr::render::svg(&uri).map_err(|error| IpcError {
+                code: error.code(),
+                message: error.to_string(),
+                field: None,
+            })?;
+            Ok(QrSvgDto {
+                svg: svg.as_str().to_owned(),
+            })
+        })
+    }
+}

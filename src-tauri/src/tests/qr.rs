@@ -1,0 +1,185 @@
+//! The QR commands on the mock runtime: image files (the path a drop and the picker take) with
+//! the Google Authenticator samples of `shared/testdata`, texts as the screen scan hands them
+//! over, one-write adds, and "Show QR".
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+use tessera_qr::QrText;
+
+use super::transfer::testdata;
+use super::*;
+
+fn google(file: &str) -> String {
+    testdata()
+        .join("imports/google-migration")
+        .join(file)
+        .display()
+        .to_string()
+}
+
+fn ids_with(scan: &Value, status: &str) -> Vec<u64> {
+    scan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["status"] == status)
+        .map(|item| item["id"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn image_files_list_accounts_without_secrets_and_add_in_one_write() {
+    let h = harness();
+    h.created();
+    let not_image = h._dir.path().join("notes.png");
+    std::fs::write(&not_image, b"not an image").unwrap();
+    let scan = h.ok(
+        "qr_scan_paths",
+        json!({"paths": [
+            google("scito-example_export.png"),
+            google("proton-GoogleAuthenticatorExport_3.png"),
+            not_image.display().to_string(),
+        ]}),
+    );
+    assert_eq!(scan["found"], json!(2));
+    assert_eq!(scan["failures"][0]["source"], json!("notes.png"));
+    assert_eq!(
+        scan["failures"][0]["error"]["code"],
+        json!("image_format_unsupported")
+    );
+    let items = scan["items"].as_array().unwrap();
+    assert_eq!(items.len(), 13);
+    assert_eq!(
+        (&items[0]["issuer"], &items[0]["name"], &items[0]["otpKind"]),
+        (
+            &json!("Test1"),
+            &json!("test1@example1.com"),
+            &json!("totp")
+        )
+    );
+    assert_eq!(items[0]["source"], json!("scito-example_export.png"));
+    assert_eq!(ids_with(&scan, "new"), [0, 1, 2]);
+    // The proton export is code 1 of 4: its ten accounts wait for the other three codes.
+    assert_eq!(ids_with(&scan, "waiting").len(), 10);
+    assert_eq!(items[3]["batch"]["number"], json!(1));
+    assert_eq!(items[3]["batch"]["size"], json!(4));
+    assert_eq!(scan["missing"][0]["numbers"], json!([2, 3, 4]));
+    for secret in ["JBSWY3DPEHPK3PXP", "JBSWY3DPEHPK3PXQ", "otpauth"] {
+        assert!(!scan.to_string().contains(secret), "{secret} crossed IPC");
+    }
+
+    let scan_id = scan["scanId"].clone();
+    let refused = h.err("qr_add", json!({"scanId": scan_id, "ids": [5]}));
+    assert_eq!(refused["code"], json!("invalid_input"));
+    let added = h.ok("qr_add", json!({"scanId": scan_id, "ids": [0, 1, 2]}));
+    assert_eq!(added, json!({"added": 3, "skipped": 0}));
+    assert_eq!(h.issuers(), ["Test1", "Test2", "Test3"]);
+    // Added and forgotten: the scan id is gone.
+    let gone = h.err("qr_add", json!({"scanId": scan_id, "ids": [0]}));
+    assert_eq!(gone["code"], json!("not_found"));
+
+    // Scanned again: the vault has them.
+    let again = h.ok(
+        "qr_scan_paths",
+        json!({"paths": [google("scito-example_export.png")]}),
+    );
+    assert_eq!(ids_with(&again, "duplicate"), [0, 1, 2]);
+    let added = h.ok("qr_add", json!({"scanId": again["scanId"], "ids": [0]}));
+    assert_eq!(added, json!({"added": 0, "skipped": 1}));
+}
+
+#[test]
+fn screen_texts_are_classified_deduplicated_and_kept_across_scans() {
+    let h = harness();
+    h.created();
+    let state = h.state();
+    let now = tessera_core::UnixTime(1_700_000_000);
+    let account = format!("otpauth://totp/ACME:bob?secret={SECRET}&issuer=ACME");
+    let text = |t: &str| QrText::new(t.to_owned());
+    let first = state
+        .qr_scanned(
+            vec![
+                (
+                    "screen:DP-1".into(),
+                    Ok(vec![
+                        text(&account),
+                        text("pia://pipush/PIPU1?v=1&serial=PIPU1&enrollment_credential=c&url=https://pi.example/ttype/push"),
+                        text("https://user:pw@example.com/reset?token=SECRET"),
+                        text("otpauth://totp/A:b?secret=NOT*BASE32"),
+                    ]),
+                ),
+                ("screen:HDMI-1".into(), Ok(vec![text(&account)])),
+            ],
+            now,
+        )
+        .unwrap();
+    let first = serde_json::to_value(first).unwrap();
+    let kinds: Vec<&str> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    // The same account on two monitors is listed once.
+    assert_eq!(kinds, ["account", "push", "other", "invalid"]);
+    assert_eq!(first["found"], json!(5));
+    assert_eq!(first["items"][2]["detail"], json!("https://example.com"));
+    assert_eq!(first["items"][3]["detail"], json!("qr_invalid_otpauth"));
+    let shown = first.to_string();
+    for secret in [SECRET, "SECRET", "pw@", "enrollment_credential"] {
+        assert!(!shown.contains(secret), "{secret} crossed IPC");
+    }
+    // The push link stays in Rust, for the push service.
+    let scan_id = first["scanId"].as_str().unwrap();
+    assert!(
+        state
+            .qr_push_link(scan_id, 1)
+            .unwrap()
+            .starts_with("pia://pipush/")
+    );
+    assert_eq!(
+        state.qr_push_link(scan_id, 0).unwrap_err().code,
+        "invalid_input"
+    );
+
+    // A second scan adds to the same list.
+    let second = state
+        .qr_scanned(vec![("clipboard".into(), Ok(Vec::new()))], now)
+        .unwrap();
+    assert_eq!(second.scan_id, scan_id);
+    assert_eq!((second.items.len(), second.found), (4, 0));
+
+    // Locking drops the held scan with its secrets.
+    h.ok("lock_vault", json!({}));
+    let locked = h.err(
+        "qr_scan_paths",
+        json!({"paths": [google("scito-example_export.png")]}),
+    );
+    assert_eq!(locked["code"], json!("locked"));
+}
+
+#[test]
+fn show_qr_draws_an_svg_without_the_uri_text() {
+    let h = harness();
+    h.created();
+    let account = h.add_uri("ACME");
+    let svg = h.ok("account_qr_svg", json!({"id": account["id"]}));
+    let svg = svg["svg"].as_str().unwrap();
+    assert!(svg.contains("<svg"), "{svg}");
+    assert!(!svg.contains(SECRET) && !svg.contains("otpauth"));
+    let missing = h.err(
+        "account_qr_svg",
+        json!({"id": "00000000-0000-4000-8000-000000000000"}),
+    );
+    assert_eq!(missing["code"], json!("not_found"));
+}
+
+#[test]
+fn only_images_are_routed_to_the_scan_on_drop() {
+    use crate::commands::qr::is_image_path;
+    assert!(is_image_path(&PathBuf::from("/tmp/Screenshot.PNG")));
+    assert!(is_image_path(&PathBuf::from("code.jpeg")));
+    assert!(!is_image_path(&PathBuf::from("aegis.json")));
+    assert!(!is_image_path(&PathBuf::from("png")));
+}

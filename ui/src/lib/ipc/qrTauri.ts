@@ -1,0 +1,18 @@
+// The QR commands over Tauri IPC (spread into `tauriBackend`).
+import { Channel, invoke } from '@tauri-apps/api/core';
+import { COMMANDS } from './contract';
+import { call } from './errors';
+import type { EnrollStep, PushToken } from './pushContract';
+import type { QrAdded, QrBackend, QrScan } from './qrContract';
+
+export const tauriQr: QrBackend = {
+  qrScanScreen: () => call(() => invoke<QrScan>(COMMANDS.qrScanScreen)),
+  qrScanPick: () => call(() => invoke<QrScan | null>(COMMANDS.qrScanPick)),
+  qrScanPaths: (paths) => call(() => invoke<QrScan>(COMMANDS.qrScanPaths, { paths })),
+  qrScanClipboard: () => call(() => invoke<QrScan>(COMMANDS.qrScanClipboard)),
+  qrAdd: (scanId, ids) => call(() => invoke<QrAdded>(COMMANDS.qrAdd, { scanId, ids })),
+  qrDismiss: (scanId) => call(() => invoke<void>(COMMANDS.qrDismiss, { scanId })),
+  qrEnrollPush: (scanId, id, onProgress) =>
+    call(() => invoke<PushToken>(COMMANDS.qrEnrollPush, { scanId, id, onProgress: new Channel<EnrollStep>(onProgress) })),
+  accountQrSvg: (id) => call(() => invoke<{ svg: string }>(COMMANDS.accountQrSvg, { id })),
+};
