@@ -63,7 +63,8 @@ pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
         // hands their paths to Rust.
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-                if !paths.is_empty() && paths.iter().all(|p| crate::commands::qr::is_image_path(p)) {
+                if !paths.is_empty() && paths.iter().all(|p| crate::commands::qr::is_image_path(p))
+                {
                     crate::commands::qr::scan_dropped(window.app_handle(), paths.clone());
                 } else {
                     crate::commands::transfer::open_dropped(window.app_handle(), paths.clone());
