@@ -1,0 +1,151 @@
+// End-to-end import and export in the real app (run.sh gives this file its own keyring session,
+// display and fresh vault): a real encrypted Aegis export goes through the import wizard (wrong
+// password first, then the right one), its preview matches the sample's .expected.json, one entry
+// is left unchecked, the rest is committed and a code equals oathtool's; then an encrypted Aegis
+// export and a Tessera backup are written and checked by re-importing them with the CLI.
+//
+// Native file dialogs cannot be driven through WebDriver. For the file to import, the test calls
+// `import_open_paths`, the command behind a drop on the window: it opens the files and sends the
+// result on the events channel, where the open wizard picks it up exactly as after a drop. For
+// the export, the dialog is filled in, then `export_save` is called with a `path`, which stands
+// in for the answer of the native save dialog (the same command, the same checks and writer).
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { APP, assertCode, launchOnNewVault, step, waitFor, wd } from './driver.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const testdata = process.env.TESSERA_TESTDATA ?? join(root, '..', 'shared', 'testdata');
+const SAMPLE = join(testdata, 'imports', 'aegis', 'aegisapp-aegis_encrypted.json');
+const EXPORT_PASSWORD = 'correct horse battery staple';
+
+/** Runs `script` in the webview and waits for the promise it returns. */
+async function invoke(app, command, args) {
+  return wd('POST', `${app.base}/execute/async`, {
+    script: `const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+               .then((value) => done({ value }), (error) => done({ error }));`,
+    args: [command, args],
+  });
+}
+
+/** The CLI's dry-run import of `file` as JSON (same vault and keychain as the app). */
+function cliImport(file, password) {
+  const cli = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'tessera');
+  const out = execFileSync(cli, ['import', file, '--dry-run', '--json', '--password-stdin'], {
+    input: `${password}\n`,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out);
+}
+
+test('import wizard and export dialog, checked against the CLI', { timeout: 300_000 }, async (t) => {
+  assert.ok(APP, 'TESSERA_APP must name the tessera-desktop binary');
+  const expected = JSON.parse(readFileSync(`${SAMPLE}.expected.json`, 'utf8'));
+  step('building the CLI for the re-import checks');
+  execFileSync('cargo', ['build', '--quiet', '-p', 'tessera-cli'], { cwd: root, stdio: 'inherit' });
+  const out = mkdtempSync(join(tmpdir(), 'tessera-e2e-export-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+
+  const { app } = await launchOnNewVault();
+  t.after(() => app.close());
+
+  // --- Import: the Add menu's entry opens the wizard; the file arrives as a drop would.
+  step('import wizard from the Add menu');
+  await app.button('Add an account (Ctrl+N)');
+  await app.button('Import from another app');
+  await app.wait('the import wizard', '.import-wizard[data-step="pick"]');
+  const opened = await invoke(app, 'import_open_paths', { paths: [SAMPLE] });
+  assert.equal(opened.value?.step, 'needsPassword', JSON.stringify(opened));
+  await app.wait('the password step', 'input[name="import-password"]');
+  assert.match(await app.text('.import-wizard'), /This Aegis file is encrypted/);
+
+  step('a wrong password, then the right one');
+  await app.type('input[name="import-password"]', 'not the password');
+  await app.button('Open the file');
+  await app.wait('the wrong password error', '.form-error[data-error-code="wrong_password"]');
+  await app.type('input[name="import-password"]', expected.password);
+  await app.button('Open the file');
+  await app.wait('the preview', '.import-items');
+
+  const items = await app.js(
+    `return [...document.querySelectorAll('.import-item')].map((li) => ({
+       status: li.dataset.status,
+       name: li.querySelector('.import-name').textContent,
+       checked: li.querySelector('input[type=checkbox]')?.checked ?? null,
+     }));`,
+  );
+  assert.equal(items.length, expected.entry_count);
+  assert.deepEqual(
+    items.map((item) => item.name),
+    expected.entries.map((entry) => `${entry.issuer} (${entry.name})`),
+  );
+  assert.ok(items.every((item) => item.status === 'new' && item.checked === true), JSON.stringify(items));
+  assert.match(await app.text('[data-count="importable"]'), new RegExp(`^${expected.entry_count} accounts`));
+  await app.screenshot('import-preview');
+
+  step('one entry unchecked, the rest committed in one write');
+  const left = expected.entries[1];
+  await app.js(`document.querySelectorAll('.import-item input[type=checkbox]')[1].click();`);
+  await app.button(`Import ${expected.entry_count - 1} accounts`);
+  await app.wait('the summary', '.import-summary');
+  const summary = await app.text('.import-summary');
+  assert.match(summary, new RegExp(`${expected.entry_count - 1} accounts added`));
+  assert.match(summary, /1 left unchecked/);
+  await app.button('Close');
+  await waitFor('the imported accounts', async () => (await app.issuers()).length === expected.entry_count - 1);
+  const issuers = await app.issuers();
+  assert.ok(!issuers.includes(left.issuer), `${left.issuer} was left unchecked`);
+  const deno = expected.entries[0];
+  assert.equal(deno.period, 30);
+  await assertCode(app, deno.issuer, deno.secret);
+
+  // --- Export: the dialog from the settings; the save dialog's answer is given as a path.
+  step('export dialog');
+  await app.button('Settings');
+  await app.button('Export accounts…');
+  await app.wait('the export dialog', '.export-form');
+  await app.js(`document.querySelector('input[name="export-format"][value="aegis_encrypted"]').click();`);
+  await app.type('input[name="export-password"]', EXPORT_PASSWORD);
+  await app.type('input[name="export-confirm"]', EXPORT_PASSWORD);
+  await app.screenshot('export-dialog');
+
+  const count = expected.entry_count - 1;
+  for (const [format, file] of [
+    ['aegis_encrypted', 'aegis-export.json'],
+    ['tessera_backup', 'backup.tessera'],
+  ]) {
+    step(`export ${format}, then the CLI reads it back`);
+    const path = join(out, file);
+    const written = await invoke(app, 'export_save', {
+      format,
+      password: EXPORT_PASSWORD,
+      confirm: EXPORT_PASSWORD,
+      plainConfirmed: false,
+      path,
+    });
+    assert.deepEqual(written.value, { path, accounts: count }, JSON.stringify(written));
+    assert.equal(statSync(path).mode & 0o777, 0o600, `${file} is owner-only`);
+    const read = cliImport(path, EXPORT_PASSWORD);
+    assert.equal(read.format, format === 'aegis_encrypted' ? 'aegis' : 'tessera_backup');
+    assert.equal(read.entries.length, count);
+    // Every exported account is already in the vault: the round trip gave back the same ones.
+    assert.ok(read.entries.every((entry) => entry.status === 'duplicate'), JSON.stringify(read.entries));
+    assert.deepEqual(read.rejected, []);
+  }
+  const refused = await invoke(app, 'export_save', {
+    format: 'otpauth_list',
+    password: null,
+    confirm: null,
+    plainConfirmed: false,
+    path: join(out, 'plain.txt'),
+  });
+  assert.equal(refused.error?.code, 'plain_not_confirmed');
+  await app.button('Cancel');
+});
