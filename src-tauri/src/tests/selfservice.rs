@@ -343,3 +343,67 @@ fn every_selfservice_code_is_listed_in_the_typescript_contract() {
         assert!(contract.contains(&format!("'{code}'")), "{code} missing");
     }
 }
+
+/// Push end to end through the commands: a push token enrolled into the vault (the push
+/// service then polls it), then `login_mode=privacyIDEA` completed by approving the push
+/// request, as the user would on another Tessera or on the app's own prompt.
+#[test]
+fn enroll_push_then_sign_in_with_a_push_approval() {
+    let rp = block(pi::Rp::new());
+    let h = harness();
+    h.created();
+    assert_eq!(connect(&h, &rp).unwrap()["step"], "signedIn");
+    let enrolled = h.ok("selfservice_enroll", json!({"kind": "push"}));
+    assert_eq!(enrolled["accountId"], Value::Null);
+    let serial = enrolled["serial"].as_str().unwrap().to_owned();
+    assert!(serial.starts_with("PIPU"), "{enrolled}");
+    assert_eq!(factor(&h, &serial)["here"], "push");
+    let listed = h.ok("list_push_tokens", json!({}));
+    assert_eq!(listed[0]["serial"], serial.as_str(), "{listed}");
+
+    block(rp.admin_post(
+        &format!("/policy/login_mode_{}", rp.user),
+        &[
+            ("scope", "webui"),
+            ("realm", "testrealm"),
+            ("user", &rp.user),
+            ("action", "login_mode=privacyIDEA"),
+            ("active", "true"),
+        ],
+    ));
+    let step = connect(&h, &rp).unwrap();
+    assert_eq!(step["step"], "secondFactor", "{step}");
+    assert_eq!(step["push"], true, "{step}");
+
+    // The "phone": the stored token answers the request while the command waits.
+    let mut tokens = h
+        .state()
+        .with_unlocked(|vault| Ok(tessera_push::store::load_tokens(vault.data()).unwrap()))
+        .unwrap();
+    let token = tokens.pop().unwrap();
+    let phone = std::thread::spawn(move || {
+        block(async {
+            let client = pi::client();
+            let request = pi::poll_one(&client, &token)
+                .await
+                .verify(token.server_key())
+                .unwrap();
+            client
+                .answer(
+                    &token,
+                    &request,
+                    &tessera_push::Decision::Approve { number: None },
+                )
+                .await
+                .unwrap();
+        });
+    });
+    let started = std::time::Instant::now();
+    let done = h.ok("selfservice_answer", json!({"answer": {"method": "push"}}));
+    phone.join().unwrap();
+    assert_eq!(done["step"], "signedIn", "{done}");
+    eprintln!(
+        "push-approved sign-in through the command: {} ms",
+        started.elapsed().as_millis()
+    );
+}
