@@ -98,8 +98,8 @@ pub(crate) enum Command {
     /// privacyIDEA push tokens: enroll, list, rename, remove, watch for sign-in requests and
     /// answer them, and the sign-in activity.
     Push(Group<PushCommand>),
-    /// Your tokens at your organisation's privacyIDEA: list them, enroll TOTP/HOTP straight into
-    /// the vault, disable, enable, delete, reset or resync one, create backup codes.
+    /// Your tokens at your organisation's privacyIDEA: list them, enroll TOTP/HOTP/push straight
+    /// into the vault, disable, enable, delete, reset or resync one, create backup codes.
     Account(Group<AccountCommand>),
     /// Set, change or remove the vault passphrase.
     Passphrase(Group<PassphraseCommand>),
