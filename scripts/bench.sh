@@ -64,4 +64,6 @@ scripts/bench_qr.sh
 step "desktop app beside otpclient: cold start, idle CPU, memory (PSS), .deb size"
 scripts/bench_app.sh
 
+scripts/bench_push.sh
+
 python3 scripts/bench_report.py "$out" "$window"
