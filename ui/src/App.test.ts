@@ -290,8 +290,7 @@ describe('App', () => {
     await settle();
     const dialog = screen.getByRole('dialog', { name: 'Add an account' });
     const scan = within(dialog).getByRole('button', { name: /Scan a QR code/ }) as HTMLButtonElement;
-    expect(scan.disabled).toBe(true);
-    expect(scan.textContent).toContain('Coming soon');
+    expect(scan.disabled).toBe(false);
     expect((within(dialog).getByRole('button', { name: /Import from another app/ }) as HTMLButtonElement).disabled).toBe(false);
     await fireEvent.click(within(dialog).getByRole('button', { name: /Enter a key manually/ }));
     await settle();

@@ -2,6 +2,7 @@
 // check it). `{name}` marks a parameter; `.one`/`.other` suffixes are plural forms chosen by
 // Intl.PluralRules.
 import { pushEn } from './push';
+import { qrEn } from './qr';
 import { selfserviceEn } from './selfservice';
 
 export const en = {
@@ -346,6 +347,7 @@ export const en = {
   'uri.unknown_type': 'unknown code type (expected totp, hotp or steam)',
   'uri.unsupported_type': 'this code type (Yandex) is not supported',
   ...pushEn,
+  ...qrEn,
   ...selfserviceEn,
 } as const;
 

@@ -1,5 +1,6 @@
 import type { Catalogue } from './en';
 import { pushFr } from './push';
+import { qrFr } from './qr';
 import { selfserviceFr } from './selfservice';
 
 // French. Typed as `Catalogue`: a missing or extra key is a type error (and a test failure).
@@ -345,5 +346,6 @@ export const fr: Catalogue = {
   'uri.unknown_type': 'type de code inconnu (totp, hotp ou steam attendu)',
   'uri.unsupported_type': 'ce type de code (Yandex) n’est pas pris en charge',
   ...pushFr,
+  ...qrFr,
   ...selfserviceFr,
 };

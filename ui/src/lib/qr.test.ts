@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { translator } from './i18n';
+import type { QrItem, QrScan } from './ipc';
+import { accountLabel, initialSelection, itemText, mergeSelection, missingTexts, selectable, sourceText } from './qr';
+
+const item = (id: number, over: Partial<QrItem> = {}): QrItem => ({
+  id,
+  source: 'screen:DP-1',
+  kind: 'account',
+  issuer: 'ACME',
+  name: 'bob',
+  otpKind: 'totp',
+  status: 'new',
+  batch: null,
+  detail: '',
+  ...over,
+});
+
+const scan = (items: QrItem[], missing: QrScan['missing'] = []): QrScan => ({
+  scanId: 's',
+  items,
+  found: items.length,
+  missing,
+  failures: [],
+});
+
+const en = translator('en');
+const fr = translator('fr');
+
+describe('selection', () => {
+  it('picks new accounts only', () => {
+    const items = [
+      item(0),
+      item(1, { status: 'duplicate' }),
+      item(2, { status: 'waiting', batch: { id: 7, number: 1, size: 2 } }),
+      item(3, { kind: 'push', status: '' }),
+      item(4, { kind: 'other', status: '', detail: 'https://example.com' }),
+    ];
+    expect(items.map(selectable)).toEqual([true, false, false, false, false]);
+    expect(initialSelection(scan(items))).toEqual([0]);
+  });
+
+  it('keeps the user’s choices across a rescan and picks what is new', () => {
+    const batch = { id: 7, number: 1, size: 2 };
+    const first = scan([item(0), item(1), item(2, { status: 'waiting', batch })]);
+    // The user unticked 1; the rescan completed the export (2 now new) and found 3 and 4.
+    const second = scan([item(0), item(1), item(2, { batch }), item(3), item(4, { status: 'duplicate' })]);
+    expect(mergeSelection(first, [0], second)).toEqual([0, 2, 3]);
+    expect(mergeSelection(null, [], second)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('wording', () => {
+  it('labels accounts and sources', () => {
+    expect(accountLabel({ issuer: 'ACME', name: 'bob' })).toBe('ACME (bob)');
+    expect(accountLabel({ issuer: '', name: 'bob' })).toBe('bob');
+    expect(sourceText('screen:HDMI-1', en)).toBe('Screen HDMI-1');
+    expect(sourceText('clipboard', fr)).toBe('Presse-papiers');
+    expect(sourceText('Screenshot.png', en)).toBe('Screenshot.png');
+  });
+
+  it('says what each item is, with the export code and status', () => {
+    const waiting = item(0, { status: 'waiting', batch: { id: 7, number: 1, size: 4 } });
+    expect(itemText(waiting, en)).toBe('Export code 1 of 4 · Waiting for the rest of the export');
+    expect(itemText(item(1, { status: 'duplicate' }), en)).toBe('Already in Tessera');
+    expect(itemText(item(2, { kind: 'other', status: '', detail: 'https://example.com' }), en)).toBe(
+      'Not an account: https://example.com',
+    );
+    expect(itemText(item(3, { kind: 'invalid', status: '', detail: 'qr_invalid_otpauth' }), en)).toBe(
+      'Damaged code: Something went wrong. Please try again.',
+    );
+    expect(itemText(item(4, { kind: 'push', status: '' }), fr)).toBe('Jeton de connexion push');
+  });
+
+  it('names the export codes still missing', () => {
+    const texts = missingTexts(scan([], [{ batchId: 7, size: 4, numbers: [2, 3, 4] }]), en);
+    expect(texts).toEqual([
+      'Google Authenticator export: code 2, 3, 4 of 4 still missing. Show it and scan again.',
+    ]);
+  });
+});

@@ -1,0 +1,149 @@
+// QR enrollment inside the app, on the fake backend: the Add menu's scan step (screen, image,
+// clipboard), the result list with an incomplete export, a drop on the window, and "Show QR"
+// behind its warning.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
+import App from '../App.svelte';
+import { FakeBackend } from '../lib/ipc/fake';
+import type { AccountForm } from '../lib/ipc';
+
+const totp = (issuer: string, name: string, secret: string): AccountForm => ({
+  issuer,
+  name,
+  secret,
+  kind: 'totp',
+  algorithm: 'SHA1',
+  digits: 6,
+  period: 30,
+  counter: 0,
+});
+
+async function settle() {
+  for (let i = 0; i < 6; i++) {
+    await vi.advanceTimersByTimeAsync(0);
+    await tick();
+  }
+}
+
+async function start(backend: FakeBackend, languages = ['en-GB']) {
+  window.localStorage.clear();
+  render(App, { props: { backend, languages, storage: window.localStorage } });
+  await settle();
+}
+
+async function openScan() {
+  await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+  await settle();
+  await fireEvent.click(screen.getByRole('button', { name: /Scan a QR code/ }));
+  await settle();
+  return screen.getByRole('dialog', { name: 'Scan a QR code' });
+}
+
+describe('QR enrollment in the app', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it('scans the screen, waits for the rest of an export, adds the picked accounts in one call', async () => {
+    const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice', 'JBSWY3DPEHPK3PXP')] });
+    backend.qr.screen = {
+      'DP-1': [
+        { kind: 'account', form: totp('ACME', 'bob', 'KRSXG5CTMVRXEZLU') },
+        { kind: 'account', form: totp('Bank', 'bob', 'GEZDGNBVGY3TQOJQ'), batch: { id: 7, number: 1, size: 2 } },
+        { kind: 'other', detail: 'https://example.com' },
+      ],
+      'HDMI-1': [{ kind: 'account', form: totp('GitHub', 'alice', 'JBSWY3DPEHPK3PXP') }],
+    };
+    await start(backend);
+    const dialog = await openScan();
+    // The first source has the focus, and the drop zone is explained.
+    expect(document.activeElement?.textContent).toContain('Scan screen');
+    expect(dialog.textContent).toContain('drop image files on this window');
+    await fireEvent.click(within(dialog).getByRole('button', { name: /Scan screen/ }));
+    await settle();
+
+    const boxes = within(dialog).getAllByRole('checkbox') as HTMLInputElement[];
+    expect(boxes.map((box) => [box.checked, box.disabled])).toEqual([
+      [true, false],
+      [false, true],
+      [false, true],
+    ]);
+    expect(dialog.textContent).toContain('Screen DP-1 · Export code 1 of 2 · Waiting for the rest of the export');
+    expect(dialog.textContent).toContain('Screen HDMI-1 · Already in Tessera');
+    expect(dialog.textContent).toContain('Not an account: https://example.com');
+    expect(dialog.textContent).toContain('code 2 of 2 still missing');
+
+    // The second code of the export, from the clipboard: the export is complete and picked.
+    backend.qr.clipboard = [
+      { kind: 'account', form: totp('Shop', 'bob', 'MFRGGZDFMZTWQ2LK'), batch: { id: 7, number: 2, size: 2 } },
+    ];
+    await fireEvent.click(within(dialog).getByRole('button', { name: /Paste image/ }));
+    await settle();
+    expect(dialog.textContent).not.toContain('still missing');
+    const add = within(dialog).getByRole('button', { name: 'Add 3 accounts' });
+    await fireEvent.click(add);
+    await settle();
+    const call = backend.calls.find((c) => c.method === 'qrAdd');
+    expect(call?.args).toEqual(['scan-1', [0, 1, 4]]);
+    expect(backend.accounts.map((a) => a.view.issuer)).toEqual(['GitHub', 'ACME', 'Bank', 'Shop']);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.body.textContent).toContain('3 accounts added');
+  });
+
+  it('says when nothing was found and when the screen cannot be read, in French too', async () => {
+    const backend = new FakeBackend();
+    backend.qr.screenFailure = { code: 'screen_capture_cancelled', message: 'cancelled' };
+    await start(backend, ['fr-FR']);
+    await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: /Scanner un QR code/ }));
+    await settle();
+    const dialog = screen.getByRole('dialog', { name: 'Scanner un QR code' });
+    await fireEvent.click(within(dialog).getByRole('button', { name: /Scanner l’écran/ }));
+    await settle();
+    expect(within(dialog).getByRole('alert').textContent).toBe('La capture d’écran a été annulée.');
+    await fireEvent.click(within(dialog).getByRole('button', { name: /Scanner l’écran/ }));
+    await settle();
+    expect(dialog.textContent).toContain('Aucun QR code trouvé.');
+    // Leaving forgets the held scan in the backend.
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Retour' }));
+    await settle();
+    expect(backend.calls.some((c) => c.method === 'qrDismiss')).toBe(true);
+  });
+
+  it('opens the scan step when images are dropped on the window, listing unreadable files', async () => {
+    const backend = new FakeBackend();
+    backend.qr.files.set('/tmp/code.png', [{ kind: 'account', form: totp('ACME', 'bob', 'KRSXG5CTMVRXEZLU') }]);
+    await start(backend);
+    // What Rust sends after a drop (commands::qr::scan_dropped).
+    const scan = await backend.qrScanPaths(['/tmp/code.png', '/tmp/notes.png']);
+    backend.emit({ type: 'qrScanned', scan });
+    await settle();
+    const dialog = screen.getByRole('dialog', { name: 'Scan a QR code' });
+    expect(dialog.textContent).toContain('ACME (bob)');
+    expect(dialog.textContent).toContain('notes.png: Not an image Tessera reads');
+    expect((within(dialog).getByRole('checkbox') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('shows an account as a QR code only after the warning, without its link in the page', async () => {
+    const backend = new FakeBackend({ accounts: [totp('ACME', 'bob', 'KRSXG5CTMVRXEZLU')] });
+    await start(backend);
+    await fireEvent.click(screen.getByRole('button', { name: 'Actions for ACME' }));
+    await settle();
+    await fireEvent.click(screen.getByRole('menuitem', { name: 'Show QR code' }));
+    await settle();
+    const warning = screen.getByRole('alertdialog');
+    expect(warning.textContent).toContain('Anyone who sees or photographs this code');
+    expect(warning.querySelector('svg')).toBeNull();
+    expect(backend.calls.some((c) => c.method === 'accountQrSvg')).toBe(false);
+    await fireEvent.click(within(warning).getByRole('button', { name: 'Show the QR code' }));
+    await settle();
+    const shown = screen.getByRole('dialog');
+    expect(within(shown).getByRole('img', { name: 'QR code of ACME' }).querySelector('svg')).not.toBeNull();
+    expect(document.body.innerHTML).not.toContain('KRSXG5CTMVRXEZLU');
+    expect(document.body.innerHTML).not.toContain('otpauth');
+  });
+});
