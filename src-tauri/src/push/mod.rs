@@ -266,6 +266,8 @@ impl PushService {
         });
         let Ok(fingerprint) = fingerprint else {
             self.stop();
+            // A prompt open at lock time had kept the window on top: let it go.
+            self.update_window(app);
             return;
         };
         if self.inner().fingerprint.as_deref() == Some(fingerprint.as_str()) {
@@ -536,6 +538,9 @@ impl PushService {
             inner.on_top = want;
             changed
         };
+        if !want && !changed {
+            return;
+        }
         let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
             return;
         };
