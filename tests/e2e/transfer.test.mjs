@@ -35,9 +35,10 @@ async function invoke(app, command, args) {
   });
 }
 
+const cli = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'tessera');
+
 /** The CLI's dry-run import of `file` as JSON (same vault and keychain as the app). */
 function cliImport(file, password) {
-  const cli = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'tessera');
   const out = execFileSync(cli, ['import', file, '--dry-run', '--json', '--password-stdin'], {
     input: `${password}\n`,
     encoding: 'utf8',
@@ -147,5 +148,28 @@ test('import wizard and export dialog, checked against the CLI', { timeout: 300_
     path: join(out, 'plain.txt'),
   });
   assert.equal(refused.error?.code, 'plain_not_confirmed');
-  await app.button('Cancel');
+
+  // --- Google Authenticator: QR codes drawn in Rust, shown only after the warning is accepted.
+  step('migration QR codes');
+  await app.js(`document.querySelector('input[name="export-format"][value="google_migration"]').click();`);
+  await app.wait('the QR warning', 'input[name="export-plain-confirmed"]');
+  await app.click('input[name="export-plain-confirmed"]');
+  await app.button('I understand: show the codes');
+  await app.wait('the QR code', '.qr-image svg');
+  assert.match(await app.text('.export-qr-batch'), /^Code 1 of 1$/);
+  // Steam cannot go to Google Authenticator (the 7- and 50-second entries were imported too).
+  const skipped = await app.text('.export-skipped');
+  assert.match(skipped, /Boeing/);
+  await app.screenshot('export-qr');
+  // The code on screen is a real Google Authenticator export: the CLI's scanner reads it back.
+  const scanned = JSON.parse(
+    execFileSync(cli, ['scan', join(root, 'tests', 'e2e', 'artifacts', 'export-qr.png'), '--json'], { encoding: 'utf8' }),
+  );
+  assert.equal(scanned.found.length, 1, JSON.stringify(scanned));
+  assert.equal(scanned.found[0].type, 'migration');
+  assert.deepEqual(
+    scanned.found[0].accounts.map((account) => account.issuer),
+    ['Deno', 'Issuu', 'WWE'],
+  );
+  await app.button('Close');
 });

@@ -571,3 +571,28 @@ fn aegis_kdf(vault_kdf: KdfParams) -> AegisKdf {
         AegisKdf::new(2, 8, 1).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_imports_expire_after_the_ttl_and_their_workers_are_told() {
+        let start = Instant::now();
+        let mut held = Held::default();
+        let files: Files = Arc::new(vec![(String::new(), Zeroizing::new(b"x".to_vec()))]);
+        let id = held.insert(Step::NeedsPassword { files }, start);
+        let flag = Arc::clone(&held.0[&id].cancelled);
+        // A step just before the deadline keeps it alive for another full TTL.
+        assert!(held.get_mut(&id, start + IMPORT_TTL / 2).is_ok());
+        held.expire(start + IMPORT_TTL);
+        assert!(held.0.contains_key(&id));
+        held.expire(start + IMPORT_TTL / 2 + IMPORT_TTL);
+        assert!(held.0.is_empty());
+        assert!(flag.load(Ordering::Relaxed));
+        assert_eq!(
+            held.get_mut(&id, start).map(|_| ()).unwrap_err().code,
+            "import_gone"
+        );
+    }
+}
