@@ -106,9 +106,14 @@ impl Harness {
 }
 
 fn token() -> PushToken {
-    let uri = EnrollmentUri::parse(
-        "otpauth://pipush/PIPU00005FB7?url=http%3A//127.0.0.1%3A5000/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a9bb0c87bbb0b501ac98abae0976c67ac2f15&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True",
-    )
+    token_at("127.0.0.1%3A5000")
+}
+
+/// The captured challenge's token, or one with the same serial on another server.
+fn token_at(host: &str) -> PushToken {
+    let uri = EnrollmentUri::parse(&format!(
+        "otpauth://pipush/PIPU00005FB7?url=http%3A//{host}/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a9bb0c87bbb0b501ac98abae0976c67ac2f15&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True",
+    ))
     .unwrap();
     PushToken::new(
         &uri,
@@ -311,6 +316,24 @@ fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
     let status = h.push().status();
     assert_ne!(status.mode, ModeDto::Stopped);
     assert_eq!(status.servers.len(), 1);
+    // Several servers side by side: one poller each (same serial, another server: another token).
+    let elsewhere = token_at("127.0.0.2%3A5000");
+    h.app
+        .state::<AppState>()
+        .with_unlocked(|vault| {
+            vault.update(|data| save_token(data, &elsewhere).map_err(crate::error::IpcError::from))
+        })
+        .unwrap();
+    h.push().sync(h.app.handle());
+    let servers: Vec<String> = h
+        .push()
+        .status()
+        .servers
+        .into_iter()
+        .map(|s| s.server)
+        .collect();
+    assert_eq!(servers, [SERVER, "http://127.0.0.2:5000"]);
+    assert_eq!(h.push().tokens(h.app.handle()).unwrap().len(), 2);
     // Its first poll fails (connection refused): the server is reported down with a back-off.
     let deadline = Instant::now() + Duration::from_secs(20);
     while h.push().status().servers[0].up {

@@ -134,4 +134,11 @@ describe('push prompt', () => {
     expect(backend.push.tokens).toHaveLength(1);
     expect(screen.queryByRole('dialog', { name: 'Add a push token?' })).toBeNull();
   });
+
+  it('warns on the accounts screen when the push server says the clock is off', async () => {
+    backend.push.clockOffsetSecs = -95;
+    backend.push.emit({ type: 'status', status: await backend.push.pushStatus() });
+    await settle();
+    expect(document.querySelector('.push-clock')?.textContent).toContain('by 95 seconds');
+  });
 });
