@@ -506,6 +506,9 @@ async fn run(
     let mut token_problems: std::collections::HashMap<String, &'static str> =
         std::collections::HashMap::new();
     loop {
+        // The wait runs from the start of a round, not its end: a round's own duration would
+        // otherwise stretch the interval, and with it the time a prompt waits to be seen.
+        let round_started = tokio::time::Instant::now();
         let tokens = lock(&shared.tokens).clone();
         let mut outbox = Vec::new();
         let mut failure = None;
@@ -601,7 +604,7 @@ async fn run(
             }
         }
         tokio::select! {
-            () = tokio::time::sleep(delay) => {}
+            () = tokio::time::sleep_until(round_started + delay) => {}
             () = shared.wake.notified() => {}
             () = events.closed() => return,
         }
