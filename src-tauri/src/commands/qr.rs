@@ -172,14 +172,18 @@ pub(crate) async fn qr_scan_pick<R: Runtime>(
     scan_paths(&state, paths).await.map(Some)
 }
 
-/// Image files given by path: the same path a drop takes. The end-to-end tests use it, as
-/// WebDriver can drive neither a native picker nor an OS drop.
+/// Image files given by path, told to the UI on the events channel as a drop does (the open
+/// scan step shows the result from there). The end-to-end tests use it, as WebDriver can drive
+/// neither a native picker nor an OS drop.
 #[tauri::command]
 pub(crate) async fn qr_scan_paths(
     state: State<'_, AppState>,
+    events: State<'_, Events>,
     paths: Vec<String>,
 ) -> Result<QrScanDto, IpcError> {
-    scan_paths(&state, paths.into_iter().map(PathBuf::from).collect()).await
+    let result = scan_paths(&state, paths.into_iter().map(PathBuf::from).collect()).await;
+    events.emit(&scanned_event(result.clone()));
+    result
 }
 
 /// The image on the clipboard (a screenshot copied with PrtSc, say).

@@ -56,6 +56,7 @@ describe('wording', () => {
     expect(accountLabel({ issuer: '', name: 'bob' })).toBe('bob');
     expect(sourceText('screen:HDMI-1', en)).toBe('Screen HDMI-1');
     expect(sourceText('clipboard', fr)).toBe('Presse-papiers');
+    expect(sourceText('screen:screen', en)).toBe('Screen');
     expect(sourceText('Screenshot.png', en)).toBe('Screenshot.png');
   });
 
@@ -63,6 +64,7 @@ describe('wording', () => {
     const waiting = item(0, { status: 'waiting', batch: { id: 7, number: 1, size: 4 } });
     expect(itemText(waiting, en)).toBe('Export code 1 of 4 · Waiting for the rest of the export');
     expect(itemText(item(1, { status: 'duplicate' }), en)).toBe('Already in Tessera');
+    expect(itemText(item(5, { batch: { id: 1, number: 1, size: 1 } }), en)).toBe('');
     expect(itemText(item(2, { kind: 'other', status: '', detail: 'https://example.com' }), en)).toBe(
       'Not an account: https://example.com',
     );

@@ -31,7 +31,11 @@ export function accountLabel(item: Pick<QrItem, 'issuer' | 'name'>): string {
 
 /** Where a code was found, in words: `Screen DP-1`, `Clipboard`, or the file name. */
 export function sourceText(source: string, i18n: Translator): string {
-  if (source.startsWith('screen:')) return i18n.t('qr.source.screen', { monitor: source.slice('screen:'.length) });
+  if (source.startsWith('screen:')) {
+    const monitor = source.slice('screen:'.length);
+    // `screen`: one image of the whole desktop (the Wayland portal, X11 without RandR).
+    return monitor === 'screen' ? i18n.t('qr.source.desktop') : i18n.t('qr.source.screen', { monitor });
+  }
   if (source === 'clipboard') return i18n.t('qr.source.clipboard');
   return source;
 }
@@ -41,7 +45,8 @@ export function itemText(item: QrItem, i18n: Translator): string {
   switch (item.kind) {
     case 'account': {
       const parts: string[] = [];
-      if (item.batch !== null) parts.push(i18n.t('qr.batch', { number: item.batch.number, size: item.batch.size }));
+      // A one-code export is just a code: its number would only be noise.
+      if (item.batch !== null && item.batch.size > 1) parts.push(i18n.t('qr.batch', { number: item.batch.number, size: item.batch.size }));
       if (item.status === 'duplicate') parts.push(i18n.t('qr.status.duplicate'));
       if (item.status === 'waiting') parts.push(i18n.t('qr.status.waiting'));
       return parts.join(' · ');

@@ -118,9 +118,8 @@ describe('QR enrollment in the app', () => {
     const backend = new FakeBackend();
     backend.qr.files.set('/tmp/code.png', [{ kind: 'account', form: totp('ACME', 'bob', 'KRSXG5CTMVRXEZLU') }]);
     await start(backend);
-    // What Rust sends after a drop (commands::qr::scan_dropped).
-    const scan = await backend.qrScanPaths(['/tmp/code.png', '/tmp/notes.png']);
-    backend.emit({ type: 'qrScanned', scan });
+    // The path a drop takes (commands::qr): the result comes on the events channel.
+    await backend.qrScanPaths(['/tmp/code.png', '/tmp/notes.png']);
     await settle();
     const dialog = screen.getByRole('dialog', { name: 'Scan a QR code' });
     expect(dialog.textContent).toContain('ACME (bob)');

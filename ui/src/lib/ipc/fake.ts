@@ -9,6 +9,7 @@ import type {
   PushAnswer,
   PushDecision,
   PushEvent,
+  PushStatus,
   PushToken,
 } from './pushContract';
 import { FakePush } from './pushFake';
@@ -460,9 +461,17 @@ export class FakeBackend implements Backend {
     this.#record('qrScanPick', []);
     return this.qr.qrScanPick();
   }
+  /** Like Rust, also tells the UI on the events channel, as a drop does. */
   async qrScanPaths(paths: string[]) {
     this.#record('qrScanPaths', [paths]);
-    return this.qr.qrScanPaths(paths);
+    try {
+      const scan = await this.qr.qrScanPaths(paths);
+      this.emit({ type: 'qrScanned', scan });
+      return scan;
+    } catch (error) {
+      this.emit({ type: 'qrScanFailed', error: error as IpcError });
+      throw error;
+    }
   }
   async qrScanClipboard() {
     this.#record('qrScanClipboard', []);
@@ -520,6 +529,10 @@ export class FakeBackend implements Backend {
   async checkPushNow(): Promise<void> {
     this.#record('checkPushNow', []);
     return this.push.checkPushNow();
+  }
+  async useServerTime(enabled: boolean): Promise<PushStatus> {
+    this.#record('useServerTime', [enabled]);
+    return this.push.useServerTime(enabled);
   }
   pushActivity = () => this.push.pushActivity();
   onPushEvent = (handler: (event: PushEvent) => void) => this.push.onPushEvent(handler);
