@@ -131,3 +131,22 @@ fn scan_screen_without_a_display_says_so() {
         .fails(1, "screen_no_display");
     assert!(run.stderr.contains("hint: take a screenshot"), "{run:#?}");
 }
+
+#[test]
+fn scan_screen_on_wayland_asks_the_portal_and_says_why_it_cannot() {
+    let env = Env::new();
+    let mut command = env.command();
+    // A Wayland session selects the portal. The test session bus (scripts/with-keyring.sh) has
+    // xdg-desktop-portal without a Screenshot backend, and no bus at all gives the same answer:
+    // a typed error at once, no X11 fallback (which would read only XWayland windows).
+    command.env("WAYLAND_DISPLAY", "wayland-tessera-test");
+    command.args(["scan", "--screen"]);
+    let run = env.run_command(&mut command, &["scan", "--screen"], "");
+    assert_eq!(run.status, Some(1), "{run:#?}");
+    let error = run.stderr.lines().next().unwrap_or_default();
+    assert!(
+        error.ends_with("(screen_portal_unavailable)")
+            || error.ends_with("(screen_capture_refused)"),
+        "{run:#?}"
+    );
+}
