@@ -256,6 +256,14 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
         json!({"answer": {"method": "code", "code": codes[1]}}),
     );
     assert_eq!(done["step"], "signedIn", "{done}");
+    // Auto-lock after the idle delay (300 s by default) signs out as well.
+    assert_ne!(h.ok("selfservice_status", json!({})), Value::Null);
+    let idle = std::time::Instant::now() + std::time::Duration::from_secs(301);
+    assert_eq!(h.state().tick(idle), Some(BackendEvent::VaultLocked));
+    h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
+    assert_eq!(h.ok("selfservice_status", json!({})), Value::Null);
+    let step = connect(&h, &rp).unwrap();
+    assert_eq!(step["step"], "secondFactor");
     h.ok("selfservice_sign_out", json!({}));
     assert_eq!(
         h.err(
