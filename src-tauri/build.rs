@@ -59,6 +59,7 @@ fn main() {
         "qr_dismiss",
         "qr_enroll_push",
         "account_qr_svg",
+        "use_server_time",
     ]);
     let attributes = tauri_build::Attributes::new().app_manifest(manifest);
     if let Err(error) = tauri_build::try_build(attributes) {

@@ -157,6 +157,7 @@ pub(crate) fn run_app<R: Runtime>(
             commands::qr::qr_dismiss,
             commands::qr::qr_enroll_push,
             commands::qr::account_qr_svg,
+            commands::push::use_server_time,
         ])
         .build(context)
 }

@@ -8,13 +8,22 @@ use crate::clipboard::Board;
 use crate::clock;
 use crate::dto::{AccountDto, AccountFormIn, AccountPatchIn, AccountsDto, CopiedDto, DeletedDto};
 use crate::error::IpcError;
+use crate::push::PushService;
 use crate::state::AppState;
 
 /// Every account with its codes. Rust reads the clock itself, so the webview can neither ask
 /// for codes at another time nor needs to be trusted with the time.
 #[tauri::command]
-pub(crate) async fn list_accounts(state: State<'_, AppState>) -> Result<AccountsDto, IpcError> {
-    state.list(clock::now()?)
+pub(crate) async fn list_accounts(
+    state: State<'_, AppState>,
+    push: State<'_, PushService>,
+) -> Result<AccountsDto, IpcError> {
+    // Codes may be computed at the push server's time (the user's choice when the clock is
+    // off); `now` stays local, so the UI's countdown on the local clock still lines up.
+    let local = clock::now()?;
+    let mut codes = state.list(push.code_time(local))?;
+    codes.now = local.0;
+    Ok(codes)
 }
 
 #[tauri::command]
@@ -82,9 +91,10 @@ pub(crate) async fn next_hotp_code(
 pub(crate) async fn copy_code(
     state: State<'_, AppState>,
     board: State<'_, Board>,
+    push: State<'_, PushService>,
     id: String,
 ) -> Result<CopiedDto, IpcError> {
-    let (code, clear_after_secs) = state.code_to_copy(&id, clock::now()?)?;
+    let (code, clear_after_secs) = state.code_to_copy(&id, push.code_time(clock::now()?))?;
     board.copy(code, clear_after_secs)?;
     Ok(CopiedDto { clear_after_secs })
 }

@@ -16,7 +16,7 @@ pub(crate) mod vault;
 
 /// Every command name, as `build.rs` lists them (checked by a test).
 #[cfg(test)]
-pub(crate) const NAMES: [&str; 56] = [
+pub(crate) const NAMES: [&str; 57] = [
     "vault_status",
     "create_vault",
     "unlock_vault",
@@ -73,4 +73,5 @@ pub(crate) const NAMES: [&str; 56] = [
     "qr_dismiss",
     "qr_enroll_push",
     "account_qr_svg",
+    "use_server_time",
 ];

@@ -106,6 +106,16 @@ pub(crate) async fn deny_all_push<R: Runtime>(
     Ok(push.deny_all(&app, reason.map(ReasonIn::into_reason)).await)
 }
 
+/// Computes TOTP codes at the push server's time (the local clock is wrong), or stops.
+#[tauri::command]
+pub(crate) async fn use_server_time(
+    push: State<'_, PushService>,
+    enabled: bool,
+) -> Result<PushStatusDto, IpcError> {
+    push.use_server_time(enabled);
+    Ok(push.status())
+}
+
 #[tauri::command]
 pub(crate) async fn check_push_now(push: State<'_, PushService>) -> Result<(), IpcError> {
     push.check_now();

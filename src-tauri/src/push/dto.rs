@@ -202,6 +202,8 @@ pub(crate) struct PushStatusDto {
     pub(crate) prompts: Vec<PromptDto>,
     /// A push enrollment link opened from outside, waiting for "add it?".
     pub(crate) link: Option<PushLinkDto>,
+    /// TOTP codes are computed at the server's time (`clock_offset_secs` applied).
+    pub(crate) server_time_for_codes: bool,
 }
 
 /// An enrollment link opened from outside (deep link), as the UI asks about it: never the

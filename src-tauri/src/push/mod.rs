@@ -22,6 +22,7 @@ pub(crate) mod dto;
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -77,6 +78,9 @@ pub(crate) struct PushService {
     client: OnceLock<PushClient>,
     inner: Mutex<Inner>,
     channels: Mutex<Vec<Channel<PushEvent>>>,
+    /// The user chose to compute TOTP codes at the push server's time (for this session: the
+    /// offset is learnt again from every answer, and the real fix is the system clock).
+    server_time_for_codes: AtomicBool,
 }
 
 #[derive(Default)]
@@ -185,7 +189,27 @@ impl PushService {
                 .map(|prompt| PromptDto::new(&prompt.token, &prompt.request))
                 .collect(),
             link: inner.link.as_ref().map(|(_, preview)| preview.clone()),
+            server_time_for_codes: self.server_time_for_codes.load(Ordering::Relaxed),
         }
+    }
+
+    /// Computes TOTP codes at the push server's time from now on (or stops doing so).
+    pub(crate) fn use_server_time(&self, enabled: bool) {
+        self.server_time_for_codes.store(enabled, Ordering::Relaxed);
+        self.emit_status();
+    }
+
+    /// The instant codes are computed at: `local`, or the push server's time when the user
+    /// chose it and an offset is known (a machine whose clock is wrong gets right codes).
+    pub(crate) fn code_time(&self, local: UnixTime) -> UnixTime {
+        if !self.server_time_for_codes.load(Ordering::Relaxed) {
+            return local;
+        }
+        let offset = self
+            .client
+            .get()
+            .map_or(0, |client| client.clock_offset().seconds());
+        UnixTime(local.0.saturating_add_signed(offset))
     }
 
     /// Keeps a push enrollment link opened from outside (a deep link) until the user adds or

@@ -316,6 +316,16 @@ fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
     let status = h.push().status();
     assert_ne!(status.mode, ModeDto::Stopped);
     assert_eq!(status.servers.len(), 1);
+    // Its first poll fails (connection refused): the server is reported down with a back-off.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.push().status().servers[0].up {
+        assert!(Instant::now() < deadline, "no ServerDown");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let down = h.push().status().servers[0].clone();
+    assert_eq!(down.error, Some("push_network"));
+    assert!((5..=6).contains(&down.retry_in_secs.unwrap()), "{down:?}");
+
     // Several servers side by side: one poller each (same serial, another server: another token).
     let elsewhere = token_at("127.0.0.2%3A5000");
     h.app
@@ -334,16 +344,6 @@ fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
         .collect();
     assert_eq!(servers, [SERVER, "http://127.0.0.2:5000"]);
     assert_eq!(h.push().tokens(h.app.handle()).unwrap().len(), 2);
-    // Its first poll fails (connection refused): the server is reported down with a back-off.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h.push().status().servers[0].up {
-        assert!(Instant::now() < deadline, "no ServerDown");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let down = h.push().status().servers[0].clone();
-    assert_eq!(down.error, Some("push_network"));
-    assert!((5..=6).contains(&down.retry_in_secs.unwrap()), "{down:?}");
-
     // A prompt is open when the vault locks: it closes with the keys.
     let token = super::lock(&h.push().inner).token(&stored.id()).unwrap();
     h.push().handle(
@@ -394,4 +394,22 @@ fn a_push_link_from_outside_waits_with_a_preview_and_can_be_dismissed() {
     assert!(!json.contains("c0ffee"), "{json}");
     h.push().dismiss_link();
     assert!(h.push().status().link.is_none());
+}
+
+#[test]
+fn codes_use_the_server_time_only_when_the_user_chose_it() {
+    let h = Harness::new();
+    let local = UnixTime(1_795_946_876);
+    assert_eq!(h.push().code_time(local), local);
+    // The offset learnt from a server 95 s behind this computer's clock.
+    h.push()
+        .client()
+        .unwrap()
+        .set_clock_offset(tessera_push::ClockOffset::from_millis(-95_000));
+    assert_eq!(h.push().code_time(local), local, "not chosen yet");
+    h.push().use_server_time(true);
+    assert!(h.push().status().server_time_for_codes);
+    assert_eq!(h.push().code_time(local), UnixTime(1_795_946_781));
+    h.push().use_server_time(false);
+    assert_eq!(h.push().code_time(local), local);
 }

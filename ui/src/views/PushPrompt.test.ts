@@ -140,5 +140,10 @@ describe('push prompt', () => {
     backend.push.emit({ type: 'status', status: await backend.push.pushStatus() });
     await settle();
     expect(document.querySelector('.push-clock')?.textContent).toContain('by 95 seconds');
+    await fireEvent.click(screen.getByRole('button', { name: 'Use the server’s time for codes' }));
+    await settle();
+    expect(backend.calls.find((call) => call.method === 'useServerTime')?.args).toEqual([true]);
+    expect(document.querySelector('.push-clock')?.textContent).toContain('Codes are computed at the server’s time.');
+    expect(backend.calls.filter((call) => call.method === 'listAccounts').length).toBeGreaterThan(1);
   });
 });

@@ -52,6 +52,9 @@ export const pushEn = {
   'push.panel.serial': 'Serial {serial} at {server}',
   'push.clock.warning':
     'Your computer clock differs from the server’s by {seconds} seconds. Sign-in requests still arrive (Tessera compensates), but your codes may be wrong: set the date and time automatically.',
+  'push.clock.useServer': 'Use the server’s time for codes',
+  'push.clock.useLocal': 'Use this computer’s time again',
+  'push.clock.usingServer': 'Codes are computed at the server’s time.',
   'push.activity.filter': 'Show',
   'push.activity.filter.all': 'All',
   'push.activity.filter.approved': 'Approved',
@@ -152,6 +155,9 @@ export const pushFr: Record<keyof typeof pushEn, string> = {
   'push.panel.serial': 'Numéro {serial} sur {server}',
   'push.clock.warning':
     'L’horloge de votre ordinateur diffère de celle du serveur de {seconds} secondes. Les demandes arrivent quand même (Tessera compense), mais vos codes peuvent être faux : réglez la date et l’heure automatiquement.',
+  'push.clock.useServer': 'Utiliser l’heure du serveur pour les codes',
+  'push.clock.useLocal': 'Revenir à l’heure de cet ordinateur',
+  'push.clock.usingServer': 'Les codes sont calculés à l’heure du serveur.',
   'push.activity.filter': 'Afficher',
   'push.activity.filter.all': 'Tout',
   'push.activity.filter.approved': 'Approuvées',

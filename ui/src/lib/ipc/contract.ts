@@ -190,9 +190,11 @@ export const IPC_ERROR_CODES = [
   'encryption_failed',
   'invalid_kdf_params',
   'empty_password',
-  // import and export commands (TransferErrorCode, src-tauri/src/state/transfer.rs)
+  // reading import files (tessera_transfer::files::ReadError)
   'file_too_large',
   'file_access',
+  'no_file',
+  // import and export commands (TransferErrorCode, src-tauri/src/state/transfer.rs)
   'import_gone',
   'password_mismatch',
   'plain_not_confirmed',
@@ -297,6 +299,7 @@ export const COMMANDS = {
   qrDismiss: 'qr_dismiss',
   qrEnrollPush: 'qr_enroll_push',
   accountQrSvg: 'account_qr_svg',
+  useServerTime: 'use_server_time',
 } as const;
 
 /** How an entry of an import file relates to the vault, or why it cannot be imported. */

@@ -73,6 +73,8 @@ export interface PushStatus {
   prompts: PushPrompt[];
   /** A push enrollment link opened from outside, waiting for "add it?" (the link stays in Rust). */
   link: PushLinkPreview | null;
+  /** TOTP codes are computed at the server's time (`clockOffsetSecs` applied), by the user's choice. */
+  serverTimeForCodes: boolean;
 }
 
 export interface PushLinkPreview {
@@ -147,6 +149,8 @@ export interface PushBackend {
   answerPush(nonce: string, decision: PushDecision): Promise<PushAnswer>;
   denyAllPush(reason: DenyReason | null): Promise<PushAnswer[]>;
   checkPushNow(): Promise<void>;
+  /** Computes TOTP codes at the push server's time (this computer's clock is wrong), or stops. */
+  useServerTime(enabled: boolean): Promise<PushStatus>;
   pushActivity(): Promise<PushActivityEntry[]>;
   onPushEvent(handler: (event: PushEvent) => void): Promise<() => void>;
 }

@@ -26,6 +26,7 @@ export class FakePush implements PushBackend {
   /** The number the "sign-in page" shows, per nonce (number matching). */
   rightNumber = new Map<string, string>();
   clockOffsetSecs = 0;
+  serverTimeForCodes = false;
   /** A link opened from outside (`openLink`), waiting for "add it?". */
   link: string | null = null;
   checks = 0;
@@ -144,6 +145,7 @@ export class FakePush implements PushBackend {
       clockWarning: Math.abs(this.clockOffsetSecs) > 60,
       prompts: [...this.prompts],
       link: this.link === null ? null : this.#preview(this.link),
+      serverTimeForCodes: this.serverTimeForCodes,
     };
   }
 
@@ -206,6 +208,13 @@ export class FakePush implements PushBackend {
     for (const prompt of [...this.prompts])
       answers.push(await this.answerPush(prompt.nonce, reason === null ? { kind: 'deny' } : { kind: 'deny', reason }));
     return answers;
+  }
+
+  async useServerTime(enabled: boolean): Promise<PushStatus> {
+    this.serverTimeForCodes = enabled;
+    const status = await this.pushStatus();
+    this.emit({ type: 'status', status });
+    return status;
   }
 
   async checkPushNow(): Promise<void> {

@@ -24,6 +24,7 @@ export const tauriPush: PushBackend = {
   pushStatus: () => call(() => invoke<PushStatus>(COMMANDS.pushStatus)),
   answerPush: (nonce, decision) => call(() => invoke<PushAnswer>(COMMANDS.answerPush, { nonce, decision })),
   denyAllPush: (reason) => call(() => invoke<PushAnswer[]>(COMMANDS.denyAllPush, { reason })),
+  useServerTime: (enabled) => call(() => invoke<PushStatus>(COMMANDS.useServerTime, { enabled })),
   checkPushNow: () => call(() => invoke<void>(COMMANDS.checkPushNow)),
   pushActivity: () => call(() => invoke<PushActivityEntry[]>(COMMANDS.pushActivity)),
   onPushEvent: async (handler) => {

@@ -100,6 +100,15 @@ export class PushState {
     }
   }
 
+  /** Codes at the push server's time (this computer's clock is wrong), or back to local time. */
+  async useServerTime(enabled: boolean): Promise<void> {
+    try {
+      this.status = await this.backend.useServerTime(enabled);
+    } catch (error) {
+      this.error = error as IpcError;
+    }
+  }
+
   dismissResult(): void {
     this.shown = null;
   }
