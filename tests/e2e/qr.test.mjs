@@ -8,7 +8,8 @@
 //   pickers and OS drops cannot be driven through WebDriver): it decodes in Rust and sends the
 //   result on the events channel, where the open scan step shows it exactly as after a drop.
 //   A Google Authenticator export (one complete, one with 3 of 4 codes missing) is listed, the
-//   complete one added.
+//   complete one added;
+// - "Paste image" reads a PNG that xclip serves on the X clipboard.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -24,6 +25,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const testdata = process.env.TESSERA_TESTDATA ?? join(root, '..', 'shared', 'testdata');
 const GOOGLE = join(testdata, 'imports', 'google-migration');
 const SECRET = 'KRSXG5CTMVRXEZLU';
+const CLIP_SECRET = 'MFRGGZDFMZTWQ2LK';
 const URI = `otpauth://totp/Screen%20Co:carol@example.com?secret=${SECRET}&issuer=Screen%20Co`;
 
 /** Runs a Tauri command from the webview, as the UI's drop path would, and waits for it. */
@@ -87,22 +89,35 @@ test('QR enrollment: screen, Show QR, image files', { timeout: 240_000 }, async 
   await app.screenshot('qr-show-svg');
   await app.button('Close');
 
-  step('image files through the drop path: a complete export and one missing 3 of 4 codes');
+  step('Paste image: a PNG on the X clipboard (xclip serves it as image/png)');
+  const clipPng = join(work, 'clip.png');
+  execFileSync('qrencode', ['-s', '5', '-o', clipPng, `otpauth://totp/Clip%20Co:dave?secret=${CLIP_SECRET}&issuer=Clip%20Co`]);
+  const clip = spawn('xclip', ['-selection', 'clipboard', '-t', 'image/png', '-i', clipPng], { stdio: 'ignore' });
+  t.after(() => clip.kill());
   await app.button('Add an account (Ctrl+N)');
   await app.button('Scan a QR code');
   await app.wait('the scan step', '.qr-scan');
+  await waitFor('the clipboard image', async () => {
+    await app.button('Paste image');
+    return /Clip Co \(dave\)\s+Clipboard/.test(await app.text('.qr-scan'));
+  });
+  await app.screenshot('qr-scan-clipboard-result');
+
+  step('image files through the drop path: a complete export and one missing 3 of 4 codes');
   const scanned = await invoke(app, 'qr_scan_paths', {
     paths: [join(GOOGLE, 'scito-example_export.png'), join(GOOGLE, 'proton-GoogleAuthenticatorExport_3.png')],
   });
   assert.equal(scanned.value?.found, 2, JSON.stringify(scanned));
   await waitFor('the export accounts', async () => /Test3/.test(await app.text('.qr-results')));
   const listed = await pageText(app);
-  assert.match(listed, /code 2, 3, 4 of 4 still missing/);
+  assert.match(listed, /codes 2, 3, 4 of 4 are still missing/);
   assert.match(listed, /Export code 1 of 4 · Waiting for the rest of the export/);
   await app.screenshot('qr-scan-files-result');
-  await app.button('Add 3 accounts');
+  // The clipboard's account is still listed and picked: the list grows until add or close.
+  await app.button('Add 4 accounts');
   await waitFor('the Test1 row', async () => (await app.issuers()).includes('Test1'));
   const issuers = await app.issuers();
-  for (const issuer of ['Test1', 'Test2', 'Test3', 'Screen Co']) assert.ok(issuers.includes(issuer), issuer);
+  for (const issuer of ['Test1', 'Test2', 'Test3', 'Screen Co', 'Clip Co']) assert.ok(issuers.includes(issuer), issuer);
+  await assertCode(app, 'Clip Co', CLIP_SECRET);
   await assertCode(app, 'Test1', 'JBSWY3DPEHPK3PXP');
 });

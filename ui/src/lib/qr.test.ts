@@ -77,7 +77,7 @@ describe('wording', () => {
   it('names the export codes still missing', () => {
     const texts = missingTexts(scan([], [{ batchId: 7, size: 4, numbers: [2, 3, 4] }]), en);
     expect(texts).toEqual([
-      'Google Authenticator export: code 2, 3, 4 of 4 still missing. Show it and scan again.',
+      'Google Authenticator export: codes 2, 3, 4 of 4 are still missing. Show them and scan again.',
     ]);
   });
 });

@@ -62,4 +62,4 @@ export function itemText(item: QrItem, i18n: Translator): string {
 
 /** "code 2, 3 of 4 still missing" for each incomplete export. */
 export const missingTexts = (scan: QrScan, i18n: Translator): string[] =>
-  scan.missing.map((m) => i18n.t('qr.missing', { numbers: m.numbers.join(', '), size: m.size }));
+  scan.missing.map((m) => i18n.plural('qr.missing', m.numbers.length, { numbers: m.numbers.join(', '), size: m.size }));

@@ -74,7 +74,7 @@ describe('QR enrollment in the app', () => {
     expect(dialog.textContent).toContain('Screen DP-1 · Export code 1 of 2 · Waiting for the rest of the export');
     expect(dialog.textContent).toContain('Screen HDMI-1 · Already in Tessera');
     expect(dialog.textContent).toContain('Not an account: https://example.com');
-    expect(dialog.textContent).toContain('code 2 of 2 still missing');
+    expect(dialog.textContent).toContain('code 2 of 2 is still missing');
 
     // The second code of the export, from the clipboard: the export is complete and picked.
     backend.qr.clipboard = [
