@@ -59,6 +59,7 @@ export function relyingParty(env) {
       const body = await call('POST', '/token/init', { type: 'push', genkey: '1', user, realm: env.PI_REALM }, true);
       return body.detail.pushurl.value;
     },
+    deleteToken: (serial) => call('DELETE', `/token/${serial}`, undefined, true),
     deletePolicy: (name) => call('DELETE', `/policy/${name}`, undefined, true),
     policy: (name, action) =>
       call('POST', `/policy/${name}`, { scope: 'authentication', realm: env.PI_REALM, user, action, active: 'true' }, true),

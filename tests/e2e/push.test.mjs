@@ -7,7 +7,7 @@
 // server's context; approve → the server reports the sign-in accepted; a second one denied →
 // declined; a number-matching one answered wrong, then right → accepted; code to phone (the
 // shown code completes the sign-in); three in a row grouped, flagged and denied at once; the
-// Activity view lists them. Prints the prompt latency (trigger → prompt shown) and approve round trips.
+// Activity view lists them; the token deleted at the server shows as revoked. Prints the prompt latency (trigger → prompt shown) and approve round trips.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -148,6 +148,16 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   assert.deepEqual(kinds, ['reported', 'reported', 'reported', 'approved', 'approved', 'refused', 'denied', 'approved']);
   assert.match(await app.text('.push-activity'), new RegExp(`Code shown: ${code}`));
   await app.screenshot('push-activity');
+
+  // --- The organisation deletes the token: the app says so on the token.
+  step('revoked by the organisation');
+  await app.js(`document.querySelector('input[name="push-tab"][value="tokens"]').click()`);
+  await rp.deleteToken(serial);
+  await app.button('Check now');
+  await waitFor('the revoked token', async () =>
+    (await app.js(`return document.querySelector('.push-problem')?.textContent ?? ''`)).includes('Revoked by your organisation'),
+  );
+  await app.screenshot('push-revoked');
 
   step(`prompt latency (trigger → prompt shown), ms: ${latencies.join(', ')}`);
   step(`approve round trip (click → server accepts), ms: ${roundTrips.join(', ')}`);
