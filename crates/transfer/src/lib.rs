@@ -21,6 +21,7 @@ pub mod andotp;
 pub mod bitwarden;
 pub mod ente;
 pub mod export;
+pub mod files;
 pub mod freeotp;
 pub mod freeotp_plus;
 pub mod lastpass;

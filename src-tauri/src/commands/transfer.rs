@@ -4,8 +4,7 @@
 //! system permission), or given as paths: the ones the OS hands over when files are dropped on
 //! the window, and the end-to-end tests, which cannot drive a native dialog.
 
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -27,10 +26,6 @@ use crate::state::{
     MigrationQrDto, TransferErrorCode, read_import,
 };
 
-/// No export file of any app comes near this (the largest real ones are a few hundred KiB); a
-/// bigger file is refused before it is read into memory.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// How often a running key derivation reports that it is still running.
 const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
@@ -45,51 +40,16 @@ pub(crate) struct ImportProgressDto {
     elapsed_ms: u64,
 }
 
-fn read_limited(path: &Path) -> Result<Zeroizing<Vec<u8>>, IpcError> {
-    let unreadable = |error: std::io::Error| {
-        TransferErrorCode::FileAccess.error(format!("{} cannot be read: {error}", path.display()))
-    };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut bytes = Zeroizing::new(Vec::new());
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(TransferErrorCode::FileTooLarge.error(format!(
-            "{} is larger than 64 MiB: it is not an export file",
-            path.display()
-        )));
-    }
-    Ok(bytes)
-}
-
-/// Reads the chosen files; a folder stands for the files in it (a Steam Desktop Authenticator
-/// folder: manifest.json and its .maFile files), sorted by name.
+/// Reads the chosen files (a folder stands for its files) with the importers' own reader.
 fn read_files(paths: &[PathBuf]) -> Result<Files, IpcError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut members: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|error| {
-                    TransferErrorCode::FileAccess
-                        .error(format!("{} cannot be read: {error}", path.display()))
-                })?
-                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-                .filter(|member| member.is_file())
-                .collect();
-            members.sort();
-            for member in members {
-                let bytes = read_limited(&member)?;
-                files.push((member.display().to_string(), bytes));
-            }
-        } else {
-            files.push((path.display().to_string(), read_limited(path)?));
-        }
-    }
-    if files.is_empty() {
-        return Err(IpcError::invalid(None, "no file was given"));
-    }
-    Ok(Arc::new(files))
+    tessera_transfer::files::read_files(paths)
+        .map(Arc::new)
+        .map_err(|error| IpcError {
+            // The message names the path, never the content.
+            code: error.code(),
+            message: error.to_string(),
+            field: None,
+        })
 }
 
 async fn open_paths(state: &AppState, paths: Vec<PathBuf>) -> Result<ImportOpenedDto, IpcError> {
@@ -370,28 +330,6 @@ mod tests {
         assert_eq!(
             code(export_request("nope", None, None, true)),
             Err("invalid_input")
-        );
-    }
-
-    #[test]
-    fn oversized_and_missing_files_are_refused_with_their_codes() {
-        let dir = tempfile::tempdir().unwrap();
-        let missing = read_files(&[dir.path().join("none.json")]).map(|_| ());
-        assert_eq!(missing.unwrap_err().code, "file_access");
-        let big = dir.path().join("big.bin");
-        let file = std::fs::File::create(&big).unwrap();
-        file.set_len(MAX_FILE_BYTES + 1).unwrap();
-        assert_eq!(
-            read_files(&[big]).map(|_| ()).unwrap_err().code,
-            "file_too_large"
-        );
-        assert_eq!(
-            read_files(&[dir.path().to_owned()])
-                .map(|_| ())
-                .unwrap_err()
-                .code,
-            "file_too_large",
-            "a folder is read member by member"
         );
     }
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tessera_core::vault::{KdfParams, Passphrase};
-use tessera_core::{Account, UnixTime};
+use tessera_core::{Account, UnixTime, VaultError};
 use tessera_transfer::export::{self, AegisKdf, ExportFormat, MigrationOutcome};
 use tessera_transfer::{Import, ImportError, PreviewStatus};
 use zeroize::Zeroizing;
@@ -27,15 +27,11 @@ pub(crate) const IMPORT_TTL: Duration = Duration::from_secs(10 * 60);
 
 /// The files of one import, as read from disk (name, bytes). Shared with the worker thread that
 /// decrypts them, so a cancel does not have to wait for the key derivation to finish.
-pub(crate) type Files = Arc<Vec<(String, Zeroizing<Vec<u8>>)>>;
+pub(crate) type Files = Arc<Vec<tessera_transfer::files::ReadFile>>;
 
 /// Error codes of the transfer commands that neither the importers nor the exporters have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TransferErrorCode {
-    /// The file is larger than any export file (see `MAX_FILE_BYTES` in the commands).
-    FileTooLarge,
-    /// The file could not be read or written (missing, no permission, disk).
-    FileAccess,
     /// The import was cancelled, expired or dropped by a lock while a step ran.
     ImportGone,
     /// An encrypted export's password and its confirmation differ.
@@ -48,9 +44,7 @@ pub(crate) enum TransferErrorCode {
 
 impl TransferErrorCode {
     #[cfg(test)]
-    pub(crate) const ALL: [Self; 6] = [
-        Self::FileTooLarge,
-        Self::FileAccess,
+    pub(crate) const ALL: [Self; 4] = [
         Self::ImportGone,
         Self::PasswordMismatch,
         Self::PlainNotConfirmed,
@@ -59,8 +53,6 @@ impl TransferErrorCode {
 
     pub(crate) fn as_str(self) -> &'static str {
         match self {
-            Self::FileTooLarge => "file_too_large",
-            Self::FileAccess => "file_access",
             Self::ImportGone => "import_gone",
             Self::PasswordMismatch => "password_mismatch",
             Self::PlainNotConfirmed => "plain_not_confirmed",
@@ -312,14 +304,7 @@ fn is_duplicate(status: PreviewStatus) -> bool {
 
 /// The files' import with `password`: the slow part (key derivation), run without any lock.
 pub(crate) fn read_import(files: &Files, password: Option<&str>) -> Result<Import, ImportError> {
-    if let [(_, bytes)] = files.as_slice() {
-        return tessera_transfer::import(bytes, password);
-    }
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-        .collect();
-    tessera_transfer::import_files(&refs, password)
+    tessera_transfer::files::import(files, password)
 }
 
 impl AppState {
@@ -505,7 +490,9 @@ impl AppState {
             let bytes: Zeroizing<Vec<u8>> = match format {
                 ExportFormat::TesseraBackup => {
                     let passphrase = Passphrase::new(password.unwrap_or_default().to_owned());
-                    vault.export_to(path, &passphrase, kdf)?;
+                    vault
+                        .export_to(path, &passphrase, kdf)
+                        .map_err(export_write_error)?;
                     return Ok(accounts.len());
                 }
                 ExportFormat::AegisEncrypted => {
@@ -522,7 +509,7 @@ impl AppState {
                     ));
                 }
             };
-            tessera_core::vault::write_private_file(path, &bytes)?;
+            tessera_core::vault::write_private_file(path, &bytes).map_err(export_write_error)?;
             Ok(accounts.len())
         })
     }
@@ -559,6 +546,20 @@ impl AppState {
                 skipped,
             })
         })
+    }
+}
+
+/// The export's file could not be written: said as such, not as the vault's `io` (the vault
+/// itself is fine). A full disk keeps its own code.
+fn export_write_error(error: VaultError) -> IpcError {
+    match error {
+        VaultError::Io { .. } => IpcError {
+            // The code of an unreadable import file (`files::ReadError::Io`): "this file".
+            code: "file_access",
+            message: error.to_string(),
+            field: None,
+        },
+        other => other.into(),
     }
 }
 

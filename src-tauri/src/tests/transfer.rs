@@ -331,7 +331,11 @@ fn every_transfer_error_code_is_in_the_typescript_contract() {
     ]
     .map(|e| e.code());
     let own = crate::state::TransferErrorCode::ALL.map(|c| c.as_str());
-    for code in import.iter().chain(&export).chain(&own) {
+    let read = ["file_too_large", "file_access", "no_file"];
+    let dir = tempfile::tempdir().unwrap();
+    let gone = tessera_transfer::files::read_files(&[dir.path().join("x")]).unwrap_err();
+    assert_eq!(gone.code(), "file_access");
+    for code in import.iter().chain(&export).chain(&own).chain(&read) {
         assert!(contract.contains(&format!("'{code}'")), "{code} missing");
     }
 }

@@ -2,7 +2,7 @@
 //! `export` (files for other apps, or a Tessera backup).
 
 use std::fmt::Write as _;
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -11,6 +11,7 @@ use serde::Serialize;
 use tessera_core::Account;
 use tessera_core::vault::{KdfParams, Passphrase};
 use tessera_transfer::export::{self, AegisKdf, ExportFormat, MigrationOutcome};
+use tessera_transfer::files::{ReadError, ReadFile};
 use tessera_transfer::{EntryProblem, Import, ImportError, PreviewStatus};
 use zeroize::Zeroizing;
 
@@ -19,9 +20,6 @@ use crate::failure::CliError;
 use crate::input::{self, Input};
 use crate::sanitize::sanitize;
 use crate::session::Session;
-
-/// No export file of any app comes near this; a bigger file is not read into memory.
-const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Args)]
 pub(crate) struct ImportArgs {
@@ -94,54 +92,24 @@ fn status_text(status: PreviewStatus) -> &'static str {
     }
 }
 
-/// Reads the files (a folder stands for its files, sorted by name).
-fn read_files(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Zeroizing<Vec<u8>>)>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut members: Vec<PathBuf> = std::fs::read_dir(path)
-                .with_context(|| format!("reading the folder {}", path.display()))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
-                .collect();
-            members.sort();
-            for member in members {
-                files.push((member.display().to_string(), read_file(&member)?));
-            }
-        } else {
-            files.push((path.display().to_string(), read_file(path)?));
-        }
-    }
-    Ok(files)
+/// The files (a folder stands for its files, sorted by name), read as the app reads them.
+fn read_files(paths: &[PathBuf]) -> anyhow::Result<Vec<ReadFile>> {
+    tessera_transfer::files::read_files(paths).map_err(cli_read_error)
 }
 
+/// One file (an export or an image), refused past `files::MAX_FILE_BYTES`.
 pub(crate) fn read_file(path: &Path) -> anyhow::Result<Zeroizing<Vec<u8>>> {
-    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut bytes = Zeroizing::new(Vec::new());
-    file.take(MAX_IMPORT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("reading {}", path.display()))?;
-    if bytes.len() as u64 > MAX_IMPORT_BYTES {
-        return Err(CliError::FileTooLarge {
-            path: path.to_owned(),
-        }
-        .into());
-    }
-    Ok(bytes)
+    tessera_transfer::files::read_file(path).map_err(cli_read_error)
 }
 
-fn run_import(
-    files: &[(String, Zeroizing<Vec<u8>>)],
-    password: Option<&str>,
-) -> Result<Import, ImportError> {
-    if let [(_, bytes)] = files {
-        return tessera_transfer::import(bytes, password);
+fn cli_read_error(error: ReadError) -> anyhow::Error {
+    match error {
+        ReadError::TooLarge { path } => CliError::FileTooLarge { path }.into(),
+        ReadError::Io { path, source } => {
+            anyhow::Error::new(source).context(format!("reading {}", path.display()))
+        }
+        other => other.into(),
     }
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-        .collect();
-    tessera_transfer::import_files(&refs, password)
 }
 
 pub(crate) fn import(session: &mut Session, args: &ImportArgs) -> anyhow::Result<()> {
@@ -152,7 +120,7 @@ pub(crate) fn import(session: &mut Session, args: &ImportArgs) -> anyhow::Result
         None
     };
     let import = loop {
-        match run_import(&files, password.as_deref().map(String::as_str)) {
+        match tessera_transfer::files::import(&files, password.as_deref().map(String::as_str)) {
             Err(ImportError::PasswordRequired { format })
                 if password.is_none() && Input::is_interactive() =>
             {

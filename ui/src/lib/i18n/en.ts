@@ -331,6 +331,7 @@ export const en = {
   'error.empty_password': 'Choose a password.',
   'error.file_too_large': 'This file is far larger than any export file.',
   'error.file_access': 'The file could not be read or written.',
+  'error.no_file': 'No file was given.',
   'error.import_gone': 'This import was cancelled or has expired. Choose the file again.',
   'error.password_mismatch': 'The two passwords are different.',
   'error.plain_not_confirmed': 'Confirm that you understand the file is unencrypted.',

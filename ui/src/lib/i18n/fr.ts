@@ -331,6 +331,7 @@ export const fr: Catalogue = {
   'error.empty_password': 'Choisissez un mot de passe.',
   'error.file_too_large': 'Ce fichier est bien plus gros que n’importe quel fichier d’export.',
   'error.file_access': 'Le fichier n’a pas pu être lu ou écrit.',
+  'error.no_file': 'Aucun fichier n’a été donné.',
   'error.import_gone': 'Cette importation a été annulée ou a expiré. Choisissez à nouveau le fichier.',
   'error.password_mismatch': 'Les deux mots de passe sont différents.',
   'error.plain_not_confirmed': 'Confirmez avoir compris que le fichier n’est pas chiffré.',
