@@ -610,7 +610,11 @@ impl PushService {
         }
         let approving = matches!(decision, Decision::Approve { .. });
         let activity = match &decision {
-            Decision::Decline { reason } => ActivityDecision::Declined { reason: *reason },
+            // A reason goes out only when the server announced it takes one (crates/push drops
+            // it otherwise): the log says what the server was told.
+            Decision::Decline { reason } => ActivityDecision::Declined {
+                reason: reason.filter(|_| request.accepts_decline_reason()),
+            },
             _ => ActivityDecision::Approved,
         };
         let client = self.client()?.clone();
