@@ -126,7 +126,7 @@ pub(crate) async fn qr_scan_screen<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<QrScanDto, IpcError> {
     // Locked: fail before the window blinks.
-    state.qr_scanned(Vec::new(), clock::now()?)?;
+    state.qr_ready()?;
     let window = app.get_webview_window("main");
     if let Some(window) = &window {
         let _ = window.hide();
@@ -150,17 +150,26 @@ pub(crate) async fn qr_scan_screen<R: Runtime>(
     state.qr_scanned(sources, clock::now()?)
 }
 
-/// The native open dialog (images only); `None` when the user closed it.
+/// The native open dialog (images only); `None` when the user closed it. `filter_name` is the
+/// dialog's name for the image filter, in the UI's language.
 #[tauri::command]
 pub(crate) async fn qr_scan_pick<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    filter_name: String,
 ) -> Result<Option<QrScanDto>, IpcError> {
+    state.qr_ready()?;
+    // A label, not markup: keep it short and printable whatever the webview sent.
+    let filter_name: String = filter_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
     // Async command: this runs on a worker thread, where the blocking picker is allowed.
     let Some(picked) = app
         .dialog()
         .file()
-        .add_filter("Images", &IMAGE_EXTENSIONS)
+        .add_filter(filter_name, &IMAGE_EXTENSIONS)
         .blocking_pick_files()
     else {
         return Ok(None);

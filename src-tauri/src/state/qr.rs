@@ -380,6 +380,11 @@ impl AppState {
         })
     }
 
+    /// `Ok` when unlocked: checked before the window hides for a capture or a picker opens.
+    pub(crate) fn qr_ready(&self) -> Result<(), IpcError> {
+        self.with_vault(|_, _| Ok(()))
+    }
+
     /// Forgets the held scan, if it is `scan_id`.
     pub(crate) fn qr_dismiss(&self, scan_id: &str) {
         let mut session = self.session();

@@ -127,6 +127,27 @@ describe('QR enrollment in the app', () => {
     expect((within(dialog).getByRole('checkbox') as HTMLInputElement).checked).toBe(true);
   });
 
+  it('reads an image chosen in the native picker, whose filter is named in the UI language', async () => {
+    const backend = new FakeBackend();
+    backend.qr.files.set('/home/user/code.png', [{ kind: 'push', link: 'otpauth://pipush/PIPU1?v=1' }]);
+    backend.qr.nextPick = '/home/user/code.png';
+    await start(backend, ['fr-FR']);
+    await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: /Scanner un QR code/ }));
+    await settle();
+    const dialog = screen.getByRole('dialog', { name: 'Scanner un QR code' });
+    await fireEvent.click(within(dialog).getByRole('button', { name: /Depuis une image/ }));
+    await settle();
+    expect(backend.calls.find((c) => c.method === 'qrScanPick')?.args).toEqual(['Images']);
+    // A push enrollment: enrolled from Rust's copy of the link, which the page never had.
+    expect(dialog.textContent).toContain('Jeton de connexion push');
+    expect(document.body.innerHTML).not.toContain('pipush');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Enrôler' }));
+    await settle();
+    expect(backend.calls.find((c) => c.method === 'qrEnrollPush')?.args).toEqual(['scan-1', 0]);
+  });
+
   it('shows an account as a QR code only after the warning, without its link in the page', async () => {
     const backend = new FakeBackend({ accounts: [totp('ACME', 'bob', 'KRSXG5CTMVRXEZLU')] });
     await start(backend);

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -23,6 +24,7 @@ const INTERFACE: &str = "org.freedesktop.portal.Screenshot";
 const REQUEST_INTERFACE: &str = "org.freedesktop.portal.Request";
 /// The user may take a while in the desktop's dialog, but a request nobody answers must end.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(180);
+static NEXT_TOKEN: AtomicU32 = AtomicU32::new(0);
 
 /// The portal gives one image of the whole desktop (every monitor): one [`MonitorScan`].
 pub(super) fn scan() -> Result<Vec<MonitorScan>, ScreenError> {
@@ -43,7 +45,12 @@ fn screenshot() -> Result<zeroize::Zeroizing<Vec<u8>>, ScreenError> {
         .unique_name()
         .ok_or_else(|| ScreenError::PortalUnavailable("no unique bus name".into()))?
         .to_string();
-    let token = format!("tessera_{}", std::process::id());
+    // Unique per request: the request path (and so the signal we wait for) derives from it.
+    let token = format!(
+        "tessera_{}_{}",
+        std::process::id(),
+        NEXT_TOKEN.fetch_add(1, Ordering::Relaxed)
+    );
     let request_path = request_path(&sender, &token);
     let rule = zbus::MatchRule::builder()
         .msg_type(zbus::message::Type::Signal)

@@ -457,9 +457,9 @@ export class FakeBackend implements Backend {
     this.#record('qrScanScreen', []);
     return this.qr.qrScanScreen();
   }
-  async qrScanPick() {
-    this.#record('qrScanPick', []);
-    return this.qr.qrScanPick();
+  async qrScanPick(filterName: string) {
+    this.#record('qrScanPick', [filterName]);
+    return this.qr.qrScanPick(filterName);
   }
   /** Like Rust, also tells the UI on the events channel, as a drop does. */
   async qrScanPaths(paths: string[]) {

@@ -75,8 +75,8 @@ export const QR_ERROR_CODES = [
 export interface QrBackend {
   /** Hides the window, captures every monitor, shows the window; adds what it found. */
   qrScanScreen(): Promise<QrScan>;
-  /** The native open dialog (images); null when it was closed. */
-  qrScanPick(): Promise<QrScan | null>;
+  /** The native open dialog (images, the filter named `filterName`); null when it was closed. */
+  qrScanPick(filterName: string): Promise<QrScan | null>;
   /** Image files by path: what a drop does (the result also comes as a `qrScanned` event then). */
   qrScanPaths(paths: string[]): Promise<QrScan>;
   /** The image on the clipboard. */

@@ -129,7 +129,7 @@ export class FakeQr implements QrBackend {
     return this.#scan(Object.entries(this.screen).map(([monitor, codes]) => [`screen:${monitor}`, codes]));
   }
 
-  async qrScanPick(): Promise<QrScan | null> {
+  async qrScanPick(_filterName: string): Promise<QrScan | null> {
     return this.nextPick === null ? null : this.qrScanPaths([this.nextPick]);
   }
 

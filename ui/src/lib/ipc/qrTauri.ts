@@ -7,7 +7,7 @@ import type { QrAdded, QrBackend, QrScan } from './qrContract';
 
 export const tauriQr: QrBackend = {
   qrScanScreen: () => call(() => invoke<QrScan>(COMMANDS.qrScanScreen)),
-  qrScanPick: () => call(() => invoke<QrScan | null>(COMMANDS.qrScanPick)),
+  qrScanPick: (filterName) => call(() => invoke<QrScan | null>(COMMANDS.qrScanPick, { filterName })),
   qrScanPaths: (paths) => call(() => invoke<QrScan>(COMMANDS.qrScanPaths, { paths })),
   qrScanClipboard: () => call(() => invoke<QrScan>(COMMANDS.qrScanClipboard)),
   qrAdd: (scanId, ids) => call(() => invoke<QrAdded>(COMMANDS.qrAdd, { scanId, ids })),
