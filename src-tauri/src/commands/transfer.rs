@@ -232,7 +232,8 @@ fn export_request(
 }
 
 /// Writes an export of every account. Without `path`, the native save dialog asks where
-/// (`None` back when the user closed it); with one (end-to-end tests), it is used as is.
+/// (`None` back when the user closed it); with one (end-to-end tests, debug builds only), it is
+/// used as is.
 #[tauri::command]
 #[allow(clippy::too_many_arguments)] // one per field of the export form
 pub(crate) async fn export_save<R: Runtime>(
@@ -251,7 +252,16 @@ pub(crate) async fn export_save<R: Runtime>(
         plain_confirmed,
     )?;
     let path = match path {
-        Some(path) => PathBuf::from(path),
+        // A path from the page is honoured in debug builds only, where the end-to-end tests stand
+        // in for the native dialog: a release build never lets the webview choose where secrets
+        // are written, nor which file is replaced.
+        Some(path) if cfg!(debug_assertions) => PathBuf::from(path),
+        Some(_) => {
+            return Err(IpcError::invalid(
+                None,
+                "the export's place is chosen in the save dialog",
+            ));
+        }
         None => {
             let picked = app
                 .dialog()

@@ -76,6 +76,7 @@ describe('import and export in the app', () => {
     await fireEvent.submit(password.form as HTMLFormElement);
     await settle();
     const boxes = within(dialog).getAllByRole('checkbox') as HTMLInputElement[];
+    expect(document.activeElement).toBe(boxes[0]);
     expect(boxes.map((box) => box.checked)).toEqual([false, true]);
     expect(dialog.textContent).toContain('Already in Tessera');
     expect(dialog.textContent).toContain('Not supported: this code type (mOTP, Yandex) is not supported');
