@@ -132,4 +132,23 @@ test('Reset my MFA against a real privacyIDEA', { timeout: 300_000 }, async (t) 
   await app.click('[data-open-selfservice]');
   await app.wait('the sign-in form again', 'input[name="server"]');
   assert.equal(await app.js(`return document.querySelector('.ss-session')`), null);
+  await app.button('Cancel');
+
+  // --- In French, dark: the sign-in form's words come from the French catalogue.
+  step('French, dark');
+  await app.button('Settings');
+  await app.wait('the settings', '#settings-language');
+  await app.js(
+    `for (const [id, v] of [['#settings-language', 'fr'], ['#settings-theme', 'dark']]) {
+       const s = document.querySelector(id); s.value = v; s.dispatchEvent(new Event('change'));
+     }`,
+  );
+  await app.button('Save');
+  await waitFor('the settings to close', async () => !(await app.js(`return Boolean(document.querySelector('#settings-language'));`)));
+  await app.button('Paramètres');
+  await app.click('[data-open-selfservice]');
+  await app.wait('the French sign-in form', 'input[name="server"]');
+  assert.match(await pageText(), /Réinitialiser ma MFA/);
+  assert.match(await pageText(), /Vérifier le certificat du serveur/);
+  await app.screenshot('selfservice-connect-fr-dark');
 });
