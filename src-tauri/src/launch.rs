@@ -98,10 +98,14 @@ pub(crate) fn parse(
     Ok(Launch::Run(uris))
 }
 
-/// A link the OS hands over as a bare argument (the `.desktop` file's `%u`).
+/// A link the OS hands over as a bare argument (the `.desktop` file's `%u`): `otpauth://`, or
+/// `pia://` (privacyIDEA push enrollment, also registered).
 fn is_otpauth(arg: &str) -> bool {
     arg.get(..10)
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("otpauth://"))
+        || arg
+            .get(..6)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("pia://"))
 }
 
 fn push(uris: &mut Vec<GivenUri>, source: UriSource, text: String) {
@@ -200,5 +204,12 @@ mod tests {
             parse(args(&["--uri"]), None).err(),
             Some(LaunchError::MissingValue(1))
         );
+    }
+
+    #[test]
+    fn bare_push_enrollment_links_are_taken_like_otpauth_ones() {
+        let link = "PIA://pipush/PIPU0001?v=1&serial=PIPU0001";
+        let given = uris(parse(args(&[link]), None).unwrap());
+        assert_eq!(given, [(UriSource::Argument, 1, link.to_owned())]);
     }
 }

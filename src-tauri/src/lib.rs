@@ -19,7 +19,7 @@ mod state;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use tauri::{App, Builder, Context, Runtime};
+use tauri::{App, Builder, Context, Manager as _, Runtime};
 use tessera_core::keystore::OsKeyStore;
 use tessera_core::vault::{self, KdfParams};
 
@@ -59,11 +59,23 @@ fn start(uris: Vec<launch::GivenUri>) -> anyhow::Result<()> {
         Box::new(OsKeyStore::for_this_build()),
         KdfParams::RECOMMENDED,
     );
+    // Push enrollment links wait in the push service, which exists once the app is built.
+    let (push_links, uris): (Vec<_>, Vec<_>) = uris
+        .into_iter()
+        .partition(|given| push::is_push_link(&given.text));
     offer_launch_uris(&state, uris);
     // Before the window exists, so a keychain-bound vault opens straight onto the codes.
     state.try_silent_unlock();
     let app = run_app(desktop::configure(Builder::default()), context(), state)
         .context("starting the window")?;
+    for given in push_links {
+        if let Err(error) = app.state::<push::PushService>().offer_link(&given.text) {
+            eprintln!(
+                "tessera-desktop: push link {} ignored ({})",
+                given.position, error.code
+            );
+        }
+    }
     app.run(|_, _| {});
     Ok(())
 }

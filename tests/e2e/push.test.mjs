@@ -7,12 +7,13 @@
 // server's context; approve → the server reports the sign-in accepted; a second one denied →
 // declined; a number-matching one answered wrong, then right → accepted; code to phone (the
 // shown code completes the sign-in); three in a row grouped, flagged and denied at once; the
-// Activity view lists them; the token deleted at the server shows as revoked. Prints the prompt latency (trigger → prompt shown) and approve round trips.
+// Activity view lists them; the token deleted at the server shows as revoked; a pia:// link given
+// at launch is offered and enrolled. Prints the prompt latency (trigger → prompt shown) and approve round trips.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { APP, launchOnNewVault, step, waitFor } from './driver.mjs';
+import { APP, launch, launchOnNewVault, step, waitFor } from './driver.mjs';
 import { enrollThroughUi, promptShown as shown, relyingParty, startServer } from './privacyidea.mjs';
 
 const ms = (start) => Date.now() - start;
@@ -21,7 +22,7 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   assert.ok(APP, 'TESSERA_APP must name the tessera-desktop binary');
   step('starting privacyIDEA and the app');
   const serverStarted = startServer();
-  const { app } = await launchOnNewVault();
+  let { app } = await launchOnNewVault();
   t.after(() => app.close());
   const env = await serverStarted;
   step(`privacyIDEA at ${env.PI_URL}`);
@@ -158,6 +159,24 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
     (await app.js(`return document.querySelector('.push-problem')?.textContent ?? ''`)).includes('Revoked by your organisation'),
   );
   await app.screenshot('push-revoked');
+
+  // --- A pia:// link given at launch (as the OS hands over a clicked link) asks before adding.
+  step('a push link given at launch');
+  const piaLink = (await rp.enrollmentLink()).replace(/^otpauth:/, 'pia:');
+  await app.close();
+  app = await launch(['--uri', piaLink]);
+  await app.wait('"Add a push token?"', '.dialog');
+  await waitFor('the link preview', async () => (await app.text('.dialog')).includes('Add a push token?'));
+  assert.ok((await app.text('.dialog')).includes(env.PI_URL));
+  await app.screenshot('push-link-offer');
+  await app.button('Add push token');
+  await waitFor(
+    'the enrollment from the link',
+    async () => (await app.js(`return document.querySelector('.toast-region')?.textContent ?? ''`)).includes('Push token'),
+    60_000,
+  );
+  await app.button('Sign-in approvals');
+  await waitFor('two push tokens', async () => (await app.js(`return document.querySelectorAll('.push-tokens li').length`)) === 2);
 
   step(`prompt latency (trigger → prompt shown), ms: ${latencies.join(', ')}`);
   step(`approve round trip (click → server accepts), ms: ${roundTrips.join(', ')}`);
