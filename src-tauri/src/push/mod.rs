@@ -820,16 +820,6 @@ impl PushService {
     }
 }
 
-/// Enrolls a push token from its link (for the QR scanner and self-service): the plain Rust
-/// entry point behind the `enroll_push` command.
-#[allow(dead_code)] // called by the QR and self-service features as they land
-pub(crate) async fn enroll_push<R: Runtime>(
-    app: &AppHandle<R>,
-    link: &str,
-) -> Result<PushTokenDto, IpcError> {
-    app.state::<PushService>().enroll(app, link, |_| {}).await
-}
-
 /// Whether `text` is a push enrollment link (`otpauth://pipush/…`, `pia://…`) rather than an
 /// otpauth account.
 pub(crate) fn is_push_link(text: &str) -> bool {
