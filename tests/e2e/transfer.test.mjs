@@ -12,7 +12,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -106,6 +106,33 @@ test('import wizard and export dialog, checked against the CLI', { timeout: 300_
   const deno = expected.entries[0];
   assert.equal(deno.period, 30);
   await assertCode(app, deno.issuer, deno.secret);
+
+  // --- A long key derivation shows its progress and can be cancelled at once. The Ente sample
+  // with Ente's own "sensitive" cost (Argon2id 256 MiB, 32 passes: the most the importer allows)
+  // derives for seconds; the password does not matter, the cancel comes first.
+  step('progress and cancel during a long key derivation');
+  const ente = JSON.parse(readFileSync(join(testdata, 'imports', 'ente', 'proton-ente-encrypted.lowcomplexity.txt'), 'utf8'));
+  ente.kdfParams = { ...ente.kdfParams, memLimit: 256 * 1024 * 1024, opsLimit: 32 };
+  const slow = join(out, 'ente-sensitive.txt');
+  writeFileSync(slow, JSON.stringify(ente));
+  await app.button('Add an account (Ctrl+N)');
+  await app.button('Import from another app');
+  await app.wait('the import wizard', '.import-wizard[data-step="pick"]');
+  await invoke(app, 'import_open_paths', { paths: [slow] });
+  await app.wait('the password step', 'input[name="import-password"]');
+  await app.type('input[name="import-password"]', 'anything');
+  await app.button('Open the file');
+  await app.wait('the progress bar', '.import-wizard[data-step="deriving"] progress');
+  await waitFor('a progress report', async () => /^[1-9]\d* s$/.test(await app.text('.elapsed')));
+  await app.screenshot('import-progress');
+  const cancelled = Date.now();
+  await app.button('Cancel');
+  await app.wait('the wizard back at the start', '.import-wizard[data-step="pick"]');
+  const cancelMs = Date.now() - cancelled;
+  step(`cancelled in ${cancelMs} ms`);
+  assert.ok(cancelMs < 1500, `cancel took ${cancelMs} ms`);
+  await app.button('Cancel');
+  assert.equal((await app.issuers()).length, expected.entry_count - 1, 'a cancelled import writes nothing');
 
   // --- Export: the dialog from the settings; the save dialog's answer is given as a path.
   step('export dialog');
