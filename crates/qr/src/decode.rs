@@ -6,7 +6,9 @@
 //!   readers that a multi-format reader would run first.
 //! - The hybrid (local-block) binarizer copes with dark-mode pages, gradients and JPEG noise.
 //! - Dark-mode pages sometimes show light modules on a dark background: when the first pass
-//!   finds nothing, the black matrix is flipped in place and searched again (no new binarizing).
+//!   finds nothing, the black matrix is flipped in place and searched again (no new binarizing);
+//!   when that finds nothing either, the inverted luminance is binarized and searched (a code
+//!   whose dark margin touches a large uniform area, see `read_inverted_luma`).
 //! - QR codes carry Reed-Solomon error correction: the decoder rejects a symbol whose codewords
 //!   do not check, so a noise pattern does not turn into a wrong text.
 
@@ -21,6 +23,7 @@ use crate::error::DecodeError;
 use crate::frame::{Frame, LumaImage};
 use crate::load::load_luma;
 use crate::text::QrText;
+use zeroize::Zeroizing;
 
 /// Finds every QR code in an image file held in memory (PNG, JPEG, WebP, GIF, BMP).
 ///
@@ -52,7 +55,24 @@ pub(crate) fn decode_luma(image: &LumaImage) -> Vec<QrText> {
         bitmap.invert();
         found = read_all(&mut bitmap, &hints);
     }
+    if found.is_empty() {
+        found = read_inverted_luma(image, &hints);
+    }
     dedupe(found)
+}
+
+/// Last resort for a light-on-dark code beside a large uniform area (a dark-mode QR code with
+/// its 4-module margin on a black desktop): the binarizer counts uniform blocks as white, so
+/// flipping its matrix turns the code's dark margin black and the finder patterns merge with
+/// it. Binarizing the inverted luminance instead keeps the margin light. Only runs when both
+/// passes above found nothing.
+fn read_inverted_luma(image: &LumaImage, hints: &DecodeHints) -> Vec<QrText> {
+    let inverted: Zeroizing<Vec<u8>> =
+        Zeroizing::new(image.pixels.iter().map(|p| 255 - p).collect());
+    let Ok(source) = Luma8Source::new_with_slice(&inverted, image.width, image.height) else {
+        return Vec::new();
+    };
+    read_all(&mut BinaryBitmap::new(HybridBinarizer::new(source)), hints)
 }
 
 fn hints() -> DecodeHints {

@@ -14,8 +14,14 @@ struct Shown(Child);
 
 impl Shown {
     fn new(env: &Env, display: &Display, text: &str) -> Self {
+        Self::with(env, display, text, &[])
+    }
+
+    /// With more qrencode options (colours).
+    fn with(env: &Env, display: &Display, text: &str, options: &[&str]) -> Self {
         let png = env.dir.path().join("code.png");
         let status = Command::new("qrencode")
+            .args(options)
             .args(["-s", "4", "-o"])
             .arg(&png)
             .arg(text)
@@ -120,6 +126,22 @@ fn scan_screen_finds_the_account_and_adds_it_with_the_right_code() {
         Some(theirs.trim()),
         "{ours:#?}"
     );
+}
+
+#[test]
+fn scan_screen_reads_a_dark_mode_code() {
+    let env = Env::new();
+    let display = Display::start();
+    // Light modules on a dark page, as dark-mode sites draw them.
+    let uri = format!("otpauth://totp/Dark:eve?secret={RFC_SECRET}&issuer=Dark");
+    let _shown = Shown::with(
+        &env,
+        &display,
+        &uri,
+        &["--foreground=E8EAED", "--background=202124"],
+    );
+    let json = scan_until_found(&env, &display);
+    assert_eq!(json["found"][0]["account"]["issuer"], "Dark", "{json}");
 }
 
 #[test]

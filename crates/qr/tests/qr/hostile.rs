@@ -202,3 +202,18 @@ fn noise_and_blank_frames_find_nothing() {
     let tiny = Frame::new(1, 1, PixelLayout::Bgra8, vec![0; 4]).unwrap();
     assert!(decode_frame(tiny).is_empty());
 }
+
+#[test]
+fn a_dark_mode_code_on_a_black_desktop_is_found() {
+    // Light modules on #202124 with the standard 4-module margin, on a black screen: the
+    // margin touches a large uniform area (found on Xvfb's black root by `tessera scan --screen`).
+    let text = "otpauth://totp/Dark:eve?secret=GEZDGNBVGY3TQOJQ&issuer=Dark";
+    let code = code_image(text, 4);
+    let mut screen = GrayImage::new(640, 480);
+    for (x, y, pixel) in code.enumerate_pixels() {
+        let value = if pixel.0[0] == 0 { 0xE9 } else { 0x21 };
+        screen.put_pixel(x + 40, y + 40, Luma([value]));
+    }
+    let frame = Frame::new(640, 480, PixelLayout::Luma8, screen.into_raw()).unwrap();
+    assert_eq!(texts(&decode_frame(frame)), [text]);
+}
