@@ -37,12 +37,16 @@ pub(crate) async fn selfservice_connect(
 
 /// Completes the second step: a code Tessera computes, a typed or backup code, or a push
 /// approval (waited for up to two minutes).
+///
+/// Codes Tessera computes use the same time as the codes on screen (the push server's, when
+/// the user chose it because this computer's clock is off).
 #[tauri::command]
 pub(crate) async fn selfservice_answer(
     state: State<'_, AppState>,
+    push: State<'_, PushService>,
     answer: AnswerIn,
 ) -> Result<StepDto, IpcError> {
-    selfservice::answer(&state, answer, clock::now()?).await
+    selfservice::answer(&state, answer, push.code_time(clock::now()?)).await
 }
 
 #[tauri::command]
@@ -84,13 +88,15 @@ pub(crate) async fn selfservice_token_action(
     selfservice::act(&state, &serial, action).await
 }
 
+/// Resyncs with two codes Tessera computes (at the codes' time, as above) or typed ones.
 #[tauri::command]
 pub(crate) async fn selfservice_resync(
     state: State<'_, AppState>,
+    push: State<'_, PushService>,
     serial: String,
     codes: ResyncIn,
 ) -> Result<(), IpcError> {
-    selfservice::resync(&state, &serial, codes, clock::now()?).await
+    selfservice::resync(&state, &serial, codes, push.code_time(clock::now()?)).await
 }
 
 /// A new set of backup codes, shown once: the user asked to see them.
