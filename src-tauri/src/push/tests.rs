@@ -413,3 +413,40 @@ fn codes_use_the_server_time_only_when_the_user_chose_it() {
     h.push().use_server_time(false);
     assert_eq!(h.push().code_time(local), local);
 }
+
+#[test]
+fn the_tick_polls_slowly_with_no_window_in_use_and_fast_on_check_now_or_a_prompt() {
+    let h = Harness::new();
+    let stored = token();
+    h.app
+        .state::<AppState>()
+        .with_unlocked(|vault| {
+            vault.update(|data| save_token(data, &stored).map_err(crate::error::IpcError::from))
+        })
+        .unwrap();
+    // The mock app has no window shown: nobody is looking.
+    h.push().tick(h.app.handle());
+    assert_eq!(h.push().status().mode, ModeDto::Idle);
+    h.push().check_now();
+    assert_eq!(h.push().status().mode, ModeDto::Active);
+
+    let h = Harness::new();
+    h.app
+        .state::<AppState>()
+        .with_unlocked(|vault| {
+            vault.update(|data| save_token(data, &stored).map_err(crate::error::IpcError::from))
+        })
+        .unwrap();
+    h.push().tick(h.app.handle());
+    assert_eq!(h.push().status().mode, ModeDto::Idle);
+    let token = super::lock(&h.push().inner).token(&stored.id()).unwrap();
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::Request {
+            token_id: token.id(),
+            request: verified_request(SystemTime::now()),
+        },
+    );
+    assert_eq!(h.push().status().mode, ModeDto::Active, "a prompt is open");
+}
