@@ -90,6 +90,8 @@ pub(crate) async fn scan_paths(
     if paths.is_empty() {
         return Err(IpcError::invalid(None, "no file was given"));
     }
+    // Locked: nothing is read.
+    state.qr_ready()?;
     let sources: Vec<QrSource> = tauri::async_runtime::spawn_blocking(move || {
         paths
             .iter()
@@ -201,6 +203,7 @@ pub(crate) async fn qr_scan_clipboard<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<QrScanDto, IpcError> {
+    state.qr_ready()?;
     let image = app.clipboard().read_image().map_err(|error| {
         IpcError::new(
             IpcErrorCode::Clipboard,
