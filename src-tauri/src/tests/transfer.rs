@@ -339,3 +339,63 @@ fn every_transfer_error_code_is_in_the_typescript_contract() {
         assert!(contract.contains(&format!("'{code}'")), "{code} missing");
     }
 }
+
+/// Every shared sample goes through the app's path (read, detect, password, preview) to as many
+/// importable entries, of the same kinds, as its `.expected.json` lists; QR screenshots are sent
+/// to the scanner instead.
+#[test]
+fn every_sample_previews_its_expected_entries_in_the_app() {
+    let h = harness();
+    h.created();
+    let mut checked = 0;
+    let mut images = 0;
+    let mut samples: Vec<PathBuf> = std::fs::read_dir(testdata().join("imports"))
+        .unwrap()
+        .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).into_iter().flatten())
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.to_string_lossy().ends_with(".expected.json"))
+        .collect();
+    samples.sort();
+    for expected_path in samples {
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+        let file = expected["file"].as_str().unwrap();
+        let path = expected_path.parent().unwrap().join(file.trim_end_matches('/'));
+        let name = path.display().to_string();
+        let opened = h.call("import_open_paths", json!({ "paths": [path] }));
+        if file.ends_with(".png") {
+            assert_eq!(opened.unwrap_err()["code"], json!("image"), "{name}");
+            images += 1;
+            continue;
+        }
+        let opened = opened.unwrap_or_else(|error| panic!("{name}: {error}"));
+        let preview = if opened["step"] == json!("needsPassword") {
+            let id = opened["importId"].as_str().unwrap();
+            assert_eq!(unlock(&h, id, "wrong password"), Err("wrong_password"), "{name}");
+            unlock(&h, id, expected["password"].as_str().unwrap()).unwrap()
+        } else {
+            opened["preview"].clone()
+        };
+        let kinds: Vec<&str> = preview["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|item| item["entry"].is_number())
+            .map(|item| item["kind"].as_str().unwrap())
+            .collect();
+        let expected_kinds: Vec<&str> = expected["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| entry["type"].as_str().unwrap())
+            .collect();
+        // As multisets: some formats have no entry order (FreeOTP 2 stores a Java HashMap).
+        let (mut kinds, mut expected_kinds) = (kinds, expected_kinds);
+        kinds.sort_unstable();
+        expected_kinds.sort_unstable();
+        assert_eq!(kinds, expected_kinds, "{name}");
+        h.ok("import_cancel", json!({"importId": preview["importId"]}));
+        checked += 1;
+    }
+    assert!(checked >= 30 && images >= 2, "{checked} samples, {images} images");
+}
