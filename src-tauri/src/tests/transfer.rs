@@ -351,7 +351,11 @@ fn every_sample_previews_its_expected_entries_in_the_app() {
     let mut images = 0;
     let mut samples: Vec<PathBuf> = std::fs::read_dir(testdata().join("imports"))
         .unwrap()
-        .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).into_iter().flatten())
+        .flat_map(|folder| {
+            std::fs::read_dir(folder.unwrap().path())
+                .into_iter()
+                .flatten()
+        })
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.to_string_lossy().ends_with(".expected.json"))
         .collect();
@@ -360,7 +364,10 @@ fn every_sample_previews_its_expected_entries_in_the_app() {
         let expected: Value =
             serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
         let file = expected["file"].as_str().unwrap();
-        let path = expected_path.parent().unwrap().join(file.trim_end_matches('/'));
+        let path = expected_path
+            .parent()
+            .unwrap()
+            .join(file.trim_end_matches('/'));
         let name = path.display().to_string();
         let opened = h.call("import_open_paths", json!({ "paths": [path] }));
         if file.ends_with(".png") {
@@ -371,7 +378,11 @@ fn every_sample_previews_its_expected_entries_in_the_app() {
         let opened = opened.unwrap_or_else(|error| panic!("{name}: {error}"));
         let preview = if opened["step"] == json!("needsPassword") {
             let id = opened["importId"].as_str().unwrap();
-            assert_eq!(unlock(&h, id, "wrong password"), Err("wrong_password"), "{name}");
+            assert_eq!(
+                unlock(&h, id, "wrong password"),
+                Err("wrong_password"),
+                "{name}"
+            );
             unlock(&h, id, expected["password"].as_str().unwrap()).unwrap()
         } else {
             opened["preview"].clone()
@@ -397,5 +408,8 @@ fn every_sample_previews_its_expected_entries_in_the_app() {
         h.ok("import_cancel", json!({"importId": preview["importId"]}));
         checked += 1;
     }
-    assert!(checked >= 30 && images >= 2, "{checked} samples, {images} images");
+    assert!(
+        checked >= 30 && images >= 2,
+        "{checked} samples, {images} images"
+    );
 }
