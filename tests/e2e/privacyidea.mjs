@@ -72,6 +72,9 @@ export function relyingParty(env) {
     async status(transaction) {
       return (await call('GET', '/validate/polltransaction', { transaction_id: transaction })).detail.challenge_status;
     },
+    /** A `webui` policy for the user only, e.g. `login_mode=privacyIDEA` (self-service sign-in). */
+    webuiPolicy: (name, action) =>
+      call('POST', `/policy/${name}`, { scope: 'webui', realm: env.PI_REALM, user, action, active: 'true' }, true),
     /** The sign-in page's one-step check: the password followed by a code (`otppin=userstore`). */
     async check(code) {
       return (await call('POST', '/validate/check', { user, realm: env.PI_REALM, pass: `${env.PI_USER_PASS}${code}` })).result;

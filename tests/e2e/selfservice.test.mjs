@@ -8,6 +8,8 @@
 // into Tessera (the secret is never on screen; the server accepts the code the accounts list
 // shows at /validate/check), deletes the lost token, then creates backup codes, shown once: one
 // of them signs in, and after "I have saved them" they are gone from the page. Locking signs out.
+// With login_mode=privacyIDEA the next sign-in asks for a second factor: Tessera offers its own
+// token, and a backup code typed instead completes it. Last, the form in French and dark.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -122,6 +124,10 @@ test('Reset my MFA against a real privacyIDEA', { timeout: 300_000 }, async (t) 
   assert.ok(!(await pageText()).includes(codes[2]), 'the codes are not shown again');
   await app.button('Close');
 
+  // --- The server now asks for a second factor to sign in here (login_mode=privacyIDEA).
+  await rp.webuiPolicy(`login_mode_${rp.user}`, 'login_mode=privacyIDEA');
+  await rp.policy('challenge_response', 'challenge_response=totp hotp tan');
+
   // --- Locking signs out: the dialog opens on the sign-in form again.
   step('lock signs out');
   await app.button('Lock now (Ctrl+L)');
@@ -132,6 +138,23 @@ test('Reset my MFA against a real privacyIDEA', { timeout: 300_000 }, async (t) 
   await app.click('[data-open-selfservice]');
   await app.wait('the sign-in form again', 'input[name="server"]');
   assert.equal(await app.js(`return document.querySelector('.ss-session')`), null);
+
+  // Signing in again opens the second step: Tessera offers its own TOTP token; a backup code
+  // typed instead completes it.
+  step('second factor with a backup code');
+  await app.type('input[name="server"]', env.PI_URL);
+  await app.type('input[name="user"]', rp.user);
+  await app.type('input[name="realm"]', env.PI_REALM);
+  await app.type('input[name="password"]', env.PI_USER_PASS);
+  await app.button('Sign in');
+  await app.wait('the second step', 'input[name="code"]');
+  assert.match(await pageText(), new RegExp(`Use the code from Tessera \\(${here}\\)`));
+  await app.screenshot('selfservice-second-factor');
+  await app.type('input[name="code"]', codes[1]);
+  await app.button('Send code');
+  await app.wait('the session', '.ss-session');
+  await app.button('Sign out');
+  await app.wait('the sign-in form', 'input[name="server"]');
   await app.button('Cancel');
 
   // --- In French, dark: the sign-in form's words come from the French catalogue.
