@@ -145,6 +145,7 @@ describe('import and export in the app', () => {
     await fireEvent.click(within(again).getByRole('button', { name: 'J’ai compris : afficher les codes' }));
     await settle();
     expect(within(again).getByRole('img', { name: /QR code 1 sur 2/ }).innerHTML).toContain('<svg');
+    expect(document.activeElement).toBe(within(again).getByRole('button', { name: 'Fermer' }));
     await fireEvent.click(within(again).getByRole('button', { name: 'Suivant' }));
     await settle();
     expect(again.textContent).toContain('Code 2 sur 2');
