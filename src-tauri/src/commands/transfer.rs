@@ -243,6 +243,7 @@ pub(crate) async fn export_save<R: Runtime>(
     password: Option<SecretText>,
     confirm: Option<SecretText>,
     plain_confirmed: bool,
+    file_kind: Option<String>,
     path: Option<String>,
 ) -> Result<Option<ExportedDto>, IpcError> {
     let format = export_request(
@@ -267,7 +268,10 @@ pub(crate) async fn export_save<R: Runtime>(
                 .dialog()
                 .file()
                 .set_file_name(format!("tessera-export.{}", format.file_extension()))
-                .add_filter(format.name(), &[format.file_extension()])
+                .add_filter(
+                    dialog_label(file_kind.as_deref()).unwrap_or(format.name()),
+                    &[format.file_extension()],
+                )
                 .blocking_save_file();
             match picked.and_then(|file| file.into_path().ok()) {
                 Some(path) => path,
@@ -280,6 +284,14 @@ pub(crate) async fn export_save<R: Runtime>(
         path: path.display().to_string(),
         accounts,
     }))
+}
+
+/// The save dialog's name for the file type, as the UI words it in the user's language (the
+/// English name when it sends none, or something no dialog should show).
+fn dialog_label(label: Option<&str>) -> Option<&str> {
+    label.filter(|label| {
+        !label.is_empty() && label.chars().count() <= 80 && !label.chars().any(char::is_control)
+    })
 }
 
 /// QR code `index` of the Google Authenticator export (the UI asked the user first: it shows
@@ -298,6 +310,15 @@ mod tests {
 
     fn secret(text: &str) -> SecretText {
         SecretText(Zeroizing::new(text.to_owned()))
+    }
+
+    #[test]
+    fn the_dialog_shows_the_ui_words_for_the_file_type_when_sensible() {
+        assert_eq!(dialog_label(Some("Aegis, chiffré")), Some("Aegis, chiffré"));
+        assert_eq!(dialog_label(Some("")), None);
+        assert_eq!(dialog_label(Some("a\nb")), None);
+        assert_eq!(dialog_label(Some(&"x".repeat(81))), None);
+        assert_eq!(dialog_label(None), None);
     }
 
     #[test]

@@ -18,17 +18,19 @@ describe('export form', () => {
 
   it('sends a password only with encrypted formats', () => {
     const typed = { ...emptyExportDraft(), password: 'p', confirm: 'p', plainConfirmed: true };
-    expect(toExportRequest({ ...typed, format: 'aegis_encrypted' })).toEqual({
+    expect(toExportRequest({ ...typed, format: 'aegis_encrypted' }, 'Aegis, chiffré')).toEqual({
       format: 'aegis_encrypted',
       password: 'p',
       confirm: 'p',
       plainConfirmed: false,
+      fileKind: 'Aegis, chiffré',
     });
-    expect(toExportRequest({ ...typed, format: 'otpauth_list' })).toEqual({
+    expect(toExportRequest({ ...typed, format: 'otpauth_list' }, 'otpauth')).toEqual({
       format: 'otpauth_list',
       password: null,
       confirm: null,
       plainConfirmed: true,
+      fileKind: 'otpauth',
     });
   });
 });

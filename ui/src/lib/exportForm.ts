@@ -43,12 +43,13 @@ export function exportProblem(draft: ExportDraft): MessageKey | null {
 }
 
 /** The request for `exportSave` (file formats only); passwords go only with encrypted ones. */
-export function toExportRequest(draft: ExportDraft & { format: ExportFileFormat }): ExportRequest {
+export function toExportRequest(draft: ExportDraft & { format: ExportFileFormat }, fileKind: string): ExportRequest {
   const encrypted = isEncrypted(draft.format);
   return {
     format: draft.format,
     password: encrypted ? draft.password : null,
     confirm: encrypted ? draft.confirm : null,
     plainConfirmed: !encrypted && draft.plainConfirmed,
+    fileKind,
   };
 }

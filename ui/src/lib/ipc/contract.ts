@@ -356,6 +356,8 @@ export interface ExportRequest {
   confirm: string | null;
   /** Plain formats: the user ticked "I understand this file is unencrypted". */
   plainConfirmed: boolean;
+  /** The format's name in the UI's language, for the save dialog's file type filter. */
+  fileKind: string;
 }
 
 export interface Exported {
