@@ -15,8 +15,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tessera_core::{Account, AccountId, Otp, UnixTime, Vault};
 use tessera_push::selfservice::{
-    Here, Password, SecondFactor, SelfServiceError, Server, Session, SignIn, TokenInfo,
-    local_account, mark_here, save_enrolled,
+    Here, LastServer, Password, SecondFactor, SelfServiceError, Server, Session, SignIn, TokenInfo,
+    last_server, local_account, mark_here, remember_server, save_enrolled,
 };
 use tessera_push::transport::ClientConfig;
 use tessera_push::{KeySize, PushClient};
@@ -131,6 +131,35 @@ impl SessionDto {
                 .into_iter()
                 .map(|right| right.as_str())
                 .collect(),
+        }
+    }
+}
+
+/// The session, if any, and where the user last signed in (to fill the form).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StatusDto {
+    pub(crate) session: Option<SessionDto>,
+    pub(crate) last: Option<LastServerDto>,
+}
+
+/// The last server signed in to: no password, no session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LastServerDto {
+    pub(crate) server: String,
+    pub(crate) user: String,
+    pub(crate) realm: Option<String>,
+    pub(crate) verify_tls: bool,
+}
+
+impl From<LastServer> for LastServerDto {
+    fn from(last: LastServer) -> Self {
+        Self {
+            server: last.url,
+            user: last.user,
+            realm: last.realm,
+            verify_tls: last.verify_tls,
         }
     }
 }
@@ -297,6 +326,16 @@ fn settle(
                 .collect())
         })?,
     };
+    // Signed in: remember where (public data), to fill the form next time.
+    if let SignIn::Done(session) = &step {
+        let realm = Some(session.realm()).filter(|realm| !realm.is_empty());
+        state.with_unlocked(|vault| {
+            vault.update(|data| {
+                remember_server(data, server, session.user(), realm);
+                Ok::<_, IpcError>(())
+            })
+        })?;
+    }
     let unlocked = state.with_unlocked(|_| Ok(())).is_ok();
     state.selfservice(|held| {
         if held.epoch != epoch || !unlocked {
@@ -450,9 +489,13 @@ pub(crate) async fn answer(
     settle(state, epoch, &server, next)
 }
 
-/// The current session, if any.
-pub(crate) fn status(state: &AppState) -> Option<SessionDto> {
-    state.selfservice(|held| held.session.as_deref().map(SessionDto::new))
+/// The current session, if any, and the last server signed in to.
+pub(crate) fn status(state: &AppState) -> Result<StatusDto, IpcError> {
+    let last = state.with_unlocked(|vault| Ok(last_server(vault.data())))?;
+    Ok(StatusDto {
+        session: state.selfservice(|held| held.session.as_deref().map(SessionDto::new)),
+        last: last.map(LastServerDto::from),
+    })
 }
 
 /// The user's factors, marking those living here.

@@ -8,7 +8,7 @@ use crate::dto::SecretText;
 use crate::error::IpcError;
 use crate::push::PushService;
 use crate::selfservice::{
-    self, AnswerIn, BackupCodesDto, EnrollKind, EnrolledDto, FactorDto, ResyncIn, SessionDto,
+    self, AnswerIn, BackupCodesDto, EnrollKind, EnrolledDto, FactorDto, ResyncIn, StatusDto,
     StepDto, TokenAction,
 };
 use crate::state::AppState;
@@ -49,11 +49,10 @@ pub(crate) async fn selfservice_answer(
     selfservice::answer(&state, answer, push.code_time(clock::now()?)).await
 }
 
+/// The open session, if any, and the last server signed in to (to fill the form).
 #[tauri::command]
-pub(crate) async fn selfservice_status(
-    state: State<'_, AppState>,
-) -> Result<Option<SessionDto>, IpcError> {
-    Ok(selfservice::status(&state))
+pub(crate) async fn selfservice_status(state: State<'_, AppState>) -> Result<StatusDto, IpcError> {
+    selfservice::status(&state)
 }
 
 #[tauri::command]

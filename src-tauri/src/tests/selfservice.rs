@@ -82,7 +82,10 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
     let rp = block(pi::Rp::new());
     let h = harness();
     h.created();
-    assert_eq!(h.ok("selfservice_status", json!({})), Value::Null);
+    assert_eq!(
+        h.ok("selfservice_status", json!({})),
+        json!({"session": null, "last": null})
+    );
     assert_eq!(
         h.err("selfservice_factors", json!({}))["code"],
         "selfservice_signed_out"
@@ -115,7 +118,14 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
     ] {
         assert!(rights.iter().any(|r| r == right), "{right}: {step}");
     }
-    assert_eq!(h.ok("selfservice_status", json!({})), step["session"]);
+    // The session is open, and the server is remembered for next time (no password).
+    let status = h.ok("selfservice_status", json!({}));
+    assert_eq!(status["session"], step["session"]);
+    assert_eq!(
+        status["last"],
+        json!({"server": format!("{}/", rp.server.url), "user": rp.user,
+               "realm": "testrealm", "verifyTls": true})
+    );
     assert!(factors(&h).is_empty());
 
     // Enroll TOTP here: the webview gets a serial and an account id, never the secret; the
@@ -207,7 +217,9 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
     // Locking signs out: the session is gone, and stays gone after unlocking.
     h.ok("lock_vault", json!({}));
     h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
-    assert_eq!(h.ok("selfservice_status", json!({})), Value::Null);
+    let status = h.ok("selfservice_status", json!({}));
+    assert_eq!(status["session"], Value::Null);
+    assert_eq!(status["last"]["user"], rp.user.as_str());
     assert_eq!(
         h.err("selfservice_factors", json!({}))["code"],
         "selfservice_signed_out"
@@ -257,11 +269,17 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
     );
     assert_eq!(done["step"], "signedIn", "{done}");
     // Auto-lock after the idle delay (300 s by default) signs out as well.
-    assert_ne!(h.ok("selfservice_status", json!({})), Value::Null);
+    assert_ne!(
+        h.ok("selfservice_status", json!({}))["session"],
+        Value::Null
+    );
     let idle = std::time::Instant::now() + std::time::Duration::from_secs(301);
     assert_eq!(h.state().tick(idle), Some(BackendEvent::VaultLocked));
     h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
-    assert_eq!(h.ok("selfservice_status", json!({})), Value::Null);
+    assert_eq!(
+        h.ok("selfservice_status", json!({}))["session"],
+        Value::Null
+    );
     let step = connect(&h, &rp).unwrap();
     assert_eq!(step["step"], "secondFactor");
     h.ok("selfservice_sign_out", json!({}));

@@ -21,6 +21,16 @@ async function signIn(backend: FakeBackend) {
 describe('Reset my MFA', () => {
   afterEach(() => cleanup());
 
+  it('fills the form from the last server signed in to', async () => {
+    const backend = new FakeBackend();
+    backend.selfservice.last = { server: 'https://pi.example.com/', user: 'alice', realm: 'staff', verifyTls: false };
+    render(ResetMfa, { props: { backend, i18n, onclose: () => {} } });
+    await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>('User name').value).toBe('alice'));
+    expect(screen.getByLabelText<HTMLInputElement>('Server address').value).toBe('https://pi.example.com/');
+    expect(screen.getByLabelText<HTMLInputElement>('Password').value).toBe('');
+    expect(screen.getByRole('alert').textContent).toContain('Certificate checks are off');
+  });
+
   it('warns when TLS checks are turned off', async () => {
     render(ResetMfa, { props: { backend: new FakeBackend(), i18n, onclose: () => {} } });
     await fireEvent.click(screen.getByLabelText('Check the server’s certificate (TLS)'));

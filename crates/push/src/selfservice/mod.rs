@@ -32,7 +32,8 @@ pub use rights::{Right, Rights};
 pub use secret::{BackupCodes, Password};
 pub use session::{Enrolled, SecondFactor, Session, SignIn};
 pub use tokens::{
-    Here, LINK_SECTION, TokenInfo, TokenStatus, local_account, mark_here, save_enrolled,
+    Here, LINK_SECTION, LastServer, TokenInfo, TokenStatus, last_server, local_account, mark_here,
+    remember_server, save_enrolled,
 };
 
 /// A privacyIDEA server's base URL, e.g. `https://pi.example.com` or

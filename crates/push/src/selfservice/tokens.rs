@@ -105,8 +105,50 @@ pub enum Here {
 struct Links {
     version: u32,
     links: Vec<Link>,
+    /// The last server signed in to (no password, no session).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last: Option<LastServer>,
     #[serde(flatten)]
     unknown: serde_json::Map<String, Value>,
+}
+
+/// Where the user last signed in, to offer it next time: public data only (no password, no
+/// session token), kept in the vault's `selfservice` section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LastServer {
+    /// The base URL as typed (checked again by [`Server::parse`] when used).
+    pub url: String,
+    /// The user name.
+    pub user: String,
+    /// The realm, if one was given.
+    #[serde(default)]
+    pub realm: Option<String>,
+    /// Whether TLS certificates were checked (off only when the user turned it off for this
+    /// server).
+    #[serde(default = "verify_by_default")]
+    pub verify_tls: bool,
+}
+
+fn verify_by_default() -> bool {
+    true
+}
+
+/// Remembers where the user signed in (see [`LastServer`]).
+pub fn remember_server(data: &mut VaultData, server: &Server, user: &str, realm: Option<&str>) {
+    let mut stored = links(data);
+    stored.last = Some(LastServer {
+        url: server.url().to_owned(),
+        user: user.to_owned(),
+        realm: realm.map(str::to_owned),
+        verify_tls: server.verifies_tls(),
+    });
+    write_links(data, &stored);
+}
+
+/// Where the user last signed in, if anywhere (a damaged section remembers nothing).
+pub fn last_server(data: &VaultData) -> Option<LastServer> {
+    links(data).last
 }
 
 #[derive(Serialize, Deserialize)]
@@ -124,6 +166,7 @@ fn links(data: &VaultData) -> Links {
         .unwrap_or(Links {
             version: 1,
             links: Vec::new(),
+            last: None,
             unknown: serde_json::Map::new(),
         })
 }
@@ -226,6 +269,39 @@ mod tests {
         unlimited.maxfail = 0;
         unlimited.failcount = 99;
         assert_eq!(unlimited.status(), TokenStatus::Active);
+    }
+
+    #[test]
+    fn the_last_server_is_remembered_beside_the_links() {
+        let mut data = VaultData::new(UnixTime(1));
+        assert_eq!(last_server(&data), None);
+        let server = Server::parse("https://pi.example.com/pi/")
+            .unwrap()
+            .verifying_tls(false);
+        remember_server(&mut data, &server, "alice", Some("staff"));
+        let account = Account::new(
+            "privacyIDEA",
+            "TOTP1",
+            OtpSecret::from_slice(b"12345678901234567890"),
+            Otp::DEFAULT_TOTP,
+            UnixTime(1),
+        );
+        save_enrolled(&mut data, &server, "TOTP1", account);
+        let last = last_server(&data).unwrap();
+        assert_eq!(last.url, "https://pi.example.com/pi/");
+        assert_eq!(
+            (last.user.as_str(), last.realm.as_deref()),
+            ("alice", Some("staff"))
+        );
+        assert!(!last.verify_tls);
+        // Older sections (links only) still read, and keep their links.
+        data.set_section(
+            LINK_SECTION,
+            serde_json::json!({"version": 1, "links": [], "future": 1}),
+        );
+        assert_eq!(last_server(&data), None);
+        remember_server(&mut data, &server, "bob", None);
+        assert_eq!(data.section(LINK_SECTION).unwrap()["future"], 1);
     }
 
     #[test]

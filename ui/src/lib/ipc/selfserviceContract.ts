@@ -26,6 +26,20 @@ export interface SelfServiceSession {
   rights: SelfServiceRight[];
 }
 
+/** Where the user last signed in (no password, no session), to fill the form. */
+export interface LastServer {
+  server: string;
+  user: string;
+  realm: string | null;
+  verifyTls: boolean;
+}
+
+/** `StatusDto`: the open session, if any, and the last server. */
+export interface SelfServiceStatus {
+  session: SelfServiceSession | null;
+  last: LastServer | null;
+}
+
 /** A token challenged in the second sign-in step. */
 export interface SelfServiceChallenge {
   serial: string;
@@ -95,7 +109,7 @@ export interface ConnectForm {
 export interface SelfServiceBackend {
   selfserviceConnect(form: ConnectForm): Promise<SelfServiceStep>;
   selfserviceAnswer(answer: SelfServiceAnswer): Promise<SelfServiceStep>;
-  selfserviceStatus(): Promise<SelfServiceSession | null>;
+  selfserviceStatus(): Promise<SelfServiceStatus>;
   selfserviceFactors(): Promise<Factor[]>;
   selfserviceEnroll(kind: EnrollKind): Promise<Enrolled>;
   selfserviceTokenAction(serial: string, action: TokenAction): Promise<void>;

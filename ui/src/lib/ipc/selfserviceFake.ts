@@ -10,11 +10,13 @@ import type {
   EnrollKind,
   Enrolled,
   Factor,
+  LastServer,
   ResyncCodes,
   SelfServiceAnswer,
   SelfServiceBackend,
   SelfServiceRight,
   SelfServiceSession,
+  SelfServiceStatus,
   SelfServiceStep,
   TokenAction,
 } from './selfserviceContract';
@@ -52,6 +54,7 @@ export class FakeSelfService implements SelfServiceBackend {
   secondFactorCode = '123456';
   factors: Factor[] = [];
   session: SelfServiceSession | null = null;
+  last: LastServer | null = null;
   #pending = false;
   #next = 1;
 
@@ -77,6 +80,7 @@ export class FakeSelfService implements SelfServiceBackend {
   #done(): SelfServiceStep {
     this.#pending = false;
     this.session = { server: this.server, user: this.user, realm: 'default', verifyTls: true, rights: [...this.rights] };
+    this.last = { server: `${this.server}/`, user: this.user, realm: 'default', verifyTls: true };
     return { step: 'signedIn', session: this.session };
   }
 
@@ -116,8 +120,9 @@ export class FakeSelfService implements SelfServiceBackend {
     return this.#done();
   }
 
-  async selfserviceStatus(): Promise<SelfServiceSession | null> {
-    return this.session;
+  async selfserviceStatus(): Promise<SelfServiceStatus> {
+    this.vault.requireUnlocked();
+    return { session: this.session, last: this.last };
   }
 
   async selfserviceFactors(): Promise<Factor[]> {

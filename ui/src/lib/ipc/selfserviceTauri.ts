@@ -7,14 +7,14 @@ import type {
   Enrolled,
   Factor,
   SelfServiceBackend,
-  SelfServiceSession,
+  SelfServiceStatus,
   SelfServiceStep,
 } from './selfserviceContract';
 
 export const tauriSelfService: SelfServiceBackend = {
   selfserviceConnect: (form) => call(() => invoke<SelfServiceStep>(COMMANDS.selfserviceConnect, { ...form })),
   selfserviceAnswer: (answer) => call(() => invoke<SelfServiceStep>(COMMANDS.selfserviceAnswer, { answer })),
-  selfserviceStatus: () => call(() => invoke<SelfServiceSession | null>(COMMANDS.selfserviceStatus)),
+  selfserviceStatus: () => call(() => invoke<SelfServiceStatus>(COMMANDS.selfserviceStatus)),
   selfserviceFactors: () => call(() => invoke<Factor[]>(COMMANDS.selfserviceFactors)),
   selfserviceEnroll: (kind) => call(() => invoke<Enrolled>(COMMANDS.selfserviceEnroll, { kind })),
   selfserviceTokenAction: (serial, action) =>

@@ -11,6 +11,7 @@ import type {
   EnrollKind,
   Factor,
   IpcError,
+  LastServer,
   ResyncCodes,
   SelfServiceAnswer,
   SelfServiceChallenge,
@@ -121,10 +122,17 @@ export class ResetMfaFlow {
     this.#backend = backend;
   }
 
-  /** Picks up a session that is still open in Rust (the dialog was closed and opened again). */
+  /** Where the user last signed in, to fill the form. */
+  last = $state<LastServer | null>(null);
+
+  /** Picks up a session that is still open in Rust (the dialog was closed and opened again),
+   * else the last server signed in to. */
   async resume(): Promise<void> {
-    const session = await this.#backend.selfserviceStatus();
-    if (session !== null) await this.#signedIn(session);
+    await this.#run(async () => {
+      const status = await this.#backend.selfserviceStatus();
+      this.last = status.last;
+      if (status.session !== null) await this.#signedIn(status.session);
+    });
   }
 
   can(right: SelfServiceRight): boolean {

@@ -131,8 +131,9 @@ describe('ResetMfaFlow', () => {
     expect(flow.error?.code).toBe('selfservice_signed_out');
     expect(flow.screen).toBe('connect');
     expect(flow.session).toBeNull();
-    // Resuming finds no session either.
+    // Resuming finds no session either, but remembers where to sign in (no password).
     await flow.resume();
     expect(flow.screen).toBe('connect');
+    expect(flow.last).toEqual({ server: 'https://pi.example.com/', user: 'alice', realm: 'default', verifyTls: true });
   });
 });
