@@ -142,6 +142,9 @@ test('Reset my MFA against a real privacyIDEA', { timeout: 300_000 }, async (t) 
   // Signing in again opens the second step: Tessera offers its own TOTP token; a backup code
   // typed instead completes it.
   step('second factor with a backup code');
+  // The form remembers the last server and user (never the password).
+  await waitFor('the remembered user', async () => (await app.js(`return document.querySelector('input[name="user"]').value`)) === rp.user);
+  assert.equal(await app.js(`return document.querySelector('input[name="password"]').value`), '');
   await app.type('input[name="server"]', env.PI_URL);
   await app.type('input[name="user"]', rp.user);
   await app.type('input[name="realm"]', env.PI_REALM);
