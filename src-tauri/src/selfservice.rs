@@ -338,8 +338,12 @@ fn settle(
     }
     let unlocked = state.with_unlocked(|_| Ok(())).is_ok();
     state.selfservice(|held| {
-        if held.epoch != epoch || !unlocked {
+        if !unlocked {
             return Err(IpcError::locked());
+        }
+        // Signed out (or signed in again) while this step was on the network: it is stale.
+        if held.epoch != epoch {
+            return Err(AppError::SignedOut.into());
         }
         Ok(match step {
             SignIn::Done(session) => {

@@ -117,6 +117,8 @@ export class ResetMfaFlow {
   cases = $derived(casesFor(this.rights));
 
   #backend: Backend;
+  /** Bumped by `signOut`, so an answer still on the network knows it was cancelled. */
+  #generation = 0;
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -191,7 +193,10 @@ export class ResetMfaFlow {
   }
 
   async answer(answer: SelfServiceAnswer): Promise<void> {
+    const generation = this.#generation;
     await this.#run(async () => this.#step(await this.#backend.selfserviceAnswer(answer)));
+    // Cancelled while waiting (a push approval can take minutes): its late failure is no news.
+    if (generation !== this.#generation) this.error = null;
   }
 
   async refresh(): Promise<void> {
@@ -250,6 +255,7 @@ export class ResetMfaFlow {
   }
 
   async signOut(): Promise<void> {
+    this.#generation++;
     await this.#run(() => this.#backend.selfserviceSignOut());
     this.#reset();
     this.done = null;

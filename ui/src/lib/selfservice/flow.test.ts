@@ -121,6 +121,22 @@ describe('ResetMfaFlow', () => {
     expect(flow.error?.code).toBe('selfservice_not_allowed');
   });
 
+  it('forgets a push wait the user cancelled', async () => {
+    const backend = new FakeBackend();
+    backend.selfservice.secondFactor = [{ serial: 'PIPU0001', kind: 'push', here: false }];
+    const flow = new ResetMfaFlow(backend);
+    await flow.connect(FORM);
+    expect(flow.pushChallenged).toBe(true);
+    let late: (error: unknown) => void = () => {};
+    backend.selfserviceAnswer = () => new Promise((_, reject) => (late = reject));
+    const waiting = flow.answer({ method: 'push' });
+    await flow.signOut();
+    late({ code: 'selfservice_signed_out', message: 'stale' });
+    await waiting;
+    expect(flow.screen).toBe('connect');
+    expect(flow.error).toBeNull();
+  });
+
   it('goes back to sign-in when the vault was locked meanwhile', async () => {
     const backend = new FakeBackend();
     const flow = new ResetMfaFlow(backend);
