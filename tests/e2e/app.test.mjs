@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 
-import { APP, KEYRING_SERVICE, assertCode, launch, oathtool, sleep, step, unixNow, waitFor, wd } from './driver.mjs';
+import { APP, KEYRING_SERVICE, assertCode, launch, launchOnNewVault, oathtool, sleep, step, unixNow, waitFor } from './driver.mjs';
 
 // RFC 6238's key ("12345678901234567890") and another one, so expected codes are independent.
 const SECRET_URI = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -20,33 +20,13 @@ const URI = `otpauth://totp/Example:alice@example.com?secret=${SECRET_URI}&issue
 
 test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) => {
   assert.ok(APP, 'TESSERA_APP must name the tessera-desktop binary');
-  await waitFor('tauri-driver', async () => (await wd('GET', '/status')).ready !== false);
-  step('launching the app');
-  let app = await launch();
-  step('session created');
+  // First run: create the vault, recovery key in groups, retype one group.
+  step('launching the app: first run');
+  let { app, recoveryKey } = await launchOnNewVault({
+    onStep: (app, name) => app.screenshot(`${name}-en-light`),
+  });
   t.after(() => app.close());
   try {
-
-    // --- First run: create the vault, recovery key in groups, retype one group.
-    step('First run: create the vault, recovery key in groups, retype one group.');
-    await app.wait('the first-run screen', '#first-language');
-    await app.js(`const s = document.querySelector('#first-language'); s.value = 'en'; s.dispatchEvent(new Event('change'));`);
-    await app.js(`const s = document.querySelector('#first-theme'); s.value = 'light'; s.dispatchEvent(new Event('change'));`);
-    await app.screenshot('first-run-en-light');
-    await app.button('Create my vault');
-    await app.wait('the recovery key', '.recovery-key');
-    const groups = await app.js(`return [...document.querySelectorAll('.recovery-group')].map((g) => g.textContent);`);
-    assert.equal(groups.length, 8);
-    const recoveryKey = groups.join('-');
-    assert.match(recoveryKey, /^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
-    await app.screenshot('recovery-key-en-light');
-    await app.click('.check input[type=checkbox]');
-    await app.wait('the group check', 'input[name="recovery-check"]');
-    const label = await app.js(`return document.querySelector('input[name="recovery-check"]').labels[0].textContent;`);
-    const number = Number(/group (\d)/.exec(label)[1]);
-    await app.type('input[name="recovery-check"]', groups[number - 1]);
-    await app.button('Continue');
-    await app.wait('the accounts screen', 'input[type=search]');
 
     // --- Add by link.
     step('Add by link.');

@@ -129,16 +129,23 @@ export async function assertCode(app, issuer, secret) {
 }
 
 /** Starts tauri-driver's session on a fresh vault and goes through the first run (English, light
- * theme); returns the app on its accounts screen and the recovery key it showed. */
-export async function launchOnNewVault() {
+ * theme): the recovery key is shown in 8 groups and one of them is typed back. Returns the app on
+ * its accounts screen and the recovery key. `onStep(app, name)` runs on the first-run screen and
+ * on the recovery key (app.test.mjs takes its screenshots there). */
+export async function launchOnNewVault({ onStep = async () => {} } = {}) {
   await waitFor('tauri-driver', async () => (await wd('GET', '/status')).ready !== false);
   const app = await launch();
   await app.wait('the first-run screen', '#first-language');
   await app.js(`const s = document.querySelector('#first-language'); s.value = 'en'; s.dispatchEvent(new Event('change'));`);
   await app.js(`const s = document.querySelector('#first-theme'); s.value = 'light'; s.dispatchEvent(new Event('change'));`);
+  await onStep(app, 'first-run');
   await app.button('Create my vault');
   await app.wait('the recovery key', '.recovery-key');
   const groups = await app.js(`return [...document.querySelectorAll('.recovery-group')].map((g) => g.textContent);`);
+  assert.equal(groups.length, 8);
+  const recoveryKey = groups.join('-');
+  assert.match(recoveryKey, /^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
+  await onStep(app, 'recovery-key');
   await app.click('.check input[type=checkbox]');
   await app.wait('the group check', 'input[name="recovery-check"]');
   const label = await app.js(`return document.querySelector('input[name="recovery-check"]').labels[0].textContent;`);
@@ -146,5 +153,5 @@ export async function launchOnNewVault() {
   await app.type('input[name="recovery-check"]', groups[number - 1]);
   await app.button('Continue');
   await app.wait('the accounts screen', 'input[type=search]');
-  return { app, recoveryKey: groups.join('-') };
+  return { app, recoveryKey };
 }
