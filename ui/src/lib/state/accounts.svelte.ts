@@ -43,6 +43,12 @@ export class AccountsState {
     this.#timer = undefined;
   }
 
+  /** Catches up at once (fresh codes if a period turned meanwhile) and ticks again after stop(). */
+  resume(): void {
+    this.tick();
+    this.#schedule();
+  }
+
   /** Fetches fresh codes from Rust; concurrent callers share the request in flight. */
   refresh(): Promise<void> {
     this.#refreshing ??= (async () => {
