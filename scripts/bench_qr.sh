@@ -2,8 +2,8 @@
 # QR decoding beside zbarimg, same files, same run (issue 5):
 #  1. the full synthetic corpus: decode rate, wrong strings, false positives, and median/p95 time
 #     per size class (decode alone, load + decode) beside `zbarimg --raw -q` on each file;
-#  2. one 4K PNG screenshot as whole commands: the scan example (what `tessera scan FILE` does)
-#     vs `zbarimg --raw -q FILE` (hyperfine), target <= 0.3x.
+#  2. one 4K PNG screenshot as whole commands: `tessera scan FILE` (the release CLI as it ships,
+#     scripts/build-cli.sh) vs `zbarimg --raw -q FILE` (hyperfine), target <= 0.3x.
 # Figures also land as *.row.json in $CARGO_TARGET_DIR/bench for scripts/bench_report.py.
 # Env: QR_BENCH_COUNT (default 300 images).
 set -euo pipefail
@@ -21,14 +21,13 @@ printf '\n\033[1m==> QR corpus: tessera-qr vs zbarimg\033[0m\n' >&2
 cargo bench --quiet -p tessera-qr --bench decode_corpus -- \
     --count "${QR_BENCH_COUNT:-300}" --dir "$corpus" --rows "$out"
 
-printf '\n\033[1m==> 4K PNG file, whole commands: scan vs zbarimg\033[0m\n' >&2
-cargo build --quiet --release -p tessera-qr --example scan
-scan="$CARGO_TARGET_DIR/release/examples/scan"
+printf '\n\033[1m==> 4K PNG file, whole commands: tessera scan vs zbarimg\033[0m\n' >&2
+tessera="$(scripts/build-cli.sh)"
 file="$(ls "$corpus"/*-4K-*-png-1codes.png | head -n 1)"
-"$scan" "$file" >&2
+"$tessera" scan "$file" >&2
 hyperfine --style basic --shell=none --warmup 3 --runs 30 \
     --export-json "$out/qr-scan-file.json" \
-    "$scan $file" "zbarimg --raw -q $file" >&2
+    "$tessera scan $file" "zbarimg --raw -q $file" >&2
 
 python3 - "$out" <<'PY'
 import json, pathlib, sys
@@ -37,5 +36,5 @@ ours, zbar = [r["mean"] for r in json.loads((out / "qr-scan-file.json").read_tex
 row = ["`tessera scan` 4K PNG (whole command)", f"{ours*1e3:.1f} ms", "zbarimg --raw -q",
        f"{zbar*1e3:.1f} ms", f"{ours/zbar:.2f}x", "<= 0.3x"]
 (out / "qr-scan-file.row.json").write_text(json.dumps(row))
-print(f"\n4K PNG whole command: scan {ours*1e3:.1f} ms, zbarimg {zbar*1e3:.1f} ms, ratio {ours/zbar:.2f}x (target <= 0.3x)")
+print(f"\n4K PNG whole command: tessera scan {ours*1e3:.1f} ms, zbarimg {zbar*1e3:.1f} ms, ratio {ours/zbar:.2f}x (target <= 0.3x)")
 PY
