@@ -75,13 +75,28 @@ cargo_tool tauri-driver 2.1.0
 cargo_tool cargo-fuzz 0.13.2
 
 # --- Node.js version -------------------------------------------------------------------------
-# Vite 8 needs Node.js >= 20.19. Debian 12 and Ubuntu 24.04 ship 18: say so plainly instead of
-# letting the UI build fail later with a cryptic error.
-node_version="$(node --version 2>/dev/null | sed 's/^v//')"
-if ! printf '20.19.0\n%s\n' "$node_version" | sort -V -C; then
-    echo "error: Node.js ${node_version:-(none)} is too old for the UI build (Vite 8 needs >= 20.19)." >&2
-    echo "hint: install Node.js 20 or newer (e.g. from your distribution's backports or NodeSource), then run this again." >&2
-    exit 1
+# Vite 8 needs Node.js >= 20.19, and Debian 12 and Ubuntu 24.04 ship 18. Then the official
+# Node.js 22 build comes from the npm registry (package node-linux-<arch>, with npm 10 beside
+# it) into the tools cache, linked into $tools/bin, which the Makefile and every script put
+# first on PATH. The system's own Node.js is left alone.
+export PATH="$tools/bin:$PATH"
+node_version() { node --version 2>/dev/null | sed 's/^v//'; }
+node_ok() { printf '20.19.0\n%s\n' "$(node_version)" | sort -V -C; }
+if ! node_ok; then
+    case "$(uname -m)" in x86_64) node_arch=x64 ;; aarch64) node_arch=arm64 ;; *) node_arch="" ;; esac
+    if [ -z "$node_arch" ]; then
+        echo "error: Node.js $(node_version) is too old for the UI build (Vite 8 needs >= 20.19); install Node.js 22." >&2
+        exit 1
+    fi
+    log "Node.js $(node_version) is too old for Vite 8: installing Node.js 22 into $tools/node"
+    npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$tools/node" \
+        "node-linux-$node_arch@22" "npm@10"
+    mkdir -p "$tools/bin"
+    ln -sf "$tools/node/node_modules/node-linux-$node_arch/bin/node" "$tools/bin/node"
+    ln -sf "$tools/node/node_modules/npm/bin/npm-cli.js" "$tools/bin/npm"
+    ln -sf "$tools/node/node_modules/npm/bin/npx-cli.js" "$tools/bin/npx"
+    hash -r
+    node_ok || { echo "error: Node.js 22 could not be installed into $tools/node" >&2; exit 1; }
 fi
 
 # --- Node packages ---------------------------------------------------------------------------
