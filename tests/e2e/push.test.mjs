@@ -11,6 +11,7 @@
 // at launch is offered and enrolled. Prints the prompt latency (trigger → prompt shown) and approve round trips.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 
 import { APP, launch, launchOnNewVault, step, waitFor } from './driver.mjs';
@@ -58,6 +59,15 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   assert.ok(text.includes(serial), text);
   assert.match(text, /Expires in \d+ seconds/);
   await app.screenshot('push-prompt');
+  // The desktop notification reached the session's notification daemon (dunst, which run.sh
+  // starts on the private bus): closing what it shows moves it to its history, read back here.
+  const notification = await waitFor('the desktop notification', () => {
+    execFileSync('dunstctl', ['close-all']);
+    const history = JSON.parse(execFileSync('dunstctl', ['history'], { encoding: 'utf8' }));
+    return history.data.flat().find((n) => n.summary.data === 'Sign-in request') ?? null;
+  });
+  assert.match(notification.body.data, /CI test/);
+  assert.match(notification.body.data, /Log in from 127\.0\.0\.1\?/);
   assert.equal(await rp.status(transaction), 'pending');
   start = Date.now();
   await app.button('Approve');

@@ -4,7 +4,7 @@
 # with an unlocked gnome-keyring (scripts/with-keyring.sh), its own Xvfb, tauri-driver (which
 # starts WebKitWebDriver and the app) and TESSERA_VAULT in a temporary directory, and stops
 # everything it started.
-# Needs: node, oathtool, xclip, secret-tool (libsecret-tools), Xvfb, /usr/bin/WebKitWebDriver,
+# Needs: node, oathtool, xclip, secret-tool (libsecret-tools), Xvfb, dunst, /usr/bin/WebKitWebDriver,
 # dbus, gnome-keyring, cargo. Writes screenshots to tests/e2e/artifacts/. Exits non-zero on failure.
 set -euo pipefail
 
@@ -33,7 +33,7 @@ if ! command -v tauri-driver >/dev/null; then
     log "installing tauri-driver 2.1.0 into $cache/tools"
     CARGO_TARGET_DIR="$cache/tools-target" cargo install --locked --quiet tauri-driver --version 2.1.0 --root "$cache/tools"
 fi
-for tool in Xvfb oathtool node xclip secret-tool; do
+for tool in Xvfb oathtool node xclip secret-tool dunst dunstctl; do
     command -v "$tool" >/dev/null || { echo "error: $tool is missing (run scripts/setup.sh)" >&2; exit 1; }
 done
 [ -x /usr/bin/WebKitWebDriver ] || { echo "error: /usr/bin/WebKitWebDriver is missing (apt: webkit2gtk-driver)" >&2; exit 1; }
@@ -102,6 +102,10 @@ if command -v dbus-update-activation-environment >/dev/null; then
     XDG_RUNTIME_DIR="$work/run" dbus-update-activation-environment DISPLAY GDK_BACKEND=x11 \
         XDG_CONFIG_HOME XDG_RUNTIME_DIR >/dev/null 2>&1 || true
 fi
+
+# The session's notification daemon, a real freedesktop one (push prompts notify through it).
+dunst >"$work/dunst.log" 2>&1 &
+pids+=($!)
 
 # No GPU under Xvfb: software rendering, no DMA-BUF renderer; no accessibility bus either.
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1 GDK_BACKEND=x11
