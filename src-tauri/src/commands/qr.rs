@@ -185,13 +185,14 @@ pub(crate) async fn qr_scan_pick<R: Runtime>(
 
 /// Image files given by path, told to the UI on the events channel as a drop does (the open
 /// scan step shows the result from there). The end-to-end tests use it, as WebDriver can drive
-/// neither a native picker nor an OS drop.
+/// neither a native picker nor an OS drop; debug builds only (see `paths_from_page_allowed`).
 #[tauri::command]
 pub(crate) async fn qr_scan_paths(
     state: State<'_, AppState>,
     events: State<'_, Events>,
     paths: Vec<String>,
 ) -> Result<QrScanDto, IpcError> {
+    super::transfer::paths_from_page_allowed()?;
     let result = scan_paths(&state, paths.into_iter().map(PathBuf::from).collect()).await;
     events.emit(&scanned_event(result.clone()));
     result

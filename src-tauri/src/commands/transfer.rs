@@ -83,9 +83,24 @@ pub(crate) async fn import_open_paths(
     events: State<'_, Events>,
     paths: Vec<String>,
 ) -> Result<ImportOpenedDto, IpcError> {
+    paths_from_page_allowed()?;
     let result = open_paths(&state, paths.into_iter().map(PathBuf::from).collect()).await;
     events.emit(&opened_event(&result));
     result
+}
+
+/// Paths named by the page are honoured in debug builds only (the end-to-end tests stand in for
+/// a drop or a picker with them): in a release build only the user, through a native dialog or
+/// an OS drop, chooses which files Tessera reads.
+pub(crate) fn paths_from_page_allowed() -> Result<(), IpcError> {
+    if cfg!(debug_assertions) {
+        Ok(())
+    } else {
+        Err(IpcError::invalid(
+            None,
+            "files are chosen in the file dialog or dropped on the window",
+        ))
+    }
 }
 
 fn opened_event(result: &Result<ImportOpenedDto, IpcError>) -> BackendEvent {
