@@ -56,10 +56,18 @@ impl ImportedEntry {
         label(&self.issuer, &self.name)
     }
 
-    /// A new vault account from this entry, created at `now`, keeping its tags.
-    pub fn into_account(self, now: UnixTime) -> Account {
-        let mut account = Account::new(self.issuer, self.name, self.secret, self.otp, now);
-        account.tags = self.tags;
+    /// A new vault account from this entry, created at `now`, keeping its tags. The entry keeps
+    /// its secret too: a vault update may run again after a concurrent write, and takes the
+    /// entries again each time.
+    pub fn to_account(&self, now: UnixTime) -> Account {
+        let mut account = Account::new(
+            self.issuer.clone(),
+            self.name.clone(),
+            self.secret.duplicate(),
+            self.otp,
+            now,
+        );
+        account.tags = self.tags.clone();
         account
     }
 }

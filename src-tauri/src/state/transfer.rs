@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tessera_core::vault::{KdfParams, Passphrase};
-use tessera_core::{Account, UnixTime, VaultError};
+use tessera_core::{UnixTime, VaultError};
 use tessera_transfer::export::{self, AegisKdf, ExportFormat, MigrationOutcome};
 use tessera_transfer::{Import, ImportError, PreviewStatus};
 use zeroize::Zeroizing;
@@ -438,16 +438,8 @@ impl AppState {
                         late += 1;
                         continue;
                     }
-                    let entry = &import.entries[item.index];
-                    let mut account = Account::new(
-                        entry.issuer.clone(),
-                        entry.name.clone(),
-                        entry.secret.duplicate(),
-                        entry.otp,
-                        now,
-                    );
-                    account.tags = entry.tags.clone();
-                    data.accounts.push(account);
+                    data.accounts
+                        .push(import.entries[item.index].to_account(now));
                     added += 1;
                 }
                 Ok::<_, IpcError>((added, late))

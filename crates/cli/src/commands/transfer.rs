@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use tessera_core::Account;
 use tessera_core::vault::{KdfParams, Passphrase};
 use tessera_transfer::export::{self, AegisKdf, ExportFormat, MigrationOutcome};
 use tessera_transfer::files::{ReadError, ReadFile};
@@ -153,16 +152,7 @@ pub(crate) fn import(session: &mut Session, args: &ImportArgs) -> anyhow::Result
             let preview = tessera_transfer::preview(&import, &data.accounts);
             let mut count = 0;
             for item in preview.new_entries() {
-                let entry = &entries[item.index];
-                let mut account = Account::new(
-                    entry.issuer.clone(),
-                    entry.name.clone(),
-                    entry.secret.duplicate(),
-                    entry.otp,
-                    now,
-                );
-                account.tags = entry.tags.clone();
-                data.accounts.push(account);
+                data.accounts.push(entries[item.index].to_account(now));
                 count += 1;
             }
             Ok(count)
