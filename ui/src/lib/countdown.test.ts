@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStale, msUntilNextSecond, secondsRemaining } from './countdown';
+import { isStale, msUntilNextSecond, ringSeconds, secondsRemaining } from './countdown';
 import type { AccountView, Accounts } from './ipc';
 
 const totp: AccountView = {
@@ -70,5 +70,17 @@ describe('msUntilNextSecond', () => {
       expect(delay).toBeLessThanOrEqual(1015);
       expect((at(42, ms) + delay) % 1000).toBe(15);
     }
+  });
+});
+
+describe('ringSeconds', () => {
+  it('moves every second once the code is ending, in five-second steps before', () => {
+    expect([5, 4, 1, 0].map(ringSeconds)).toEqual([5, 4, 1, 0]);
+    expect([30, 26, 25, 21, 20, 11, 10, 6].map(ringSeconds)).toEqual([30, 30, 25, 25, 20, 15, 10, 10]);
+  });
+
+  it('never draws less time than is left, nor less than nothing', () => {
+    for (let s = 0; s <= 90; s++) expect(ringSeconds(s)).toBeGreaterThanOrEqual(s);
+    expect(ringSeconds(-3)).toBe(0);
   });
 });
