@@ -235,6 +235,19 @@ struct Described {
     hint: Option<String>,
 }
 
+impl Described {
+    /// A failure whose hint, if any, is fixed text.
+    fn fixed(status: u8, code: &'static str, hint: Option<&str>) -> Self {
+        Self {
+            status,
+            code,
+            hint: hint.map(str::to_owned),
+        }
+    }
+}
+
+const NETWORK_HINT: &str = "check the network connection and the server address, then try again";
+
 fn describe(error: &anyhow::Error) -> Described {
     for cause in error.chain() {
         if let Some(e) = cause.downcast_ref::<CliError>() {
@@ -343,17 +356,10 @@ fn describe_push(error: &PushError) -> Described {
             status::FAILURE,
             Some("your organisation revoked this token: `tessera push rm ID` removes it here"),
         ),
-        PushError::Network(_) | PushError::Timeout => (
-            status::FAILURE,
-            Some("check the network connection and the server address, then try again"),
-        ),
+        PushError::Network(_) | PushError::Timeout => (status::FAILURE, Some(NETWORK_HINT)),
         _ => (status::FAILURE, None),
     };
-    Described {
-        status,
-        code: error.code(),
-        hint: hint.map(str::to_owned),
-    }
+    Described::fixed(status, error.code(), hint)
 }
 
 fn describe_selfservice(error: &SelfServiceError) -> Described {
@@ -381,17 +387,12 @@ fn describe_selfservice(error: &SelfServiceError) -> Described {
             status::FAILURE,
             Some("give two codes shown one after the other by the same token"),
         ),
-        SelfServiceError::Network(_) | SelfServiceError::Timeout => (
-            status::FAILURE,
-            Some("check the network connection and the server address, then try again"),
-        ),
+        SelfServiceError::Network(_) | SelfServiceError::Timeout => {
+            (status::FAILURE, Some(NETWORK_HINT))
+        }
         _ => (status::FAILURE, None),
     };
-    Described {
-        status,
-        code: error.code(),
-        hint: hint.map(str::to_owned),
-    }
+    Described::fixed(status, error.code(), hint)
 }
 
 const UNLOCK_HINT: &str = "pass --recovery-key-stdin or --passphrase-stdin with the secret on \
@@ -411,11 +412,7 @@ fn describe_import(error: &ImportError) -> Described {
         ImportError::SteamFolderRequired => Some("pass the folder, or all its files at once"),
         _ => None,
     };
-    Described {
-        status: status::BAD_INPUT,
-        code: error.code(),
-        hint: hint.map(str::to_owned),
-    }
+    Described::fixed(status::BAD_INPUT, error.code(), hint)
 }
 
 fn describe_vault(error: &VaultError) -> Described {
@@ -454,11 +451,7 @@ fn describe_vault(error: &VaultError) -> Described {
             _ => (status::FAILURE, None),
         }
     };
-    Described {
-        status,
-        code,
-        hint: hint.map(str::to_owned),
-    }
+    Described::fixed(status, code, hint)
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
