@@ -1,37 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
-import { tick } from 'svelte';
-import App from './App.svelte';
+import { cleanup, fireEvent, screen, within } from '@testing-library/svelte';
 import { FAKE_RECOVERY_KEY, FakeBackend } from './lib/ipc/fake';
-import type { AccountForm } from './lib/ipc';
+import { settle, startApp, totpForm } from './testing/app';
 
 // 1_700_000_000 is 20 s into its 30 s step: 10 s left.
 const START = 1_700_000_000_000;
 const SECRET = 'JBSWY3DPEHPK3PXP';
-const totp = (issuer: string, name: string, secret = SECRET): AccountForm => ({
-  issuer,
-  name,
-  secret,
-  kind: 'totp',
-  algorithm: 'SHA1',
-  digits: 6,
-  period: 30,
-  counter: 0,
-});
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await vi.advanceTimersByTimeAsync(0);
-    await tick();
-  }
-}
-
-function start(backend: FakeBackend, languages = ['en-GB']) {
-  const storage = window.localStorage;
-  storage.clear();
-  render(App, { props: { backend, languages, storage } });
-  return settle();
-}
+const totp = (issuer: string, name: string, secret = SECRET) => totpForm(issuer, name, secret);
+const start = startApp;
 
 const rows = () => screen.queryAllByRole('listitem').filter((li) => li.classList.contains('account'));
 const rowOf = (text: string) => {

@@ -1,27 +1,15 @@
 // The push prompt in the whole app, against the fake backend: context shown, Enter/Escape,
 // number matching with a wrong then right pick, grouping with "Deny all", enrollment by link.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
-import { tick } from 'svelte';
-import App from '../App.svelte';
+import { cleanup, fireEvent, screen } from '@testing-library/svelte';
 import { FakeBackend } from '../lib/ipc/fake';
+import { settle, startApp } from '../testing/app';
 
 const START = 1_795_946_876_000;
 const LINK =
   'otpauth://pipush/PIPU00005FB7?url=http%3A//127.0.0.1%3A5000/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True';
 
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await vi.advanceTimersByTimeAsync(0);
-    await tick();
-  }
-}
-
-async function start(backend: FakeBackend) {
-  window.localStorage.clear();
-  render(App, { props: { backend, languages: ['en-GB'], storage: window.localStorage } });
-  await settle();
-}
+const start = (backend: FakeBackend) => startApp(backend);
 
 const dialog = () => screen.getByRole('alertdialog');
 

@@ -2,35 +2,12 @@
 // clipboard), the result list with an incomplete export, a drop on the window, and "Show QR"
 // behind its warning.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
-import { tick } from 'svelte';
-import App from '../App.svelte';
+import { cleanup, fireEvent, screen, within } from '@testing-library/svelte';
 import { FakeBackend } from '../lib/ipc/fake';
-import type { AccountForm } from '../lib/ipc';
+import { settle, startApp, totpForm } from '../testing/app';
 
-const totp = (issuer: string, name: string, secret: string): AccountForm => ({
-  issuer,
-  name,
-  secret,
-  kind: 'totp',
-  algorithm: 'SHA1',
-  digits: 6,
-  period: 30,
-  counter: 0,
-});
-
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await vi.advanceTimersByTimeAsync(0);
-    await tick();
-  }
-}
-
-async function start(backend: FakeBackend, languages = ['en-GB']) {
-  window.localStorage.clear();
-  render(App, { props: { backend, languages, storage: window.localStorage } });
-  await settle();
-}
+const totp = totpForm;
+const start = startApp;
 
 async function openScan() {
   await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });

@@ -1,35 +1,12 @@
 // The import wizard and the export dialog inside the app, on the fake backend: reached from the
 // Add menu and the settings, keyboard-usable, in English and French.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
-import { tick } from 'svelte';
-import App from '../App.svelte';
+import { cleanup, fireEvent, screen, within } from '@testing-library/svelte';
 import { FakeBackend } from '../lib/ipc/fake';
-import type { AccountForm } from '../lib/ipc';
+import { settle, startApp, totpForm } from '../testing/app';
 
-const totp = (issuer: string, secret: string): AccountForm => ({
-  issuer,
-  name: 'alice',
-  secret,
-  kind: 'totp',
-  algorithm: 'SHA1',
-  digits: 6,
-  period: 30,
-  counter: 0,
-});
-
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await vi.advanceTimersByTimeAsync(0);
-    await tick();
-  }
-}
-
-async function start(backend: FakeBackend, languages = ['en-GB']) {
-  window.localStorage.clear();
-  render(App, { props: { backend, languages, storage: window.localStorage } });
-  await settle();
-}
+const totp = (issuer: string, secret: string) => totpForm(issuer, 'alice', secret);
+const start = startApp;
 
 function backendWithFile() {
   const backend = new FakeBackend({ accounts: [totp('GitHub', 'JBSWY3DPEHPK3PXP')] });
