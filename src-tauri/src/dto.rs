@@ -3,7 +3,11 @@
 //!
 //! No outbound DTO has a field that could hold an account secret, and domain types never derive
 //! `Serialize`. The one secret that goes out is the recovery key in [`CreatedDto`], on purpose:
-//! it is shown once at first run. The TypeScript mirror is `ui/src/lib/ipc/contract.ts`.
+//! it is shown once at first run.
+//!
+//! The TypeScript declarations of these types (and of the other DTOs of this crate) are generated
+//! into `ui/src/lib/ipc/generated.ts` by the test in `dto/bindings.rs`, which fails while that
+//! file is stale; `ui/src/lib/ipc/contract.ts` builds the UI's API on them.
 
 use serde::{Deserialize, Serialize};
 use tessera_core::vault::{Settings, Theme};
@@ -29,13 +33,27 @@ impl<'de> Deserialize<'de> for SecretText {
     }
 }
 
+/// Text in TypeScript.
+#[cfg(test)]
+impl ts_rs::TS for SecretText {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn name(_: &ts_rs::Config) -> String {
+        "string".to_owned()
+    }
+    fn inline(config: &ts_rs::Config) -> String {
+        Self::name(config)
+    }
+}
+
 impl Serialize for SecretText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self)
     }
 }
 
-/// `VaultState` in the contract.
+/// Where the vault stands: none yet, locked, or unlocked.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum VaultState {
@@ -45,17 +63,21 @@ pub(crate) enum VaultState {
 }
 
 /// Whether a vault exists and how it can be unlocked.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "VaultStatus"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct VaultStatusDto {
     pub(crate) state: VaultState,
+    /// The OS keychain answered (a silent unlock or a keychain slot is possible).
     pub(crate) keychain_available: bool,
     pub(crate) has_passphrase: bool,
     pub(crate) has_keychain_slot: bool,
+    /// Where the vault file is (or will be created).
     pub(crate) vault_path: String,
 }
 
 /// The recovery key of a new vault, as the grouped text the user writes down.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Created"))]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CreatedDto {
@@ -64,6 +86,7 @@ pub(crate) struct CreatedDto {
 }
 
 /// One account's public face and its codes.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "AccountView"))]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AccountDto {
@@ -71,8 +94,10 @@ pub(crate) struct AccountDto {
     pub(crate) issuer: String,
     pub(crate) name: String,
     /// `totp`, `hotp` or `steam`.
+    #[cfg_attr(test, ts(as = "KindIn"))]
     pub(crate) kind: &'static str,
     /// `SHA1`, `SHA256` or `SHA512` (Steam: SHA1).
+    #[cfg_attr(test, ts(as = "bindings::Algorithm"))]
     pub(crate) algorithm: &'static str,
     pub(crate) digits: u8,
     /// The time step in seconds; absent for HOTP.
@@ -80,6 +105,7 @@ pub(crate) struct AccountDto {
     /// The counter of the shown code; absent for TOTP and Steam.
     pub(crate) counter: Option<u64>,
     pub(crate) tags: Vec<String>,
+    /// A built-in icon name; absent for the generated initial.
     pub(crate) icon: Option<String>,
     pub(crate) favorite: bool,
     /// The code text, ungrouped ("123456"); the UI groups it for reading.
@@ -91,6 +117,7 @@ pub(crate) struct AccountDto {
 }
 
 /// Every account at one instant, in the user's order.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Accounts"))]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AccountsDto {
@@ -100,6 +127,7 @@ pub(crate) struct AccountsDto {
 }
 
 /// The token that undoes one deletion (random, meaningless outside this process).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Deleted"))]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct DeletedDto {
@@ -107,6 +135,7 @@ pub(crate) struct DeletedDto {
 }
 
 /// When the copied code will be cleared from the clipboard (0: never).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Copied"))]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CopiedDto {
@@ -114,27 +143,33 @@ pub(crate) struct CopiedDto {
 }
 
 /// An otpauth:// link waiting for the user's "add it?": labels only, the URI stays in Rust.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "UriPreview"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct UriPreviewDto {
     pub(crate) issuer: String,
     pub(crate) name: String,
+    #[cfg_attr(test, ts(as = "KindIn"))]
     pub(crate) kind: &'static str,
 }
 
 /// Settings, both ways.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SettingsView"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct SettingsDto {
     pub(crate) language: LanguageDto,
     pub(crate) theme: ThemeDto,
+    /// 0: never cleared.
     pub(crate) clipboard_clear_secs: u32,
+    /// 0: never locked.
     pub(crate) auto_lock_secs: u32,
     pub(crate) show_next_code: bool,
     pub(crate) start_minimized: bool,
     pub(crate) start_at_login: bool,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Language"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum LanguageDto {
@@ -143,6 +178,7 @@ pub(crate) enum LanguageDto {
     Fr,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Theme"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum ThemeDto {
@@ -152,6 +188,7 @@ pub(crate) enum ThemeDto {
 }
 
 /// What Rust tells the UI without being asked, on the channel of `subscribe_events`.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "BackendEventDto"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub(crate) enum BackendEvent {
@@ -183,6 +220,7 @@ pub(crate) enum BackendEvent {
     },
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[allow(dead_code)]
@@ -195,6 +233,7 @@ pub(crate) enum ShortcutAction {
 // ---- inbound ----
 
 /// How to unlock. The secret text is wiped when this is dropped.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "UnlockMethod"))]
 #[derive(Deserialize)]
 #[serde(tag = "method", rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) enum UnlockMethodIn {
@@ -203,20 +242,26 @@ pub(crate) enum UnlockMethodIn {
     Passphrase { secret: SecretText },
 }
 
-/// A manually entered account. The secret text is wiped when this is dropped.
+/// A manually entered account: `period` is used for TOTP only, `counter` for HOTP only. The
+/// secret text is wiped when this is dropped.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "AccountForm"))]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct AccountFormIn {
     pub(crate) issuer: String,
     pub(crate) name: String,
+    /// Base32 as typed (spaces, dashes and case are tolerated).
     pub(crate) secret: SecretText,
     pub(crate) kind: KindIn,
+    #[cfg_attr(test, ts(as = "bindings::Algorithm"))]
     pub(crate) algorithm: String,
     pub(crate) digits: u32,
     pub(crate) period: u32,
     pub(crate) counter: u64,
 }
 
+/// `totp`, `hotp` or `steam`: the kinds of one-time code.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "OtpKind"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum KindIn {
@@ -226,6 +271,9 @@ pub(crate) enum KindIn {
 }
 
 /// The fields `update_account` changes; absent fields stay. `icon: null` removes the icon.
+// In TypeScript, fields that may be left out: a `null` reads as absent too, but only `icon`'s
+// means something (remove the icon).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "AccountPatch", optional_fields))]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct AccountPatchIn {
@@ -233,6 +281,7 @@ pub(crate) struct AccountPatchIn {
     pub(crate) name: Option<String>,
     pub(crate) tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "some_even_if_null")]
+    #[cfg_attr(test, ts(as = "Option<String>", optional = nullable))]
     pub(crate) icon: Option<Option<String>>,
     pub(crate) favorite: Option<bool>,
 }
@@ -243,6 +292,9 @@ fn some_even_if_null<'de, D: serde::Deserializer<'de>>(
 ) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(deserializer).map(Some)
 }
+
+#[cfg(test)]
+pub(crate) mod bindings;
 
 // ---- mapping ----
 

@@ -50,6 +50,7 @@ impl IpcErrorCode {
 
 /// The account form field an `invalid_input` error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "InvalidField"))]
 #[serde(rename_all = "lowercase")]
 /// (The contract also names `name` and `counter`; no check of this version faults them: an empty
 /// name is reported on `issuer`, and any u64 is a valid counter.)
@@ -61,12 +62,17 @@ pub(crate) enum Field {
 }
 
 /// A command failure as the webview sees it.
+///
+/// In TypeScript `IpcErrorDto`, as it comes over the wire: the UI's `IpcError` is what
+/// `toIpcError` makes of it (a known code, or `unknown`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "IpcErrorDto"))]
 #[error("{message}")]
 pub(crate) struct IpcError {
     pub(crate) code: &'static str,
     pub(crate) message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub(crate) field: Option<Field>,
 }
 

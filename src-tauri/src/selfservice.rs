@@ -107,6 +107,7 @@ impl From<SelfServiceError> for IpcError {
 }
 
 /// Who is signed in where, and what they may do (offer only these actions).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceSession"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SessionDto {
@@ -115,6 +116,7 @@ pub(crate) struct SessionDto {
     pub(crate) realm: String,
     pub(crate) verify_tls: bool,
     /// privacyIDEA's action names of the known rights granted, e.g. `enrollTOTP`, `delete`.
+    #[cfg_attr(test, ts(as = "Vec<crate::dto::bindings::SelfServiceRight>"))]
     pub(crate) rights: Vec<&'static str>,
 }
 
@@ -136,6 +138,7 @@ impl SessionDto {
 }
 
 /// The session, if any, and where the user last signed in (to fill the form).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceStatus"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct StatusDto {
@@ -144,6 +147,7 @@ pub(crate) struct StatusDto {
 }
 
 /// The last server signed in to: no password, no session.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "LastServer"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LastServerDto {
@@ -165,6 +169,7 @@ impl From<LastServer> for LastServerDto {
 }
 
 /// A token challenged in the second sign-in step.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceChallenge"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ChallengeDto {
@@ -175,6 +180,7 @@ pub(crate) struct ChallengeDto {
 }
 
 /// Where a sign-in stands.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceStep"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "step", rename_all = "camelCase")]
 pub(crate) enum StepDto {
@@ -190,6 +196,7 @@ pub(crate) enum StepDto {
 }
 
 /// How the user answers the second step.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceAnswer"))]
 #[derive(Deserialize)]
 #[serde(tag = "method", rename_all = "camelCase")]
 pub(crate) enum AnswerIn {
@@ -202,13 +209,16 @@ pub(crate) enum AnswerIn {
 }
 
 /// One of the user's factors at the server.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Factor"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct FactorDto {
     pub(crate) serial: String,
+    /// `totp`, `hotp`, `push`, `tan`, …
     pub(crate) kind: String,
     pub(crate) description: String,
     /// `active`, `disabled`, `locked`, `revoked` or `unfinished`.
+    #[cfg_attr(test, ts(as = "crate::dto::bindings::FactorStatus"))]
     pub(crate) status: &'static str,
     pub(crate) failcount: u32,
     pub(crate) maxfail: u32,
@@ -217,6 +227,7 @@ pub(crate) struct FactorDto {
     /// Backup codes left (backup-code sets only).
     pub(crate) remaining_codes: Option<u32>,
     /// `account` or `push` when it lives in this Tessera.
+    #[cfg_attr(test, ts(as = "Option<crate::dto::bindings::FactorHere>"))]
     pub(crate) here: Option<&'static str>,
     /// The vault account, when `here` is `account`.
     pub(crate) account_id: Option<String>,
@@ -245,6 +256,7 @@ impl FactorDto {
 }
 
 /// What to enroll.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum EnrollKind {
@@ -254,6 +266,7 @@ pub(crate) enum EnrollKind {
 }
 
 /// A token enrolled into this vault.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Enrolled"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct EnrolledDto {
@@ -264,6 +277,7 @@ pub(crate) struct EnrolledDto {
 }
 
 /// Actions on one token that need nothing but its serial.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum TokenAction {
@@ -274,6 +288,7 @@ pub(crate) enum TokenAction {
 }
 
 /// Where the two resync codes come from.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ResyncCodes"))]
 #[derive(Deserialize)]
 #[serde(tag = "method", rename_all = "camelCase")]
 pub(crate) enum ResyncIn {
@@ -287,6 +302,7 @@ pub(crate) enum ResyncIn {
 }
 
 /// A fresh set of backup codes, shown once.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "BackupCodes"))]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct BackupCodesDto {

@@ -22,9 +22,10 @@ use crate::dto::{
 };
 use crate::error::{IpcError, IpcErrorCode};
 
-mod qr;
+// `pub(crate)`: the TypeScript bindings (`crate::dto::bindings`) name every DTO.
+pub(crate) mod qr;
 pub(crate) use qr::{QrAddedDto, QrScanDto, QrSvgDto, Source as QrSource};
-mod transfer;
+pub(crate) mod transfer;
 pub(crate) use transfer::{
     ExportedDto, Files, ImportOpenedDto, ImportPreviewDto, ImportSummaryDto, MigrationQrDto,
     TransferErrorCode, read_import,

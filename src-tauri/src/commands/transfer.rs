@@ -30,10 +30,12 @@ use crate::state::{
 const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
 /// Sent on the channel of `import_unlock` while the file is decrypted.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ImportProgress"))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ImportProgressDto {
     /// `deriving` (the password's key derivation and decryption run) or `done`.
+    #[cfg_attr(test, ts(as = "crate::dto::bindings::ImportStage"))]
     stage: &'static str,
     /// Since the password was submitted. The KDF libraries report no progress of their own,
     /// so the UI shows a running bar with this time rather than a made-up percentage.

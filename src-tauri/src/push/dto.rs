@@ -1,6 +1,7 @@
 //! What crosses IPC for push: prompts (texts of verified requests only), tokens without keys,
-//! answers, status, and the events of the push channel. Mirrored by hand in
-//! `ui/src/lib/push/contract.ts`; the tests below pin the JSON.
+//! answers, status, and the events of the push channel. Their TypeScript declarations are
+//! generated into `ui/src/lib/ipc/generated.ts` (`crate::dto::bindings`); the tests below pin
+//! the JSON.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -9,6 +10,7 @@ use tessera_push::protocol::expires_at;
 use tessera_push::{Decision, DeclineReason, PushRequest, PushToken, Verified};
 
 /// A token as the UI lists it: never a key.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushToken"))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PushTokenDto {
@@ -49,6 +51,7 @@ fn unix_millis(time: SystemTime) -> u64 {
 
 /// One sign-in request to show. Built only from a `PushRequest<Verified>`, so its texts are
 /// the ones the server signed.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushPrompt"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PromptDto {
@@ -58,7 +61,9 @@ pub(crate) struct PromptDto {
     pub(crate) issuer: Option<String>,
     pub(crate) serial: String,
     pub(crate) server: String,
+    /// Server text, as signed: shown as plain text.
     pub(crate) title: String,
+    /// Server text, as signed: shown as plain text.
     pub(crate) question: String,
     /// When this device first received it (Unix milliseconds, local clock).
     pub(crate) received: u64,
@@ -95,6 +100,7 @@ impl PromptDto {
 }
 
 /// The user's answer, from the UI.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushDecision", optional_fields))]
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) enum DecisionIn {
@@ -109,6 +115,7 @@ pub(crate) enum DecisionIn {
 }
 
 /// Why the user denied.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "DenyReason"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum ReasonIn {
@@ -139,6 +146,7 @@ impl DecisionIn {
 }
 
 /// How an answer ended.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushAnswerOutcome"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum AnswerOutcomeDto {
@@ -152,6 +160,7 @@ pub(crate) enum AnswerOutcomeDto {
     Failed,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushAnswer"))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AnswerDto {
@@ -161,13 +170,15 @@ pub(crate) struct AnswerDto {
     pub(crate) display_code: Option<String>,
     /// The server's text beside `display_code` (plain text).
     pub(crate) message: Option<String>,
-    /// A refused number-matching pick: the prompt stays open for another pick.
+    /// The prompt stays open: a refused number-matching pick (pick again), or an answer not
+    /// delivered for a passing reason (send it again).
     pub(crate) retry: bool,
     /// For `failed`: the `push_*` code.
     pub(crate) error: Option<&'static str>,
 }
 
 /// One server's poller.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushServerStatus"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ServerStatusDto {
@@ -179,6 +190,7 @@ pub(crate) struct ServerStatusDto {
     pub(crate) error: Option<&'static str>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushMode"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum ModeDto {
@@ -188,6 +200,7 @@ pub(crate) enum ModeDto {
     Stopped,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushStatus"))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PushStatusDto {
@@ -208,6 +221,7 @@ pub(crate) struct PushStatusDto {
 
 /// An enrollment link opened from outside (deep link), as the UI asks about it: never the
 /// link itself (its enrollment credential stays in Rust).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushLinkPreview"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PushLinkDto {
@@ -229,6 +243,7 @@ impl PushLinkDto {
 }
 
 /// Enrollment progress, sent on the channel given to `enroll_push`.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum EnrollStep {
@@ -241,6 +256,7 @@ pub(crate) enum EnrollStep {
 }
 
 /// Why a prompt closed without an answer from this window.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushClosedReason"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum ClosedReason {
@@ -253,6 +269,7 @@ pub(crate) enum ClosedReason {
 }
 
 /// Events on the channel of `subscribe_push`.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub(crate) enum PushEvent {

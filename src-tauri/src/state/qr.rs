@@ -21,6 +21,7 @@ use crate::error::IpcError;
 pub(crate) type Source = (String, Result<Vec<QrText>, IpcError>);
 
 /// One line of the result list, as the webview sees it.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "QrItem"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct QrItemDto {
@@ -30,6 +31,7 @@ pub(crate) struct QrItemDto {
     pub(crate) source: String,
     /// `account`, `push` (a push token enrollment), `other` (not an account) or `invalid`
     /// (an account or export code that does not read).
+    #[cfg_attr(test, ts(as = "crate::dto::bindings::QrItemKind"))]
     pub(crate) kind: &'static str,
     pub(crate) issuer: String,
     pub(crate) name: String,
@@ -37,6 +39,7 @@ pub(crate) struct QrItemDto {
     pub(crate) otp_kind: &'static str,
     /// For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its export has codes
     /// not scanned yet). Empty otherwise.
+    #[cfg_attr(test, ts(as = "crate::dto::bindings::QrItemStatus"))]
     pub(crate) status: &'static str,
     /// For accounts from an export: which code of it (1-based) and how many it has.
     pub(crate) batch: Option<BatchDto>,
@@ -44,6 +47,7 @@ pub(crate) struct QrItemDto {
     pub(crate) detail: String,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "QrBatch"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct BatchDto {
@@ -53,6 +57,7 @@ pub(crate) struct BatchDto {
 }
 
 /// An export some of whose codes are not scanned yet.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "QrMissing"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct MissingDto {
@@ -63,6 +68,7 @@ pub(crate) struct MissingDto {
 }
 
 /// A source that could not be read (a damaged file, an unsupported format).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "QrFailure"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct QrFailureDto {
@@ -70,6 +76,7 @@ pub(crate) struct QrFailureDto {
     pub(crate) error: IpcError,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "QrScan"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct QrScanDto {
@@ -83,6 +90,7 @@ pub(crate) struct QrScanDto {
     pub(crate) failures: Vec<QrFailureDto>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "QrAdded"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct QrAddedDto {
@@ -91,6 +99,7 @@ pub(crate) struct QrAddedDto {
     pub(crate) skipped: usize,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "QrSvg"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct QrSvgDto {
     /// A standalone SVG document: modules only, no text.

@@ -1,125 +1,78 @@
-// The IPC contract with src-tauri: command names, payloads, events and error codes, in one file.
+// The IPC contract with src-tauri: command names, payloads, events and error codes.
 //
-// Hand-written mirror of src-tauri/src/dto.rs and src-tauri/src/error.rs (the Rust tests pin the
-// exact JSON field sets of every DTO, so a drift shows up there). Generating it (ts-rs or
-// tauri-specta) is still an ADR to write.
+// The payload shapes (DTOs) are generated from the Rust types into `generated.ts` (issue 4;
+// `src-tauri/src/dto/bindings.rs`, whose test fails while that file is stale) and re-exported
+// here. Written by hand: the `Backend` API, the error codes the UI knows, and the shapes that
+// are not one Rust type (normalized errors and events, the export request's arguments).
 //
 // No type here can hold an account secret. The one secret that crosses IPC is the recovery key
 // returned by `createVault`, on purpose: it is shown once at first run for the user to write down.
 
 import { PUSH_ERROR_CODES, type PushBackend } from './pushContract';
 import type { SelfServiceBackend } from './selfserviceContract';
-import { QR_ERROR_CODES, type QrBackend, type QrScan } from './qrContract';
+import { QR_ERROR_CODES, type QrBackend } from './qrContract';
+import type {
+  AccountForm,
+  AccountPatch,
+  AccountView,
+  Accounts,
+  BackendEventDto,
+  Copied,
+  Created,
+  Deleted,
+  Exported,
+  ImportOpened,
+  ImportPreview,
+  ImportProgress,
+  ImportSummary,
+  InvalidField,
+  IpcErrorDto,
+  MigrationQr,
+  SettingsView,
+  UnlockMethod,
+  UriPreview,
+  VaultStatus,
+} from './generated';
 
-export type VaultState = 'noVault' | 'locked' | 'unlocked';
+export type {
+  AccountForm,
+  AccountPatch,
+  AccountView,
+  Accounts,
+  Algorithm,
+  BackendEventDto,
+  Copied,
+  Created,
+  Deleted,
+  Exported,
+  ImportItem,
+  ImportOpened,
+  ImportPreview,
+  ImportProgress,
+  ImportStage,
+  ImportStatus,
+  ImportSummary,
+  InvalidField,
+  IpcErrorDto,
+  Language,
+  MigrationQr,
+  MigrationSkipped,
+  OtpKind,
+  SettingsView,
+  ShortcutAction,
+  Theme,
+  UnlockMethod,
+  UriPreview,
+  VaultState,
+  VaultStatus,
+} from './generated';
 
-/** `VaultStatusDto`: whether a vault exists and how it can be unlocked. */
-export interface VaultStatus {
-  state: VaultState;
-  /** The OS keychain answered (a silent unlock or a keychain slot is possible). */
-  keychainAvailable: boolean;
-  hasPassphrase: boolean;
-  hasKeychainSlot: boolean;
-  /** Where the vault file is (or will be created). */
-  vaultPath: string;
-}
-
-export type OtpKind = 'totp' | 'hotp' | 'steam';
-export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512';
-
-/** `AccountDto`: one account's public face and its codes. */
-export interface AccountView {
-  id: string;
-  issuer: string;
-  name: string;
-  kind: OtpKind;
-  algorithm: Algorithm;
-  digits: number;
-  /** Time step in seconds; null for HOTP. */
-  period: number | null;
-  /** Counter of the next code; null for TOTP and Steam. */
-  counter: number | null;
-  tags: string[];
-  /** A built-in icon name; null for the generated initial. */
-  icon: string | null;
-  favorite: boolean;
-  /** Ungrouped code text ("123456"), computed in Rust at `Accounts.now`. */
-  code: string;
-  /** The code of the next time step (TOTP/Steam), always provided; null for HOTP. */
-  nextCode: string | null;
-  /** Seconds until `code` changes, at `Accounts.now`; null for HOTP. */
-  secondsLeft: number | null;
-}
-
-/** `AccountsDto`: every account, in the user's manual order, at one instant read by Rust. */
-export interface Accounts {
-  /** Unix seconds at which the codes were computed. */
-  now: number;
-  accounts: AccountView[];
-}
-
-/** A manually entered account. `period` is used for TOTP only, `counter` for HOTP only. */
-export interface AccountForm {
-  issuer: string;
-  name: string;
-  /** Base32 secret as typed (spaces, dashes and case are tolerated). */
-  secret: string;
-  kind: OtpKind;
-  algorithm: Algorithm;
-  digits: number;
-  period: number;
-  counter: number;
-}
-
-/** The fields `updateAccount` changes; absent fields stay as they are. */
-export interface AccountPatch {
-  issuer?: string;
-  name?: string;
-  tags?: string[];
-  icon?: string | null;
-  favorite?: boolean;
-}
-
-export type Language = 'system' | 'en' | 'fr';
-export type Theme = 'system' | 'light' | 'dark';
-
-/** `SettingsDto`: the preferences stored in the vault (only readable while unlocked). */
-export interface SettingsView {
-  language: Language;
-  theme: Theme;
-  /** 0 = never clear. */
-  clipboardClearSecs: number;
-  /** 0 = never lock. */
-  autoLockSecs: number;
-  showNextCode: boolean;
-  startMinimized: boolean;
-  startAtLogin: boolean;
-}
-
-/** An `otpauth://` link waiting for the user's "add it?"; the URI itself stays in Rust. */
-export interface UriPreview {
-  issuer: string;
-  name: string;
-  kind: OtpKind;
-}
-
-export type UnlockMethod =
-  | { method: 'keychain' }
-  | { method: 'recoveryKey'; secret: string }
-  | { method: 'passphrase'; secret: string };
-
-/** Sent by Rust on the IPC channel opened with `subscribe_events` (no global event bus). */
-export type BackendEvent =
-  | { type: 'vaultChanged' }
-  | { type: 'vaultLocked' }
-  | { type: 'deepLink'; preview: UriPreview }
-  | { type: 'shortcut'; action: 'lock' | 'add' | 'search' }
-  /** Files dropped on the window were opened for import (or could not be). */
-  | { type: 'importOpened'; opened: ImportOpened }
-  | { type: 'importFailed'; error: IpcError }
-  /** Images dropped on the window were scanned for QR codes (or could not be). */
-  | { type: 'qrScanned'; scan: QrScan }
-  | { type: 'qrScanFailed'; error: IpcError };
+/**
+ * `BackendEventDto` as `onEvent` hands it out: an event's error is normalized by `toIpcError`,
+ * like a rejected command's.
+ */
+export type BackendEvent = WithIpcError<BackendEventDto>;
+type WithIpcError<E> = E extends { error: IpcErrorDto } ? Omit<E, 'error'> & { error: IpcError } : E;
 
 /**
  * Error codes the UI may branch on: `IpcErrorCode` from src-tauri/src/error.rs, the vault's
@@ -229,10 +182,13 @@ export const IPC_ERROR_CODES = [
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 
-/** Which form field an `invalid_input` error is about. */
-export type FormField = 'issuer' | 'name' | 'secret' | 'digits' | 'period' | 'counter';
+/**
+ * The fields of the account form: the ones an `invalid_input` error from Rust names, and the
+ * ones only the UI's own checks (`validate.ts`) fault.
+ */
+export type FormField = InvalidField | 'name' | 'counter';
 
-/** A rejected command, normalized by `toIpcError`. */
+/** A rejected command (`IpcErrorDto`), normalized by `toIpcError`: a code the UI knows. */
 export interface IpcError {
   code: IpcErrorCode;
   /** English text for logs and as a fallback; never a secret. */
@@ -302,53 +258,10 @@ export const COMMANDS = {
   useServerTime: 'use_server_time',
 } as const;
 
-/** How an entry of an import file relates to the vault, or why it cannot be imported. */
-export type ImportStatus = 'new' | 'duplicate' | 'conflict' | 'repeated' | 'unsupported' | 'rejected';
-
-/** `ImportItemDto`: one entry of an import file, without its secret. */
-export interface ImportItem {
-  /** What `importCommit` selects it by; null for unsupported and rejected entries. */
-  entry: number | null;
-  /** For unsupported and rejected entries: the label the file gives it. */
-  issuer: string;
-  name: string;
-  kind: OtpKind | null;
-  status: ImportStatus;
-  /** For unsupported and rejected entries: why (an `EntryError::code()`). */
-  reason: string | null;
-}
-
-/** `ImportPreviewDto`: every entry of a read import file, in file order. */
-export interface ImportPreview {
-  importId: string;
-  /** `Format::code()`: aegis, two_fas, ente, bitwarden, … */
-  format: string;
-  items: ImportItem[];
-}
-
-/** `ImportOpenedDto`: an opened file is previewed at once, or first needs its password. */
-export type ImportOpened =
-  | { step: 'needsPassword'; importId: string; format: string }
-  | { step: 'preview'; preview: ImportPreview };
-
-/** Sent while an encrypted file's key is derived (the KDFs report no progress of their own). */
-export interface ImportProgress {
-  stage: 'deriving' | 'done';
-  elapsedMs: number;
-}
-
-/** `ImportSummaryDto`: what a commit did. */
-export interface ImportSummary {
-  added: number;
-  skippedDuplicates: number;
-  notSelected: number;
-  unsupported: number;
-  rejected: number;
-}
-
 /** Export formats written to a file (`ExportFormat::code()`); the migration QR codes are shown. */
 export type ExportFileFormat = 'tessera_backup' | 'aegis_encrypted' | 'aegis_json' | 'otpauth_list';
 
+/** The arguments of `export_save` (one command argument each, not one Rust type). */
 export interface ExportRequest {
   format: ExportFileFormat;
   /** Encrypted formats: the password and its confirmation (Rust checks both). */
@@ -360,39 +273,24 @@ export interface ExportRequest {
   fileKind: string;
 }
 
-export interface Exported {
-  path: string;
-  accounts: number;
-}
-
-/** One Google Authenticator migration QR code, drawn in Rust. */
-export interface MigrationQr {
-  index: number;
-  total: number;
-  /** An SVG document. It encodes secrets: shown after a confirmation, never stored. */
-  svg: string;
-  /** Accounts Google Authenticator cannot hold, with `NotPortable::code()`. */
-  skipped: { label: string; reason: string }[];
-}
-
 /** What the UI needs from the backend; the Tauri implementation is in `tauri.ts`, tests fake it. */
 export interface Backend extends PushBackend, SelfServiceBackend, QrBackend {
   vaultStatus(): Promise<VaultStatus>;
   /** Returns the recovery key: the ONE secret that crosses IPC, shown once at first run. */
-  createVault(passphrase: string | null): Promise<{ recoveryKey: string }>;
+  createVault(passphrase: string | null): Promise<Created>;
   unlockVault(how: UnlockMethod): Promise<VaultStatus>;
   lockVault(): Promise<VaultStatus>;
   listAccounts(): Promise<Accounts>;
   addAccountUri(uri: string): Promise<AccountView>;
   addAccountForm(form: AccountForm): Promise<AccountView>;
   updateAccount(id: string, patch: AccountPatch): Promise<AccountView>;
-  deleteAccount(id: string): Promise<{ undoToken: string }>;
+  deleteAccount(id: string): Promise<Deleted>;
   undoDelete(undoToken: string): Promise<AccountView>;
   reorderAccounts(ids: string[]): Promise<void>;
   /** Advances the HOTP counter in one vault write and returns the account with its new code. */
   nextHotpCode(id: string): Promise<AccountView>;
   /** Rust writes the clipboard and clears it after the delay only if it still holds our code. */
-  copyCode(id: string): Promise<{ clearAfterSecs: number }>;
+  copyCode(id: string): Promise<Copied>;
   getSettings(): Promise<SettingsView>;
   updateSettings(settings: SettingsView): Promise<SettingsView>;
   pendingDeepLink(): Promise<UriPreview | null>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, toIpcError } from './errors';
+import { call, normalizeEvent, toIpcError } from './errors';
 
 describe('toIpcError', () => {
   it('keeps known codes from our commands', () => {
@@ -47,5 +47,19 @@ describe('call', () => {
       code: 'unknown',
       message: 'denied',
     });
+  });
+});
+
+describe('normalizeEvent', () => {
+  it("normalizes an event's error as a rejected command's, and leaves other events alone", () => {
+    expect(normalizeEvent({ type: 'importFailed', error: { code: 'no_such_code', message: 'm' } })).toEqual({
+      type: 'importFailed',
+      error: { code: 'unknown', message: 'm' },
+    });
+    expect(normalizeEvent({ type: 'qrScanFailed', error: { code: 'locked', message: 'm' } })).toEqual({
+      type: 'qrScanFailed',
+      error: { code: 'locked', message: 'm' },
+    });
+    expect(normalizeEvent({ type: 'vaultLocked' })).toEqual({ type: 'vaultLocked' });
   });
 });

@@ -1,4 +1,11 @@
-import { IPC_ERROR_CODES, type FormField, type IpcError, type IpcErrorCode } from './contract';
+import {
+  IPC_ERROR_CODES,
+  type BackendEvent,
+  type BackendEventDto,
+  type FormField,
+  type IpcError,
+  type IpcErrorCode,
+} from './contract';
 
 const FORM_FIELDS: readonly string[] = ['issuer', 'name', 'secret', 'digits', 'period', 'counter'];
 function isFormField(field: unknown): field is FormField {
@@ -36,4 +43,9 @@ export async function call<T>(run: () => Promise<T>): Promise<T> {
   } catch (raw) {
     throw toIpcError(raw);
   }
+}
+
+/** An event from Rust as `onEvent` hands it out: its error, if any, normalized like a rejected command's. */
+export function normalizeEvent(event: BackendEventDto): BackendEvent {
+  return 'error' in event ? { ...event, error: toIpcError(event.error) } : event;
 }

@@ -6,6 +6,7 @@ export type {
   Algorithm,
   Backend,
   BackendEvent,
+  BackendEventDto,
   ExportFileFormat,
   ExportRequest,
   Exported,
@@ -17,7 +18,9 @@ export type {
   ImportSummary,
   MigrationQr,
   FormField,
+  InvalidField,
   IpcError,
+  IpcErrorDto,
   IpcErrorCode,
   Language,
   OtpKind,
@@ -49,6 +52,7 @@ export type {
   EnrollKind,
   Enrolled,
   Factor,
+  FactorHere,
   FactorStatus,
   LastServer,
   ResyncCodes,
@@ -61,5 +65,5 @@ export type {
   SelfServiceStep,
   TokenAction,
 } from './selfserviceContract';
-export type { QrAdded, QrItem, QrItemKind, QrItemStatus, QrScan } from './qrContract';
+export type { QrAdded, QrFailure, QrItem, QrItemKind, QrItemStatus, QrScan } from './qrContract';
 export { QR_ERROR_CODES } from './qrContract';

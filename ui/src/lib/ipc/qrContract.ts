@@ -1,52 +1,20 @@
-// The QR part of the IPC contract (issue 5): a hand-written mirror of the DTOs in
-// src-tauri/src/state/qr.rs (whose tests pin the JSON). Nothing here holds a decoded text: the
-// webview sees labels, kinds and statuses; push links and secrets stay in Rust.
+// The QR part of the IPC contract (issue 5). The DTO shapes are generated from
+// src-tauri/src/state/qr.rs into `generated.ts` and re-exported here. Nothing here holds a
+// decoded text: the webview sees labels, kinds and statuses; push links and secrets stay in Rust.
 
-import type { EnrollStep, PushToken } from './pushContract';
+import type { EnrollStep, PushToken, QrAdded, QrScan, QrSvg } from './generated';
 
-/** What one QR code holds. */
-export type QrItemKind = 'account' | 'push' | 'other' | 'invalid';
-
-/**
- * For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its Google Authenticator
- * export has codes not scanned yet). Empty for the other kinds.
- */
-export type QrItemStatus = 'new' | 'duplicate' | 'waiting' | '';
-
-/** `QrItemDto`: one line of the result list. */
-export interface QrItem {
-  /** What `qrAdd` takes. */
-  id: number;
-  /** `screen:MONITOR`, a file name, or `clipboard`. */
-  source: string;
-  kind: QrItemKind;
-  issuer: string;
-  name: string;
-  /** `totp`, `hotp`, `steam` for accounts; empty otherwise. */
-  otpKind: string;
-  status: QrItemStatus;
-  /** Accounts from an export: which code of it (1-based) of how many. */
-  batch: { id: number; number: number; size: number } | null;
-  /** `other`: scheme and host only (`https://example.com`); `invalid`: an error code. */
-  detail: string;
-}
-
-/** `QrScanDto`: everything held since the last add or dismiss. */
-export interface QrScan {
-  scanId: string;
-  items: QrItem[];
-  /** Codes the last scan found (0: say "no QR code found"). */
-  found: number;
-  /** Exports with codes still to scan: their 1-based numbers. */
-  missing: { batchId: number; size: number; numbers: number[] }[];
-  /** Sources of the last scan that could not be read. */
-  failures: { source: string; error: { code: string; message: string } }[];
-}
-
-export interface QrAdded {
-  added: number;
-  skipped: number;
-}
+export type {
+  QrAdded,
+  QrBatch,
+  QrFailure,
+  QrItem,
+  QrItemKind,
+  QrItemStatus,
+  QrMissing,
+  QrScan,
+  QrSvg,
+} from './generated';
 
 /**
  * Error codes of the QR commands: `tessera_qr::DecodeError`, `ScreenError` and `RenderError`
@@ -87,5 +55,5 @@ export interface QrBackend {
   /** Enrolls a scanned push token; its link never leaves Rust. */
   qrEnrollPush(scanId: string, id: number, onProgress: (step: EnrollStep) => void): Promise<PushToken>;
   /** The account's otpauth:// QR code as an SVG document (modules only, no text). */
-  accountQrSvg(id: string): Promise<{ svg: string }>;
+  accountQrSvg(id: string): Promise<QrSvg>;
 }

@@ -60,7 +60,7 @@ export class FakeQr implements QrBackend {
     const failures: QrScan['failures'] = [];
     for (const [source, codes] of sources) {
       if (!Array.isArray(codes)) {
-        failures.push({ source, error: codes });
+        failures.push({ source, error: { code: codes.code, message: codes.message } });
         continue;
       }
       found += codes.length;

@@ -3,7 +3,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { COMMANDS } from './contract';
 import { call } from './errors';
 import type { EnrollStep, PushToken } from './pushContract';
-import type { QrAdded, QrBackend, QrScan } from './qrContract';
+import type { QrAdded, QrBackend, QrScan, QrSvg } from './qrContract';
 
 export const tauriQr: QrBackend = {
   qrScanScreen: () => call(() => invoke<QrScan>(COMMANDS.qrScanScreen)),
@@ -14,5 +14,5 @@ export const tauriQr: QrBackend = {
   qrDismiss: (scanId) => call(() => invoke<void>(COMMANDS.qrDismiss, { scanId })),
   qrEnrollPush: (scanId, id, onProgress) =>
     call(() => invoke<PushToken>(COMMANDS.qrEnrollPush, { scanId, id, onProgress: new Channel<EnrollStep>(onProgress) })),
-  accountQrSvg: (id) => call(() => invoke<{ svg: string }>(COMMANDS.accountQrSvg, { id })),
+  accountQrSvg: (id) => call(() => invoke<QrSvg>(COMMANDS.accountQrSvg, { id })),
 };

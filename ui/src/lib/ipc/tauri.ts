@@ -5,7 +5,10 @@ import {
   type AccountView,
   type Accounts,
   type Backend,
-  type BackendEvent,
+  type BackendEventDto,
+  type Copied,
+  type Created,
+  type Deleted,
   type Exported,
   type ImportOpened,
   type ImportPreview,
@@ -16,7 +19,7 @@ import {
   type UriPreview,
   type VaultStatus,
 } from './contract';
-import { call } from './errors';
+import { call, normalizeEvent } from './errors';
 import { tauriPush } from './pushTauri';
 import { tauriQr } from './qrTauri';
 import { tauriSelfService } from './selfserviceTauri';
@@ -27,7 +30,7 @@ export const tauriBackend: Backend = {
   ...tauriSelfService,
   vaultStatus: () => call(() => invoke<VaultStatus>(COMMANDS.vaultStatus)),
   createVault: (passphrase) =>
-    call(() => invoke<{ recoveryKey: string }>(COMMANDS.createVault, { passphrase })),
+    call(() => invoke<Created>(COMMANDS.createVault, { passphrase })),
   unlockVault: (how) => call(() => invoke<VaultStatus>(COMMANDS.unlockVault, { how })),
   lockVault: () => call(() => invoke<VaultStatus>(COMMANDS.lockVault)),
   listAccounts: () => call(() => invoke<Accounts>(COMMANDS.listAccounts)),
@@ -35,11 +38,11 @@ export const tauriBackend: Backend = {
   addAccountForm: (form) => call(() => invoke<AccountView>(COMMANDS.addAccountForm, { form })),
   updateAccount: (id, patch) =>
     call(() => invoke<AccountView>(COMMANDS.updateAccount, { id, patch })),
-  deleteAccount: (id) => call(() => invoke<{ undoToken: string }>(COMMANDS.deleteAccount, { id })),
+  deleteAccount: (id) => call(() => invoke<Deleted>(COMMANDS.deleteAccount, { id })),
   undoDelete: (undoToken) => call(() => invoke<AccountView>(COMMANDS.undoDelete, { undoToken })),
   reorderAccounts: (ids) => call(() => invoke<void>(COMMANDS.reorderAccounts, { ids })),
   nextHotpCode: (id) => call(() => invoke<AccountView>(COMMANDS.nextHotpCode, { id })),
-  copyCode: (id) => call(() => invoke<{ clearAfterSecs: number }>(COMMANDS.copyCode, { id })),
+  copyCode: (id) => call(() => invoke<Copied>(COMMANDS.copyCode, { id })),
   getSettings: () => call(() => invoke<SettingsView>(COMMANDS.getSettings)),
   updateSettings: (settings) =>
     call(() => invoke<SettingsView>(COMMANDS.updateSettings, { settings })),
@@ -67,8 +70,8 @@ export const tauriBackend: Backend = {
   // permission (which would also let it listen to the deep-link plugin's whole URIs).
   onEvent: async (handler) => {
     let active = true;
-    const channel = new Channel<BackendEvent>((event) => {
-      if (active) handler(event);
+    const channel = new Channel<BackendEventDto>((event) => {
+      if (active) handler(normalizeEvent(event));
     });
     await call(() => invoke<void>(COMMANDS.subscribeEvents, { channel }));
     return () => {

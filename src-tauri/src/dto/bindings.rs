@@ -1,0 +1,334 @@
+//! The TypeScript side of every DTO, generated from the Rust types by ts-rs (issue 4).
+//!
+//! The DTOs derive `ts_rs::TS` in test builds only (`#[cfg_attr(test, derive(ts_rs::TS))]`), so
+//! the app carries nothing of it. [`generated_typescript_is_current`] renders them all into
+//! `ui/src/lib/ipc/generated.ts` and fails while the committed file differs; with
+//! `TESSERA_WRITE_BINDINGS=1` it writes the file instead. The UI's contract modules import
+//! their DTO shapes from there and add what is not a DTO (the `Backend` API, error code lists,
+//! UI-only types).
+//!
+//! The enums below are for TypeScript only: closed sets of codes that Rust sends as
+//! `&'static str` (made by the core's and the push crate's `as_str()`/`code()`), given to ts-rs
+//! with `#[ts(as = "…")]`. Where the producing crate lists its values, a test checks them.
+
+// The enums below are never built: they exist for their TypeScript declarations.
+#![allow(dead_code)]
+
+use std::any::TypeId;
+use std::path::PathBuf;
+
+use ts_rs::{Config, TS};
+
+use crate::commands::transfer::ImportProgressDto;
+use crate::dto::*;
+use crate::error::{Field, IpcError};
+use crate::push::dto::*;
+use crate::selfservice::{
+    AnswerIn, BackupCodesDto, ChallengeDto, EnrollKind, EnrolledDto, FactorDto, LastServerDto,
+    ResyncIn, SessionDto, StatusDto, StepDto, TokenAction,
+};
+use crate::state::qr::{
+    BatchDto, MissingDto, QrAddedDto, QrFailureDto, QrItemDto, QrScanDto, QrSvgDto,
+};
+use crate::state::transfer::{
+    ExportedDto, ImportItemDto, ImportOpenedDto, ImportPreviewDto, ImportSummaryDto,
+    MigrationQrDto, SkippedDto,
+};
+
+/// `tessera_core::Algorithm::as_str()`.
+#[derive(TS)]
+#[ts(rename_all = "UPPERCASE")]
+pub(crate) enum Algorithm {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+/// What one QR code holds.
+#[derive(TS)]
+#[ts(rename_all = "lowercase")]
+pub(crate) enum QrItemKind {
+    Account,
+    Push,
+    Other,
+    Invalid,
+}
+
+/// For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its Google Authenticator
+/// export has codes not scanned yet). Empty for the other kinds.
+#[derive(TS)]
+#[ts(rename_all = "lowercase")]
+pub(crate) enum QrItemStatus {
+    New,
+    Duplicate,
+    Waiting,
+    #[ts(rename = "")]
+    None,
+}
+
+/// How an entry of an import file relates to the vault, or why it cannot be imported.
+#[derive(TS)]
+#[ts(rename_all = "lowercase")]
+pub(crate) enum ImportStatus {
+    New,
+    Duplicate,
+    Conflict,
+    Repeated,
+    Unsupported,
+    Rejected,
+}
+
+/// Where the decryption of an import file stands.
+#[derive(TS)]
+#[ts(rename_all = "lowercase")]
+pub(crate) enum ImportStage {
+    Deriving,
+    Done,
+}
+
+/// Rights the server's user policies may grant (privacyIDEA action names,
+/// `tessera_push::selfservice::Right::as_str()`).
+#[derive(TS)]
+pub(crate) enum SelfServiceRight {
+    #[ts(rename = "delete")]
+    Delete,
+    #[ts(rename = "disable")]
+    Disable,
+    #[ts(rename = "enable")]
+    Enable,
+    #[ts(rename = "enrollHOTP")]
+    EnrollHotp,
+    #[ts(rename = "enrollPUSH")]
+    EnrollPush,
+    #[ts(rename = "enrollTAN")]
+    EnrollTan,
+    #[ts(rename = "enrollTOTP")]
+    EnrollTotp,
+    #[ts(rename = "reset")]
+    Reset,
+    #[ts(rename = "resync")]
+    Resync,
+    #[ts(rename = "revoke")]
+    Revoke,
+    #[ts(rename = "setdescription")]
+    SetDescription,
+}
+
+/// `tessera_push::selfservice::TokenStatus::as_str()`.
+#[derive(TS)]
+#[ts(rename_all = "lowercase")]
+pub(crate) enum FactorStatus {
+    Active,
+    Disabled,
+    Locked,
+    Revoked,
+    Unfinished,
+}
+
+/// Where a factor lives in this Tessera: as an account or as a push token.
+#[derive(TS)]
+#[ts(rename_all = "lowercase")]
+pub(crate) enum FactorHere {
+    Account,
+    Push,
+}
+
+/// Where the generated declarations go.
+fn generated_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/generated.ts")
+}
+
+/// The variable that makes the test write the file rather than compare it.
+const WRITE_VAR: &str = "TESSERA_WRITE_BINDINGS";
+
+/// `u64`s (Unix times, counters) are JSON numbers: `serde_json` writes them as such.
+fn config() -> Config {
+    Config::new().with_large_int("number")
+}
+
+/// One declaration of the generated file.
+struct Declaration {
+    id: TypeId,
+    name: String,
+    text: String,
+    dependencies: Vec<(TypeId, String)>,
+}
+
+/// The declarations of one section, in the order given.
+struct Section {
+    title: &'static str,
+    declarations: Vec<Declaration>,
+}
+
+fn declaration<T: TS + 'static>(config: &Config) -> Declaration {
+    let mut text = T::docs().unwrap_or_default();
+    text.push_str("export ");
+    text.push_str(&T::decl(config));
+    Declaration {
+        id: TypeId::of::<T>(),
+        name: T::ident(config),
+        text,
+        dependencies: T::dependencies(config)
+            .into_iter()
+            .map(|dependency| (dependency.type_id, dependency.ts_name))
+            .collect(),
+    }
+}
+
+macro_rules! section {
+    ($config:expr, $title:literal: $($ty:ty),+ $(,)?) => {
+        Section {
+            title: $title,
+            declarations: vec![$(declaration::<$ty>($config)),+],
+        }
+    };
+}
+
+/// Every type that crosses IPC, by area.
+fn sections(config: &Config) -> Vec<Section> {
+    vec![
+        section!(config, "errors (src-tauri/src/error.rs)": IpcError, Field),
+        section!(config, "vault, accounts, settings, events (src-tauri/src/dto.rs)":
+            VaultState, VaultStatusDto, CreatedDto, UnlockMethodIn, KindIn, Algorithm, AccountDto,
+            AccountsDto, AccountFormIn, AccountPatchIn, DeletedDto, CopiedDto, UriPreviewDto,
+            LanguageDto, ThemeDto, SettingsDto, ShortcutAction, BackendEvent),
+        section!(config, "import and export (src-tauri/src/state/transfer.rs, commands/transfer.rs)":
+            ImportStatus, ImportItemDto, ImportPreviewDto, ImportOpenedDto, ImportStage,
+            ImportProgressDto, ImportSummaryDto, ExportedDto, SkippedDto, MigrationQrDto),
+        section!(config, "push (src-tauri/src/push/dto.rs)":
+            PushTokenDto, PromptDto, ReasonIn, DecisionIn, AnswerOutcomeDto, AnswerDto,
+            ServerStatusDto, ModeDto, PushLinkDto, PushStatusDto, EnrollStep, ClosedReason,
+            PushEvent),
+        section!(config, "QR codes (src-tauri/src/state/qr.rs)":
+            QrItemKind, QrItemStatus, BatchDto, QrItemDto, MissingDto, QrFailureDto, QrScanDto,
+            QrAddedDto, QrSvgDto),
+        section!(config, "self-service (src-tauri/src/selfservice.rs)":
+            SelfServiceRight, SessionDto, LastServerDto, StatusDto, ChallengeDto, StepDto,
+            AnswerIn, FactorStatus, FactorHere, FactorDto, EnrollKind, EnrolledDto, TokenAction,
+            ResyncIn, BackupCodesDto),
+    ]
+}
+
+/// The whole generated file.
+fn render(sections: &[Section]) -> String {
+    let mut out = format!(
+        "// GENERATED from the Rust DTOs of src-tauri by ts-rs: do not edit.\n\
+         // Change the Rust types, then regenerate with\n\
+         //   {WRITE_VAR}=1 cargo nextest run -p tessera-desktop generated_typescript\n\
+         // (src-tauri/src/dto/bindings.rs); the Rust tests fail while this file differs.\n"
+    );
+    for section in sections {
+        out.push_str(&format!("\n// ---- {} ----\n", section.title));
+        for declaration in &section.declarations {
+            out.push('\n');
+            // ts-rs leaves a space before each field's doc comment.
+            for line in declaration.text.lines() {
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_referenced_type_is_declared_once() {
+    let config = config();
+    let sections = sections(&config);
+    let declarations: Vec<&Declaration> = sections
+        .iter()
+        .flat_map(|section| &section.declarations)
+        .collect();
+    for (index, declaration) in declarations.iter().enumerate() {
+        let later = &declarations[index + 1..];
+        assert!(
+            !later.iter().any(|other| other.name == declaration.name),
+            "two TypeScript types are named {}: rename one with #[ts(rename = \"…\")]",
+            declaration.name
+        );
+        for (id, name) in &declaration.dependencies {
+            assert!(
+                declarations.iter().any(|declared| declared.id == *id),
+                "{} uses {name}, which is not declared: add it to `sections()`",
+                declaration.name
+            );
+        }
+    }
+}
+
+#[test]
+fn generated_typescript_is_current() {
+    let text = render(&sections(&config()));
+    let path = generated_path();
+    if std::env::var_os(WRITE_VAR).is_some() {
+        std::fs::write(&path, &text).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != text {
+        let first = committed
+            .lines()
+            .zip(text.lines())
+            .position(|(old, new)| old != new)
+            .unwrap_or_else(|| committed.lines().count().min(text.lines().count()));
+        panic!(
+            "ui/src/lib/ipc/generated.ts is not what the Rust DTOs generate (first difference at \
+             line {}). Regenerate it with\n  {WRITE_VAR}=1 cargo nextest run -p tessera-desktop \
+             generated_typescript\nthen check the UI (`cd ui && npx svelte-check`) and commit it.",
+            first + 1
+        );
+    }
+}
+
+/// Whether the TypeScript union of `T` has the string literal `value`.
+fn union_has<T: TS>(value: &str) -> bool {
+    T::inline(&config())
+        .split(" | ")
+        .any(|member| member == format!("\"{value}\""))
+}
+
+#[test]
+fn code_unions_hold_every_code_rust_sends() {
+    use tessera_core::{Digits, Otp, Period};
+    use tessera_push::selfservice::{Right, TokenStatus};
+
+    for algorithm in [
+        tessera_core::Algorithm::Sha1,
+        tessera_core::Algorithm::Sha256,
+        tessera_core::Algorithm::Sha512,
+    ] {
+        assert!(union_has::<Algorithm>(algorithm.as_str()), "{algorithm:?}");
+    }
+    let kinds = [
+        Otp::Steam,
+        Otp::Totp {
+            algorithm: tessera_core::Algorithm::Sha1,
+            digits: Digits::SIX,
+            period: Period::THIRTY,
+        },
+        Otp::Hotp {
+            algorithm: tessera_core::Algorithm::Sha1,
+            digits: Digits::SIX,
+            counter: 0,
+        },
+    ];
+    for otp in kinds {
+        assert!(union_has::<KindIn>(otp.kind_name()), "{otp:?}");
+    }
+    for right in Right::ALL {
+        assert!(union_has::<SelfServiceRight>(right.as_str()), "{right:?}");
+    }
+    assert_eq!(
+        SelfServiceRight::inline(&config()).split(" | ").count(),
+        Right::ALL.len()
+    );
+    for status in [
+        TokenStatus::Active,
+        TokenStatus::Disabled,
+        TokenStatus::Locked,
+        TokenStatus::Revoked,
+        TokenStatus::Unfinished,
+    ] {
+        assert!(union_has::<FactorStatus>(status.as_str()), "{status:?}");
+    }
+}
