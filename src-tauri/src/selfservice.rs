@@ -226,18 +226,28 @@ pub(crate) struct FactorDto {
     pub(crate) last_used: Option<u64>,
     /// Backup codes left (backup-code sets only).
     pub(crate) remaining_codes: Option<u32>,
-    /// `account` or `push` when it lives in this Tessera.
-    #[cfg_attr(test, ts(as = "Option<crate::dto::bindings::FactorHere>"))]
-    pub(crate) here: Option<&'static str>,
+    /// When it lives in this Tessera: as an account or a push token.
+    pub(crate) here: Option<FactorHere>,
     /// The vault account, when `here` is `account`.
     pub(crate) account_id: Option<String>,
+}
+
+/// Where a factor lives in this Tessera.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FactorHere {
+    /// An account of the vault (`account_id`).
+    Account,
+    /// A push token.
+    Push,
 }
 
 impl FactorDto {
     fn new(token: &TokenInfo) -> Self {
         let (here, account_id) = match &token.here {
-            Some(Here::Account(id)) => (Some("account"), Some(id.to_string())),
-            Some(Here::Push(_)) => (Some("push"), None),
+            Some(Here::Account(id)) => (Some(FactorHere::Account), Some(id.to_string())),
+            Some(Here::Push(_)) => (Some(FactorHere::Push), None),
             None => (None, None),
         };
         Self {

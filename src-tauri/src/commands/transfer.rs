@@ -34,12 +34,20 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ImportProgressDto {
-    /// `deriving` (the password's key derivation and decryption run) or `done`.
-    #[cfg_attr(test, ts(as = "crate::dto::bindings::ImportStage"))]
-    stage: &'static str,
+    stage: ImportStage,
     /// Since the password was submitted. The KDF libraries report no progress of their own,
     /// so the UI shows a running bar with this time rather than a made-up percentage.
     elapsed_ms: u64,
+}
+
+/// Where the decryption of an import file stands.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ImportStage {
+    /// The password's key derivation and the decryption run.
+    Deriving,
+    Done,
 }
 
 /// Reads the chosen files (a folder stands for its files) with the importers' own reader.
@@ -163,7 +171,7 @@ pub(crate) fn derive_reporting(
         // A closed window is no reason to stop: the result is still held for a new one.
         let _ = progress.send(ImportProgressDto { stage, elapsed_ms });
     };
-    report("deriving");
+    report(ImportStage::Deriving);
     let (sender, receiver) = mpsc::channel();
     let worker_files = Arc::clone(files);
     let worker_password = Zeroizing::new(password.to_string());
@@ -182,13 +190,13 @@ pub(crate) fn derive_reporting(
     loop {
         match receiver.recv_timeout(PROGRESS_EVERY) {
             Ok(result) => {
-                report("done");
+                report(ImportStage::Done);
                 return result.map_err(IpcError::from);
             }
             Err(mpsc::RecvTimeoutError::Timeout) if cancelled.load(Ordering::Relaxed) => {
                 return Err(cancelled_error());
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => report("deriving"),
+            Err(mpsc::RecvTimeoutError::Timeout) => report(ImportStage::Deriving),
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 return Err(IpcError::new(
                     crate::error::IpcErrorCode::Unknown,

@@ -8,8 +8,8 @@
 //! UI-only types).
 //!
 //! The enums below are for TypeScript only: closed sets of codes that Rust sends as
-//! `&'static str` (made by the core's and the push crate's `as_str()`/`code()`), given to ts-rs
-//! with `#[ts(as = "…")]`. Where the producing crate lists its values, a test checks them.
+//! `&'static str`, made by the core's and the push crate's `as_str()`, given to ts-rs with
+//! `#[ts(as = "…")]`; a test checks them against those crates' variants.
 
 // The enums below are never built: they exist for their TypeScript declarations.
 #![allow(dead_code)]
@@ -19,19 +19,20 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
 
-use crate::commands::transfer::ImportProgressDto;
+use crate::commands::transfer::{ImportProgressDto, ImportStage};
 use crate::dto::*;
 use crate::error::{Field, IpcError};
 use crate::push::dto::*;
 use crate::selfservice::{
-    AnswerIn, BackupCodesDto, ChallengeDto, EnrollKind, EnrolledDto, FactorDto, LastServerDto,
-    ResyncIn, SessionDto, StatusDto, StepDto, TokenAction,
+    AnswerIn, BackupCodesDto, ChallengeDto, EnrollKind, EnrolledDto, FactorDto, FactorHere,
+    LastServerDto, ResyncIn, SessionDto, StatusDto, StepDto, TokenAction,
 };
 use crate::state::qr::{
-    BatchDto, MissingDto, QrAddedDto, QrFailureDto, QrItemDto, QrScanDto, QrSvgDto,
+    BatchDto, MissingDto, QrAddedDto, QrFailureDto, QrItemDto, QrItemKind, QrItemStatus, QrScanDto,
+    QrSvgDto,
 };
 use crate::state::transfer::{
-    ExportedDto, ImportItemDto, ImportOpenedDto, ImportPreviewDto, ImportSummaryDto,
+    ExportedDto, ImportItemDto, ImportOpenedDto, ImportPreviewDto, ImportStatus, ImportSummaryDto,
     MigrationQrDto, SkippedDto,
 };
 
@@ -42,48 +43,6 @@ pub(crate) enum Algorithm {
     Sha1,
     Sha256,
     Sha512,
-}
-
-/// What one QR code holds.
-#[derive(TS)]
-#[ts(rename_all = "lowercase")]
-pub(crate) enum QrItemKind {
-    Account,
-    Push,
-    Other,
-    Invalid,
-}
-
-/// For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its Google Authenticator
-/// export has codes not scanned yet). Empty for the other kinds.
-#[derive(TS)]
-#[ts(rename_all = "lowercase")]
-pub(crate) enum QrItemStatus {
-    New,
-    Duplicate,
-    Waiting,
-    #[ts(rename = "")]
-    None,
-}
-
-/// How an entry of an import file relates to the vault, or why it cannot be imported.
-#[derive(TS)]
-#[ts(rename_all = "lowercase")]
-pub(crate) enum ImportStatus {
-    New,
-    Duplicate,
-    Conflict,
-    Repeated,
-    Unsupported,
-    Rejected,
-}
-
-/// Where the decryption of an import file stands.
-#[derive(TS)]
-#[ts(rename_all = "lowercase")]
-pub(crate) enum ImportStage {
-    Deriving,
-    Done,
 }
 
 /// Rights the server's user policies may grant (privacyIDEA action names,
@@ -123,14 +82,6 @@ pub(crate) enum FactorStatus {
     Locked,
     Revoked,
     Unfinished,
-}
-
-/// Where a factor lives in this Tessera: as an account or as a push token.
-#[derive(TS)]
-#[ts(rename_all = "lowercase")]
-pub(crate) enum FactorHere {
-    Account,
-    Push,
 }
 
 /// Where the generated declarations go.
@@ -289,30 +240,35 @@ fn union_has<T: TS>(value: &str) -> bool {
 
 #[test]
 fn code_unions_hold_every_code_rust_sends() {
-    use tessera_core::{Digits, Otp, Period};
+    use tessera_core::{Algorithm as Alg, Digits, Otp, Period};
     use tessera_push::selfservice::{Right, TokenStatus};
 
-    for algorithm in [
-        tessera_core::Algorithm::Sha1,
-        tessera_core::Algorithm::Sha256,
-        tessera_core::Algorithm::Sha512,
-    ] {
+    // Each list is checked complete by a `match`: a new variant fails to compile here until it is
+    // listed (and so checked against the TypeScript union).
+    for algorithm in [Alg::Sha1, Alg::Sha256, Alg::Sha512] {
+        match algorithm {
+            Alg::Sha1 | Alg::Sha256 | Alg::Sha512 => {}
+        }
         assert!(union_has::<Algorithm>(algorithm.as_str()), "{algorithm:?}");
     }
+    let (algorithm, digits) = (Alg::Sha1, Digits::SIX);
     let kinds = [
         Otp::Steam,
         Otp::Totp {
-            algorithm: tessera_core::Algorithm::Sha1,
-            digits: Digits::SIX,
+            algorithm,
+            digits,
             period: Period::THIRTY,
         },
         Otp::Hotp {
-            algorithm: tessera_core::Algorithm::Sha1,
-            digits: Digits::SIX,
+            algorithm,
+            digits,
             counter: 0,
         },
     ];
     for otp in kinds {
+        match otp {
+            Otp::Steam | Otp::Totp { .. } | Otp::Hotp { .. } => {}
+        }
         assert!(union_has::<KindIn>(otp.kind_name()), "{otp:?}");
     }
     for right in Right::ALL {
@@ -329,6 +285,13 @@ fn code_unions_hold_every_code_rust_sends() {
         TokenStatus::Revoked,
         TokenStatus::Unfinished,
     ] {
+        match status {
+            TokenStatus::Active
+            | TokenStatus::Disabled
+            | TokenStatus::Locked
+            | TokenStatus::Revoked
+            | TokenStatus::Unfinished => {}
+        }
         assert!(union_has::<FactorStatus>(status.as_str()), "{status:?}");
     }
 }

@@ -29,22 +29,44 @@ pub(crate) struct QrItemDto {
     pub(crate) id: usize,
     /// Where it was found: `screen:MONITOR`, a file name, `clipboard`.
     pub(crate) source: String,
-    /// `account`, `push` (a push token enrollment), `other` (not an account) or `invalid`
-    /// (an account or export code that does not read).
-    #[cfg_attr(test, ts(as = "crate::dto::bindings::QrItemKind"))]
-    pub(crate) kind: &'static str,
+    pub(crate) kind: QrItemKind,
     pub(crate) issuer: String,
     pub(crate) name: String,
     /// `totp`, `hotp` or `steam` for accounts; empty otherwise.
     pub(crate) otp_kind: &'static str,
-    /// For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its export has codes
-    /// not scanned yet). Empty otherwise.
-    #[cfg_attr(test, ts(as = "crate::dto::bindings::QrItemStatus"))]
-    pub(crate) status: &'static str,
+    pub(crate) status: QrItemStatus,
     /// For accounts from an export: which code of it (1-based) and how many it has.
     pub(crate) batch: Option<BatchDto>,
     /// `other`: scheme and host only (`https://example.com`); `invalid`: the error code.
     pub(crate) detail: String,
+}
+
+/// What one QR code holds.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum QrItemKind {
+    /// An account (`otpauth://`, or one of a Google Authenticator export).
+    Account,
+    /// A push token enrollment.
+    Push,
+    /// Not an account: `detail` has its scheme and host only.
+    Other,
+    /// An account or export code that does not read: `detail` has the error code.
+    Invalid,
+}
+
+/// For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its Google Authenticator
+/// export has codes not scanned yet). Empty for the other kinds.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum QrItemStatus {
+    New,
+    Duplicate,
+    Waiting,
+    #[serde(rename = "")]
+    None,
 }
 
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "QrBatch"))]
@@ -148,7 +170,7 @@ impl Scan {
         }
     }
 
-    fn push(&mut self, source: &str, kind: &'static str, detail: String, held: Held) {
+    fn push(&mut self, source: &str, kind: QrItemKind, detail: String, held: Held) {
         let (issuer, name, otp_kind, batch) = match &held {
             Held::Account { account, batch } => (
                 account.issuer.clone(),
@@ -166,7 +188,7 @@ impl Scan {
                 issuer,
                 name,
                 otp_kind,
-                status: "",
+                status: QrItemStatus::None,
                 batch,
                 detail,
             },
@@ -193,12 +215,19 @@ impl Scan {
                     .iter()
                     .any(|e| matches!(&e.held, Held::Push(held) if **held == *link));
                 if !seen {
-                    self.push(source, "push", String::new(), Held::Push(link));
+                    self.push(source, QrItemKind::Push, String::new(), Held::Push(link));
                 }
             }
-            Ok(Payload::Other { preview }) => self.push(source, "other", preview, Held::Other),
-            Ok(_) => self.push(source, "other", String::new(), Held::Other),
-            Err(error) => self.push(source, "invalid", error.code().to_owned(), Held::Other),
+            Ok(Payload::Other { preview }) => {
+                self.push(source, QrItemKind::Other, preview, Held::Other);
+            }
+            Ok(_) => self.push(source, QrItemKind::Other, String::new(), Held::Other),
+            Err(error) => self.push(
+                source,
+                QrItemKind::Invalid,
+                error.code().to_owned(),
+                Held::Other,
+            ),
         }
     }
 
@@ -207,7 +236,7 @@ impl Scan {
         if !self.holds(&account) {
             self.push(
                 source,
-                "account",
+                QrItemKind::Account,
                 String::new(),
                 Held::Account {
                     account,
@@ -241,7 +270,7 @@ impl Scan {
                 for account in accounts {
                     self.push(
                         source,
-                        "account",
+                        QrItemKind::Account,
                         String::new(),
                         Held::Account {
                             account,
@@ -251,7 +280,12 @@ impl Scan {
                 }
             }
             Ok(_) => {}
-            Err(error) => self.push(source, "invalid", error.code().to_owned(), Held::Other),
+            Err(error) => self.push(
+                source,
+                QrItemKind::Invalid,
+                error.code().to_owned(),
+                Held::Other,
+            ),
         }
     }
 
@@ -265,11 +299,11 @@ impl Scan {
         for entry in &mut self.entries {
             if let Held::Account { account, batch } = &entry.held {
                 entry.dto.status = if existing.iter().any(|a| same_account(a, account)) {
-                    "duplicate"
+                    QrItemStatus::Duplicate
                 } else if batch.is_some_and(|b| missing.get(&b.id).is_some_and(|m| !m.is_empty())) {
-                    "waiting"
+                    QrItemStatus::Waiting
                 } else {
-                    "new"
+                    QrItemStatus::New
                 };
             }
         }

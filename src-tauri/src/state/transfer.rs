@@ -198,12 +198,27 @@ pub(crate) struct ImportItemDto {
     /// `totp`, `hotp` or `steam`; absent when the entry could not be read.
     #[cfg_attr(test, ts(as = "Option<crate::dto::KindIn>"))]
     pub(crate) kind: Option<&'static str>,
-    /// `new`, `duplicate` (already in the vault), `conflict` (same label, other secret),
-    /// `repeated` (earlier in the file), `unsupported` (mOTP, Yandex) or `rejected`.
-    #[cfg_attr(test, ts(as = "crate::dto::bindings::ImportStatus"))]
-    pub(crate) status: &'static str,
+    pub(crate) status: ImportStatus,
     /// For `unsupported` and `rejected`: the `EntryError::code()`.
     pub(crate) reason: Option<&'static str>,
+}
+
+/// How an entry of an import file relates to the vault, or why it cannot be imported.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ImportStatus {
+    New,
+    /// Already in the vault.
+    Duplicate,
+    /// The same label as a vault account, with another secret.
+    Conflict,
+    /// Earlier in the file.
+    Repeated,
+    /// A kind Tessera does not hold (mOTP, Yandex).
+    Unsupported,
+    /// Unreadable: `reason` says why.
+    Rejected,
 }
 
 /// What a commit did.
@@ -251,14 +266,14 @@ pub(crate) struct SkippedDto {
     pub(crate) reason: &'static str,
 }
 
-fn status_code(status: PreviewStatus) -> &'static str {
+fn status_code(status: PreviewStatus) -> ImportStatus {
     match status {
-        PreviewStatus::New => "new",
-        PreviewStatus::Duplicate { .. } => "duplicate",
-        PreviewStatus::Conflict { .. } => "conflict",
-        PreviewStatus::RepeatedInFile { .. } => "repeated",
+        PreviewStatus::New => ImportStatus::New,
+        PreviewStatus::Duplicate { .. } => ImportStatus::Duplicate,
+        PreviewStatus::Conflict { .. } => ImportStatus::Conflict,
+        PreviewStatus::RepeatedInFile { .. } => ImportStatus::Repeated,
         // A status added later is shown as a duplicate: unchecked, so nothing is added unasked.
-        _ => "duplicate",
+        _ => ImportStatus::Duplicate,
     }
 }
 
@@ -289,9 +304,9 @@ fn preview_dto(import_id: String, import: &Import, shown: &[PreviewStatus]) -> I
                 name: String::new(),
                 kind: None,
                 status: if problem.is_unsupported() {
-                    "unsupported"
+                    ImportStatus::Unsupported
                 } else {
-                    "rejected"
+                    ImportStatus::Rejected
                 },
                 reason: Some(problem.error.code()),
             },

@@ -178,12 +178,7 @@ entry: number | null, issuer: string, name: string,
 /**
  * `totp`, `hotp` or `steam`; absent when the entry could not be read.
  */
-kind: OtpKind | null,
-/**
- * `new`, `duplicate` (already in the vault), `conflict` (same label, other secret),
- * `repeated` (earlier in the file), `unsupported` (mOTP, Yandex) or `rejected`.
- */
-status: ImportStatus,
+kind: OtpKind | null, status: ImportStatus,
 /**
  * For `unsupported` and `rejected`: the `EntryError::code()`.
  */
@@ -219,11 +214,7 @@ export type ImportStage = "deriving" | "done";
 /**
  * Sent on the channel of `import_unlock` while the file is decrypted.
  */
-export type ImportProgress = {
-/**
- * `deriving` (the password's key derivation and decryption run) or `done`.
- */
-stage: ImportStage,
+export type ImportProgress = { stage: ImportStage,
 /**
  * Since the password was submitted. The KDF libraries report no progress of their own,
  * so the UI shows a running bar with this time rather than a made-up percentage.
@@ -440,21 +431,11 @@ id: number,
 /**
  * Where it was found: `screen:MONITOR`, a file name, `clipboard`.
  */
-source: string,
-/**
- * `account`, `push` (a push token enrollment), `other` (not an account) or `invalid`
- * (an account or export code that does not read).
- */
-kind: QrItemKind, issuer: string, name: string,
+source: string, kind: QrItemKind, issuer: string, name: string,
 /**
  * `totp`, `hotp` or `steam` for accounts; empty otherwise.
  */
-otpKind: string,
-/**
- * For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its export has codes
- * not scanned yet). Empty otherwise.
- */
-status: QrItemStatus,
+otpKind: string, status: QrItemStatus,
 /**
  * For accounts from an export: which code of it (1-based) and how many it has.
  */
@@ -560,7 +541,7 @@ export type SelfServiceAnswer = { "method": "tessera", serial: string, } | { "me
 export type FactorStatus = "active" | "disabled" | "locked" | "revoked" | "unfinished";
 
 /**
- * Where a factor lives in this Tessera: as an account or as a push token.
+ * Where a factor lives in this Tessera.
  */
 export type FactorHere = "account" | "push";
 
@@ -585,7 +566,7 @@ lastUsed: number | null,
  */
 remainingCodes: number | null,
 /**
- * `account` or `push` when it lives in this Tessera.
+ * When it lives in this Tessera: as an account or a push token.
  */
 here: FactorHere | null,
 /**
