@@ -123,6 +123,16 @@ fn screen_texts_are_classified_deduplicated_and_kept_across_scans() {
         .collect();
     // The same account on two monitors is listed once.
     assert_eq!(kinds, ["account", "push", "other", "invalid"]);
+    let statuses: Vec<&Value> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["status"])
+        .collect();
+    assert_eq!(
+        statuses,
+        [&json!("new"), &json!(""), &json!(""), &json!("")]
+    );
     assert_eq!(first["found"], json!(5));
     assert_eq!(first["items"][2]["detail"], json!("https://example.com"));
     assert_eq!(first["items"][3]["detail"], json!("qr_invalid_otpauth"));
