@@ -57,6 +57,12 @@ pub(crate) struct GlobalArgs {
     /// Keychain service name (tests use their own, so they never touch the real entries).
     #[arg(long, global = true, hide = true, env = "TESSERA_KEYCHAIN_SERVICE")]
     pub(crate) keychain_service: Option<String>,
+    /// Seconds this login session keeps the keychain secret in the kernel keyring after a
+    /// look-up, so the next commands skip the keychain (Linux; 0: never; `tessera lock` forgets
+    /// it now).
+    #[arg(long, global = true, env = "TESSERA_KEY_CACHE_SECONDS", value_name = "SECONDS",
+          default_value_t = tessera_core::keystore::SESSION_CACHE_TTL_SECONDS)]
+    pub(crate) key_cache_seconds: u32,
 }
 
 // Each subcommand's arguments are built only when that subcommand runs: building the whole
@@ -109,6 +115,9 @@ pub(crate) enum Command {
     /// Open the vault with the recovery key or passphrase and bind the system keychain again,
     /// so later commands open it silently.
     Unlock(UnlockArgs),
+    /// Forget the keychain secret this login session keeps for a few minutes, so the next
+    /// command asks the system keychain again.
+    Lock,
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }

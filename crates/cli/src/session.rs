@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use anstream::eprintln;
-use tessera_core::keystore::OsKeyStore;
-use tessera_core::vault::{KdfParams, Passphrase, Protection, RecoveryKey};
+use tessera_core::keystore::{OsKeyStore, SessionCache};
+use tessera_core::vault::{Glance, KdfParams, Passphrase, Protection, RecoveryKey};
 use tessera_core::{UnixTime, Unlock, Vault, VaultError};
 
 use crate::cli::GlobalArgs;
@@ -27,7 +27,7 @@ pub(crate) enum SecretKind {
 
 pub(crate) struct Session {
     path: PathBuf,
-    keychain: OsKeyStore,
+    keychain: SessionCache<OsKeyStore>,
     stdin_secret: Option<StdinSecret>,
     pub(crate) input: Input,
 }
@@ -40,10 +40,12 @@ impl Session {
             Some(path) => path.clone(),
             None => tessera_core::vault::default_vault_path().ok_or(CliError::NoVaultPath)?,
         };
-        let keychain = match &global.keychain_service {
+        let store = match &global.keychain_service {
             Some(service) => OsKeyStore::with_service(service.clone()),
             None => OsKeyStore::for_this_build(),
         };
+        let scope = store.service().to_owned();
+        let keychain = SessionCache::new(store, scope, global.key_cache_seconds);
         let mut input = Input::new();
         let stdin_secret = if global.passphrase_stdin {
             Some(StdinSecret::Passphrase(input.passphrase("passphrase")?))
@@ -73,7 +75,7 @@ impl Session {
         })
     }
 
-    pub(crate) fn keychain(&self) -> &OsKeyStore {
+    pub(crate) fn keychain(&self) -> &SessionCache<OsKeyStore> {
         &self.keychain
     }
 
@@ -94,6 +96,19 @@ impl Session {
     pub(crate) fn open(&mut self) -> anyhow::Result<Vault> {
         let path = self.path.clone();
         self.open_at(&path)
+    }
+
+    /// A read-only [`Glance`] at the vault when the keychain opens it silently; `None` when
+    /// opening needs a secret from the user, which [`Session::open`] then asks for (once).
+    pub(crate) fn glance_silently(&self) -> anyhow::Result<Option<Glance>> {
+        if self.stdin_secret.is_some() {
+            return Ok(None);
+        }
+        match Glance::open(&self.path, Unlock::Keychain(&self.keychain)) {
+            Ok(glance) => Ok(Some(glance)),
+            Err(error) if error.needs_other_unlock() => Ok(None),
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// [`Session::open`] for another vault file (a kept backup of this one).

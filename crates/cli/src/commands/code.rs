@@ -15,7 +15,7 @@ use tessera_core::{Account, Otp, UnixTime};
 use crate::commands::{clipboard, now, print_json, print_text};
 use crate::failure::CliError;
 use crate::input::Input;
-use crate::query;
+use crate::query::{self, Labelled as _};
 use crate::sanitize::sanitize;
 use crate::session::Session;
 
@@ -102,6 +102,11 @@ fn uri_label(uri: &OtpUri) -> String {
 
 /// `code [QUERY]` on the vault.
 pub(crate) fn run(session: &mut Session, args: &CodeArgs) -> anyhow::Result<()> {
+    if let Some(query) = &args.query
+        && glance_code(session, args, query)?
+    {
+        return Ok(());
+    }
     let mut vault = session.open()?;
     let now = now(args.at)?;
     let Some(query) = &args.query else {
@@ -144,6 +149,41 @@ pub(crate) fn run(session: &mut Session, args: &CodeArgs) -> anyhow::Result<()> 
         return clipboard::copy(&code, clear_after, &account.display_label());
     }
     output(args.json, &account_json(account, Some(&code), now))
+}
+
+/// `code QUERY` from a [`Glance`](tessera_core::vault::Glance): most runs show a time-based
+/// code and change nothing, so they need not build every account. Returns false (having done
+/// nothing) when the vault needs a secret from the user to open, for an HOTP account, whose
+/// code must advance the counter in a vault write, and for a payload the glance cannot read:
+/// the full open then asks, writes, or reports what is wrong.
+fn glance_code(session: &Session, args: &CodeArgs, query: &str) -> anyhow::Result<bool> {
+    let Some(glance) = session.glance_silently()? else {
+        return Ok(false);
+    };
+    let Ok(data) = glance.read() else {
+        return Ok(false);
+    };
+    let account = &data.accounts[query::resolve(&data.accounts, query)?];
+    if let Otp::Hotp { .. } = account.otp {
+        return Ok(false);
+    }
+    let now = now(args.at)?;
+    let code = otp::generate(&account.secret()?, &account.otp, now);
+    if args.copy {
+        let clear_after = args
+            .clear_after
+            .unwrap_or(data.settings.clipboard_clear_secs);
+        return clipboard::copy(&code, clear_after, &account.display_label()).map(|()| true);
+    }
+    let json = CodeJson {
+        id: Some(account.id.to_string()),
+        code: Some(code.as_str()),
+        seconds_left: otp::seconds_left(&account.otp, now),
+        issuer: &account.issuer,
+        name: &account.name,
+        kind: Some(account.otp.kind_name()),
+    };
+    output(args.json, &json).map(|()| true)
 }
 
 fn account_json<'a>(account: &'a Account, code: Option<&'a Code>, now: UnixTime) -> CodeJson<'a> {

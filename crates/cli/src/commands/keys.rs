@@ -130,3 +130,13 @@ pub(crate) fn unlock(session: &mut Session, args: &UnlockArgs) -> anyhow::Result
     );
     Ok(())
 }
+
+/// `tessera lock`: drops the session's cached keychain secrets (see `SessionCache`).
+pub(crate) fn lock(session: &Session) -> anyhow::Result<()> {
+    let dropped = session.keychain().forget_all();
+    anstream::eprintln!(
+        "Locked: {dropped} cached keychain secret(s) forgotten; the next command asks the \
+         system keychain again."
+    );
+    Ok(())
+}

@@ -52,6 +52,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Passphrase(Group { command }) => keys::passphrase(&mut session, &command),
         Command::RecoveryKey(Group { command }) => keys::recovery_key(&mut session, &command),
         Command::Unlock(args) => keys::unlock(&mut session, &args),
+        Command::Lock => keys::lock(&session),
         Command::Import(args) => transfer::import(&mut session, &args),
         Command::Export(args) => transfer::export(&mut session, &args),
         Command::Scan(args) => qr::scan(Some(&mut session), &args),

@@ -40,11 +40,22 @@ fn init_code_lost_entry_unlock_silent_again() {
     assert_eq!(code.stdout, "94287082  (1 s left)\n");
     assert!(code.stderr.is_empty(), "silent: {}", code.stderr);
 
-    // The entry vanishes (keyring reset): a clear error that says what to do.
+    // The entry vanishes (keyring reset, or deleted in Seahorse).
     let names = keychain_entry_names(&env.vault).unwrap();
     assert_eq!(names.len(), 1);
     assert!(store.load(&names[0]).unwrap().is_some());
     store.delete(&names[0]).unwrap();
+    // This login session's short-lived copy in the kernel keyring still opens the vault, until
+    // it expires or `tessera lock` drops it.
+    let cached = env.run(&["code", "acme", "--at", "59"], "").ok();
+    assert_eq!(cached.stdout, "94287082  (1 s left)\n");
+    let lock = env.run(&["lock"], "").ok();
+    assert!(
+        lock.stderr.contains("1 cached keychain secret"),
+        "{}",
+        lock.stderr
+    );
+    // Then: a clear error that says what to do.
     let locked = env
         .run(&["code", "acme", "--at", "59"], "")
         .fails(5, "keychain_entry_missing");
@@ -83,6 +94,7 @@ fn init_code_lost_entry_unlock_silent_again() {
     .ok();
     let names = keychain_entry_names(&env.vault).unwrap();
     store.delete(&names[0]).unwrap();
+    env.run(&["lock"], "").ok();
     env.run(&["list"], "").fails(5, "keychain_entry_missing");
     env.run(
         &["unlock", "--passphrase-stdin"],

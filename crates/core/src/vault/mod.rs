@@ -23,6 +23,7 @@
 mod crypto;
 mod file;
 mod format;
+mod glance;
 mod passphrase;
 mod payload;
 mod recovery;
@@ -33,6 +34,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use file::Backup;
+pub use glance::{AccountGlance, Glance, GlanceData};
 pub use passphrase::{KdfParams, Passphrase};
 pub use payload::{Settings, Theme, VaultData};
 pub use recovery::{RecoveryKey, RecoveryKeyError};
@@ -418,7 +420,7 @@ impl Vault {
         let bytes = fs::read(path).map_err(|e| VaultError::io("read", path, e))?;
         let parsed = format::decode(&bytes).map_err(|e| format_error(e, path))?;
         let key = unlock_key(&parsed.header, unlock)?;
-        let data = decrypt_payload(&key, &parsed, path)?;
+        let data = decode_payload(&decrypt(&key, &parsed, path)?)?;
         Ok(Vault {
             path: path.to_owned(),
             header: parsed.header,
@@ -806,12 +808,33 @@ fn decrypt_payload(
     parsed: &format::Parsed<'_>,
     path: &Path,
 ) -> Result<VaultData, VaultError> {
-    let plaintext = crypto::open(key, parsed.header_bytes, parsed.body).map_err(|_| {
-        VaultError::CannotDecrypt {
-            backups: backup_count(path),
-        }
-    })?;
-    payload::decode(&plaintext).map_err(|error| VaultError::PayloadUnreadable { detail: error.0 })
+    decode_payload(&decrypt(key, parsed, path)?)
+}
+
+fn decrypt(
+    key: &SymmetricKey,
+    parsed: &format::Parsed<'_>,
+    path: &Path,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, VaultError> {
+    crypto::open(key, parsed.header_bytes, parsed.body).map_err(|_| VaultError::CannotDecrypt {
+        backups: backup_count(path),
+    })
+}
+
+fn decode_payload(plaintext: &[u8]) -> Result<VaultData, VaultError> {
+    payload::decode(plaintext).map_err(|error| VaultError::PayloadUnreadable { detail: error.0 })
+}
+
+/// The decrypted payload of the vault at `path` (for [`Glance`]): the checks of
+/// [`Vault::open`] up to the JSON.
+fn read_plaintext(
+    path: &Path,
+    unlock: Unlock<'_>,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, VaultError> {
+    let bytes = fs::read(path).map_err(|e| VaultError::io("read", path, e))?;
+    let parsed = format::decode(&bytes).map_err(|e| format_error(e, path))?;
+    let key = unlock_key(&parsed.header, unlock)?;
+    decrypt(&key, &parsed, path)
 }
 
 fn seal_file(header: &Header, key: &SymmetricKey, data: &VaultData) -> Result<Vec<u8>, VaultError> {

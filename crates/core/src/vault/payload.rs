@@ -220,7 +220,7 @@ pub(crate) fn decode(plaintext: &[u8]) -> Result<VaultData, PayloadError> {
 
 /// serde_json messages can quote input ("invalid type: string \"JBSW…\""): keep only the
 /// position and the category.
-fn redact(error: &serde_json::Error) -> String {
+pub(super) fn redact(error: &serde_json::Error) -> String {
     format!(
         "{:?} error at line {} column {}",
         error.classify(),
@@ -594,7 +594,7 @@ impl<'de> Visitor<'de> for AccountVisitor {
 /// buffer every field before choosing a variant, which made this the costliest part of opening
 /// a large vault (measured with callgrind on 1,000 accounts).
 #[derive(Deserialize)]
-struct StoredOtpIn {
+pub(super) struct StoredOtpIn {
     kind: StoredKind,
     algorithm: Option<String>,
     digits: Option<u32>,
@@ -610,7 +610,7 @@ enum StoredKind {
     Totp,
 }
 
-fn otp_from_stored<E: de::Error>(stored: StoredOtpIn) -> Result<Otp, E> {
+pub(super) fn otp_from_stored<E: de::Error>(stored: StoredOtpIn) -> Result<Otp, E> {
     let algorithm = || {
         let text = stored
             .algorithm
@@ -638,7 +638,7 @@ fn otp_from_stored<E: de::Error>(stored: StoredOtpIn) -> Result<Otp, E> {
     })
 }
 
-struct IdIn(AccountId);
+pub(super) struct IdIn(pub(super) AccountId);
 
 impl<'de> Deserialize<'de> for IdIn {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -670,24 +670,28 @@ impl<'de> Deserialize<'de> for SecretIn {
                 f.write_str("a base32 secret")
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<SecretIn, E> {
-                let encoding = &data_encoding::BASE32_NOPAD;
-                let length = encoding
-                    .decode_len(value.len())
-                    .map_err(|_| E::custom("secret is not base32"))?;
-                let mut bytes = vec![0u8; length];
-                match encoding.decode_mut(value.as_bytes(), &mut bytes) {
-                    Ok(written) => {
-                        bytes.truncate(written);
-                        Ok(SecretIn(OtpSecret::from_bytes(bytes)))
-                    }
-                    Err(_) => {
-                        zeroize::Zeroize::zeroize(&mut bytes);
-                        Err(E::custom("secret is not base32"))
-                    }
-                }
+                decode_secret(value).map(SecretIn).map_err(E::custom)
             }
         }
         deserializer.deserialize_str(SecretVisitor)
+    }
+}
+
+/// Decodes stored base32 text straight into the secret's own buffer.
+pub(super) fn decode_secret(text: &str) -> Result<OtpSecret, &'static str> {
+    const NOT_BASE32: &str = "secret is not base32";
+    let encoding = &data_encoding::BASE32_NOPAD;
+    let length = encoding.decode_len(text.len()).map_err(|_| NOT_BASE32)?;
+    let mut bytes = vec![0u8; length];
+    match encoding.decode_mut(text.as_bytes(), &mut bytes) {
+        Ok(written) => {
+            bytes.truncate(written);
+            Ok(OtpSecret::from_bytes(bytes))
+        }
+        Err(_) => {
+            zeroize::Zeroize::zeroize(&mut bytes);
+            Err(NOT_BASE32)
+        }
     }
 }
 
@@ -902,7 +906,7 @@ pub(crate) mod tests {
     }
 
     prop_compose! {
-        fn arb_account()(issuer in "\\PC{0,20}", name in "\\PC{0,20}",
+        pub(crate) fn arb_account()(issuer in "\\PC{0,20}", name in "\\PC{0,20}",
                          secret in proptest::collection::vec(any::<u8>(), 0..70),
                          otp in arb_otp(), tags in proptest::collection::vec("\\PC{0,8}", 0..3),
                          icon in proptest::option::of("[a-z]{1,8}"), favorite in any::<bool>(),

@@ -520,3 +520,31 @@ fn debug_is_redacted() {
     assert!(!printed.contains("GEZDGNBV"));
     assert!(!printed.contains(&recovery.to_display_text()[..9]));
 }
+
+#[test]
+fn a_glance_unlocks_like_open_and_reads_the_same_accounts() {
+    let store = MemoryKeyStore::new();
+    let (_dir, path, mut vault, recovery) = new_vault(&store);
+    add(&mut vault, "GitHub");
+    add(&mut vault, "GitLab");
+    for unlock in [Unlock::Keychain(&store), Unlock::RecoveryKey(&recovery)] {
+        let glance = Glance::open(&path, unlock).unwrap();
+        let read = glance.read().unwrap();
+        let seen: Vec<&str> = read.accounts.iter().map(|a| a.issuer.as_ref()).collect();
+        assert_eq!(seen, issuers(&vault));
+    }
+    // The same errors as a full open: an empty keychain, a damaged file.
+    let empty = MemoryKeyStore::new();
+    assert!(matches!(
+        Glance::open(&path, Unlock::Keychain(&empty)),
+        Err(VaultError::KeychainEntryMissing)
+    ));
+    let mut bytes = fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    fs::write(&path, &bytes).unwrap();
+    assert!(matches!(
+        Glance::open(&path, Unlock::Keychain(&store)),
+        Err(VaultError::CannotDecrypt { .. })
+    ));
+}

@@ -8,6 +8,10 @@
 //! A missing entry is `Ok(None)`, not an error: "never stored" and "deleted by the user" are
 //! normal states the vault turns into "open with your recovery key or passphrase".
 
+mod session_cache;
+
+pub use session_cache::{DEFAULT_TTL_SECONDS as SESSION_CACHE_TTL_SECONDS, SessionCache};
+
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
