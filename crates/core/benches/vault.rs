@@ -1,5 +1,6 @@
 //! Opening and saving a 10,000-account vault, against a "floor": the least work any encrypted
-//! JSON store must do (read the file, AES-256-GCM decrypt, serde_json parse into plain structs).
+//! store of the same bytes must do (read the file, AES-256-GCM decrypt, parse the MessagePack
+//! payload, as the vault writes it since format version 2, into plain structs).
 //!
 //! Run: `cargo bench -p tessera-core --bench vault`. The open path uses the keychain slot with a
 //! `MemoryKeyStore`, so Argon2 stays out of the measurement (it is a fixed, deliberate cost).
@@ -41,7 +42,7 @@ fn account(index: usize) -> Account {
     account
 }
 
-/// The floor's payload: the same JSON shape, parsed into plain owned structs, no validation.
+/// The floor's payload: the same shape, parsed into plain owned structs, no validation.
 #[derive(Serialize, Deserialize)]
 struct FloorPayload {
     created: u64,
@@ -95,7 +96,7 @@ fn floor_file(dir: &Path, vault: &Vault) -> (std::path::PathBuf, Aes256Gcm) {
             })
             .collect(),
     };
-    let mut plaintext = serde_json::to_vec(&payload).expect("serializable");
+    let mut plaintext = rmp_serde::to_vec_named(&payload).expect("serializable");
     let cipher = Aes256Gcm::new(&[7u8; 32].into());
     let nonce = Nonce::from([1u8; 12]);
     let tag = cipher
@@ -120,7 +121,7 @@ fn floor_open(path: &Path, cipher: &Aes256Gcm) -> FloorPayload {
             &tag,
         )
         .expect("decrypts");
-    serde_json::from_slice(&bytes).expect("parses")
+    rmp_serde::from_slice(&bytes).expect("parses")
 }
 
 fn vault(c: &mut Criterion) {

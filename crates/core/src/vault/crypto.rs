@@ -162,6 +162,27 @@ pub(crate) fn open(
     Ok(buffer)
 }
 
+/// [`open`] without a copy: decrypts the ciphertext inside `sealed` where it lies and returns
+/// where the plaintext is. For large payloads read once (a glance at the vault), where a second
+/// buffer of the payload's size costs more than the decryption. The caller wipes `sealed`.
+pub(crate) fn open_in_place(
+    key: &SymmetricKey,
+    aad: &[u8],
+    sealed: &mut [u8],
+) -> Result<std::ops::Range<usize>, CannotDecrypt> {
+    let (nonce_bytes, rest) = sealed
+        .split_at_mut_checked(NONCE_LEN)
+        .ok_or(CannotDecrypt)?;
+    let body_len = rest.len().checked_sub(TAG_LEN).ok_or(CannotDecrypt)?;
+    let (ciphertext, tag_bytes) = rest.split_at_mut(body_len);
+    let nonce = Nonce::try_from(&*nonce_bytes).map_err(|_| CannotDecrypt)?;
+    let tag = Tag::try_from(&*tag_bytes).map_err(|_| CannotDecrypt)?;
+    key.cipher()
+        .decrypt_inout_detached(&nonce, aad, ciphertext.into(), &tag)
+        .map_err(|_| CannotDecrypt)?;
+    Ok(NONCE_LEN..NONCE_LEN + body_len)
+}
+
 /// Wraps `key` under `wrapping_key` (AES-GCM key wrap, as Aegis does): `(nonce, wrapped)`.
 pub(crate) fn wrap_key(
     wrapping_key: &SymmetricKey,
@@ -271,6 +292,15 @@ mod tests {
             prop_assert_eq!(sealed.len(), NONCE_LEN + data.len() + TAG_LEN);
             let opened = open(&key, &aad, &sealed).unwrap();
             prop_assert_eq!(opened.as_slice(), data.as_slice());
+            let mut in_place = sealed.clone();
+            let range = open_in_place(&key, &aad, &mut in_place).unwrap();
+            prop_assert_eq!(&in_place[range], data.as_slice());
+            if !sealed.is_empty() {
+                let mut tampered = sealed.clone();
+                let last = tampered.len() - 1;
+                tampered[last] ^= 1;
+                prop_assert!(open_in_place(&key, &aad, &mut tampered).is_err());
+            }
         }
     }
 }

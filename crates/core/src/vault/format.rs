@@ -3,13 +3,14 @@
 //! ```text
 //! offset size  field
 //!      0    8  magic "TSRVAULT"
-//!      8    2  format version, u16 little-endian (1)
+//!      8    2  format version, u16 little-endian (2; 1 is still read)
 //!     10    4  header length H, u32 LE: bytes from offset 0 to the end of the key slots
 //!     14   16  vault id (random, stable for the vault's life; names its keychain entry)
 //!     30    8  generation, u64 LE: +1 on every write (lets other processes notice changes)
 //!     38    1  number of key slots N (at most 8)
 //!     39       N × { kind u8, length u16 LE, body }
-//!      H       payload: nonce (12) || AES-256-GCM ciphertext || tag (16)
+//!      H       payload: nonce (12) || AES-256-GCM ciphertext || tag (16); the plaintext is
+//!              MessagePack since version 2, JSON in version 1 (same fields, see `payload`)
 //! ```
 //!
 //! The whole header (bytes 0..H) is the payload's associated data, so any change to the
@@ -21,15 +22,18 @@
 //! - kind 2 recovery: wrap
 //! - kind 3 passphrase: Argon2id memory KiB u32, iterations u32, lanes u32, salt (16) || wrap
 //!
-//! Compatibility promise: every later Tessera reads version 1. Unknown slot kinds (from a newer
-//! Tessera) are carried along unread; new payload fields need no version change at all.
+//! Compatibility promise: every later Tessera reads versions 1 and 2 (a version 1 file is
+//! rewritten as version 2 on its next save). Unknown slot kinds (from a newer Tessera) are carried
+//! along unread; new payload fields need no version change at all.
 
 use super::slots::{SlotWrap, WRAP_LEN};
 
 /// The file magic.
 pub(crate) const MAGIC: &[u8; 8] = b"TSRVAULT";
 /// The format version this code writes.
-pub(crate) const VERSION: u16 = 1;
+pub(crate) const VERSION: u16 = 2;
+/// The oldest format version this code reads.
+const OLDEST_VERSION: u16 = 1;
 /// Bytes before the slots.
 const FIXED_LEN: usize = 8 + 2 + 4 + 16 + 8 + 1;
 /// A header is a few hundred bytes; anything larger is damage, not data.
@@ -201,6 +205,8 @@ impl Header {
 /// A parsed file: the header, its exact bytes (the AAD) and the sealed payload.
 #[derive(Debug)]
 pub(crate) struct Parsed<'a> {
+    /// The format version the file was written in (says how its payload is encoded).
+    pub(crate) version: u16,
     pub(crate) header: Header,
     pub(crate) header_bytes: &'a [u8],
     pub(crate) body: &'a [u8],
@@ -213,7 +219,7 @@ pub(crate) fn decode(file: &[u8]) -> Result<Parsed<'_>, FormatError> {
     }
     let mut reader = Reader::new(&file[MAGIC.len()..]);
     let version = u16::from_le_bytes(reader.array()?);
-    if version != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&version) {
         return Err(if version > VERSION {
             FormatError::UnsupportedVersion(version)
         } else {
@@ -243,6 +249,7 @@ pub(crate) fn decode(file: &[u8]) -> Result<Parsed<'_>, FormatError> {
     }
     reader.finish()?;
     Ok(Parsed {
+        version,
         header: Header {
             vault_id,
             generation,
@@ -361,7 +368,14 @@ mod tests {
         let good = sample_file();
         let header_len = sample_header().encode().len();
         let mut newer = good.clone();
-        newer[8] = 2;
+        newer[8] = 3;
+        let mut older = good.clone();
+        older[8] = 1;
+        assert_eq!(
+            decode(&older).unwrap().version,
+            1,
+            "version 1 is still read"
+        );
         let mut zero_version = good.clone();
         zero_version[8] = 0;
         let mut too_many_slots = good.clone();
@@ -372,7 +386,7 @@ mod tests {
             ("empty", &[], FormatError::NotAVault),
             ("other file", b"PK\x03\x04 zip file", FormatError::NotAVault),
             ("magic only", MAGIC, FormatError::Malformed),
-            ("newer version", &newer, FormatError::UnsupportedVersion(2)),
+            ("newer version", &newer, FormatError::UnsupportedVersion(3)),
             ("version zero", &zero_version, FormatError::Malformed),
             ("too many slots", &too_many_slots, FormatError::Malformed),
             (

@@ -420,7 +420,7 @@ impl Vault {
         let bytes = fs::read(path).map_err(|e| VaultError::io("read", path, e))?;
         let parsed = format::decode(&bytes).map_err(|e| format_error(e, path))?;
         let key = unlock_key(&parsed.header, unlock)?;
-        let data = decode_payload(&decrypt(&key, &parsed, path)?)?;
+        let data = decode_payload(&decrypt(&key, &parsed, path)?, parsed.version)?;
         Ok(Vault {
             path: path.to_owned(),
             header: parsed.header,
@@ -452,8 +452,7 @@ impl Vault {
         let key = unlock_key(&parsed.header, Unlock::Passphrase(passphrase))?;
         let plaintext = crypto::open(&key, parsed.header_bytes, parsed.body)
             .map_err(|_| VaultError::CannotDecrypt { backups: 0 })?;
-        payload::decode(&plaintext)
-            .map_err(|error| VaultError::PayloadUnreadable { detail: error.0 })
+        decode_payload(&plaintext, parsed.version)
     }
 
     /// The accounts, in the user's order.
@@ -808,7 +807,7 @@ fn decrypt_payload(
     parsed: &format::Parsed<'_>,
     path: &Path,
 ) -> Result<VaultData, VaultError> {
-    decode_payload(&decrypt(key, parsed, path)?)
+    decode_payload(&decrypt(key, parsed, path)?, parsed.version)
 }
 
 fn decrypt(
@@ -821,20 +820,9 @@ fn decrypt(
     })
 }
 
-fn decode_payload(plaintext: &[u8]) -> Result<VaultData, VaultError> {
-    payload::decode(plaintext).map_err(|error| VaultError::PayloadUnreadable { detail: error.0 })
-}
-
-/// The decrypted payload of the vault at `path` (for [`Glance`]): the checks of
-/// [`Vault::open`] up to the JSON.
-fn read_plaintext(
-    path: &Path,
-    unlock: Unlock<'_>,
-) -> Result<zeroize::Zeroizing<Vec<u8>>, VaultError> {
-    let bytes = fs::read(path).map_err(|e| VaultError::io("read", path, e))?;
-    let parsed = format::decode(&bytes).map_err(|e| format_error(e, path))?;
-    let key = unlock_key(&parsed.header, unlock)?;
-    decrypt(&key, &parsed, path)
+fn decode_payload(plaintext: &[u8], version: u16) -> Result<VaultData, VaultError> {
+    payload::decode(plaintext, payload::Encoding::of_version(version))
+        .map_err(|error| VaultError::PayloadUnreadable { detail: error.0 })
 }
 
 fn seal_file(header: &Header, key: &SymmetricKey, data: &VaultData) -> Result<Vec<u8>, VaultError> {

@@ -1,4 +1,9 @@
-//! What the vault stores: accounts, settings and room for what later versions add, as JSON.
+//! What the vault stores: accounts, settings and room for what later versions add.
+//!
+//! Encoding: MessagePack since vault format version 2, JSON before (see [`Encoding`]). Both
+//! carry the same maps with the same field names, through the same serde code below; MessagePack
+//! only makes reading faster (strings are length-prefixed: nothing to scan for quotes and
+//! escapes), which every CLI command pays for on a large vault.
 //!
 //! Forward compatibility without format bumps: every object is read field by field, and any key
 //! this version does not know (a new top-level section such as `push_tokens` or `activity`, a new
@@ -198,35 +203,85 @@ fn duplicate_account(account: &Account) -> Account {
 #[derive(Debug)]
 pub(crate) struct PayloadError(pub(crate) String);
 
-/// Serializes `data` into a wiping buffer (the plaintext never exists elsewhere).
+/// How a payload is encoded, by the vault format version that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    /// Format version 1.
+    Json,
+    /// Format version 2 and later: MessagePack, maps with field names (self-describing, so
+    /// unknown fields are kept as they are in JSON).
+    MessagePack,
+}
+
+impl Encoding {
+    /// The encoding of a payload in a file of format `version`.
+    pub(crate) fn of_version(version: u16) -> Self {
+        if version <= 1 {
+            Self::Json
+        } else {
+            Self::MessagePack
+        }
+    }
+}
+
+/// Serializes `data` into a wiping buffer (the plaintext never exists elsewhere), in the
+/// encoding of the format version this code writes.
 pub(crate) fn encode(data: &VaultData) -> Result<SecretBuf, PayloadError> {
     // Roughly 200 bytes per account: one allocation in the common case.
     let mut buffer = SecretBuf::with_capacity(4096 + data.accounts.len() * 256);
-    serde_json::to_writer(&mut buffer, &DataOut(data))
+    DataOut(data)
+        .serialize(&mut rmp_serde::Serializer::new(&mut buffer).with_struct_map())
         .map_err(|error| PayloadError(error.to_string()))?;
     Ok(buffer)
 }
 
 /// Parses a decrypted payload. Error messages name fields, never values.
-pub(crate) fn decode(plaintext: &[u8]) -> Result<VaultData, PayloadError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(plaintext);
-    let data =
-        DataIn::deserialize(&mut deserializer).map_err(|error| PayloadError(redact(&error)))?;
-    deserializer
-        .end()
-        .map_err(|error| PayloadError(redact(&error)))?;
-    Ok(data.0)
+pub(crate) fn decode(plaintext: &[u8], encoding: Encoding) -> Result<VaultData, PayloadError> {
+    read_all::<DataIn>(plaintext, encoding).map(|data| data.0)
+}
+
+/// Reads one `T` that must span the whole of `plaintext`, in either encoding.
+pub(super) fn read_all<'de, T: Deserialize<'de>>(
+    plaintext: &'de [u8],
+    encoding: Encoding,
+) -> Result<T, PayloadError> {
+    match encoding {
+        Encoding::Json => {
+            let mut deserializer = serde_json::Deserializer::from_slice(plaintext);
+            let value = T::deserialize(&mut deserializer).map_err(|e| redact_json(&e))?;
+            deserializer.end().map_err(|e| redact_json(&e))?;
+            Ok(value)
+        }
+        Encoding::MessagePack => {
+            // Bytes after the top-level map are not looked at: the payload is authenticated,
+            // so only a Tessera wrote it, and rmp-serde exposes no end check for borrowed input.
+            let mut deserializer = rmp_serde::Deserializer::from_read_ref(plaintext);
+            T::deserialize(&mut deserializer).map_err(|e| redact_msgpack(&e))
+        }
+    }
 }
 
 /// serde_json messages can quote input ("invalid type: string \"JBSW…\""): keep only the
 /// position and the category.
-pub(super) fn redact(error: &serde_json::Error) -> String {
-    format!(
+fn redact_json(error: &serde_json::Error) -> PayloadError {
+    PayloadError(format!(
         "{:?} error at line {} column {}",
         error.classify(),
         error.line(),
         error.column()
-    )
+    ))
+}
+
+/// The same for MessagePack: serde's own messages (`Syntax`) can quote a value, so they become
+/// a fixed sentence; rmp's other errors describe the bytes' structure only.
+fn redact_msgpack(error: &rmp_serde::decode::Error) -> PayloadError {
+    use rmp_serde::decode::Error;
+    PayloadError(match error {
+        Error::Syntax(_) | Error::Uncategorized(_) => {
+            "a field is missing or has the wrong type".to_owned()
+        }
+        other => other.to_string(),
+    })
 }
 
 // ---- writing ----
@@ -736,8 +791,19 @@ pub(crate) mod tests {
         vec![totp, hotp, steam]
     }
 
+    /// A version 1 payload, as JSON text.
     fn decode_str(text: &str) -> VaultData {
-        decode(text.as_bytes()).unwrap()
+        decode(text.as_bytes(), Encoding::Json).unwrap()
+    }
+
+    /// The same JSON as a version 2 (MessagePack) payload.
+    fn as_msgpack(text: &str) -> Vec<u8> {
+        let value: Value = serde_json::from_str(text).unwrap();
+        rmp_serde::to_vec_named(&value).unwrap()
+    }
+
+    fn as_value(encoded: &[u8]) -> Value {
+        rmp_serde::from_slice(encoded).unwrap()
     }
 
     #[test]
@@ -747,7 +813,10 @@ pub(crate) mod tests {
         data.settings.theme = Theme::Dark;
         data.settings.language = Some("de".into());
         let encoded = encode(&data).unwrap();
-        assert_eq!(decode(encoded.as_slice()).unwrap(), data);
+        assert_eq!(
+            decode(encoded.as_slice(), Encoding::MessagePack).unwrap(),
+            data
+        );
     }
 
     #[test]
@@ -774,14 +843,17 @@ pub(crate) mod tests {
         assert_eq!(data.accounts.len(), 1);
         assert!(data.section("push_tokens").is_some());
         let saved = encode(&data).unwrap();
-        let value: Value = serde_json::from_slice(saved.as_slice()).unwrap();
+        let value = as_value(saved.as_slice());
         assert_eq!(value["push_tokens"][0]["serial"], "PIPU0001");
         assert_eq!(value["activity"]["entries"], Value::Array(vec![]));
         assert!(data.accounts[0].favorite, "favorite is a known field");
         assert_eq!(value["accounts"][0]["favorite"], true);
         assert_eq!(value["accounts"][0]["colour"], "teal");
         assert_eq!(value["settings"]["future_setting"][1], 2);
-        assert_eq!(decode(saved.as_slice()).unwrap(), data);
+        assert_eq!(
+            decode(saved.as_slice(), Encoding::MessagePack).unwrap(),
+            data
+        );
     }
 
     #[test]
@@ -804,9 +876,9 @@ pub(crate) mod tests {
             "reserved names are refused"
         );
         let encoded = encode(&data).unwrap();
-        let value: Value = serde_json::from_slice(encoded.as_slice()).unwrap();
+        let value = as_value(encoded.as_slice());
         assert_eq!(value["secrets"]["push/PIPU0001"], "GCBACAQD");
-        let back = decode(encoded.as_slice()).unwrap();
+        let back = decode(encoded.as_slice(), Encoding::MessagePack).unwrap();
         assert_eq!(back, data);
         assert_eq!(
             back.secret("push/PIPU0001").unwrap().expose_secret(),
@@ -821,9 +893,9 @@ pub(crate) mod tests {
         assert!(copy.remove_section("push").is_some());
         assert!(copy.secret("push/PIPU0001").is_none());
         assert_ne!(copy, back);
-        let empty: Value = serde_json::from_slice(encode(&copy).unwrap().as_slice()).unwrap();
+        let empty = as_value(encode(&copy).unwrap().as_slice());
         assert!(empty.get("secrets").is_none());
-        assert!(decode(br#"{"secrets": {"a": "not base32!"}}"#).is_err());
+        assert!(decode(br#"{"secrets": {"a": "not base32!"}}"#, Encoding::Json).is_err());
     }
 
     #[test]
@@ -865,10 +937,15 @@ pub(crate) mod tests {
             ),
         ];
         for (name, text) in cases {
-            let error = decode(text.as_bytes()).unwrap_err();
-            assert!(!error.0.contains("SECRET1"), "case {name}: {}", error.0);
-            assert!(!error.0.contains("JBSWY3DP"), "case {name}: {}", error.0);
-            assert!(!error.0.contains("1234567"), "case {name}: {}", error.0);
+            let mut errors = vec![decode(text.as_bytes(), Encoding::Json).unwrap_err()];
+            if serde_json::from_str::<Value>(text).is_ok() {
+                errors.push(decode(&as_msgpack(text), Encoding::MessagePack).unwrap_err());
+            }
+            for error in errors {
+                assert!(!error.0.contains("SECRET1"), "case {name}: {}", error.0);
+                assert!(!error.0.contains("JBSWY3DP"), "case {name}: {}", error.0);
+                assert!(!error.0.contains("1234567"), "case {name}: {}", error.0);
+            }
         }
     }
 
@@ -929,12 +1006,13 @@ pub(crate) mod tests {
             data.accounts = accounts;
             data.settings.clipboard_clear_secs = clear;
             let encoded = encode(&data).unwrap();
-            prop_assert_eq!(decode(encoded.as_slice()).unwrap(), data);
+            prop_assert_eq!(decode(encoded.as_slice(), Encoding::MessagePack).unwrap(), data);
         }
 
         #[test]
         fn decode_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let _ = decode(&bytes);
+            let _ = decode(&bytes, Encoding::Json);
+            let _ = decode(&bytes, Encoding::MessagePack);
         }
     }
 }

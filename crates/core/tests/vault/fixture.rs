@@ -1,14 +1,15 @@
 //! The committed version-1 vault file must open in every later version.
 //!
-//! `fixtures/vault-v1.tessera` was made by this code (`write_v1_fixture` below, run once with
-//! `TESSERA_WRITE_FIXTURE=1 cargo test -p tessera-core --test vault write_v1_fixture -- --ignored
-//! --nocapture`); its passphrase and recovery key are the constants here. Never regenerate it
-//! once released: it is the compatibility promise.
+//! `fixtures/vault-v1.tessera` was made by version 1 of this code (`write_v1_fixture` below, run
+//! once with `TESSERA_WRITE_FIXTURE=1 cargo test -p tessera-core --test vault write_v1_fixture --
+//! --ignored --nocapture`); its passphrase and recovery key are the constants here. Never
+//! regenerate it: the writer now writes the current version, and the file is the compatibility
+//! promise (version 1 holds a JSON payload, version 2 MessagePack).
 
 use std::path::PathBuf;
 
 use tessera_core::keystore::MemoryKeyStore;
-use tessera_core::vault::{Passphrase, Protection, RecoveryKey, Theme};
+use tessera_core::vault::{Glance, Passphrase, Protection, RecoveryKey, Theme};
 use tessera_core::{Account, Algorithm, Digits, Otp, OtpSecret, Period, Unlock, Vault, VaultError};
 
 use crate::{NOW, low_kdf};
@@ -147,4 +148,27 @@ fn version_1_fixture_can_be_edited_in_a_copy() {
         .unwrap();
     let reopened = Vault::open(&copy, Unlock::Passphrase(&Passphrase::from(PASSPHRASE))).unwrap();
     assert_eq!(reopened.accounts().len(), 3);
+    // The save wrote the current version: same accounts, now read from MessagePack, by a full
+    // open and by a glance.
+    let bytes = std::fs::read(&copy).unwrap();
+    assert_eq!(&bytes[..10], b"TSRVAULT\x02\x00");
+    let glance = Glance::open(&copy, Unlock::RecoveryKey(&recovery)).unwrap();
+    let read = glance.read().unwrap();
+    let issuers: Vec<&str> = read.accounts.iter().map(|a| a.issuer.as_ref()).collect();
+    assert_eq!(issuers, ["GitHub", "Example Bank", "Long"]);
+    assert_eq!(read.settings.clipboard_clear_secs, 20);
+}
+
+#[test]
+fn version_1_fixture_reads_by_glance() {
+    let recovery = RecoveryKey::parse(RECOVERY_KEY).unwrap();
+    let glance = Glance::open(&fixture_path(), Unlock::RecoveryKey(&recovery)).unwrap();
+    let read = glance.read().unwrap();
+    let expected = fixture_accounts();
+    assert_eq!(read.accounts.len(), expected.len());
+    for (got, want) in read.accounts.iter().zip(&expected) {
+        assert_eq!(got.issuer, want.issuer);
+        assert_eq!(got.otp, want.otp);
+        assert_eq!(got.secret().unwrap(), want.secret);
+    }
 }
