@@ -50,8 +50,9 @@ xvfb_pid=$!
 for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
 [ -s "$work/display" ] || { echo "error: Xvfb did not start" >&2; exit 1; }
 export DISPLAY=":$(head -n1 "$work/display")"
-# No GPU under Xvfb: software rendering for WebKit; no accessibility bus; fixed language.
-export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1 GDK_BACKEND=x11
+# No accessibility bus (both apps alike); fixed language. WebKit's renderer is left to the app,
+# which picks it as it does for any user without a GPU (src-tauri/src/rendering.rs).
+export NO_AT_BRIDGE=1 GDK_BACKEND=x11
 export LANG=C.UTF-8 LANGUAGE=en
 unset TESSERA_KEYCHAIN_SERVICE # the app uses the default service; the keyring is private
 
@@ -333,6 +334,9 @@ def steady(cmd, env, warm=8.0):
         time.sleep(warm)
         pids = tree(proc.pid)
         pss = pss_kib(pids)
+        if foreign_web_processes(set(pids)):
+            print(f"  warning: {foreign_web_processes(set(pids))} other WebKit web processes running:"
+                  " shared pages split with them, PSS reads low", file=sys.stderr)
         before, t0 = cpu_ticks(pids), time.monotonic()
         per_pid = {p: cpu_ticks([p]) for p in pids}
         time.sleep(idle)
@@ -343,6 +347,18 @@ def steady(cmd, env, warm=8.0):
         return cpu, pss / 1024, len(pids)
     finally:
         stop(proc)
+
+
+def foreign_web_processes(ours):
+    """WebKit web processes outside `ours`: they share WebKit's library pages, so PSS reads low."""
+    found = 0
+    for d in os.listdir("/proc"):
+        if d.isdigit() and int(d) not in ours:
+            try:
+                found += pathlib.Path(f"/proc/{d}/comm").read_text().startswith("WebKitWebProces")
+            except OSError:
+                pass
+    return found
 
 
 def breakdown(label, pids, before):

@@ -13,6 +13,8 @@ mod error;
 mod events;
 mod launch;
 mod push;
+#[cfg(target_os = "linux")]
+mod rendering;
 mod selfservice;
 mod state;
 
@@ -26,6 +28,8 @@ use tessera_core::vault::{self, KdfParams};
 use crate::events::Events;
 use crate::launch::Launch;
 use crate::state::AppState;
+#[cfg(target_os = "linux")]
+pub use crate::rendering::{has_render_node, software_rendering_env};
 
 /// Entry point of the `tessera-desktop` binary.
 pub fn run() -> ExitCode {
