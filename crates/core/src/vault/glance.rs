@@ -99,16 +99,21 @@ pub struct AccountGlance<'a> {
     pub tags: Vec<Cow<'a, str>>,
     /// How codes are generated.
     pub otp: Otp,
-    /// The secret as stored (base32), still inside the wiped payload buffer.
-    secret: &'a str,
+    /// The secret as stored, still inside the wiped payload buffer.
+    secret: StoredSecret<'a>,
 }
 
 impl AccountGlance<'_> {
     /// Decodes this account's secret.
     pub fn secret(&self) -> Result<OtpSecret, VaultError> {
-        payload::decode_secret(self.secret).map_err(|detail| VaultError::PayloadUnreadable {
-            detail: detail.to_owned(),
-        })
+        match self.secret {
+            StoredSecret::Raw(bytes) => Ok(OtpSecret::from_slice(bytes)),
+            StoredSecret::Base32(text) => {
+                payload::decode_secret(text).map_err(|detail| VaultError::PayloadUnreadable {
+                    detail: detail.to_owned(),
+                })
+            }
+        }
     }
 }
 
@@ -217,8 +222,7 @@ impl<'de> Visitor<'de> for AccountVisitor {
                         .collect();
                 }
                 "otp" => otp = Some(payload::otp_from_stored(map.next_value::<StoredOtpIn>()?)?),
-                // Base32 is plain ASCII: the payload writer never escapes it, so it borrows.
-                "secret" => secret = Some(map.next_value::<&'de str>()?),
+                "secret" => secret = Some(map.next_value::<StoredSecret<'de>>()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -232,6 +236,39 @@ impl<'de> Visitor<'de> for AccountVisitor {
             otp: otp.ok_or_else(|| de::Error::missing_field("otp"))?,
             secret: secret.ok_or_else(|| de::Error::missing_field("secret"))?,
         })
+    }
+}
+
+/// A secret as stored: raw bytes (version 2) or base32 text (version 1; plain ASCII, which the
+/// writer never escapes, so it borrows too). Never copied out of the payload.
+#[derive(Clone, Copy)]
+enum StoredSecret<'a> {
+    Raw(&'a [u8]),
+    Base32(&'a str),
+}
+
+impl<'de> Deserialize<'de> for StoredSecret<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SecretVisitor;
+        impl<'de> Visitor<'de> for SecretVisitor {
+            type Value = StoredSecret<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a secret")
+            }
+            fn visit_borrowed_bytes<E: de::Error>(
+                self,
+                value: &'de [u8],
+            ) -> Result<StoredSecret<'de>, E> {
+                Ok(StoredSecret::Raw(value))
+            }
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                value: &'de str,
+            ) -> Result<StoredSecret<'de>, E> {
+                Ok(StoredSecret::Base32(value))
+            }
+        }
+        deserializer.deserialize_str(SecretVisitor)
     }
 }
 

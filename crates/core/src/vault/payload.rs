@@ -8,11 +8,13 @@
 //! Forward compatibility without format bumps: every object is read field by field, and any key
 //! this version does not know (a new top-level section such as `push_tokens` or `activity`, a new
 //! account field, a new setting) is kept verbatim and written back on the next save. So an older
-//! Tessera that edits a vault made by a newer one never drops the newer one's data.
+//! Tessera that edits a vault made by a newer one never drops the newer one's data. Unknown
+//! values are kept as JSON values, so new fields must use JSON's types (no MessagePack binary or
+//! extension values): an older version could not hold them.
 //!
-//! Secrets: the account secret is written as base32 straight into the wiping [`SecretBuf`] and
-//! read by decoding the borrowed JSON string into the `OtpSecret`'s own buffer, so no
-//! intermediate copy outlives the call (`serde(flatten)` is avoided for that reason: it would
+//! Secrets and ids: MessagePack (not human-readable) stores them as raw bytes, JSON as base32 and
+//! UUID text. A secret is written straight into the wiping [`SecretBuf`] and read from the
+//! borrowed payload into the `OtpSecret`'s own buffer, so no intermediate copy outlives the call (`serde(flatten)` is avoided for that reason: it would
 //! buffer whole accounts, secrets included, in unwiped memory).
 
 use std::collections::{BTreeMap, HashMap};
@@ -311,11 +313,38 @@ impl Serialize for SecretsOut<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (name, secret) in self.0 {
-            // EXPOSE (via to_base32): as for account secrets, written straight into the
-            // wiping SecretBuf and wiped on drop.
-            map.serialize_entry(name, secret.to_base32().as_str())?;
+            map.serialize_entry(name, &SecretOut(secret))?;
         }
         map.end()
+    }
+}
+
+/// An account id: its UUID text in JSON (version 1), its 16 bytes in MessagePack.
+struct IdOut(AccountId);
+
+impl Serialize for IdOut {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.serialize_str(&self.0.to_string())
+        } else {
+            serializer.serialize_bytes(self.0.as_bytes())
+        }
+    }
+}
+
+/// A secret: base32 text in JSON (version 1), its raw bytes in MessagePack. Either way it is
+/// written straight into the wiping [`SecretBuf`]; the base32 text is wiped on drop.
+struct SecretOut<'a>(&'a OtpSecret);
+
+impl Serialize for SecretOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            // EXPOSE (via to_base32): the payload is the one place secrets are stored.
+            serializer.serialize_str(self.0.to_base32().as_str())
+        } else {
+            // EXPOSE: as above, as bytes.
+            serializer.serialize_bytes(self.0.expose_secret())
+        }
     }
 }
 
@@ -343,12 +372,10 @@ impl Serialize for AccountOut<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let account = self.account;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &account.id.to_string())?;
+        map.serialize_entry("id", &IdOut(account.id))?;
         map.serialize_entry("issuer", &account.issuer)?;
         map.serialize_entry("name", &account.name)?;
-        // EXPOSE (via to_base32): the payload is the one place secrets are stored; the text is
-        // wiped on drop and serde_json writes it straight into the wiping SecretBuf.
-        map.serialize_entry("secret", account.secret.to_base32().as_str())?;
+        map.serialize_entry("secret", &SecretOut(&account.secret))?;
         map.serialize_entry("otp", &OtpOut(account.otp))?;
         map.serialize_entry("tags", &account.tags)?;
         map.serialize_entry("icon", &account.icon)?;
@@ -708,12 +735,18 @@ impl<'de> Deserialize<'de> for IdIn {
                     .map(IdIn)
                     .ok_or_else(|| E::custom("account id is not a UUID"))
             }
+            fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<IdIn, E> {
+                <[u8; 16]>::try_from(value)
+                    .map(|bytes| IdIn(AccountId::from_bytes(bytes)))
+                    .map_err(|_| E::custom("account id is not 16 bytes"))
+            }
         }
         deserializer.deserialize_str(IdVisitor)
     }
 }
 
-/// Decodes the base32 text straight into the secret's own buffer.
+/// A stored secret: base32 text (version 1) decoded straight into the secret's own buffer, or
+/// raw bytes (version 2) copied into it.
 struct SecretIn(OtpSecret);
 
 impl<'de> Deserialize<'de> for SecretIn {
@@ -726,6 +759,10 @@ impl<'de> Deserialize<'de> for SecretIn {
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<SecretIn, E> {
                 decode_secret(value).map(SecretIn).map_err(E::custom)
+            }
+            fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<SecretIn, E> {
+                // The source is the decrypted payload, which its owner wipes.
+                Ok(SecretIn(OtpSecret::from_slice(value)))
             }
         }
         deserializer.deserialize_str(SecretVisitor)
@@ -802,8 +839,9 @@ pub(crate) mod tests {
         rmp_serde::to_vec_named(&value).unwrap()
     }
 
-    fn as_value(encoded: &[u8]) -> Value {
-        rmp_serde::from_slice(encoded).unwrap()
+    /// A MessagePack payload as a JSON value (binary fields become arrays of numbers).
+    fn as_value(mut encoded: &[u8]) -> Value {
+        serde_json::to_value(rmpv::decode::read_value(&mut encoded).unwrap()).unwrap()
     }
 
     #[test]
@@ -849,6 +887,12 @@ pub(crate) mod tests {
         assert!(data.accounts[0].favorite, "favorite is a known field");
         assert_eq!(value["accounts"][0]["favorite"], true);
         assert_eq!(value["accounts"][0]["colour"], "teal");
+        let id = data.accounts[0].id.as_bytes().to_vec();
+        assert_eq!(
+            value["accounts"][0]["id"],
+            serde_json::json!(id),
+            "ids are 16 raw bytes"
+        );
         assert_eq!(value["settings"]["future_setting"][1], 2);
         assert_eq!(
             decode(saved.as_slice(), Encoding::MessagePack).unwrap(),
@@ -877,7 +921,11 @@ pub(crate) mod tests {
         );
         let encoded = encode(&data).unwrap();
         let value = as_value(encoded.as_slice());
-        assert_eq!(value["secrets"]["push/PIPU0001"], "GCBACAQD");
+        // Stored as raw bytes (base32 "GCBACAQD" in a version 1 payload).
+        assert_eq!(
+            value["secrets"]["push/PIPU0001"],
+            serde_json::json!([0x30, 0x82, 1, 2, 3])
+        );
         let back = decode(encoded.as_slice(), Encoding::MessagePack).unwrap();
         assert_eq!(back, data);
         assert_eq!(
