@@ -160,3 +160,38 @@ fn init_without_a_usable_keychain_needs_a_passphrase() {
     );
     env.with_passphrase(&["list", "--json"], "").ok();
 }
+
+/// `code QUERY` opened silently by the keychain takes a glance at the vault; with a secret on
+/// stdin it opens the vault in full. Both must answer alike, and an HOTP code must still
+/// advance its counter (the glance hands HOTP to the full open).
+#[test]
+fn code_by_keychain_glance_answers_like_a_full_open() {
+    if !real_keychain() {
+        return;
+    }
+    let env = Env::new();
+    let key = recovery_key_in(&env.run(&["init"], "").ok().stdout);
+    for uri in [
+        "otpauth://totp/ACME:bob?secret=JBSWY3DPEHPK3PXP&digits=8&issuer=ACME".to_owned(),
+        format!("otpauth://hotp/Bank:alice?secret={RFC_SECRET}&counter=0&issuer=Bank"),
+        "otpauth://totp/GitHub:al%C3%AFce?secret=KRSXG5CTMVRXEZLU&issuer=GitHub".to_owned(),
+        "otpauth://totp/GitLab:alice?secret=MFRGGZDFMZTWQ2LK&issuer=GitLab".to_owned(),
+    ] {
+        env.run(&["add", "--uri", &uri], "").ok();
+    }
+    for query in ["acme", "ACME:bob", "github (alÏce)", "ALÏ", "git", "nobody"] {
+        let args = ["code", query, "--json", "--at", "59"];
+        let glance = env.run(&args, "");
+        let full = env.with_key(&key, &args, "");
+        assert_eq!(glance.status, full.status, "{query}");
+        assert_eq!(glance.stdout, full.stdout, "{query}");
+    }
+    // RFC 4226 appendix D: counter 0 then 1, one code each, the counter saved each time.
+    let first = env.run(&["code", "bank"], "").ok();
+    assert_eq!(first.stdout, "755224\n");
+    let second = env.with_key(&key, &["code", "bank"], "").ok();
+    assert_eq!(second.stdout, "287082\n");
+    let third = env.run(&["code", "bank"], "").ok();
+    assert_eq!(third.stdout, "359152\n");
+    env.run(&["lock"], "").ok();
+}
