@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStale, msUntilNextSecond, ringSeconds, secondsRemaining } from './countdown';
+import { isStale, msUntilNextSecond, ringSeconds, secondsRemaining, shownChanged, shownKey } from './countdown';
 import type { AccountView, Accounts } from './ipc';
 
 const totp: AccountView = {
@@ -82,5 +82,27 @@ describe('ringSeconds', () => {
   it('never draws less time than is left, nor less than nothing', () => {
     for (let s = 0; s <= 90; s++) expect(ringSeconds(s)).toBeGreaterThanOrEqual(s);
     expect(ringSeconds(-3)).toBe(0);
+  });
+});
+
+describe('shownKey and shownChanged', () => {
+  it('change only at a ring step, when the next code is due, every second at the end, and at expiry', () => {
+    const moments: number[] = [];
+    for (let left = 29; left >= 0; left -= 1) if (shownKey(left) !== shownKey(left + 1)) moments.push(left);
+    expect(moments).toEqual([25, 20, 15, 10, 7, 5, 4, 3, 2, 1, 0]);
+    expect(shownKey(null)).toBe(shownKey(null));
+  });
+
+  it('compare every account at two instants', () => {
+    // 10 s left at 1_700_000_000; a 60 s account then has 40 s left.
+    const both: Accounts = { now: 1_700_000_000, accounts: [totp, { ...totp, id: 'b', secondsLeft: 40, period: 60 }, hotp] };
+    expect(shownChanged(both, at(1_700_000_000), at(1_700_000_000, 900))).toBe(false);
+    expect(shownChanged(both, at(1_700_000_000), at(1_700_000_002))).toBe(false);
+    // 7 s left for the first: the next code is due.
+    expect(shownChanged(both, at(1_700_000_002), at(1_700_000_003))).toBe(true);
+    // The 60 s account crosses its 35 s step alone.
+    const second: Accounts = { ...both, accounts: [both.accounts[1]!] };
+    expect(shownChanged(second, at(1_700_000_004), at(1_700_000_005))).toBe(true);
+    expect(shownChanged(second, at(1_700_000_005), at(1_700_000_009))).toBe(false);
   });
 });

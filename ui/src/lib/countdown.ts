@@ -62,3 +62,28 @@ export function ringSeconds(remaining: number): number {
   if (remaining <= ENDING_SECONDS) return Math.max(remaining, 0);
   return Math.ceil(remaining / RING_STEP_SECONDS) * RING_STEP_SECONDS;
 }
+
+/** Seconds left from which a row shows the next code (when that setting is on). */
+export const NEXT_CODE_FROM = 7;
+
+/**
+ * What a countdown shows at `remaining` seconds left, as one number: the ring's seconds
+ * (`ringSeconds`, which its accessible label follows too) and whether the next code is due.
+ * Equal keys draw the same row.
+ */
+export function shownKey(remaining: number | null): number {
+  if (remaining === null) return -1;
+  return ringSeconds(remaining) * 2 + (remaining <= NEXT_CODE_FROM ? 1 : 0);
+}
+
+/**
+ * Whether any countdown shows something else at `nextMs` than at `nowMs`. The rows' clock moves
+ * only then: a few moments per period instead of every second, since each change costs the
+ * whole list's JavaScript update and a WebKit repaint, even where nothing visible changed.
+ */
+export function shownChanged(codes: Codes, nowMs: number, nextMs: number): boolean {
+  return codes.accounts.some(
+    (account) =>
+      shownKey(secondsRemaining(codes, account, nowMs)) !== shownKey(secondsRemaining(codes, account, nextMs)),
+  );
+}

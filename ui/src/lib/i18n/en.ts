@@ -96,6 +96,8 @@ export const en = {
   'account.unpin': 'Unpin',
   'account.secondsLeft.one': '{count} second left',
   'account.secondsLeft.other': '{count} seconds left',
+  'account.secondsLeftAtMost.one': 'at most {count} second left',
+  'account.secondsLeftAtMost.other': 'at most {count} seconds left',
 
   'toast.copied.one': 'Copied — clears in {count} second',
   'toast.copied.other': 'Copied — clears in {count} s',

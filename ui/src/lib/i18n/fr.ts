@@ -96,6 +96,8 @@ export const fr: Catalogue = {
   'account.unpin': 'Détacher',
   'account.secondsLeft.one': 'encore {count} seconde',
   'account.secondsLeft.other': 'encore {count} secondes',
+  'account.secondsLeftAtMost.one': 'encore {count} seconde au plus',
+  'account.secondsLeftAtMost.other': 'encore {count} secondes au plus',
 
   'toast.copied.one': 'Copié — effacé dans {count} seconde',
   'toast.copied.other': 'Copié — effacé dans {count} s',

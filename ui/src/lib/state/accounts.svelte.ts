@@ -2,7 +2,7 @@
 // filter, and every account action (copy, HOTP next, edit, delete + undo, reorder). Views call
 // these methods; components only render what they get.
 
-import { isStale, msUntilNextSecond, secondsRemaining } from '../countdown';
+import { isStale, msUntilNextSecond, secondsRemaining, shownChanged } from '../countdown';
 import { allTags, dropAccount, moveAccount, visibleAccounts } from '../filter';
 import type { AccountForm, AccountPatch, AccountView, Accounts, Backend, IpcError } from '../ipc';
 
@@ -12,7 +12,10 @@ export class AccountsState {
   loading = $state(true);
   query = $state('');
   tag = $state<string | null>(null);
-  /** The wall clock at the last tick: the only thing that changes every second. */
+  /**
+   * The clock the rows count down from: the wall clock at the last tick that changed what a
+   * countdown shows (see `tick`), so it moves a few times per period, not every second.
+   */
   nowMs = $state(0);
 
   visible = $derived(visibleAccounts(this.data?.accounts ?? [], this.query, this.tag));
@@ -45,7 +48,7 @@ export class AccountsState {
 
   /** Catches up at once (fresh codes if a period turned meanwhile) and ticks again after stop(). */
   resume(): void {
-    this.tick();
+    this.tick(true);
     this.#schedule();
   }
 
@@ -68,10 +71,15 @@ export class AccountsState {
     return this.#refreshing;
   }
 
-  /** One tick: move the countdowns, and ask Rust again once a code has expired. */
-  tick(): void {
-    this.nowMs = this.#clock();
-    if (this.data !== null && this.error === null && isStale(this.data, this.nowMs)) void this.refresh();
+  /**
+   * One tick, each wall-clock second: once a code has expired, ask Rust again (the fresh codes
+   * come with the new time: one redraw, not a drawn 0 and then the new codes); otherwise move the
+   * rows' clock only if a countdown now shows something else (`force`: always).
+   */
+  tick(force = false): void {
+    const now = this.#clock();
+    if (this.data !== null && this.error === null && isStale(this.data, now)) void this.refresh();
+    else if (force || this.data === null || shownChanged(this.data, this.nowMs, now)) this.nowMs = now;
   }
 
   remaining(account: AccountView): number | null {
