@@ -34,6 +34,21 @@ pub(crate) trait Labelled {
     }
 }
 
+impl<T: Labelled> Labelled for &T {
+    fn id(&self) -> AccountId {
+        (*self).id()
+    }
+    fn issuer(&self) -> &str {
+        (*self).issuer()
+    }
+    fn name(&self) -> &str {
+        (*self).name()
+    }
+    fn tags(&self) -> impl Iterator<Item = &str> {
+        (*self).tags()
+    }
+}
+
 impl Labelled for Account {
     fn id(&self) -> AccountId {
         self.id
@@ -66,10 +81,35 @@ impl Labelled for AccountGlance<'_> {
 
 /// The index of the one account `query` means.
 pub(crate) fn resolve<T: Labelled>(accounts: &[T], query: &str) -> Result<usize, CliError> {
-    let hits = find(accounts, query);
+    let mut ranker = Ranker::new(query);
+    for account in accounts {
+        ranker.offer(account);
+    }
+    let hits = ranker.best().map(|(_, index)| index).collect();
+    one_of(accounts, hits, ranker.seen, query)
+}
+
+/// [`resolve`] after a streaming search: `kept` are the accounts `ranker` accepted, in order.
+/// Returns the position in `kept`.
+pub(crate) fn resolve_kept<T: Labelled>(
+    kept: &[T],
+    ranker: &Ranker,
+    query: &str,
+) -> Result<usize, CliError> {
+    let hits = ranker.best().map(|(position, _)| position).collect();
+    one_of(kept, hits, ranker.seen, query)
+}
+
+/// The one hit among `accounts`, or why there is not one (`total`: how many were searched).
+fn one_of<T: Labelled>(
+    accounts: &[T],
+    hits: Vec<usize>,
+    total: usize,
+    query: &str,
+) -> Result<usize, CliError> {
     match hits.as_slice() {
         [one] => Ok(*one),
-        [] if accounts.is_empty() => Err(CliError::NoAccounts),
+        [] if total == 0 => Err(CliError::NoAccounts),
         [] => Err(CliError::NoMatch {
             query: query.to_owned(),
         }),
@@ -91,41 +131,83 @@ pub(crate) fn resolve<T: Labelled>(accounts: &[T], query: &str) -> Result<usize,
 }
 
 /// The indices of the accounts in the best tier for `query` (empty if none match).
+#[cfg(test)]
 pub(crate) fn find<T: Labelled>(accounts: &[T], query: &str) -> Vec<usize> {
-    let query = query.trim();
-    if query.is_empty() {
-        return Vec::new();
+    let mut ranker = Ranker::new(query);
+    for account in accounts {
+        ranker.offer(account);
     }
-    if let Some(id) = AccountId::parse(query)
-        && let Some(index) = accounts.iter().position(|a| a.id() == id)
-    {
-        return vec![index];
-    }
-    if query.len() >= SHORT_ID && query.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        let prefix = query.to_ascii_lowercase();
-        let hits: Vec<usize> = (0..accounts.len())
-            .filter(|&i| accounts[i].id().to_string().starts_with(&prefix))
-            .collect();
-        if !hits.is_empty() {
-            return hits;
+    ranker.best().map(|(_, index)| index).collect()
+}
+
+/// Ranks accounts against one query as they come, lower is better: the whole id, then a prefix
+/// of the id (a query of 8+ hex digits), then the label tiers. It keeps only accounts at least as
+/// good as the best seen so far, so a search can run while a vault is being read.
+pub(crate) struct Ranker {
+    /// The lower-cased query; empty matches nothing.
+    query: String,
+    id: Option<AccountId>,
+    id_prefix: Option<String>,
+    /// (index among all offered, rank) of each kept account, in order.
+    kept: Vec<(usize, usize)>,
+    best: usize,
+    seen: usize,
+}
+
+impl Ranker {
+    pub(crate) fn new(query: &str) -> Self {
+        let query = query.trim();
+        let looks_like_id =
+            query.len() >= SHORT_ID && query.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+        Self {
+            query: query.to_lowercase(),
+            id: AccountId::parse(query),
+            id_prefix: looks_like_id.then(|| query.to_ascii_lowercase()),
+            kept: Vec::new(),
+            best: usize::MAX,
+            seen: 0,
         }
     }
-    let query = query.to_lowercase();
-    let mut best = usize::MAX;
-    let mut hits = Vec::new();
-    for (index, account) in accounts.iter().enumerate() {
-        let Some(tier) = tier(account, &query) else {
-            continue;
+
+    /// Ranks the next account; true when the caller should keep it (it may still lose to a
+    /// better one later: [`Ranker::best`] says which kept ones won).
+    pub(crate) fn offer<T: Labelled>(&mut self, account: &T) -> bool {
+        let index = self.seen;
+        self.seen += 1;
+        let Some(rank) = self.rank(account) else {
+            return false;
         };
-        if tier < best {
-            best = tier;
-            hits.clear();
+        if rank > self.best {
+            return false;
         }
-        if tier == best {
-            hits.push(index);
-        }
+        self.best = rank;
+        self.kept.push((index, rank));
+        true
     }
-    hits
+
+    /// The winners: (position among the kept, index among all offered).
+    pub(crate) fn best(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.kept
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, rank))| *rank == self.best)
+            .map(|(position, (index, _))| (position, *index))
+    }
+
+    fn rank<T: Labelled>(&self, account: &T) -> Option<usize> {
+        if self.query.is_empty() {
+            return None;
+        }
+        if self.id == Some(account.id()) {
+            return Some(0);
+        }
+        if let Some(prefix) = &self.id_prefix
+            && account.id().to_string().starts_with(prefix.as_str())
+        {
+            return Some(1);
+        }
+        tier(account, &self.query).map(|tier| tier + 2)
+    }
 }
 
 /// How well `account` matches the lower-cased `query` (lower is better).
@@ -280,6 +362,13 @@ mod tests {
         ];
         for (name, query, expected) in cases {
             assert_eq!(find(&accounts, query), *expected, "{name}");
+            // The streaming search (a glance keeps only the accounts still in the running)
+            // comes to the same answer.
+            let mut ranker = Ranker::new(query);
+            let kept: Vec<&Account> = accounts.iter().filter(|a| ranker.offer(*a)).collect();
+            let streamed = resolve_kept(&kept, &ranker, query).map(|i| kept[i].id);
+            let whole = resolve(&accounts, query).map(|i| accounts[i].id);
+            assert_eq!(format!("{streamed:?}"), format!("{whole:?}"), "{name}");
         }
     }
 

@@ -160,10 +160,12 @@ fn glance_code(session: &Session, args: &CodeArgs, query: &str) -> anyhow::Resul
     let Some(glance) = session.glance_silently()? else {
         return Ok(false);
     };
-    let Ok(data) = glance.read() else {
+    // Only the accounts still in the running for the best match are kept while reading.
+    let mut ranker = query::Ranker::new(query);
+    let Ok(data) = glance.read_where(|account| ranker.offer(account)) else {
         return Ok(false);
     };
-    let account = &data.accounts[query::resolve(&data.accounts, query)?];
+    let account = &data.accounts[query::resolve_kept(&data.accounts, &ranker, query)?];
     if let Otp::Hotp { .. } = account.otp {
         return Ok(false);
     }

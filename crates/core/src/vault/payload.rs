@@ -247,10 +247,21 @@ pub(super) fn read_all<'de, T: Deserialize<'de>>(
     plaintext: &'de [u8],
     encoding: Encoding,
 ) -> Result<T, PayloadError> {
+    read_all_seeded(plaintext, encoding, std::marker::PhantomData::<T>)
+}
+
+/// [`read_all`] with a seed (a reader that carries state, such as a filter).
+pub(super) fn read_all_seeded<'de, S: DeserializeSeed<'de>>(
+    plaintext: &'de [u8],
+    encoding: Encoding,
+    seed: S,
+) -> Result<S::Value, PayloadError> {
     match encoding {
         Encoding::Json => {
             let mut deserializer = serde_json::Deserializer::from_slice(plaintext);
-            let value = T::deserialize(&mut deserializer).map_err(|e| redact_json(&e))?;
+            let value = seed
+                .deserialize(&mut deserializer)
+                .map_err(|e| redact_json(&e))?;
             deserializer.end().map_err(|e| redact_json(&e))?;
             Ok(value)
         }
@@ -258,7 +269,8 @@ pub(super) fn read_all<'de, T: Deserialize<'de>>(
             // Bytes after the top-level map are not looked at: the payload is authenticated,
             // so only a Tessera wrote it, and rmp-serde exposes no end check for borrowed input.
             let mut deserializer = rmp_serde::Deserializer::from_read_ref(plaintext);
-            T::deserialize(&mut deserializer).map_err(|e| redact_msgpack(&e))
+            seed.deserialize(&mut deserializer)
+                .map_err(|e| redact_msgpack(&e))
         }
     }
 }
