@@ -35,5 +35,16 @@ eval "$(printf '%s' "tessera-throwaway-password" \
   | gnome-keyring-daemon --daemonize --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
 
+# The daemon may still be claiming its bus name when --daemonize returns: a first client would
+# then find no Secret Service. Wait (up to 5 s) until the name has an owner.
+for _ in $(seq 100); do
+  if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+      | grep -q 'boolean true'; then
+    break
+  fi
+  sleep 0.05
+done
+
 export TESSERA_REAL_KEYCHAIN=1
 "$@"
