@@ -20,6 +20,12 @@ if [ "$(uname -s)" = Linux ] && ldd --version 2>&1 | grep -qi 'gnu libc\|glibc';
     flags=(-C target-feature=+crt-static)
 fi
 cargo rustc --quiet --release --locked -p tessera-cli --bin tessera -- "${flags[@]}"
+# Another build of the same binary (a plain `cargo build --release` running at the same time)
+# can replace it between the two steps: never ship or time a dynamic one by mistake.
+if [ ${#flags[@]} -gt 0 ] && ! ldd "$CARGO_TARGET_DIR/release/tessera" 2>&1 | grep -q 'statically linked'; then
+    echo "error: $CARGO_TARGET_DIR/release/tessera is not static (rebuilt by another build?): run again" >&2
+    exit 1
+fi
 mkdir -p "$CARGO_TARGET_DIR/cli"
 cp "$CARGO_TARGET_DIR/release/tessera" "$CARGO_TARGET_DIR/cli/tessera.new"
 mv -f "$CARGO_TARGET_DIR/cli/tessera.new" "$CARGO_TARGET_DIR/cli/tessera"

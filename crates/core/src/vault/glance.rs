@@ -441,7 +441,7 @@ mod tests {
         for text in [
             r#"{"accounts":[{"id":"5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1","otp":{"kind":"steam"}}]}"#,
             r#"{"accounts":[{"id":"nope","secret":"GEZDGNBV","otp":{"kind":"steam"}}]}"#,
-            r#"{"accounts":[{"id":"5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1","secret":"SECRET1!","otp":{"kind":"totp"}}]}"#,
+            r#"{"accounts":[{"id":"5f0c6bde-6d4b-4f3c-9e51-0c8a8b5ad2b1","secret":"SECRET1!","otp":{"kind":"totp","period":0}}]}"#,
             r#"{"accounts":[] trailing"#,
         ] {
             let glance = json(text);

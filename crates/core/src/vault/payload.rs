@@ -389,8 +389,13 @@ impl Serialize for AccountOut<'_> {
         map.serialize_entry("name", &account.name)?;
         map.serialize_entry("secret", &SecretOut(&account.secret))?;
         map.serialize_entry("otp", &OtpOut(account.otp))?;
-        map.serialize_entry("tags", &account.tags)?;
-        map.serialize_entry("icon", &account.icon)?;
+        // Left out when empty, as `favorite` below: reading takes no tags and no icon.
+        if !account.tags.is_empty() {
+            map.serialize_entry("tags", &account.tags)?;
+        }
+        if let Some(icon) = &account.icon {
+            map.serialize_entry("icon", icon)?;
+        }
         // Written only when set, so a vault without favourites stays byte-for-byte as before.
         if account.favorite {
             map.serialize_entry("favorite", &true)?;
@@ -406,49 +411,47 @@ impl Serialize for AccountOut<'_> {
     }
 }
 
-/// The stored form of [`Otp`]: tagged by `kind`, parameters beside it.
-#[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-enum StoredOtp {
-    Hotp {
-        algorithm: String,
-        digits: u32,
-        counter: u64,
-    },
-    Steam,
-    Totp {
-        algorithm: String,
-        digits: u32,
-        period: u32,
-    },
-}
-
+/// The stored form of [`Otp`]: a map tagged by `kind`, with the parameters that differ from the
+/// otpauth defaults beside it (SHA-1, 6 digits, 30 s: what nearly every account uses, so most
+/// accounts store `kind` alone). A version 1 (JSON) payload always wrote all of them.
 struct OtpOut(Otp);
 
 impl Serialize for OtpOut {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let stored = match self.0 {
+        let mut map = serializer.serialize_map(None)?;
+        let (algorithm, digits) = match self.0 {
             Otp::Hotp {
                 algorithm,
                 digits,
                 counter,
-            } => StoredOtp::Hotp {
-                algorithm: algorithm.as_str().to_owned(),
-                digits: u32::from(digits.get()),
-                counter,
-            },
-            Otp::Steam => StoredOtp::Steam,
+            } => {
+                map.serialize_entry("kind", "hotp")?;
+                map.serialize_entry("counter", &counter)?;
+                (algorithm, digits)
+            }
+            Otp::Steam => {
+                map.serialize_entry("kind", "steam")?;
+                return map.end();
+            }
             Otp::Totp {
                 algorithm,
                 digits,
                 period,
-            } => StoredOtp::Totp {
-                algorithm: algorithm.as_str().to_owned(),
-                digits: u32::from(digits.get()),
-                period: period.get(),
-            },
+            } => {
+                map.serialize_entry("kind", "totp")?;
+                if period != Period::THIRTY {
+                    map.serialize_entry("period", &period.get())?;
+                }
+                (algorithm, digits)
+            }
         };
-        stored.serialize(serializer)
+        if algorithm != Algorithm::Sha1 {
+            map.serialize_entry("algorithm", algorithm.as_str())?;
+        }
+        if digits != Digits::SIX {
+            map.serialize_entry("digits", &u32::from(digits.get()))?;
+        }
+        map.end()
     }
 }
 
@@ -705,16 +708,14 @@ enum StoredKind {
 }
 
 pub(super) fn otp_from_stored<E: de::Error>(stored: StoredOtpIn) -> Result<Otp, E> {
-    let algorithm = || {
-        let text = stored
-            .algorithm
-            .as_deref()
-            .ok_or_else(|| E::missing_field("algorithm"))?;
-        Algorithm::parse(text).ok_or_else(|| E::custom("unknown otp algorithm"))
+    // A parameter left out is the otpauth default (see `OtpOut`).
+    let algorithm = || match stored.algorithm.as_deref() {
+        None => Ok(Algorithm::Sha1),
+        Some(text) => Algorithm::parse(text).ok_or_else(|| E::custom("unknown otp algorithm")),
     };
-    let digits = || {
-        let value = stored.digits.ok_or_else(|| E::missing_field("digits"))?;
-        Digits::new(value).ok_or_else(|| E::custom("otp digits out of range"))
+    let digits = || match stored.digits {
+        None => Ok(Digits::SIX),
+        Some(value) => Digits::new(value).ok_or_else(|| E::custom("otp digits out of range")),
     };
     Ok(match stored.kind {
         StoredKind::Hotp => Otp::Hotp {
@@ -726,8 +727,10 @@ pub(super) fn otp_from_stored<E: de::Error>(stored: StoredOtpIn) -> Result<Otp, 
         StoredKind::Totp => Otp::Totp {
             algorithm: algorithm()?,
             digits: digits()?,
-            period: Period::new(stored.period.ok_or_else(|| E::missing_field("period"))?)
-                .ok_or_else(|| E::custom("otp period is zero"))?,
+            period: match stored.period {
+                None => Period::THIRTY,
+                Some(value) => Period::new(value).ok_or_else(|| E::custom("otp period is zero"))?,
+            },
         },
     })
 }
@@ -956,6 +959,43 @@ pub(crate) mod tests {
         let empty = as_value(encode(&copy).unwrap().as_slice());
         assert!(empty.get("secrets").is_none());
         assert!(decode(br#"{"secrets": {"a": "not base32!"}}"#, Encoding::Json).is_err());
+    }
+
+    #[test]
+    fn otp_parameters_at_their_defaults_are_left_out() {
+        let now = UnixTime(1_700_000_000);
+        let mut data = VaultData::new(now);
+        data.accounts = every_kind_of_account(now);
+        data.accounts.push(Account::new(
+            "Plain",
+            "me",
+            OtpSecret::from_slice(b"0123456789"),
+            Otp::DEFAULT_TOTP,
+            now,
+        ));
+        let encoded = encode(&data).unwrap();
+        let value = as_value(encoded.as_slice());
+        let otps: Vec<&Value> = value["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|account| &account["otp"])
+            .collect();
+        assert_eq!(
+            otps,
+            [
+                &serde_json::json!({"kind": "totp", "period": 60, "algorithm": "SHA256", "digits": 8}),
+                &serde_json::json!({"kind": "hotp", "counter": u64::MAX, "algorithm": "SHA512", "digits": 10}),
+                &serde_json::json!({"kind": "steam"}),
+                &serde_json::json!({"kind": "totp"}),
+            ]
+        );
+        let plain = &value["accounts"][3];
+        assert!(plain.get("tags").is_none() && plain.get("icon").is_none());
+        assert_eq!(
+            decode(encoded.as_slice(), Encoding::MessagePack).unwrap(),
+            data
+        );
     }
 
     #[test]
