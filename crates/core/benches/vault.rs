@@ -42,7 +42,9 @@ fn account(index: usize) -> Account {
     account
 }
 
-/// The floor's payload: the same shape, parsed into plain owned structs, no validation.
+/// The floor's payload: the same shape and bytes as the vault writes (ids and secrets as raw
+/// bytes, otp parameters at their defaults left out, no icon), parsed into plain owned structs,
+/// no validation.
 #[derive(Serialize, Deserialize)]
 struct FloorPayload {
     created: u64,
@@ -52,12 +54,13 @@ struct FloorPayload {
 
 #[derive(Serialize, Deserialize)]
 struct FloorAccount {
-    id: String,
+    id: serde_bytes::ByteBuf,
     issuer: String,
     name: String,
-    secret: String,
+    secret: serde_bytes::ByteBuf,
     otp: FloorOtp,
     tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     icon: Option<String>,
     created: u64,
     updated: u64,
@@ -66,9 +69,6 @@ struct FloorAccount {
 #[derive(Serialize, Deserialize)]
 struct FloorOtp {
     kind: String,
-    algorithm: String,
-    digits: u32,
-    period: u32,
 }
 
 fn floor_file(dir: &Path, vault: &Vault) -> (std::path::PathBuf, Aes256Gcm) {
@@ -79,15 +79,12 @@ fn floor_file(dir: &Path, vault: &Vault) -> (std::path::PathBuf, Aes256Gcm) {
             .accounts()
             .iter()
             .map(|a| FloorAccount {
-                id: a.id.to_string(),
+                id: serde_bytes::ByteBuf::from(a.id.as_bytes().to_vec()),
                 issuer: a.issuer.clone(),
                 name: a.name.clone(),
-                secret: a.secret.to_base32().to_string(),
+                secret: serde_bytes::ByteBuf::from(a.secret.expose_secret().to_vec()),
                 otp: FloorOtp {
                     kind: "totp".into(),
-                    algorithm: "SHA1".into(),
-                    digits: 6,
-                    period: 30,
                 },
                 tags: a.tags.clone(),
                 icon: None,
