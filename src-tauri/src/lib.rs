@@ -27,9 +27,9 @@ use tessera_core::vault::{self, KdfParams};
 
 use crate::events::Events;
 use crate::launch::Launch;
-use crate::state::AppState;
 #[cfg(target_os = "linux")]
 pub use crate::rendering::{has_render_node, software_rendering_env};
+use crate::state::AppState;
 
 /// Entry point of the `tessera-desktop` binary.
 pub fn run() -> ExitCode {
