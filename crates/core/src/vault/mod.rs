@@ -2,7 +2,7 @@
 //! the recovery key or an optional passphrase.
 //!
 //! Layers: [`format`] (pure byte codec) → `crypto` (the one AEAD module) → `slots` (key wraps)
-//! → `payload` (JSON of accounts and settings) → `file` (atomic writes, lock, backups) → this
+//! → `payload` (accounts and settings, MessagePack; JSON in version 1) → `file` (atomic writes, lock, backups) → this
 //! module's [`Vault`] API.
 //!
 //! Keys: a random 256-bit vault key encrypts the payload (AES-256-GCM, fresh nonce per write,
