@@ -2,8 +2,8 @@
 //! the recovery key or an optional passphrase.
 //!
 //! Layers: [`format`] (pure byte codec) → `crypto` (the one AEAD module) → `slots` (key wraps)
-//! → `payload` (accounts and settings, MessagePack; JSON in version 1) → `file` (atomic writes, lock, backups) → this
-//! module's [`Vault`] API.
+//! → `payload` (accounts and settings, MessagePack; JSON in version 1) → `file` (atomic writes,
+//! lock, backups) → this module's [`Vault`] API; [`Glance`] reads without building a `Vault`.
 //!
 //! Keys: a random 256-bit vault key encrypts the payload (AES-256-GCM, fresh nonce per write,
 //! the header as associated data). Each key slot wraps the vault key for one way in; see
