@@ -24,28 +24,9 @@ pub(crate) trait Labelled {
     fn name(&self) -> &str;
     fn tags(&self) -> impl Iterator<Item = &str>;
 
-    /// "Issuer (name)", or whichever of the two is set (as [`Account::display_label`]).
+    /// "Issuer (name)", or whichever of the two is set.
     fn display_label(&self) -> String {
-        match (self.issuer().is_empty(), self.name().is_empty()) {
-            (false, false) => format!("{} ({})", self.issuer(), self.name()),
-            (false, true) => self.issuer().to_owned(),
-            (true, _) => self.name().to_owned(),
-        }
-    }
-}
-
-impl<T: Labelled> Labelled for &T {
-    fn id(&self) -> AccountId {
-        (*self).id()
-    }
-    fn issuer(&self) -> &str {
-        (*self).issuer()
-    }
-    fn name(&self) -> &str {
-        (*self).name()
-    }
-    fn tags(&self) -> impl Iterator<Item = &str> {
-        (*self).tags()
+        tessera_core::model::display_label(self.issuer(), self.name())
     }
 }
 
@@ -425,6 +406,22 @@ mod tests {
             return Some(3);
         }
         None
+    }
+
+    /// The streaming test keeps references, as a glance keeps borrowed accounts.
+    impl<T: Labelled> Labelled for &T {
+        fn id(&self) -> AccountId {
+            (*self).id()
+        }
+        fn issuer(&self) -> &str {
+            (*self).issuer()
+        }
+        fn name(&self) -> &str {
+            (*self).name()
+        }
+        fn tags(&self) -> impl Iterator<Item = &str> {
+            (*self).tags()
+        }
     }
 
     proptest::proptest! {

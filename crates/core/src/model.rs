@@ -233,11 +233,17 @@ impl Account {
 
     /// "Issuer (name)", "Issuer" or "name": how the account is shown in lists and messages.
     pub fn display_label(&self) -> String {
-        match (self.issuer.is_empty(), self.name.is_empty()) {
-            (false, false) => format!("{} ({})", self.issuer, self.name),
-            (false, true) => self.issuer.clone(),
-            (true, _) => self.name.clone(),
-        }
+        display_label(&self.issuer, &self.name)
+    }
+}
+
+/// "Issuer (name)", "Issuer" or "name": the one rule for showing an account's labels (also for
+/// entries that are not vault accounts yet: imports, URIs, a glance).
+pub fn display_label(issuer: &str, name: &str) -> String {
+    match (issuer.is_empty(), name.is_empty()) {
+        (false, false) => format!("{issuer} ({name})"),
+        (false, true) => issuer.to_owned(),
+        (true, _) => name.to_owned(),
     }
 }
 

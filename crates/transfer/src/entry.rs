@@ -213,14 +213,7 @@ fn uri_type_is(uri: &str, kind: &str) -> bool {
         .is_some_and(|k| k.eq_ignore_ascii_case(kind))
 }
 
-/// "Issuer (name)", "Issuer" or "name" (the core `Account::display_label` rule).
-pub(crate) fn label(issuer: &str, name: &str) -> String {
-    match (issuer.is_empty(), name.is_empty()) {
-        (false, false) => format!("{issuer} ({name})"),
-        (false, true) => issuer.to_owned(),
-        (true, _) => name.to_owned(),
-    }
-}
+pub(crate) use tessera_core::model::display_label as label;
 
 /// Builds an [`Import`], numbering entries and problems in file order.
 pub(crate) struct Collector {

@@ -78,7 +78,7 @@ pub(crate) fn run_uri(args: &CodeArgs) -> anyhow::Result<()> {
     let code = otp::generate(&uri.secret, &uri.otp, now);
     let seconds_left = otp::seconds_left(&uri.otp, now);
     if args.copy {
-        let label = uri_label(&uri);
+        let label = tessera_core::model::display_label(&uri.issuer, &uri.name);
         return clipboard::copy(&code, args.clear_after.unwrap_or(30), &label);
     }
     let json = CodeJson {
@@ -90,14 +90,6 @@ pub(crate) fn run_uri(args: &CodeArgs) -> anyhow::Result<()> {
         kind: None,
     };
     output(args.json, &json)
-}
-
-fn uri_label(uri: &OtpUri) -> String {
-    match (uri.issuer.is_empty(), uri.name.is_empty()) {
-        (false, false) => format!("{} ({})", uri.issuer, uri.name),
-        (false, true) => uri.issuer.clone(),
-        (true, _) => uri.name.clone(),
-    }
 }
 
 /// `code [QUERY]` on the vault.

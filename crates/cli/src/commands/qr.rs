@@ -18,6 +18,7 @@ use crate::input;
 use crate::query;
 use crate::sanitize::sanitize;
 use crate::session::Session;
+use tessera_core::model::display_label;
 
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
@@ -328,14 +329,6 @@ fn migration_item(
     }
 }
 
-fn label(issuer: &str, name: &str) -> String {
-    match (issuer.is_empty(), name.is_empty()) {
-        (false, false) => format!("{issuer} ({name})"),
-        (false, true) => issuer.to_owned(),
-        (true, _) => name.to_owned(),
-    }
-}
-
 fn scan_text(found: &[Item]) -> String {
     let mut text = String::new();
     for Item {
@@ -348,7 +341,7 @@ fn scan_text(found: &[Item]) -> String {
                 text,
                 "{}: account {}  [{}]",
                 sanitize(file),
-                sanitize(&label(&account.issuer, &account.name)),
+                sanitize(&display_label(&account.issuer, &account.name)),
                 account.kind
             ),
             Found::Migration {
@@ -370,7 +363,7 @@ fn scan_text(found: &[Item]) -> String {
                     let _ = writeln!(
                         text,
                         "  {}  [{}]",
-                        sanitize(&label(&account.issuer, &account.name)),
+                        sanitize(&display_label(&account.issuer, &account.name)),
                         account.kind
                     );
                 }
@@ -378,7 +371,7 @@ fn scan_text(found: &[Item]) -> String {
                     let _ = writeln!(
                         text,
                         "  rejected {}  {}",
-                        sanitize(&label(&entry.issuer, &entry.name)),
+                        sanitize(&display_label(&entry.issuer, &entry.name)),
                         entry.reason
                     );
                 }
