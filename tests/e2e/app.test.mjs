@@ -124,7 +124,15 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
     const nextOf = (issuer) =>
       app.js(
         `const row = [...document.querySelectorAll('.account')].find((r) => r.querySelector('.issuer')?.textContent === arguments[0]);
-         return row?.querySelector('[data-next-code]')?.dataset.nextCode ?? null;`,
+         const next = row?.querySelector('[data-next-code]');
+         // Laid out all along; shown (CSS visibility, from the period's countdown) in the last seconds.
+         if (!next || getComputedStyle(next).visibility !== 'visible') return null;
+         // The ring draws the period's countdown too: WebKit resolves its dash offset from the written property.
+         const ring = row.querySelector('.countdown');
+         const drawn = parseFloat(getComputedStyle(ring.querySelector('.progress')).strokeDashoffset);
+         const written = parseFloat(ring.style.getPropertyValue('--countdown-offset'));
+         if (!(Math.abs(drawn - written) < 0.01)) throw new Error('ring drawn at ' + drawn + ', countdown ' + written);
+         return next.dataset.nextCode;`,
         issuer,
       );
     const { before, next, after } = await waitFor(

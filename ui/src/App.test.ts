@@ -157,29 +157,37 @@ describe('App', () => {
     expect(row.querySelector('.code')?.getAttribute('data-code')).toBe(code);
     expect([...row.querySelectorAll('.code-group')].map((g) => g.textContent)).toEqual([code.slice(0, 3), code.slice(3)]);
     expect(within(row).getByText(`Code ${code.split('').join(' ')}`)).toBeTruthy();
-    expect(within(row).getByRole('timer').getAttribute('aria-label')).toBe('at most 10 seconds left');
-    // The next code appears only in the last seconds (setting on by default).
-    expect(row.querySelector('[data-next-code]')).toBeNull();
-    // Its line is kept, so the row does not grow when it appears.
-    expect(row.querySelector('.next-code-slot')).not.toBeNull();
+    // Every ring of a period draws that period's countdown, labelled by one hidden label.
+    const ring = (part: string) =>
+      rowOf('GitHub').querySelector<HTMLElement>('.countdown')?.style.getPropertyValue(`--countdown-${part}`);
+    const nextShown = () => rowOf('GitHub').querySelector<HTMLElement>('.next-code')?.style.visibility;
+    const timerText = () =>
+      document.getElementById(within(rowOf('GitHub')).getByRole('timer').getAttribute('aria-labelledby') ?? '')?.textContent;
+    expect(within(row).getByRole('timer', { name: 'at most 10 seconds left' })).toBeTruthy();
+    // 10 s of 30 left: a third of the ring (circumference 94.25) is drawn.
+    expect(ring('offset')).toBe('62.83');
+    expect(ring('color')).toBe('var(--accent)');
+    // The next code is laid out all along (the row does not grow when it shows), shown from 10 s
+    // left (setting on by default).
+    const next = row.querySelector('.next-code')?.getAttribute('data-next-code');
+    expect(next).toMatch(/^\d{6}$/);
+    expect(nextShown()).toBe('visible');
     const lists = () => backend.calls.filter((c) => c.method === 'listAccounts').length;
     expect(lists()).toBe(1);
 
-    await vi.advanceTimersByTimeAsync(4000);
-    // 6 s left: the ring still shows its 10 s step (its label with it); the next code is out.
-    expect(within(rowOf('GitHub')).getByRole('timer').getAttribute('aria-label')).toBe('at most 10 seconds left');
-    const next = rowOf('GitHub').querySelector('.next-code')?.getAttribute('data-next-code');
-    expect(next).toMatch(/^\d{6}$/);
+    // The last step: 5 s or less, in the ending colour.
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(timerText()).toBe('at most 5 seconds left');
+    expect(ring('color')).toBe('var(--ending)');
     expect(lists()).toBe(1);
-
-    // The last seconds are exact.
-    await vi.advanceTimersByTimeAsync(3000);
-    expect(within(rowOf('GitHub')).getByRole('timer').getAttribute('aria-label')).toBe('3 seconds left');
-    await vi.advanceTimersByTimeAsync(3000);
+    await vi.advanceTimersByTimeAsync(5000);
     await settle();
     expect(lists()).toBe(2);
     expect(rowOf('GitHub').querySelector('.code')?.getAttribute('data-code')).toBe(next);
-    expect(within(rowOf('GitHub')).getByRole('timer').getAttribute('aria-label')).toBe('at most 30 seconds left');
+    expect(timerText()).toBe('at most 30 seconds left');
+    expect(ring('offset')).toBe('0.00');
+    expect(ring('color')).toBe('var(--accent)');
+    expect(nextShown()).toBe('hidden');
   });
 
   it('searches issuer, name and tags, filters by tag, pins favourites', async () => {

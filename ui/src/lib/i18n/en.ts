@@ -94,8 +94,6 @@ export const en = {
   'account.moveDown': 'Move down',
   'account.pin': 'Pin to the top',
   'account.unpin': 'Unpin',
-  'account.secondsLeft.one': '{count} second left',
-  'account.secondsLeft.other': '{count} seconds left',
   'account.secondsLeftAtMost.one': 'at most {count} second left',
   'account.secondsLeftAtMost.other': 'at most {count} seconds left',
 

@@ -94,8 +94,6 @@ export const fr: Catalogue = {
   'account.moveDown': 'Descendre',
   'account.pin': 'Épingler en haut',
   'account.unpin': 'Détacher',
-  'account.secondsLeft.one': 'encore {count} seconde',
-  'account.secondsLeft.other': 'encore {count} secondes',
   'account.secondsLeftAtMost.one': 'encore {count} seconde au plus',
   'account.secondsLeftAtMost.other': 'encore {count} secondes au plus',
 

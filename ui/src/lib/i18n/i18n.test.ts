@@ -48,10 +48,10 @@ describe('translator', () => {
   it('uses each language’s plural rules (French 0 and 1 are singular)', () => {
     const en = translator('en');
     const fr = translator('fr');
-    expect(en.plural('account.secondsLeft', 1)).toBe('1 second left');
-    expect(en.plural('account.secondsLeft', 0)).toBe('0 seconds left');
-    expect(fr.plural('account.secondsLeft', 0)).toBe('encore 0 seconde');
-    expect(fr.plural('account.secondsLeft', 12)).toBe('encore 12 secondes');
+    expect(en.plural('account.secondsLeftAtMost', 1)).toBe('at most 1 second left');
+    expect(en.plural('account.secondsLeftAtMost', 0)).toBe('at most 0 seconds left');
+    expect(fr.plural('account.secondsLeftAtMost', 0)).toBe('encore 0 seconde au plus');
+    expect(fr.plural('account.secondsLeftAtMost', 12)).toBe('encore 12 secondes au plus');
   });
 
   it('translates known URI error codes and falls back to Rust’s message', () => {

@@ -2,7 +2,8 @@
 // filter, and every account action (copy, HOTP next, edit, delete + undo, reorder). Views call
 // these methods; components only render what they get.
 
-import { isStale, msUntilNextSecond, secondsRemaining, shownChanged } from '../countdown';
+import { isStale, msUntilNextChange, msUntilNextSecond, periodCountdowns, shownChanged } from '../countdown';
+import { applyFreshCodes } from '../freshCodes';
 import { allTags, dropAccount, moveAccount, visibleAccounts } from '../filter';
 import type { AccountForm, AccountPatch, AccountView, Accounts, Backend, IpcError } from '../ipc';
 
@@ -17,6 +18,9 @@ export class AccountsState {
    * countdown shows (see `tick`), so it moves a few times per period, not every second.
    */
   nowMs = $state(0);
+
+  /** One countdown per period, which every row of that period draws (see `countdownStyle`). */
+  countdowns = $derived(this.data === null ? [] : periodCountdowns(this.data, this.nowMs));
 
   visible = $derived(visibleAccounts(this.data?.accounts ?? [], this.query, this.tag));
 
@@ -35,7 +39,7 @@ export class AccountsState {
     return allTags(this.data?.accounts ?? [], locale);
   }
 
-  /** Loads the list and starts ticking once per wall-clock second. */
+  /** Loads the list and starts ticking at each moment a countdown changes. */
   async start(): Promise<void> {
     await this.refresh();
     this.#schedule();
@@ -56,7 +60,8 @@ export class AccountsState {
   refresh(): Promise<void> {
     this.#refreshing ??= (async () => {
       try {
-        this.data = await this.#backend.listAccounts();
+        const fresh = await this.#backend.listAccounts();
+        if (this.data === null || !applyFreshCodes(this.data, fresh)) this.data = fresh;
         this.error = null;
         // A tag that no account carries any more would hide everything.
         if (this.tag !== null && !this.data.accounts.some((a) => a.tags.includes(this.tag ?? ''))) this.tag = null;
@@ -66,13 +71,16 @@ export class AccountsState {
         this.#refreshing = null;
         this.loading = false;
         this.nowMs = this.#clock();
+        // The next moment a countdown changes depends on the accounts now shown.
+        if (this.#timer !== undefined) this.#schedule();
       }
     })();
     return this.#refreshing;
   }
 
   /**
-   * One tick, each wall-clock second: once a code has expired, ask Rust again (the fresh codes
+   * One tick, at a moment a countdown changes (each second while nothing is shown): once a code
+   * has expired, ask Rust again (the fresh codes
    * come with the new time: one redraw, not a drawn 0 and then the new codes); otherwise move the
    * rows' clock only if a countdown now shows something else (`force`: always).
    */
@@ -80,10 +88,6 @@ export class AccountsState {
     const now = this.#clock();
     if (this.data !== null && this.error === null && isStale(this.data, now)) void this.refresh();
     else if (force || this.data === null || shownChanged(this.data, this.nowMs, now)) this.nowMs = now;
-  }
-
-  remaining(account: AccountView): number | null {
-    return this.data === null ? null : secondsRemaining(this.data, account, this.nowMs);
   }
 
   find(id: string): AccountView | undefined {
@@ -163,11 +167,15 @@ export class AccountsState {
     }
   }
 
+  /** The next tick: at the next moment a countdown changes, or each second until codes are shown. */
   #schedule(): void {
     this.stop();
+    const now = this.#clock();
+    const delay =
+      this.data === null || this.error !== null ? msUntilNextSecond(now) : msUntilNextChange(this.data, now);
     this.#timer = setTimeout(() => {
       this.tick();
       this.#schedule();
-    }, msUntilNextSecond(this.#clock()));
+    }, delay);
   }
 }

@@ -3,32 +3,32 @@ import { FakeBackend } from '../ipc/fake';
 import { totpForm } from '../../testing/app';
 import { AccountsState } from './accounts.svelte';
 
+// What the one 30 s countdown shows (every account here has that period).
+const shown = (accounts: AccountsState) => {
+  expect(accounts.countdowns.map((c) => c.period)).toEqual([30]);
+  return accounts.countdowns[0]!.remaining;
+};
 const backend = () => new FakeBackend({ accounts: [totpForm('GitHub', 'alice', 'JBSWY3DPEHPK3PXP')] });
 
 describe('accounts tick', () => {
   beforeEach(() => vi.useFakeTimers({ now: 1_700_000_000_000 }));
   afterEach(() => vi.useRealTimers());
 
-  it('reads the clock each second but moves the rows only when a countdown changes', async () => {
+  it('wakes only when a countdown changes, and moves the rows then', async () => {
     // 1_700_000_000 s is 20 s into a 30 s step: 10 s left.
     const accounts = new AccountsState(backend(), Date.now);
     await accounts.start();
     const started = accounts.nowMs;
-    expect(accounts.remaining(accounts.data!.accounts[0]!)).toBe(10);
+    expect(shown(accounts)).toBe(10);
     expect(vi.getTimerCount()).toBe(1);
-    // 9 and 8 s left draw the same ring (its 10 s step): nothing moves.
-    await vi.advanceTimersByTimeAsync(2_100);
+    // 9 to 6 s left draw the same ring (its 10 s step): no wake, nothing moves.
+    await vi.advanceTimersByTimeAsync(4_900);
     expect(accounts.nowMs).toBe(started);
-    // 7 s left: the next code is due.
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(accounts.remaining(accounts.data!.accounts[0]!)).toBe(7);
-    // 6 s left: same as 7; from 5 s, every second.
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(accounts.remaining(accounts.data!.accounts[0]!)).toBe(7);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(accounts.remaining(accounts.data!.accounts[0]!)).toBe(5);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(accounts.remaining(accounts.data!.accounts[0]!)).toBe(4);
+    expect(vi.getTimerCount()).toBe(1);
+    // 5 s left: the last step.
+    await vi.advanceTimersByTimeAsync(200);
+    expect(shown(accounts)).toBe(5);
+    expect(accounts.nowMs).toBe(1_700_000_005_015);
     accounts.stop();
   });
 
@@ -37,14 +37,24 @@ describe('accounts tick', () => {
     const accounts = new AccountsState(fake, Date.now);
     await accounts.start();
     const lists = () => fake.calls.filter((c) => c.method === 'listAccounts').length;
+    const rows = accounts.data!.accounts;
+    const before = rows[0]!.code;
     await vi.advanceTimersByTimeAsync(9_100);
-    expect(accounts.remaining(accounts.data!.accounts[0]!)).toBe(1);
-    // The expiry tick asks Rust; until the answer the rows keep their last second.
+    expect(shown(accounts)).toBe(5);
+    // The expiry tick asks Rust; until the answer the rows keep their last step.
     vi.advanceTimersByTime(1_000);
     expect(lists()).toBe(2);
-    expect(accounts.remaining(accounts.data!.accounts[0]!)).toBe(1);
+    expect(shown(accounts)).toBe(5);
     await vi.advanceTimersByTimeAsync(0);
-    expect(accounts.remaining(accounts.data!.accounts[0]!)).toBe(30);
+    expect(shown(accounts)).toBe(30);
+    // Only the codes changed: they were written onto the accounts already shown.
+    expect(accounts.data!.accounts).toBe(rows);
+    expect(rows[0]!.code).not.toBe(before);
+    // And the next wake is the next step, 5 s on.
+    await vi.advanceTimersByTimeAsync(4_900);
+    expect(shown(accounts)).toBe(30);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(shown(accounts)).toBe(25);
     accounts.stop();
   });
 
@@ -62,7 +72,7 @@ describe('accounts tick', () => {
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(0);
     expect(accounts.nowMs).toBe(Date.now());
-    expect(accounts.remaining(accounts.data!.accounts[0]!)).toBe(10);
+    expect(shown(accounts)).toBe(10);
     accounts.stop();
   });
 });
