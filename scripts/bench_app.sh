@@ -281,11 +281,17 @@ def stop(proc):
     time.sleep(0.5)
 
 
-def start_once(cmd, env, settle=6.0, timeout=30.0, shot=None):
+STEP_S = 5  # Tessera's countdowns move only at wall-clock multiples of 5 s (ring steps, new codes)
+
+
+def start_once(cmd, env, settle=4.5, timeout=30.0, shot=None):
     """Launch; poll X every few ms. Returns (mapped_s, settled_s): mapped = the app's top-level
     window is viewable; settled = the first frame within 0.5% of the frame at `settle` s (on the
     pixels that are still for the last 2 s), i.e. the window painted as it stays: the accounts
-    and their codes in place, not a blank or half-built page."""
+    and their codes in place, not a blank or half-built page. Each launch starts just after a
+    countdown step and `settle` comes before the next one, so no change made by design (a ring
+    step, the next codes appearing) lands between the first frame and the reference frame."""
+    time.sleep(STEP_S - time.time() % STEP_S + 0.05)
     t0 = time.monotonic()
     proc = launch(cmd, env)
     mapped, frames, win = None, [], None
