@@ -4,10 +4,12 @@
 #      (vault made with the CLI, opened through a real keychain) vs Debian's GTK otpclient;
 #   2. idle CPU over 60 s with 50 accounts (utime+stime of the app and every child, /proc);
 #   3. memory: summed PSS (/proc/PID/smaps_rollup) of the app and its web processes, 100 accounts;
-#   4. installed size of the release .deb vs otpclient's.
+#   4. installed size of the release .deb vs otpclient's;
+#   and the floor of any WebKitGTK app (scripts/webkit_floor.c: one window, one web view, a static
+#   page) measured the same way, beside which Tessera's own share of 1 and 3 can be read.
 # Rows land in $CARGO_TARGET_DIR/bench/app-*.row.json for scripts/bench_report.py.
 # Runs under Xvfb inside scripts/with-keyring.sh (private D-Bus + unlocked gnome-keyring).
-# Needs: Xvfb, otpclient, python3, libX11, dpkg-deb; the release UI build (npm) and cargo.
+# Needs: Xvfb, otpclient, python3, libX11, dpkg-deb, cc and libwebkit2gtk-4.1-dev; npm and cargo.
 # APP_RUNS (default 10): start-up runs of each app; APP_IDLE_SECONDS (default 60);
 # APP_SKIP_BUILD=1 reuses the release build and .deb already there.
 set -euo pipefail
@@ -34,6 +36,9 @@ if [ -z "${APP_SKIP_BUILD:-}" ]; then
     (cd "$root/ui" && npm run --silent tauri -- build --bundles deb >&2)
 fi
 tessera="$CARGO_TARGET_DIR/cli/tessera"
+floor="$out/webkit-floor"
+# shellcheck disable=SC2046 # pkg-config prints several words on purpose
+cc -O2 -o "$floor" "$root/scripts/webkit_floor.c" $(pkg-config --cflags --libs webkit2gtk-4.1)
 app="${APP_BIN:-$CARGO_TARGET_DIR/release/tessera-desktop}"
 deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
 
@@ -97,10 +102,10 @@ printf '%s' "$otp_password" | secret-tool store --label=OTPClient \
     xdg:schema com.github.paolostivanin.OTPClient string main_pwd
 
 step "start-up, idle CPU, memory: $runs runs each, same display, same session"
-python3 - "$out" "$runs" "$idle" "$app" "$work" "$deb" <<'PY'
+python3 - "$out" "$runs" "$idle" "$app" "$work" "$deb" "$floor" <<'PY'
 import ctypes, ctypes.util, json, os, pathlib, signal, statistics, subprocess, sys, time
 
-out, runs, idle, app, work, deb = sys.argv[1:]
+out, runs, idle, app, work, deb, floor = sys.argv[1:]
 out, runs, idle, work = pathlib.Path(out), int(runs), int(idle), pathlib.Path(work)
 
 x = ctypes.CDLL(ctypes.util.find_library("X11"))
@@ -384,16 +389,22 @@ tessera_env = lambda n: {**base, "TESSERA_VAULT": str(work / f"v{n}" / "vault.te
 otp_env = {**base, "HOME": str(work / "otp-home"), "XDG_CONFIG_HOME": str(work / "otp-home/.config"),
            "XDG_DATA_HOME": str(work / "otp-home/.local/share")}
 otp = ["otpclient"]
+# The floor gets what Tessera sets for itself on a machine without a GPU render node
+# (src-tauri/src/rendering.rs), so both run WebKit the same way.
+no_gpu = not any(n.startswith("renderD") for n in (os.listdir("/dev/dri") if os.path.isdir("/dev/dri") else []))
+floor_env = {**base, **({"WEBKIT_DISABLE_DMABUF_RENDERER": "1"} if no_gpu else {})}
 
 ms = lambda s: f"{s * 1e3:.0f} ms"
 p95 = lambda v: sorted(v)[min(len(v) - 1, round(0.95 * (len(v) - 1)))]
-results = {"tessera": [], "otpclient": []}
+results = {"tessera": [], "otpclient": [], "floor": []}
 # One unmeasured launch each first: D-Bus activates the portal and accessibility services once per
 # session, and the binaries and libraries come into the page cache ("cold" = no process running).
 start_once([app], tessera_env(100), settle=3.0)
 start_once(otp, otp_env, settle=3.0)
-for i in range(runs):  # interleaved, so drift hits both alike
-    for name, cmd, env in (("tessera", [app], tessera_env(100)), ("otpclient", otp, otp_env)):
+start_once([floor], floor_env, settle=3.0)
+for i in range(runs):  # interleaved, so drift hits all alike
+    for name, cmd, env in (("tessera", [app], tessera_env(100)), ("otpclient", otp, otp_env),
+                           ("floor", [floor], floor_env)):
         shots = os.environ.get("APP_SHOTS")
         m, s = start_once(cmd, env, shot=shots and i == 0 and f"{shots}/{name}.ppm")
         results[name].append((m, s))
@@ -411,6 +422,12 @@ for label, k in (("window mapped", 0), ("window painted, settled", 1)):
     rows.append([f"app cold start to {label}, 100 accounts (median, p95; n={runs})",
                  f"{ms(mo)} (p95 {ms(p95(ours))})", "otpclient, 100 accounts",
                  f"{ms(mp)} (p95 {ms(p95(peer))})", f"{mo / mp:.2f}x", "<= 1.0x"])
+    base_floor = [r[k] for r in results["floor"] if r[k] is not None]
+    if base_floor:
+        mf = statistics.median(base_floor)
+        rows.append([f"WebKitGTK floor, cold start to {label} (one web view, static page; n={runs})",
+                     f"{ms(mf)} (p95 {ms(p95(base_floor))})", "otpclient, 100 accounts",
+                     f"{ms(mp)} (p95 {ms(p95(peer))})", f"{mf / mp:.2f}x", "report"])
 
 cpu50, _, n50 = steady([app], tessera_env(50))
 print(f"tessera idle CPU, 50 accounts: {cpu50:.3f} % ({n50} processes)", file=sys.stderr)
@@ -423,10 +440,15 @@ rows.append([f"app idle CPU over {idle} s, 50 accounts (app + WebKit children)",
 # Memory: summed PSS after settling, 100 accounts (no idle wait needed: a shorter steady()).
 idle_saved, idle = idle, 2
 _, pss100, n100 = steady([app], tessera_env(100))
+_, pss_floor, n_floor = steady([floor], floor_env)
 idle = idle_saved
 print(f"tessera PSS, 100 accounts: {pss100:.1f} MiB ({n100} processes)", file=sys.stderr)
+print(f"WebKitGTK floor PSS: {pss_floor:.1f} MiB ({n_floor} processes)", file=sys.stderr)
 rows.append(["app memory, summed PSS, 100 accounts (app + web processes)", f"{pss100:.1f} MiB",
              "otpclient, 100 accounts", f"{opss:.1f} MiB", f"{pss100 / opss:.2f}x", "< 150 MB"])
+rows.append(["WebKitGTK floor, summed PSS (one web view, static page; its web processes)",
+             f"{pss_floor:.1f} MiB", "otpclient, 100 accounts", f"{opss:.1f} MiB",
+             f"{pss_floor / opss:.2f}x", "report"])
 
 # Install size: the .deb's Installed-Size (KiB, as apt reports it) beside otpclient's.
 ours_kib = int(subprocess.check_output(["dpkg-deb", "-f", deb, "Installed-Size"]).strip())
