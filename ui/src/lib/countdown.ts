@@ -1,6 +1,7 @@
 // Countdown math. Rust sends each code with the instant it was computed at (`now`) and the
 // seconds it stays valid (`secondsLeft`); the UI counts down from that on the same system clock
-// and asks Rust again when a code expires. No per-frame loop: one tick per wall-clock second.
+// and asks Rust again when a code expires. No per-frame loop: a tick only at the wall-clock
+// seconds where something shown changes (msUntilNextChange), drawn by CSS (paintCountdowns).
 
 import type { AccountView, Accounts } from './ipc';
 
@@ -83,8 +84,8 @@ export function shownKey(remaining: number | null): number {
 
 /**
  * Whether any countdown shows something else at `nextMs` than at `nowMs`. The rows' clock moves
- * only then: a few moments per period instead of every second, since each change costs the
- * whole list's JavaScript update and a WebKit repaint, even where nothing visible changed.
+ * only then: a few moments per period instead of every second, since each change costs a
+ * WebKit redraw, even where nothing visible changed.
  */
 export function shownChanged(codes: Codes, nowMs: number, nextMs: number): boolean {
   return codes.accounts.some(

@@ -19,7 +19,7 @@ export class AccountsState {
    */
   nowMs = $state(0);
 
-  /** One countdown per period, which every row of that period draws (see `countdownStyle`). */
+  /** One countdown per period, which every ring of that period draws (see `paintCountdowns`). */
   countdowns = $derived(this.data === null ? [] : periodCountdowns(this.data, this.nowMs));
 
   visible = $derived(visibleAccounts(this.data?.accounts ?? [], this.query, this.tag));
@@ -80,9 +80,9 @@ export class AccountsState {
 
   /**
    * One tick, at a moment a countdown changes (each second while nothing is shown): once a code
-   * has expired, ask Rust again (the fresh codes
-   * come with the new time: one redraw, not a drawn 0 and then the new codes); otherwise move the
-   * rows' clock only if a countdown now shows something else (`force`: always).
+   * has expired, ask Rust again (the fresh codes come with the new time: one redraw, not a drawn
+   * 0 and then the new codes); otherwise move the rows' clock only if a countdown now shows
+   * something else (`force`: always).
    */
   tick(force = false): void {
     const now = this.#clock();
