@@ -7,21 +7,20 @@ import type { AccountView, Accounts } from './ipc';
 /** The fields that change with time alone. */
 const CODE_FIELDS = ['code', 'nextCode', 'secondsLeft', 'counter'] as const;
 
-/** Whether `a` and `b` are the same account with the same everything but their codes. */
+/**
+ * Whether `a` and `b` are the same account with the same everything but their codes: every field
+ * is compared (tags element by element), so a field added to `AccountView` is covered too.
+ */
 function sameButCodes(a: AccountView, b: AccountView): boolean {
-  return (
-    a.id === b.id &&
-    a.issuer === b.issuer &&
-    a.name === b.name &&
-    a.kind === b.kind &&
-    a.algorithm === b.algorithm &&
-    a.digits === b.digits &&
-    a.period === b.period &&
-    a.icon === b.icon &&
-    a.favorite === b.favorite &&
-    a.tags.length === b.tags.length &&
-    a.tags.every((tag, i) => tag === b.tags[i])
-  );
+  const fields = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof AccountView>;
+  for (const field of fields) {
+    if ((CODE_FIELDS as readonly string[]).includes(field)) continue;
+    const [x, y] = [a[field], b[field]];
+    const same =
+      Array.isArray(x) && Array.isArray(y) ? x.length === y.length && x.every((item, i) => item === y[i]) : x === y;
+    if (!same) return false;
+  }
+  return true;
 }
 
 /**
