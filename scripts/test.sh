@@ -7,8 +7,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}"
 export PATH="$HOME/.cache/tessera/tools/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-# Sample export files of other apps live beside the clone (../shared), as on CI.
-export TESSERA_TESTDATA="${TESSERA_TESTDATA:-$(cd .. && pwd)/shared/testdata}"
 
 step() { printf '\n\033[1m==> [%s] %s\033[0m\n' "$(date +%T)" "$*"; }
 

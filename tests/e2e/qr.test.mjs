@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { APP, assertCode, launchOnNewVault, sleep, step, waitFor, wd } from './driver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const testdata = process.env.TESSERA_TESTDATA ?? join(root, '..', 'shared', 'testdata');
+const testdata = join(root, 'tests', 'data');
 const GOOGLE = join(testdata, 'imports', 'google-migration');
 const SECRET = 'KRSXG5CTMVRXEZLU';
 const CLIP_SECRET = 'MFRGGZDFMZTWQ2LK';

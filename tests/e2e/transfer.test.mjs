@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { APP, assertCode, launchOnNewVault, step, waitFor, wd } from './driver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const testdata = process.env.TESSERA_TESTDATA ?? join(root, '..', 'shared', 'testdata');
+const testdata = join(root, 'tests', 'data');
 const SAMPLE = join(testdata, 'imports', 'aegis', 'aegisapp-aegis_encrypted.json');
 const EXPORT_PASSWORD = 'correct horse battery staple';
 

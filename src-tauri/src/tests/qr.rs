@@ -1,5 +1,5 @@
 //! The QR commands on the mock runtime: image files (the path a drop and the picker take) with
-//! the Google Authenticator samples of `shared/testdata`, texts as the screen scan hands them
+//! the Google Authenticator samples of `tests/data`, texts as the screen scan hands them
 //! over, one-write adds, and "Show QR".
 
 use std::path::PathBuf;

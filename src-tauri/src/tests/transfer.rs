@@ -1,6 +1,5 @@
 //! The import and export commands on the mock runtime, with the real sample files of
-//! `shared/testdata/imports/` (set `TESSERA_TESTDATA` to the `testdata` folder, or keep
-//! `shared/` beside the clone as CI has it; the samples are not copied into the repository).
+//! `tests/data/imports/`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -11,16 +10,9 @@ use tauri::ipc::Channel;
 use super::*;
 use crate::state::read_import;
 
+/// The repository's sample files of other apps (`tests/data`).
 pub(super) fn testdata() -> PathBuf {
-    let dir = std::env::var_os("TESSERA_TESTDATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));
-    assert!(
-        dir.join("imports").is_dir(),
-        "import samples not found at {}: set TESSERA_TESTDATA to shared/testdata",
-        dir.display()
-    );
-    dir
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data")
 }
 
 /// A sample's path and its `.expected.json`.

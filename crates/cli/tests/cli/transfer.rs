@@ -1,5 +1,5 @@
-//! `import` and `export` end to end with the real sample files of the shared test data
-//! (`TESSERA_TESTDATA`, default `../../../shared/testdata` from the crate): preview, dry run,
+//! `import` and `export` end to end with the real sample files of the repository's test
+//! data (`tests/data`): preview, dry run,
 //! one all-or-nothing write, passwords from stdin, plain-text warnings, 0600 files, and a
 //! round trip through every file format.
 
@@ -11,18 +11,9 @@ use crate::support::Env;
 
 const BAD_INPUT: i32 = 2;
 
-/// The shared test data; fails clearly when it is missing.
+/// The repository's sample files of other apps (`tests/data`).
 pub(crate) fn testdata() -> PathBuf {
-    let dir = std::env::var_os("TESSERA_TESTDATA").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata"),
-        PathBuf::from,
-    );
-    assert!(
-        dir.join("imports").is_dir(),
-        "the shared test data is missing at {}: set TESSERA_TESTDATA",
-        dir.display()
-    );
-    dir
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data")
 }
 
 pub(crate) fn sample(relative: &str) -> String {

@@ -1,5 +1,5 @@
 //! Integration tests for one-time codes, otpauth URIs and Google migration payloads: the import
-//! samples of other apps (`shared/testdata`), round-trip properties and a cross-check against
+//! samples of other apps (`tests/data`), round-trip properties and a cross-check against
 //! totp-rs.
 
 // Test helpers and proptest strategies are not `#[test]` fns, so clippy's test exemption misses

@@ -1,4 +1,4 @@
-//! Loads `shared/testdata/imports/<format>/` samples and checks entries against their
+//! Loads `tests/data/imports/<format>/` samples and checks entries against their
 //! `.expected.json` (format described in that folder's README).
 
 use std::path::PathBuf;
@@ -7,18 +7,9 @@ use serde_json::Value;
 use tessera_core::otp::{generate, hotp};
 use tessera_core::{Otp, OtpSecret, UnixTime};
 
-/// `$TESSERA_TESTDATA`, or `shared/testdata` beside the repository checkout.
+/// The repository's sample files of other apps (`tests/data`).
 pub(crate) fn root() -> PathBuf {
-    let root = std::env::var_os("TESSERA_TESTDATA").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata"),
-        PathBuf::from,
-    );
-    assert!(
-        root.join("imports").is_dir(),
-        "test data not found at {}: set TESSERA_TESTDATA to the shared/testdata folder",
-        root.display()
-    );
-    root
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data")
 }
 
 /// The text samples of one format folder (images are skipped), with their expected JSON.

@@ -1,4 +1,4 @@
-//! The Google Authenticator export QR images of the shared test data decode to the recorded
+//! The Google Authenticator export QR images of the repository's test data (`tests/data`) decode to the recorded
 //! text and classify to the expected accounts.
 
 use std::path::PathBuf;
@@ -10,19 +10,9 @@ use tessera_qr::{Added, MigrationCollector, Payload, classify, decode_image_byte
 
 use crate::texts;
 
-/// `$TESSERA_TESTDATA`, else `shared/testdata` beside the repository (the layout of the
-/// development machines and CI).
+/// The repository's sample files of other apps (`tests/data`).
 fn testdata() -> PathBuf {
-    let dir = std::env::var_os("TESSERA_TESTDATA").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata"),
-        PathBuf::from,
-    );
-    assert!(
-        dir.join("imports/google-migration").is_dir(),
-        "shared test data not found at {}: set TESSERA_TESTDATA to the shared/testdata folder",
-        dir.display()
-    );
-    dir
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data")
 }
 
 fn sample(name: &str) -> (Vec<u8>, Value) {

@@ -1,10 +1,7 @@
-//! Every real sample in `shared/testdata/imports/<format>/` imports to exactly the entries of
-//! its `.expected.json` (matching rules: `shared/testdata/imports/README.md`), encrypted
+//! Every real sample in `tests/data/imports/<format>/` imports to exactly the entries of
+//! its `.expected.json` (matching rules: `tests/data/imports/README.md`), encrypted
 //! samples fail cleanly without or with a wrong password, and no damaged copy of any sample
 //! makes an importer panic.
-//!
-//! The samples are not copied into the repository: set `TESSERA_TESTDATA` to the `testdata`
-//! folder, or keep `shared/` beside the clone (the default, as CI has it).
 
 // Test helpers read fixed local files: a panic with its message is the right failure here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -19,16 +16,9 @@ use serde_json::Value;
 use tessera_core::{Otp, UnixTime, otp};
 use tessera_transfer::{Format, Import, ImportError, import, import_files};
 
+/// The repository's sample files of other apps (`tests/data`).
 fn testdata() -> PathBuf {
-    let dir = std::env::var_os("TESSERA_TESTDATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata"));
-    assert!(
-        dir.join("imports").is_dir(),
-        "import samples not found at {}: set TESSERA_TESTDATA to shared/testdata",
-        dir.display()
-    );
-    dir
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data")
 }
 
 /// One sample and its expectations.
