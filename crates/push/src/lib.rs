@@ -8,7 +8,9 @@
 //!   back-off.
 //! - [`selfservice`] is the user's self-service at the same server: sign in (with a second
 //!   factor), list, enroll here, disable/enable/delete/reset/resync, backup codes.
-//! - [`store`] is the stored form: [`store::PushToken`] and the activity log, kept in the vault.
+//! - [`store`] is the stored form: [`store::PushToken`] and the activity log.
+//! - [`sealed`] is where that form lives: the push key store beside the vault, which opens
+//!   without the vault so prompts arrive while it is locked.
 //!
 //! The protocol is described in `shared/docs/privacyidea-push-protocol.md` (verified against
 //! privacyIDEA 3.14). A challenge can only be shown or answered as a
@@ -18,14 +20,17 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod approval;
 pub mod protocol;
+pub mod sealed;
 pub mod selfservice;
 pub mod store;
 pub mod transport;
 
 pub use error::{PushError, UriError};
 pub use protocol::{
-    AnswerOutcome, ClockOffset, Decision, DeclineReason, DeviceKey, EnrollmentUri, KeySize,
+    AnswerOutcome, ClockOffset, Decision, DeclineReason, DeviceKey, EnrollmentUri, ForceUnlock,
+    KeySize,
     PushRequest, ServerKey, Unverified, Verified,
 };
 pub use store::{ActivityEntry, Outcome, PushToken};

@@ -1,4 +1,5 @@
-//! The stored form of push tokens and of the activity log, inside the encrypted vault.
+//! The stored form of push tokens and of the activity log, inside a vault-format store (the
+//! push key store of [`crate::sealed`]; older Tessera versions kept them in the vault itself).
 //!
 //! - Public token data goes in the vault section `push` (`{"version":1,"tokens":[…]}`).
 //! - Each device private key goes in the vault's wiping secret store under
@@ -16,7 +17,7 @@ use tessera_core::{OtpSecret, UnixTime};
 use url::Url;
 
 use crate::PushError;
-use crate::protocol::{DeclineReason, DeviceKey, EnrollmentUri, ServerKey};
+use crate::protocol::{DeclineReason, DeviceKey, EnrollmentUri, ForceUnlock, ServerKey};
 
 /// Vault section with the public data of every push token.
 pub const PUSH_SECTION: &str = "push";
@@ -43,6 +44,8 @@ pub struct PushToken {
     pub issuer: Option<String>,
     /// When the token was enrolled.
     pub enrolled: UnixTime,
+    /// The verification the organisation demands before an approval (from the link).
+    pub force_unlock: Option<ForceUnlock>,
 }
 
 impl PushToken {
@@ -63,6 +66,7 @@ impl PushToken {
             label: uri.label().to_owned(),
             issuer: uri.issuer().map(str::to_owned),
             enrolled,
+            force_unlock: uri.force_unlock(),
         }
     }
 
@@ -140,6 +144,9 @@ struct StoredToken {
     #[serde(default)]
     issuer: Option<String>,
     enrolled: u64,
+    /// Absent in tokens enrolled before Tessera read the policy: nothing demanded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    force_unlock: Option<ForceUnlock>,
     #[serde(flatten)]
     unknown: serde_json::Map<String, Value>,
 }
@@ -192,6 +199,7 @@ pub fn load_tokens(data: &VaultData) -> Result<Vec<PushToken>, PushError> {
                 label: stored.label,
                 issuer: stored.issuer,
                 enrolled: UnixTime(stored.enrolled),
+                force_unlock: stored.force_unlock,
             })
         })
         .collect()
@@ -210,6 +218,7 @@ pub fn save_token(data: &mut VaultData, token: &PushToken) -> Result<(), PushErr
         label: token.label.clone(),
         issuer: token.issuer.clone(),
         enrolled: token.enrolled.0,
+        force_unlock: token.force_unlock,
         unknown: serde_json::Map::new(),
     };
     let id = token.id();
@@ -269,6 +278,54 @@ pub fn rename_token(data: &mut VaultData, id: &str, label: &str) -> Result<bool,
     token.label = label.to_owned();
     write_tokens(data, &stored)?;
     Ok(true)
+}
+
+/// The secret names of the device keys the `push` section refers to (what moving the tokens
+/// to another store must carry along).
+pub fn device_key_names(data: &VaultData) -> Result<Vec<String>, PushError> {
+    Ok(stored_tokens(data)?
+        .tokens
+        .iter()
+        .filter_map(stored_id)
+        .map(|id| format!("push/{id}"))
+        .collect())
+}
+
+/// Adds the tokens of another store's `push` section (`incoming`, as stored) to `data`: a token
+/// with the same id is replaced, others are kept. Device keys are the caller's to copy.
+pub fn merge_tokens(data: &mut VaultData, incoming: &Value) -> Result<(), PushError> {
+    let incoming: StoredTokens = serde_json::from_value(incoming.clone())
+        .map_err(|_| PushError::InvalidStoredToken("push section"))?;
+    let mut stored = stored_tokens(data)?;
+    for token in incoming.tokens {
+        let id = stored_id(&token);
+        stored
+            .tokens
+            .retain(|existing| id.is_none() || stored_id(existing) != id);
+        stored.tokens.push(token);
+    }
+    write_tokens(data, &stored)
+}
+
+/// Adds another store's activity log (`incoming`, as stored) before this one's entries, skipping
+/// entries already present, and keeps the newest [`MAX_ACTIVITY`].
+pub fn merge_activity(data: &mut VaultData, incoming: &Value) {
+    let Ok(incoming) = serde_json::from_value::<StoredActivity>(incoming.clone()) else {
+        return;
+    };
+    let mut stored = stored_activity(data);
+    let mut entries: Vec<Value> = incoming
+        .entries
+        .into_iter()
+        .filter(|entry| !stored.entries.contains(entry))
+        .collect();
+    entries.append(&mut stored.entries);
+    let excess = entries.len().saturating_sub(MAX_ACTIVITY);
+    entries.drain(..excess);
+    stored.entries = entries;
+    if let Ok(value) = serde_json::to_value(&stored) {
+        data.set_section(ACTIVITY_SECTION, value);
+    }
 }
 
 /// What the user decided on a prompt (if they saw one).
@@ -484,6 +541,15 @@ mod tests {
         assert!(data.secret("push/PIPU1@https://pi.example:8443").is_none());
         assert_eq!(load_tokens(&data).unwrap().len(), 1);
         assert!(format!("{:?}", loaded[0]).contains("DeviceKey(rsa-2048)"));
+
+        // The organisation's unlock policy survives the store; older tokens have none.
+        let strict = token(
+            "otpauth://pipush/S?v=1&serial=PIPU2&enrollment_credential=c&url=https://pi.example/ttype/push&app_force_unlock=biometric",
+        );
+        save_token(&mut data, &strict).unwrap();
+        let loaded = load_tokens(&data).unwrap();
+        assert_eq!(loaded[0].force_unlock, None);
+        assert_eq!(loaded[1].force_unlock, Some(ForceUnlock::Biometric));
     }
 
     #[test]

@@ -67,6 +67,13 @@ pub struct Settings {
     pub start_minimized: bool,
     /// The desktop app starts when the user logs in (mirrored into the OS autostart entry).
     pub start_at_login: bool,
+    /// Lock when the machine goes to sleep.
+    pub lock_on_sleep: bool,
+    /// Lock when the screen locks.
+    pub lock_on_screen_lock: bool,
+    /// Ask the OS to verify the user ("it's me") before every push approval, not only while
+    /// locked or when the organisation asks.
+    pub verify_every_approval: bool,
     /// Settings written by a newer Tessera, kept verbatim.
     #[serde(flatten)]
     unknown: Map<String, Value>,
@@ -83,6 +90,9 @@ impl Default for Settings {
             hide_codes: false,
             start_minimized: false,
             start_at_login: false,
+            lock_on_sleep: true,
+            lock_on_screen_lock: true,
+            verify_every_approval: false,
             unknown: Map::new(),
         }
     }

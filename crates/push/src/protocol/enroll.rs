@@ -26,6 +26,20 @@ pub struct EnrollmentUri {
     ttl_minutes: Option<u32>,
     poll_only: bool,
     pin: bool,
+    force_unlock: Option<ForceUnlock>,
+}
+
+/// What the organisation asks before this device approves a sign-in (protocol doc §3: the
+/// `push_force_app_pin` policy writes `pin=True`, `push_app_force_unlock` writes
+/// `app_force_unlock=any|biometric|pin`). A desktop has no app PIN: the OS verification
+/// (login password or fingerprint through polkit, Windows Hello, Touch ID) stands for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForceUnlock {
+    /// Any OS verification (`any`, `pin`, or `pin=True` alone).
+    Any,
+    /// A biometric-capable verifier where the OS offers one (`biometric`).
+    Biometric,
 }
 
 impl EnrollmentUri {
@@ -53,6 +67,7 @@ impl EnrollmentUri {
         let mut version = None;
         let mut poll_only = false;
         let mut pin = false;
+        let mut force_unlock = None;
         // Values never hold a raw `+` (the server writes `%20`), so form decoding is exact.
         for (key, value) in parsed.query_pairs() {
             match key.as_ref() {
@@ -71,6 +86,14 @@ impl EnrollmentUri {
                 "v" => version = Some(value.into_owned()),
                 "poll_only" => poll_only = python_bool(&value),
                 "pin" => pin = python_bool(&value),
+                // An unknown value still asks for verification: never less than the server meant.
+                "app_force_unlock" if !value.is_empty() => {
+                    force_unlock = Some(if value.eq_ignore_ascii_case("biometric") {
+                        ForceUnlock::Biometric
+                    } else {
+                        ForceUnlock::Any
+                    });
+                }
                 _ => {}
             }
         }
@@ -108,6 +131,7 @@ impl EnrollmentUri {
             ttl_minutes,
             poll_only,
             pin,
+            force_unlock: force_unlock.or(pin.then_some(ForceUnlock::Any)),
         })
     }
 
@@ -155,6 +179,12 @@ impl EnrollmentUri {
     /// `pin=True`: the organisation wants the token behind an app PIN.
     pub fn pin_required(&self) -> bool {
         self.pin
+    }
+
+    /// The verification the organisation demands before an approval (`None`: the user's own
+    /// settings decide).
+    pub fn force_unlock(&self) -> Option<ForceUnlock> {
+        self.force_unlock
     }
 
     /// The form of enrollment step 2 (`POST <url>`), with the device's public key.
@@ -264,6 +294,28 @@ mod tests {
         assert_eq!(uri.ttl_minutes(), Some(10));
         let printed = format!("{uri:?}");
         assert!(!printed.contains("7f4a9bb0"), "{printed}");
+    }
+
+    #[test]
+    fn the_organisations_unlock_policy_is_read() {
+        let with = |extra: &str| EnrollmentUri::parse(&format!("{LINK}{extra}")).unwrap();
+        assert_eq!(with("").force_unlock(), None);
+        assert_eq!(with("&app_force_unlock=any").force_unlock(), Some(ForceUnlock::Any));
+        assert_eq!(with("&app_force_unlock=pin").force_unlock(), Some(ForceUnlock::Any));
+        assert_eq!(
+            with("&app_force_unlock=biometric").force_unlock(),
+            Some(ForceUnlock::Biometric)
+        );
+        // push_force_app_pin alone: any verification.
+        let pin = with("&pin=True");
+        assert!(pin.pin_required());
+        assert_eq!(pin.force_unlock(), Some(ForceUnlock::Any));
+        // A value this client does not know still asks: never less than the server meant.
+        assert_eq!(with("&app_force_unlock=face").force_unlock(), Some(ForceUnlock::Any));
+        assert_eq!(
+            with("&pin=True&app_force_unlock=biometric").force_unlock(),
+            Some(ForceUnlock::Biometric)
+        );
     }
 
     #[test]

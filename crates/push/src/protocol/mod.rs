@@ -11,7 +11,7 @@ mod request;
 mod response;
 
 pub use clock::{ClockOffset, format_timestamp};
-pub use enroll::{EnrollRequest, EnrollmentUri, parse_enroll_response};
+pub use enroll::{EnrollRequest, EnrollmentUri, ForceUnlock, parse_enroll_response};
 pub use inbox::{Admission, Inbox, REQUEST_LIFETIME, expires_at};
 pub use keys::{DeviceKey, KeySize, ServerKey};
 pub use request::{
