@@ -9,7 +9,8 @@ use crate::{Availability, Method, Request, Verified, Verifier, VerifyError};
 /// approval asked for verification (or that a deny did not).
 ///
 /// A request already cancelled, or past its deadline, gets `verify_cancelled` or
-/// `verify_timeout` as from a real verifier.
+/// `verify_timeout` as from a real verifier; otherwise the fixed answer, whatever the request
+/// asks ([`FixedVerifier::last_request`] lets the test check what was asked).
 #[derive(Debug)]
 pub struct FixedVerifier {
     answer: Result<Verified, VerifyError>,
@@ -86,19 +87,7 @@ impl Verifier for FixedVerifier {
         {
             return Err(VerifyError::Timeout);
         }
-        match &self.answer {
-            Ok(verified) if request.require_biometric && !verified.method.is_biometric() => {
-                // The same rule the real verifiers follow: a required biometric check is not
-                // met by a password. Fixed (the plain test answer) passes, so tests that do not
-                // care about biometrics need not pick a method.
-                if verified.method == Method::Fixed {
-                    Ok(*verified)
-                } else {
-                    Err(VerifyError::BiometricUnavailable)
-                }
-            }
-            answer => answer.clone(),
-        }
+        self.answer.clone()
     }
 
     fn availability(&self) -> Availability {
@@ -168,17 +157,10 @@ mod tests {
                 .unwrap_err(),
             VerifyError::Timeout
         );
-        let password = FixedVerifier::ok_by(Method::Polkit);
-        assert_eq!(
-            password
-                .verify(&Request::new("r").biometric(true))
-                .unwrap_err(),
-            VerifyError::BiometricUnavailable
-        );
-        assert!(
-            FixedVerifier::ok_by(Method::Fingerprint)
-                .verify(&Request::new("r").biometric(true))
-                .is_ok()
-        );
+        // the answer is the test's to pick, biometric requirement or not
+        let hello = FixedVerifier::ok_by(Method::WindowsHello);
+        let request = Request::new("r").biometric(true);
+        assert_eq!(hello.verify(&request).unwrap().method, Method::WindowsHello);
+        assert!(hello.last_request().unwrap().require_biometric);
     }
 }

@@ -143,12 +143,16 @@ fn cancellation_id() -> String {
 /// Maps a D-Bus error of the authority.
 fn map_error(error: zbus::Error) -> VerifyError {
     let (name, message) = match &error {
-        zbus::Error::MethodError(name, message, _) => {
-            (name.as_str().to_owned(), message.clone().unwrap_or_default())
-        }
+        zbus::Error::MethodError(name, message, _) => (
+            name.as_str().to_owned(),
+            message.clone().unwrap_or_default(),
+        ),
         zbus::Error::FDO(fdo) => {
             use zbus::DBusError as _;
-            (fdo.name().to_string(), fdo.description().unwrap_or("").into())
+            (
+                fdo.name().to_string(),
+                fdo.description().unwrap_or("").into(),
+            )
         }
         other => return VerifyError::failed(format!("D-Bus: {other}")),
     };
@@ -163,9 +167,9 @@ fn map_error(error: zbus::Error) -> VerifyError {
         | "org.freedesktop.DBus.Error.Spawn.ExecFailed" => {
             VerifyError::unavailable("polkit is not installed or not running")
         }
-        _ if message.contains("is not registered") => {
-            VerifyError::unavailable(format!("Tessera's polkit action {ACTION_ID} is not installed"))
-        }
+        _ if message.contains("is not registered") => VerifyError::unavailable(format!(
+            "Tessera's polkit action {ACTION_ID} is not installed"
+        )),
         _ => VerifyError::failed(format!("polkit: {name}: {message}")),
     }
 }
@@ -245,7 +249,9 @@ impl Verifier for PolkitVerifier {
         }
         let withdrawn = match wait(&rx, request) {
             Waited::Answer(answer) => return answer,
-            Waited::Lost => return Err(VerifyError::failed("the polkit call ended without a word")),
+            Waited::Lost => {
+                return Err(VerifyError::failed("the polkit call ended without a word"));
+            }
             Waited::Cancelled => VerifyError::Cancelled,
             Waited::TimedOut => VerifyError::Timeout,
         };
