@@ -33,6 +33,8 @@
     missing_docs
 )]
 
+pub mod agent;
+
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
@@ -40,6 +42,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use tessera_verify::polkit::UnixProcess;
 
 /// Set by `make test` (scripts/test.sh): the real-polkit tests must run, and fail when a part
 /// is missing instead of skipping.
@@ -53,9 +57,15 @@ pub const UNPRIVILEGED: u32 = 65534;
 /// Whether the real tests run: with [`GATE`]=1 every part must be there (else the test fails
 /// saying what to install); without it they are skipped with the reason printed.
 pub fn enabled() -> bool {
+    enabled_with(&[])
+}
+
+/// [`enabled`], with more parts (path, Debian package) that must be there.
+pub fn enabled_with(parts: &[(&str, &str)]) -> bool {
     let gated = std::env::var(GATE).is_ok_and(|v| v == "1");
     let mut missing = Vec::new();
-    for (path, package) in [(DBUS_DAEMON, "dbus-daemon"), (POLKITD, "polkitd")] {
+    let ours = [(DBUS_DAEMON, "dbus-daemon"), (POLKITD, "polkitd")];
+    for &(path, package) in ours.iter().chain(parts) {
         if !Path::new(path).exists() {
             missing.push(format!("{path} (Debian package {package})"));
         }
@@ -256,6 +266,23 @@ impl Drop for Bus {
         let _ = self.daemon.kill();
         let _ = self.daemon.wait();
     }
+}
+
+/// How long any one answer may take before the test fails (a hang must not stall CI).
+pub const ANSWER: Duration = Duration::from_secs(30);
+
+/// One verification by a child running as `nobody`, answered by `answer` (None: no agent).
+pub fn verify_as_nobody(
+    bus: &Bus,
+    answer: Option<agent::Answer>,
+) -> (Outcome, Option<agent::Agent>) {
+    let mut child =
+        ChildVerifier::spawn(bus.dir.path(), &bus.address, Some(UNPRIVILEGED), "verify");
+    let subject = UnixProcess::of(child.pid).unwrap();
+    assert_eq!(subject.uid, UNPRIVILEGED);
+    let agent = answer.map(|answer| agent::Agent::register(bus, &subject, answer));
+    child.go();
+    (child.outcome(ANSWER), agent)
 }
 
 /// The environment variable that turns a run of the test binary into a child verifier.
