@@ -21,8 +21,10 @@
 //! why; a refusal, a cancel or a timeout approves nothing.
 #![deny(missing_docs)]
 // Only the Windows and macOS bindings call foreign code; they allow it locally, each in one
-// small module with SAFETY comments. Everything else, Linux included, has no unsafe.
+// small module with SAFETY comments. Everything else has none, and the other builds (Linux
+// included: polkit is plain D-Bus) forbid it outright.
 #![deny(unsafe_code)]
+#![cfg_attr(not(any(windows, target_os = "macos")), forbid(unsafe_code))]
 
 mod cancel;
 mod error;
@@ -46,12 +48,17 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Request {
-    /// The sentence the OS dialog shows under its own title, already translated by the caller
-    /// ("Approve the sign-in to VPN for alice"). On Linux the polkit action's own message is
-    /// shown by most agents; this text is passed along as a detail for those that show it.
+    /// The sentence the OS dialog shows, already translated by the caller ("Approve the
+    /// sign-in to VPN for alice"): Windows Hello and LocalAuthentication show it. polkit does
+    /// not: it accepts a message from the caller only from root or the action's owner, so its
+    /// agents show the action's own message (`polkit/org.tessera.desktop.verify.policy`,
+    /// translated there).
     pub reason: String,
     /// A biometric-capable verifier must be used where the OS offers one (the server's
-    /// `app_force_unlock=biometric` policy).
+    /// `app_force_unlock=biometric` policy). macOS: Touch ID only, no password fallback.
+    /// Windows: Windows Hello (Windows cannot be told to refuse the PIN). Linux: polkit, whose
+    /// PAM stack asks for a finger first where `pam_fprintd` is set up and a finger enrolled;
+    /// polkit cannot be told to skip the password.
     pub require_biometric: bool,
     /// Withdraws the OS dialog from another thread.
     pub cancel: Cancel,
@@ -112,8 +119,6 @@ pub enum Method {
     /// polkit: the authentication agent ran the user's PAM stack. That is a fingerprint through
     /// fprintd where a finger is enrolled, the password otherwise; polkit does not say which.
     Polkit,
-    /// fprintd matched an enrolled finger (used on Linux when a biometric check is required).
-    Fingerprint,
     /// Windows Hello: face, fingerprint or PIN (Windows does not say which).
     WindowsHello,
     /// LocalAuthentication with the biometrics-only policy: Touch ID (or Optic ID).
@@ -128,7 +133,7 @@ pub enum Method {
 impl Method {
     /// Whether this method is biometric for sure.
     pub fn is_biometric(self) -> bool {
-        matches!(self, Self::Fingerprint | Self::TouchId)
+        matches!(self, Self::TouchId)
     }
 }
 

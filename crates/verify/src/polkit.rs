@@ -6,6 +6,11 @@
 //! The action ships in `crates/verify/polkit/org.tessera.desktop.verify.policy` with
 //! `auth_self` everywhere: the user proves they are themselves, never an administrator.
 //!
+//! A required biometric check ([`crate::Request::require_biometric`]) cannot be expressed to
+//! polkit: the PAM stack decides (fingerprint first where `pam_fprintd` is set up and a finger
+//! is enrolled, as `tests/fingerprint.rs` shows with a real fprintd), and polkit does not say
+//! which method passed, so the result is [`Method::Polkit`].
+//!
 //! Plain D-Bus calls on the system bus (`DBUS_SYSTEM_BUS_ADDRESS` is honoured by zbus), no
 //! generated proxy: four methods and one reply type do not need one.
 //!

@@ -23,7 +23,7 @@ use std::process::{Child, Command};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::agent::{Answer, Event, HELPER, Helper, scan};
+use common::agent::{Answer, Event, HELPER, Helper, OnFinger, scan};
 use common::{Bus, verify_as_nobody};
 use zbus::blocking::MessageIterator;
 use zbus::zvariant::OwnedObjectPath;
@@ -184,8 +184,9 @@ fn helper_lines(events: &[Event]) -> Vec<String> {
         .collect()
 }
 
-/// Sets up everything and verifies once with `finger` on the reader.
-fn verify_with_finger(finger: &str) -> (common::Outcome, Vec<String>, Bus) {
+/// Sets up everything and verifies once with `finger` on the reader (None: fprintd stops
+/// when PAM asks for the finger).
+fn verify_with_finger(finger: Option<&str>) -> (common::Outcome, Vec<String>, Bus) {
     let bus = Bus::with_polkitd();
     let fprintd = start_fprintd(&bus);
     let started = Instant::now();
@@ -194,8 +195,13 @@ fn verify_with_finger(finger: &str) -> (common::Outcome, Vec<String>, Bus) {
     let helper = Helper {
         bus_dir: bus.dir.path().to_owned(),
         pam_stack: pam_stack_with_fingerprint(bus.dir.path()),
-        finger_socket: fprintd.reader.clone(),
-        finger: finger.to_owned(),
+        on_finger: match finger {
+            Some(finger) => OnFinger::Scan {
+                socket: fprintd.reader.clone(),
+                finger: finger.to_owned(),
+            },
+            None => OnFinger::StopFprintd(fprintd.process.id()),
+        },
         password: "not-the-password".into(),
     };
     let (outcome, agent) = verify_as_nobody(&bus, Some(Answer::Pam(Arc::new(helper))));
@@ -209,7 +215,7 @@ fn enrolled_finger_verifies() {
     if !enabled() {
         return;
     }
-    let (outcome, lines, bus) = verify_with_finger(FINGER);
+    let (outcome, lines, bus) = verify_with_finger(Some(FINGER));
     assert_eq!(
         outcome.result,
         "ok:Polkit",
@@ -237,7 +243,7 @@ fn another_finger_is_refused() {
     if !enabled() {
         return;
     }
-    let (outcome, lines, bus) = verify_with_finger("someone-else");
+    let (outcome, lines, bus) = verify_with_finger(Some("someone-else"));
     assert_eq!(
         outcome.result,
         "err:verify_refused",
@@ -252,4 +258,26 @@ fn another_finger_is_refused() {
     );
     assert!(lines.contains(&"FAILURE".to_owned()), "{lines:#?}");
     eprintln!("refused in {:?}: {lines:?}", outcome.elapsed);
+}
+
+/// fprintd gone mid-scan: pam_fprintd gives up (fprintd's bus name lost its owner), PAM falls
+/// back to the password, which is wrong here: refused, nothing verified.
+#[test]
+fn fprintd_gone_mid_scan_verifies_nothing() {
+    if !enabled() {
+        return;
+    }
+    let (outcome, lines, bus) = verify_with_finger(None);
+    assert_eq!(
+        outcome.result,
+        "err:verify_refused",
+        "helper: {lines:#?}\npolkitd: {}",
+        bus.polkitd_log()
+    );
+    assert!(lines[0].contains("right index finger"), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("PAM_PROMPT_ECHO_OFF")),
+        "{lines:#?}"
+    );
+    eprintln!("fprintd gone: {lines:?}");
 }

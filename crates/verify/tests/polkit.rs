@@ -191,6 +191,21 @@ fn an_expiring_request_withdraws_the_dialog() {
     );
 }
 
+#[test]
+fn polkitd_gone_mid_check_verifies_nothing() {
+    if !common::enabled() {
+        return;
+    }
+    let mut bus = Bus::with_polkitd();
+    let mut child =
+        ChildVerifier::spawn(bus.dir.path(), &bus.address, Some(UNPRIVILEGED), "verify");
+    let agent = Agent::register(&bus, &UnixProcess::of(child.pid).unwrap(), Answer::Hold);
+    child.go();
+    agent.wait_begun();
+    bus.stop_polkitd();
+    assert_eq!(child.outcome(ANSWER).result, "err:verify_failed");
+}
+
 /// Why the verifier runs as `nobody` in these tests: polkit authorizes root for everything
 /// without asking (no agent here). Tessera never runs as root; this pins the behaviour the
 /// test setup depends on.

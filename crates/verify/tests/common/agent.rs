@@ -64,12 +64,19 @@ pub struct Helper {
     pub bus_dir: PathBuf,
     /// The PAM configuration to use as `polkit-1`.
     pub pam_stack: PathBuf,
-    /// `SCAN <id>` is sent to this virtual fingerprint device when PAM asks for a finger.
-    pub finger_socket: PathBuf,
-    /// The print id the "finger" on the reader has.
-    pub finger: String,
+    /// What happens when PAM asks for a finger.
+    pub on_finger: OnFinger,
     /// Typed when PAM asks for a password.
     pub password: String,
+}
+
+/// What the user (or the system) does when PAM asks for a finger.
+#[derive(Debug)]
+pub enum OnFinger {
+    /// A finger with print id `finger` on the virtual reader listening at `socket`.
+    Scan { socket: PathBuf, finger: String },
+    /// fprintd (this pid, started by the test) is stopped mid-scan.
+    StopFprintd(u32),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,7 +295,13 @@ exec "$3" "$4"
     {
         record(Event::Helper(line.clone()));
         if line.starts_with("PAM_TEXT_INFO") && line.contains("finger") {
-            scan(&helper.finger_socket, &helper.finger);
+            match &helper.on_finger {
+                OnFinger::Scan { socket, finger } => scan(socket, finger),
+                OnFinger::StopFprintd(pid) => {
+                    let stopped = Command::new("kill").arg(pid.to_string()).status();
+                    assert!(stopped.is_ok_and(|s| s.success()), "stop fprintd");
+                }
+            }
         } else if line.starts_with("PAM_PROMPT_ECHO_OFF") || line.starts_with("PAM_PROMPT_ECHO_ON")
         {
             let _ = writeln!(stdin, "{}", helper.password);
