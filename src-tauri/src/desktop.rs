@@ -3,7 +3,7 @@
 //! auto-lock and picking up the CLI's changes.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
@@ -118,17 +118,37 @@ fn setup(app: &mut App<Wry>) -> tauri::Result<()> {
 
     // Push pollers follow lock/unlock, token changes, window visibility and waking up.
     crate::push::spawn_tick(handle.clone())?;
+    let session_handle = handle.clone();
+    if let Err(reason) = crate::sessionwatch::watch(move |event| {
+        on_session_event(&session_handle, event);
+    }) {
+        // No system bus or no logind: the idle auto-lock (which counts time asleep) still locks.
+        eprintln!("tessera-desktop: sleep and screen lock are not watched ({reason})");
+    }
     std::thread::Builder::new()
         .name("tick".into())
         .spawn(move || {
             loop {
                 std::thread::sleep(Duration::from_secs(1));
-                if let Some(event) = handle.state::<AppState>().tick(Instant::now()) {
+                if let Some(event) = handle.state::<AppState>().tick(crate::clock::Moment::now()) {
                     handle.state::<Events>().emit(&event);
                 }
             }
         })?;
     Ok(())
+}
+
+/// Sleep or screen lock: lock (as the settings say) and tell the UI; back from either: poll now.
+fn on_session_event<R: Runtime>(app: &AppHandle<R>, event: crate::sessionwatch::SessionEvent) {
+    if let Some(event) = app.state::<AppState>().on_session_event(event) {
+        app.state::<Events>().emit(&event);
+    }
+    if matches!(
+        event,
+        crate::sessionwatch::SessionEvent::Wake | crate::sessionwatch::SessionEvent::ScreenUnlocked
+    ) {
+        app.state::<crate::push::PushService>().user_back();
+    }
 }
 
 /// Queues a link and tells the UI; a bad link is reported by its code only (never its text).

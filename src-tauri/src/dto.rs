@@ -167,6 +167,9 @@ pub(crate) struct SettingsDto {
     pub(crate) show_next_code: bool,
     pub(crate) start_minimized: bool,
     pub(crate) start_at_login: bool,
+    pub(crate) lock_on_sleep: bool,
+    pub(crate) lock_on_screen_lock: bool,
+    pub(crate) verify_every_approval: bool,
 }
 
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Language"))]
@@ -380,6 +383,9 @@ impl From<&Settings> for SettingsDto {
             show_next_code: settings.show_next_code,
             start_minimized: settings.start_minimized,
             start_at_login: settings.start_at_login,
+            lock_on_sleep: settings.lock_on_sleep,
+            lock_on_screen_lock: settings.lock_on_screen_lock,
+            verify_every_approval: settings.verify_every_approval,
         }
     }
 }
@@ -410,6 +416,9 @@ impl SettingsDto {
         settings.show_next_code = self.show_next_code;
         settings.start_minimized = self.start_minimized;
         settings.start_at_login = self.start_at_login;
+        settings.lock_on_sleep = self.lock_on_sleep;
+        settings.lock_on_screen_lock = self.lock_on_screen_lock;
+        settings.verify_every_approval = self.verify_every_approval;
         Ok(())
     }
 }

@@ -16,6 +16,7 @@ mod push;
 #[cfg(target_os = "linux")]
 mod rendering;
 mod selfservice;
+mod sessionwatch;
 mod state;
 
 use std::process::ExitCode;

@@ -538,12 +538,13 @@ pub(crate) async fn factors(state: &AppState) -> Result<Vec<FactorDto>, IpcError
     })
 }
 
-/// Enrolls a new token straight into the vault: TOTP/HOTP secrets and the push device key
-/// never leave Rust.
+/// Enrolls a new token straight into the vault (TOTP/HOTP) or the push key store (push): the
+/// secrets and the push device key never leave Rust.
 pub(crate) async fn enroll(
     state: &AppState,
     kind: EnrollKind,
     now: UnixTime,
+    save_push: impl FnOnce(&tessera_push::PushToken) -> Result<(), IpcError>,
 ) -> Result<EnrolledDto, IpcError> {
     let pi = session(state)?;
     let description = Some(DESCRIPTION);
@@ -555,11 +556,8 @@ pub(crate) async fn enroll(
             let token = pi.enroll_push_here(description, KeySize::Rsa4096).await?;
             let serial = token.serial().to_owned();
             let label = token.label.clone();
-            state.with_unlocked(|vault| {
-                vault.update(|data| {
-                    tessera_push::store::save_token(data, &token).map_err(IpcError::from)
-                })
-            })?;
+            // Into the push key store, which polls while the vault is locked.
+            save_push(&token)?;
             return Ok(EnrolledDto {
                 serial,
                 account_id: None,

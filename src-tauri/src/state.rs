@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use crate::clock::Moment;
+use crate::sessionwatch::SessionEvent;
+
 use tessera_core::keystore::KeyStore;
 use tessera_core::uri::OtpUri;
 use tessera_core::vault::{self, KdfParams, Passphrase, Protection, RecoveryKey, VaultData};
@@ -58,9 +61,23 @@ struct Session {
     imports: transfer::Held,
     /// QR codes scanned and not yet added or dismissed (their accounts hold secrets).
     qr: qr::Scans,
-    last_activity: Instant,
+    /// The user's last input in the window (both clocks: see [`Moment`]).
+    last_activity: Moment,
     /// The self-service sign-in at the user's privacyIDEA: signed out with every lock.
     selfservice: crate::selfservice::Held,
+}
+
+impl Session {
+    /// Locks: the vault, the undo buffer, held imports and scans, links waiting for "add it?"
+    /// and the self-service sign-in are dropped, wiping their secrets.
+    fn lock(&mut self) {
+        self.vault = None;
+        self.undo.clear();
+        self.selfservice.sign_out();
+        self.imports.clear();
+        self.qr.clear();
+        self.links.clear();
+    }
 }
 
 struct Deleted {
@@ -84,7 +101,7 @@ impl AppState {
                 undo: Vec::new(),
                 imports: transfer::Held::default(),
                 qr: qr::Scans::default(),
-                last_activity: Instant::now(),
+                last_activity: Moment::now(),
                 selfservice: crate::selfservice::Held::default(),
             }),
         }
@@ -165,7 +182,7 @@ impl AppState {
         let mut session = self.session();
         let (vault, recovery) = Vault::create(path, protection, now)?;
         session.vault = Some(vault);
-        session.last_activity = Instant::now();
+        session.last_activity = Moment::now();
         Ok(recovery.to_display_text())
     }
 
@@ -198,7 +215,7 @@ impl AppState {
         {
             let mut session = self.session();
             session.vault = Some(vault);
-            session.last_activity = Instant::now();
+            session.last_activity = Moment::now();
         }
         Ok(self.status())
     }
@@ -227,7 +244,7 @@ impl AppState {
             Ok(vault) => {
                 let mut session = self.session();
                 session.vault = Some(vault);
-                session.last_activity = Instant::now();
+                session.last_activity = Moment::now();
                 true
             }
             Err(_) => false,
@@ -236,20 +253,36 @@ impl AppState {
 
     /// Locks: the vault and the undo buffer are dropped, wiping their secrets.
     pub(crate) fn lock(&self) -> VaultStatusDto {
-        {
-            let mut session = self.session();
-            session.vault = None;
-            session.undo.clear();
-            session.selfservice.sign_out();
-            session.imports.clear();
-            session.qr.clear();
-        }
+        self.session().lock();
         self.status()
     }
 
-    #[cfg(test)]
     pub(crate) fn is_unlocked(&self) -> bool {
         self.session().vault.is_some()
+    }
+
+    /// Checks a typed vault passphrase or recovery key against the vault file: what stands in
+    /// for the OS verification where the OS has no verifier. The vault is not unlocked by it.
+    pub(crate) fn check_stand_in(&self, secret: &str) -> Result<(), IpcError> {
+        let path = self.path()?;
+        let opened = match RecoveryKey::parse(secret) {
+            Ok(key) => Vault::open(path, Unlock::RecoveryKey(&key)),
+            Err(_) => Vault::open(
+                path,
+                Unlock::Passphrase(&Passphrase::new(secret.to_owned())),
+            ),
+        };
+        opened.map(drop).map_err(IpcError::from)
+    }
+
+    /// The vault file (`None`: no home directory).
+    pub(crate) fn vault_path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The OS keychain (the push key store is bound to it too).
+    pub(crate) fn keychain(&self) -> &dyn KeyStore {
+        self.keychain.as_ref()
     }
 
     /// Runs `action` on the unlocked vault (`locked` otherwise): the push service reads its
@@ -500,25 +533,39 @@ impl AppState {
         self.session().links.pop_front();
     }
 
-    pub(crate) fn report_activity(&self, at: Instant) {
+    /// The desktop session reported sleep or a screen lock: locks when the settings say so (both
+    /// on by default). Returns what the UI must hear about.
+    pub(crate) fn on_session_event(&self, event: SessionEvent) -> Option<BackendEvent> {
+        let mut session = self.session();
+        let settings = session.vault.as_ref()?.settings();
+        let lock = match event {
+            SessionEvent::Sleep => settings.lock_on_sleep,
+            SessionEvent::ScreenLocked => settings.lock_on_screen_lock,
+            SessionEvent::Wake | SessionEvent::ScreenUnlocked => false,
+        };
+        if !lock {
+            return None;
+        }
+        session.lock();
+        Some(BackendEvent::VaultLocked)
+    }
+
+    pub(crate) fn report_activity(&self, at: Moment) {
         self.session().last_activity = at;
     }
 
     /// The periodic check: auto-lock after the idle delay, expire undo entries, and pick up
     /// changes other processes (the CLI) saved. Returns what the UI must hear about.
-    pub(crate) fn tick(&self, at: Instant) -> Option<BackendEvent> {
+    pub(crate) fn tick(&self, now: Moment) -> Option<BackendEvent> {
+        let at = now.instant();
         let mut session = self.session();
         session.undo.retain(|deleted| deleted.expires > at);
         session.imports.expire(at);
-        let idle = at.saturating_duration_since(session.last_activity);
+        let idle = now.since(session.last_activity);
         let vault = session.vault.as_mut()?;
         let auto_lock = vault.settings().auto_lock_secs;
         if auto_lock > 0 && idle >= Duration::from_secs(auto_lock.into()) {
-            session.vault = None;
-            session.undo.clear();
-            session.selfservice.sign_out();
-            session.imports.clear();
-            session.qr.clear();
+            session.lock();
             return Some(BackendEvent::VaultLocked);
         }
         match vault.reload_if_changed() {
@@ -530,11 +577,7 @@ impl AppState {
                 | VaultError::RekeyedElsewhere
                 | VaultError::NotFound { .. },
             ) => {
-                session.vault = None;
-                session.undo.clear();
-                session.selfservice.sign_out();
-                session.imports.clear();
-                session.qr.clear();
+                session.lock();
                 Some(BackendEvent::VaultLocked)
             }
             // Transient (a write in progress, I/O): try again next tick.

@@ -389,7 +389,7 @@ fn tick_auto_locks_after_idle_and_reports_changes_made_elsewhere() {
     let h = harness();
     h.created();
     let state = h.state();
-    let start = Instant::now();
+    let start = crate::clock::Moment::now();
     state.report_activity(start);
     assert_eq!(state.tick(start), None);
     // Another process (the CLI) adds an account.
@@ -405,13 +405,30 @@ fn tick_auto_locks_after_idle_and_reports_changes_made_elsewhere() {
         .unwrap();
     assert_eq!(state.tick(start), Some(BackendEvent::VaultChanged));
     assert_eq!(h.issuers(), ["Cli"]);
-    assert_eq!(state.tick(start + Duration::from_secs(299)), None);
+    assert_eq!(state.tick(start.awake(Duration::from_secs(299))), None);
     assert_eq!(
-        state.tick(start + Duration::from_secs(300)),
+        state.tick(start.awake(Duration::from_secs(300))),
         Some(BackendEvent::VaultLocked)
     );
     assert!(!state.is_unlocked());
-    assert_eq!(state.tick(start + Duration::from_secs(301)), None);
+    assert_eq!(state.tick(start.awake(Duration::from_secs(301))), None);
+}
+
+#[test]
+fn time_asleep_counts_toward_auto_lock() {
+    let h = harness();
+    h.created();
+    let state = h.state();
+    let evening = crate::clock::Moment::now();
+    state.report_activity(evening);
+    // The lid closed a minute later and opened the next morning: Linux's monotonic clock saw
+    // one minute and a second, the wall clock ten hours.
+    let morning = evening
+        .awake(Duration::from_secs(60))
+        .asleep(Duration::from_secs(10 * 3600))
+        .awake(Duration::from_secs(1));
+    assert_eq!(state.tick(morning), Some(BackendEvent::VaultLocked));
+    assert!(!state.is_unlocked());
 }
 
 #[test]
@@ -498,3 +515,6 @@ mod transfer;
 mod qr;
 
 mod selfservice;
+
+#[cfg(target_os = "linux")]
+mod session;

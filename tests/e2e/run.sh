@@ -26,8 +26,14 @@ if [ ! -f "$root/ui/dist/index.html" ] || [ -n "$(find "$root/ui/src" "$root/ui/
     log "building the UI"
     (cd "$root/ui" && npm run --silent build)
 fi
-log "building tessera-desktop (debug, UI embedded)"
-(cd "$root" && cargo build --quiet -p tessera-desktop)
+# scripts/test.sh has the binary built already, by the Rust test step (src-tauri's command-line
+# test needs it): building it here again, with other features, would rebuild tauri and its tree.
+if [ "${TESSERA_E2E_PREBUILT:-0}" = 1 ] && [ -x "$CARGO_TARGET_DIR/debug/tessera-desktop" ]; then
+    log "using the tessera-desktop built by the Rust test step"
+else
+    log "building tessera-desktop (debug, UI embedded)"
+    (cd "$root" && cargo build --quiet -p tessera-desktop)
+fi
 
 if ! command -v tauri-driver >/dev/null; then
     log "installing tauri-driver 2.1.0 into $cache/tools"

@@ -7,6 +7,7 @@ use anstream::eprintln;
 use tessera_core::keystore::{OsKeyStore, SessionCache};
 use tessera_core::vault::{Glance, KdfParams, Passphrase, Protection, RecoveryKey};
 use tessera_core::{UnixTime, Unlock, Vault, VaultError};
+use tessera_push::sealed::{PushStore, PushStoreError};
 
 use crate::cli::GlobalArgs;
 use crate::failure::CliError;
@@ -96,6 +97,52 @@ impl Session {
     pub(crate) fn open(&mut self) -> anyhow::Result<Vault> {
         let path = self.path.clone();
         self.open_at(&path)
+    }
+
+    /// Opens the push key store (the push tokens and the activity log, beside the vault): through
+    /// its own keychain entry when it has one, else by opening the vault, which makes the store
+    /// the first time and moves the tokens older versions kept in the vault into it.
+    pub(crate) fn open_push_store(&mut self) -> anyhow::Result<PushStore> {
+        if self.stdin_secret.is_none() {
+            match PushStore::open_with_keychain(&self.path, &self.keychain) {
+                Ok(store) => return Ok(store),
+                Err(PushStoreError::Missing | PushStoreError::NeedsVault(_)) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        let mut vault = self.open()?;
+        let now = crate::commands::now(None)?;
+        Ok(PushStore::open_from_vault(
+            &mut vault,
+            Some(&self.keychain),
+            now,
+        )?)
+    }
+
+    /// [`Session::open_push_store`] for answering sign-ins: also says whether the user proved a
+    /// vault secret (the vault's settings, then), which decides when an approval needs "it's me".
+    pub(crate) fn open_push_store_for_answers(&mut self) -> anyhow::Result<OpenedPushStore> {
+        if self.stdin_secret.is_none() {
+            match PushStore::open_with_keychain(&self.path, &self.keychain) {
+                Ok(store) => {
+                    return Ok(OpenedPushStore {
+                        store,
+                        vault_settings: None,
+                    });
+                }
+                Err(PushStoreError::Missing | PushStoreError::NeedsVault(_)) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        let mut vault = self.open()?;
+        let now = crate::commands::now(None)?;
+        let store = PushStore::open_from_vault(&mut vault, Some(&self.keychain), now)?;
+        // Opened silently through the keychain proves nothing either.
+        let proven = self.stdin_secret.is_some() || !vault.has_keychain_slot();
+        Ok(OpenedPushStore {
+            store,
+            vault_settings: proven.then(|| vault.settings().clone()),
+        })
     }
 
     /// A read-only [`Glance`] at the vault when the keychain opens it silently; `None` when
@@ -281,6 +328,12 @@ fn open_with(path: &Path, secret: &StdinSecret) -> Result<Vault, VaultError> {
 }
 
 /// Prints a recovery key once: the key alone on stdout, the notice around it on stderr.
+/// The push key store, and the vault's settings when the user proved a vault secret.
+pub(crate) struct OpenedPushStore {
+    pub(crate) store: PushStore,
+    pub(crate) vault_settings: Option<tessera_core::vault::Settings>,
+}
+
 pub(crate) fn show_recovery_key(key: &RecoveryKey) -> anyhow::Result<()> {
     use std::io::Write as _;
     eprintln!("\nYour recovery key (shown this once only; Tessera cannot show it again):\n");

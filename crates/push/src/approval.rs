@@ -80,21 +80,33 @@ mod tests {
         let due = |locked, policy, every| verification_due(&APPROVE, locked, policy, every);
         assert_eq!(
             due(true, None, false),
-            Some(Required { biometric: false, because: Because::VaultLocked })
+            Some(Required {
+                biometric: false,
+                because: Because::VaultLocked
+            })
         );
         assert_eq!(
             due(false, None, true),
-            Some(Required { biometric: false, because: Because::UserSetting })
+            Some(Required {
+                biometric: false,
+                because: Because::UserSetting
+            })
         );
         assert_eq!(
             due(false, Some(ForceUnlock::Any), false),
-            Some(Required { biometric: false, because: Because::Organisation })
+            Some(Required {
+                biometric: false,
+                because: Because::Organisation
+            })
         );
         // Biometric even while unlocked, and whatever else applies.
         for (locked, every) in [(false, false), (true, false), (false, true), (true, true)] {
             assert_eq!(
                 due(locked, Some(ForceUnlock::Biometric), every),
-                Some(Required { biometric: true, because: Because::Organisation })
+                Some(Required {
+                    biometric: true,
+                    because: Because::Organisation
+                })
             );
         }
     }

@@ -19,8 +19,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod error;
 pub mod approval;
+mod error;
 pub mod protocol;
 pub mod sealed;
 pub mod selfservice;
@@ -30,8 +30,7 @@ pub mod transport;
 pub use error::{PushError, UriError};
 pub use protocol::{
     AnswerOutcome, ClockOffset, Decision, DeclineReason, DeviceKey, EnrollmentUri, ForceUnlock,
-    KeySize,
-    PushRequest, ServerKey, Unverified, Verified,
+    KeySize, PushRequest, ServerKey, Unverified, Verified,
 };
 pub use store::{ActivityEntry, Outcome, PushToken};
 pub use transport::{PollEvent, Poller, PollerMode, PushClient};

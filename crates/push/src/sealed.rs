@@ -198,7 +198,10 @@ fn held_recovery_key(data: &VaultData) -> Option<RecoveryKey> {
 fn save_recovery_key(vault: &mut Vault, recovery: &RecoveryKey) -> Result<(), VaultError> {
     let text = recovery.to_display_text();
     vault.update(|data| {
-        data.set_secret(RECOVERY_SECRET, Some(OtpSecret::from_slice(text.as_bytes())));
+        data.set_secret(
+            RECOVERY_SECRET,
+            Some(OtpSecret::from_slice(text.as_bytes())),
+        );
         Ok::<_, VaultError>(())
     })
 }
@@ -325,7 +328,12 @@ mod tests {
         // The vault holds the store's recovery key, and no push key.
         let vault = Vault::open(&vault_path, Unlock::Keychain(&keychain)).unwrap();
         assert!(vault.data().secret(RECOVERY_SECRET).is_some());
-        assert!(vault.data().secret(&format!("push/{}", enrolled.id())).is_none());
+        assert!(
+            vault
+                .data()
+                .secret(&format!("push/{}", enrolled.id()))
+                .is_none()
+        );
     }
 
     #[test]
@@ -361,8 +369,11 @@ mod tests {
         let store = PushStore::open_from_vault(&mut vault, Some(&keychain), NOW).unwrap();
         let tokens = load_tokens(store.data()).unwrap();
         assert_eq!(tokens.len(), 1, "no duplicate");
-        assert_eq!(tokens[0].device_key().sign_b32("x"), old.device_key().sign_b32("x"));
-        assert_eq!(load_activity(store.data()), [entry.clone()]);
+        assert_eq!(
+            tokens[0].device_key().sign_b32("x"),
+            old.device_key().sign_b32("x")
+        );
+        assert_eq!(load_activity(store.data()), std::slice::from_ref(&entry));
         assert!(vault.data().section(PUSH_SECTION).is_none());
         assert!(vault.data().section(ACTIVITY_SECTION).is_none());
         assert!(vault.data().secret(&format!("push/{}", old.id())).is_none());
@@ -400,10 +411,9 @@ mod tests {
         let vault_path = vault.path().to_owned();
         drop(vault);
         // The store's entry is gone from the keychain (the vault's is kept).
-        let store_entries = tessera_core::vault::keychain_entry_names(&PushStore::path_beside(
-            &vault_path,
-        ))
-        .unwrap();
+        let store_entries =
+            tessera_core::vault::keychain_entry_names(&PushStore::path_beside(&vault_path))
+                .unwrap();
         for name in &store_entries {
             keychain.delete(name).unwrap();
         }

@@ -86,14 +86,19 @@ pub(crate) async fn push_status<R: Runtime>(
     Ok(push.status())
 }
 
+/// Answers an open prompt. An approval that needs "it's me" asks the OS first; `stand_in` is
+/// the vault passphrase or recovery key, for when the answer was `verify_stand_in` (the OS has
+/// no verifier).
 #[tauri::command]
 pub(crate) async fn answer_push<R: Runtime>(
     app: AppHandle<R>,
     push: State<'_, PushService>,
     nonce: String,
     decision: DecisionIn,
+    stand_in: Option<SecretText>,
 ) -> Result<AnswerDto, IpcError> {
-    push.answer(&app, &nonce, decision.into_decision()).await
+    push.answer(&app, &nonce, decision.into_decision(), stand_in.as_deref())
+        .await
 }
 
 /// Denies every open prompt at once (prompt bombing), optionally reporting them as not me.

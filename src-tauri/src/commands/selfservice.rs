@@ -71,7 +71,8 @@ pub(crate) async fn selfservice_enroll<R: Runtime>(
     push: State<'_, PushService>,
     kind: EnrollKind,
 ) -> Result<EnrolledDto, IpcError> {
-    let enrolled = selfservice::enroll(&state, kind, clock::now()?).await?;
+    let enrolled =
+        selfservice::enroll(&state, kind, clock::now()?, |token| push.save(&app, token)).await?;
     if matches!(kind, EnrollKind::Push) {
         push.sync(&app);
     }

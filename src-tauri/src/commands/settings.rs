@@ -1,7 +1,5 @@
 //! Settings (stored in the vault) and the activity ping behind auto-lock.
 
-use std::time::Instant;
-
 use tauri::State;
 
 use crate::desktop::SettingsHook;
@@ -30,7 +28,7 @@ pub(crate) async fn update_settings(
 /// The UI calls this (at most every 30 s) while the user is active; auto-lock counts from it.
 #[tauri::command]
 pub(crate) async fn report_activity(state: State<'_, AppState>) -> Result<(), IpcError> {
-    state.report_activity(Instant::now());
+    state.report_activity(crate::clock::Moment::now());
     Ok(())
 }
 

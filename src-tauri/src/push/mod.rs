@@ -1,20 +1,23 @@
 //! Push sign-in approvals in the app (privacyIDEA push, poll-only; issue 7).
 //!
-//! [`PushService`] is managed Tauri state. While the vault is unlocked it runs one
-//! `tessera_push` [`Poller`] per server on Tauri's tokio runtime, fast while the window is in
-//! use, just after a wake or while a prompt is open, slow otherwise, with the poller's own
-//! back-off when a server is down. It stops (keys dropped) when the vault locks. The tick
-//! thread of [`spawn_tick`] notices lock/unlock, token changes (the CLI enrolling, say), window
-//! visibility and waking from sleep.
+//! [`PushService`] is managed Tauri state. Whenever Tessera runs, window shown or hidden, vault
+//! unlocked or locked, it runs one `tessera_push` [`Poller`] per server on Tauri's tokio
+//! runtime, fast while the window is in use, just after a wake or while a prompt is open, slow
+//! otherwise, with the poller's own back-off when a server is down. The tokens come from the
+//! push key store ([`tessera_push::sealed`]), not from the vault: it opens at start through its
+//! own keychain entry (or at the first unlock), holds the device keys and nothing else, and
+//! stays open when the vault locks, so only what polling needs is usable in the background.
+//! The tick thread of [`spawn_tick`] notices unlocks (the store is made or re-bound then), token
+//! changes (the CLI enrolling, say), window visibility and waking from sleep.
 //!
 //! Only `PushRequest<Verified>` reaches the book of open prompts and the UI; what the poller
 //! drops (forged, replayed, unknown serial, expired) is only logged. Answers are signed and sent
 //! by `tessera_push`; every outcome goes to the vault's activity log.
 //!
-//! The prompt is an in-app modal in the main window, which is brought to the front and kept on
-//! top while a prompt is open: one webview keeps the IPC surface and the capability to a single
-//! window (no second window that must also be denied everything else), and the prompt cannot
-//! open on a locked vault since the keys are gone then.
+//! The prompt is an in-app modal in the main window (over the lock screen when the vault is
+//! locked), which is brought to the front and kept on top while a prompt is open: one webview
+//! keeps the IPC surface and the capability to a single window (no second window that must also
+//! be denied everything else).
 
 pub(crate) mod book;
 pub(crate) mod dto;
@@ -29,7 +32,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 use tessera_core::UnixTime;
+use tessera_push::approval::{Required, verification_due};
 use tessera_push::protocol::KeySize;
+use tessera_push::protocol::expires_at;
+use tessera_push::sealed::{PushStore, PushStoreError};
 use tessera_push::store::{
     ActivityDecision, ActivityEntry, Outcome, PUSH_SECTION, append_activity, load_activity,
     load_tokens, remove_token, rename_token, save_token,
@@ -40,6 +46,7 @@ use tessera_push::transport::{
 use tessera_push::{
     Decision, EnrollmentUri, PushClient, PushError, PushRequest, PushToken, Verified,
 };
+use tessera_verify::Verifier;
 
 use self::book::{Presence, PromptBook, WakeDetector};
 use self::dto::{
@@ -55,6 +62,16 @@ use crate::state::AppState;
 /// this the app compensates, but tells the user their clock is wrong.
 const CLOCK_TOLERANCE_SECS: i64 = 60;
 const MAIN_WINDOW: &str = "main";
+
+impl From<PushStoreError> for IpcError {
+    fn from(error: PushStoreError) -> Self {
+        Self {
+            code: error.code(),
+            message: error.to_string(),
+            field: None,
+        }
+    }
+}
 
 impl From<PushError> for IpcError {
     fn from(error: PushError) -> Self {
@@ -78,14 +95,28 @@ pub(crate) struct PushService {
     client: OnceLock<PushClient>,
     inner: Mutex<Inner>,
     channels: Mutex<Vec<Channel<PushEvent>>>,
+    /// The OS verifier ("it's me"): the platform's at first use; tests put a fixed one in.
+    verifier: Mutex<Option<Arc<dyn Verifier>>>,
     /// The user chose to compute TOTP codes at the push server's time (for this session: the
     /// offset is learnt again from every answer, and the real fix is the system clock).
     server_time_for_codes: AtomicBool,
 }
 
+/// How long to wait before asking the keychain again for a push store it could not open.
+const STORE_RETRY: Duration = Duration::from_secs(30);
+
 #[derive(Default)]
 struct Inner {
-    /// The `push` vault section the pollers were started from; `None`: stopped (locked).
+    /// The open push key store; `None` before it could be opened (no token enrolled yet, or a
+    /// store that only the vault opens and a vault not unlocked since start).
+    store: Option<PushStore>,
+    /// No keychain attempt before this (a keychain that does not answer is not asked every
+    /// second).
+    store_retry: Option<Instant>,
+    /// Whether the vault was unlocked at the last tick (an unlock opens or re-binds the store;
+    /// a lock drops the held enrollment link).
+    unlocked: bool,
+    /// The `push` section the pollers were started from; `None`: stopped (no store).
     fingerprint: Option<String>,
     tokens: Vec<Arc<PushToken>>,
     pollers: BTreeMap<String, Poller>,
@@ -150,6 +181,18 @@ impl PushService {
 
     fn inner(&self) -> MutexGuard<'_, Inner> {
         lock(&self.inner)
+    }
+
+    /// Replaces the OS verifier (tests answer for the user).
+    #[cfg(test)]
+    pub(crate) fn set_verifier(&self, verifier: Arc<dyn Verifier>) {
+        *lock(&self.verifier) = Some(verifier);
+    }
+
+    fn verifier(&self) -> Arc<dyn Verifier> {
+        Arc::clone(
+            lock(&self.verifier).get_or_insert_with(|| Arc::from(tessera_verify::platform())),
+        )
     }
 
     pub(crate) fn subscribe(&self, channel: Channel<PushEvent>) {
@@ -269,6 +312,19 @@ impl PushService {
             }
             woke
         };
+        let unlocked = app.state::<AppState>().is_unlocked();
+        let locked_now = {
+            let mut inner = self.inner();
+            let was = std::mem::replace(&mut inner.unlocked, unlocked);
+            if was && !unlocked {
+                // Lock means locked: a held enrollment link (its one-time credential) goes too.
+                inner.link = None;
+            }
+            was && !unlocked
+        };
+        if locked_now {
+            self.emit_status();
+        }
         self.sync(app);
         let changed = self.inner().apply_mode(now);
         if changed || woke {
@@ -276,30 +332,95 @@ impl PushService {
         }
     }
 
-    /// Starts, updates or stops the pollers to match the vault: stopped while locked, one
-    /// poller per server of the stored tokens otherwise. Cheap when nothing changed (compares
-    /// the `push` section, which holds no key).
-    pub(crate) fn sync<R: Runtime>(&self, app: &AppHandle<R>) {
+    /// Opens the push key store if it is not open yet: made, moved out of the vault or
+    /// re-bound when the vault is unlocked, else through its own keychain entry (at most every
+    /// [`STORE_RETRY`]). Nothing happens when it is open already.
+    fn open_store<R: Runtime>(&self, app: &AppHandle<R>) {
+        if self.inner().store.is_some() {
+            return;
+        }
         let state = app.state::<AppState>();
-        let fingerprint = state.with_unlocked(|vault| {
-            Ok(vault
-                .data()
-                .section(PUSH_SECTION)
-                .map(ToString::to_string)
-                .unwrap_or_default())
+        let Some(vault_path) = state.vault_path().map(ToOwned::to_owned) else {
+            return;
+        };
+        let from_vault = state.with_unlocked(|vault| {
+            PushStore::open_from_vault(vault, Some(state.keychain()), unix_now())
+                .map_err(IpcError::from)
         });
-        let Ok(fingerprint) = fingerprint else {
+        let opened = match from_vault {
+            Ok(store) => Some(store),
+            Err(error) if error.code != "locked" => {
+                eprintln!(
+                    "tessera-desktop: push key store not opened ({})",
+                    error.code
+                );
+                None
+            }
+            Err(_) => {
+                let now = Instant::now();
+                let mut inner = self.inner();
+                let due = inner.store_retry.is_none_or(|at| now >= at);
+                let exists = PushStore::path_beside(&vault_path).exists();
+                if !due || !exists {
+                    return;
+                }
+                inner.store_retry = Some(now + STORE_RETRY);
+                drop(inner);
+                PushStore::open_with_keychain(&vault_path, state.keychain()).ok()
+            }
+        };
+        if let Some(store) = opened {
+            let mut inner = self.inner();
+            if inner.store.is_none() {
+                inner.store = Some(store);
+            }
+        }
+    }
+
+    /// Runs `action` on the open push key store (opening it first if the vault allows).
+    fn with_store<R: Runtime, T>(
+        &self,
+        app: &AppHandle<R>,
+        action: impl FnOnce(&mut PushStore) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        self.open_store(app);
+        let mut inner = self.inner();
+        let store = inner.store.as_mut().ok_or_else(|| {
+            IpcError::from(PushStoreError::NeedsVault(
+                tessera_core::VaultError::NoKeychainSlot,
+            ))
+        })?;
+        action(store)
+    }
+
+    /// Starts, updates or stops the pollers to match the push key store: one poller per server
+    /// of the stored tokens, whether the vault is locked or not; none before the store is open.
+    /// Cheap when nothing changed (compares the `push` section, which holds no key).
+    pub(crate) fn sync<R: Runtime>(&self, app: &AppHandle<R>) {
+        self.open_store(app);
+        let fingerprint = {
+            let mut inner = self.inner();
+            inner.store.as_mut().map(|store| {
+                // Another process (the CLI) may have enrolled or removed a token.
+                let _ = store.reload_if_changed();
+                store
+                    .data()
+                    .section(PUSH_SECTION)
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            })
+        };
+        let Some(fingerprint) = fingerprint else {
             self.stop();
-            // A prompt open at lock time had kept the window on top: let it go.
             self.update_window(app);
             return;
         };
         if self.inner().fingerprint.as_deref() == Some(fingerprint.as_str()) {
             return;
         }
-        let loaded = state.with_unlocked(|vault| {
-            let tokens = load_tokens(vault.data())?;
-            let seen: Vec<(String, SystemTime)> = load_activity(vault.data())
+        let loaded = self.with_store(app, |store| {
+            let tokens = load_tokens(store.data())?;
+            let seen: Vec<(String, SystemTime)> = load_activity(store.data())
                 .into_iter()
                 .map(|entry| (entry.nonce, UNIX_EPOCH + Duration::from_secs(entry.time.0)))
                 .collect();
@@ -396,7 +517,8 @@ impl PushService {
         self.emit_status();
     }
 
-    /// Stops every poller and forgets open prompts and tokens (keys are dropped with them).
+    /// Stops every poller and forgets open prompts and tokens (keys are dropped with them); the
+    /// store itself stays open.
     pub(crate) fn stop(&self) {
         let closed = {
             let mut inner = self.inner();
@@ -543,12 +665,12 @@ impl PushService {
             decision,
             outcome,
         );
-        let written = app.state::<AppState>().with_unlocked(|vault| {
-            vault.update(|data| append_activity(data, &entry).map_err(IpcError::from))
+        let written = self.with_store(app, |store| {
+            store.update(|data| append_activity(data, &entry).map_err(IpcError::from))
         });
         match written {
             Ok(()) => self.emit(&PushEvent::Activity),
-            // Locked meanwhile, or the disk failed: the decision was still sent.
+            // The disk failed: the decision was still sent.
             Err(error) => eprintln!("tessera-desktop: activity not logged ({})", error.code),
         }
     }
@@ -583,11 +705,17 @@ impl PushService {
     /// Sends the user's decision on an open prompt and logs the outcome. A refused
     /// number-matching pick, or an answer that could not be delivered, leaves the prompt open
     /// for another try until it expires.
+    ///
+    /// An approval is sent only after the verification due ([`verification_due`]): the OS's
+    /// ("it's me"), or `stand_in` (the vault passphrase or recovery key) where the OS has no
+    /// verifier. A refused, cancelled or timed-out verification sends nothing and leaves the
+    /// prompt answerable. A denial never needs it.
     pub(crate) async fn answer<R: Runtime>(
         &self,
         app: &AppHandle<R>,
         nonce: &str,
         decision: Decision,
+        stand_in: Option<&str>,
     ) -> Result<AnswerDto, IpcError> {
         let (token, request) = {
             let inner = self.inner();
@@ -607,6 +735,18 @@ impl PushService {
                 None,
                 "pick the number the sign-in page shows",
             ));
+        }
+        let state = app.state::<AppState>();
+        let every_approval = state
+            .settings_if_unlocked()
+            .is_some_and(|settings| settings.verify_every_approval);
+        if let Some(required) = verification_due(
+            &decision,
+            !state.is_unlocked(),
+            token.force_unlock,
+            every_approval,
+        ) {
+            self.verify(app, &request, required, stand_in).await?;
         }
         let approving = matches!(decision, Decision::Approve { .. });
         let activity = match &decision {
@@ -693,6 +833,60 @@ impl PushService {
         Ok(dto)
     }
 
+    /// Verifies the user for an approval: with `stand_in` (the vault passphrase or recovery key,
+    /// checked against the vault file) when given, else with the OS verifier on the blocking
+    /// pool, withdrawn when the request expires.
+    async fn verify<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        request: &PushRequest<Verified>,
+        required: Required,
+        stand_in: Option<&str>,
+    ) -> Result<(), IpcError> {
+        if let Some(secret) = stand_in {
+            return app.state::<AppState>().check_stand_in(secret);
+        }
+        let language =
+            crate::desktop::language_of(app.state::<AppState>().settings_if_unlocked().as_ref());
+        let reason = match language {
+            crate::desktop::Language::Fr => {
+                format!("Approuver la connexion « {} »", request.title())
+            }
+            crate::desktop::Language::En => format!("Approve the sign-in “{}”", request.title()),
+        };
+        let left = expires_at(request)
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
+        let ask = tessera_verify::Request::new(reason)
+            .biometric(required.biometric)
+            .deadline(Instant::now() + left);
+        let verifier = self.verifier();
+        let answered = tauri::async_runtime::spawn_blocking(move || verifier.verify(&ask))
+            .await
+            .map_err(|_| {
+                IpcError::new(
+                    crate::error::IpcErrorCode::Unknown,
+                    "the verification worker stopped",
+                )
+            })?;
+        match answered {
+            Ok(_) => Ok(()),
+            // No verifier to ask: the vault's own secret stands in, and the user is told why.
+            Err(error) if error.allows_stand_in() => Err(IpcError {
+                code: "verify_stand_in",
+                message: format!(
+                    "{error}: type the vault passphrase or recovery key to approve instead"
+                ),
+                field: None,
+            }),
+            Err(error) => Err(IpcError {
+                code: error.code(),
+                message: error.to_string(),
+                field: None,
+            }),
+        }
+    }
+
     /// Denies every open prompt (prompt bombing), with one reason for all.
     pub(crate) async fn deny_all<R: Runtime>(
         &self,
@@ -702,11 +896,25 @@ impl PushService {
         let nonces = self.inner().book.nonces();
         let mut answers = Vec::with_capacity(nonces.len());
         for nonce in nonces {
-            if let Ok(answer) = self.answer(app, &nonce, Decision::Decline { reason }).await {
+            if let Ok(answer) = self
+                .answer(app, &nonce, Decision::Decline { reason }, None)
+                .await
+            {
                 answers.push(answer);
             }
         }
         answers
+    }
+
+    /// The user is back (screen unlocked, machine woke): poll every server at once, and fast
+    /// for a while.
+    pub(crate) fn user_back(&self) {
+        let mut inner = self.inner();
+        inner.presence().woke = Some(Instant::now());
+        inner.apply_mode(Instant::now());
+        for poller in inner.pollers.values() {
+            poller.check_now();
+        }
     }
 
     /// Polls every server now ("check now"); the user is here, so polling turns fast too.
@@ -724,9 +932,7 @@ impl PushService {
         &self,
         app: &AppHandle<R>,
     ) -> Result<Vec<PushTokenDto>, IpcError> {
-        let tokens = app
-            .state::<AppState>()
-            .with_unlocked(|vault| Ok(load_tokens(vault.data())?))?;
+        let tokens = self.with_store(app, |store| Ok(load_tokens(store.data())?))?;
         let inner = self.inner();
         Ok(tokens
             .iter()
@@ -744,8 +950,8 @@ impl PushService {
         if label.is_empty() {
             return Err(IpcError::invalid(None, "a push token needs a name"));
         }
-        let renamed = app.state::<AppState>().with_unlocked(|vault| {
-            vault.update(|data| rename_token(data, id, label).map_err(IpcError::from))
+        let renamed = self.with_store(app, |store| {
+            store.update(|data| rename_token(data, id, label).map_err(IpcError::from))
         })?;
         if !renamed {
             return Err(IpcError::not_found("push token"));
@@ -756,8 +962,8 @@ impl PushService {
 
     /// Removes the token and its key from this vault (the server keeps its side).
     pub(crate) fn remove<R: Runtime>(&self, app: &AppHandle<R>, id: &str) -> Result<(), IpcError> {
-        let removed = app.state::<AppState>().with_unlocked(|vault| {
-            vault.update(|data| remove_token(data, id).map_err(IpcError::from))
+        let removed = self.with_store(app, |store| {
+            store.update(|data| remove_token(data, id).map_err(IpcError::from))
         })?;
         if !removed {
             return Err(IpcError::not_found("push token"));
@@ -771,9 +977,7 @@ impl PushService {
         &self,
         app: &AppHandle<R>,
     ) -> Result<Vec<ActivityEntry>, IpcError> {
-        let mut entries = app
-            .state::<AppState>()
-            .with_unlocked(|vault| Ok(load_activity(vault.data())))?;
+        let mut entries = self.with_store(app, |store| Ok(load_activity(store.data())))?;
         entries.reverse();
         Ok(entries)
     }
@@ -787,15 +991,14 @@ impl PushService {
         link: &str,
         progress: impl Fn(EnrollStep),
     ) -> Result<PushTokenDto, IpcError> {
-        let state = app.state::<AppState>();
         let uri = EnrollmentUri::parse(link.trim()).map_err(PushError::from)?;
         let id = format!(
             "{}@{}",
             uri.serial(),
             uri.url().origin().ascii_serialization()
         );
-        let exists = state.with_unlocked(|vault| {
-            Ok(load_tokens(vault.data())?
+        let exists = self.with_store(app, |store| {
+            Ok(load_tokens(store.data())?
                 .iter()
                 .any(|token| token.id() == id))
         })?;
@@ -811,12 +1014,23 @@ impl PushService {
         let key = make_device_key(KeySize::Rsa4096).await?;
         progress(EnrollStep::Register);
         let token = client.enroll(&uri, key).await?;
-        state.with_unlocked(|vault| {
-            vault.update(|data| save_token(data, &token).map_err(IpcError::from))
-        })?;
+        self.save(app, &token)?;
         progress(EnrollStep::Saved);
         self.sync(app);
         Ok(PushTokenDto::new(&token, None))
+    }
+}
+
+impl PushService {
+    /// Stores a newly enrolled token (enrollment here or through self-service).
+    pub(crate) fn save<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        token: &PushToken,
+    ) -> Result<(), IpcError> {
+        self.with_store(app, |store| {
+            store.update(|data| save_token(data, token).map_err(IpcError::from))
+        })
     }
 }
 

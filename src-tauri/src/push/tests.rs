@@ -11,12 +11,13 @@ use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::test::{MockRuntime, mock_builder};
 use tauri::{App, Manager};
 use tessera_core::UnixTime;
-use tessera_core::keystore::MemoryKeyStore;
+use tessera_core::keystore::{KeyMaterial, KeyStore, KeyStoreError, MemoryKeyStore};
 use tessera_core::vault::KdfParams;
 use tessera_push::protocol::{KeySize, parse_poll_response};
-use tessera_push::store::{Outcome, save_token};
+use tessera_push::store::Outcome;
 use tessera_push::transport::PollEvent;
 use tessera_push::{Decision, DeviceKey, EnrollmentUri, PushError, PushToken, ServerKey};
+use tessera_verify::FixedVerifier;
 
 use super::PushService;
 use super::dto::ModeDto;
@@ -40,20 +41,63 @@ Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
 5+X7IvNGJjoeyEOD/eebcqDEfFAPOhaMMWRF6Zn+FHG39wmbBbPZhuMCAwEAAQ==";
 
 struct Harness {
-    _dir: tempfile::TempDir,
+    /// The vault's folder (`None`: borrowed from another harness, a restart of the same app).
+    _dir: Option<tempfile::TempDir>,
+    path: std::path::PathBuf,
+    keychain: Arc<MemoryKeyStore>,
+    /// The vault's recovery key (empty for a restarted harness).
+    recovery: String,
     app: App<MockRuntime>,
     events: Arc<Mutex<Vec<Value>>>,
+}
+
+/// The test's keychain, shared by a harness and its restart.
+struct SharedKeychain(Arc<MemoryKeyStore>);
+
+impl KeyStore for SharedKeychain {
+    fn load(&self, name: &str) -> Result<Option<KeyMaterial>, KeyStoreError> {
+        self.0.load(name)
+    }
+    fn store(&self, name: &str, secret: &KeyMaterial) -> Result<(), KeyStoreError> {
+        self.0.store(name, secret)
+    }
+    fn delete(&self, name: &str) -> Result<(), KeyStoreError> {
+        self.0.delete(name)
+    }
 }
 
 impl Harness {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(
-            Some(dir.path().join("vault.tessera")),
-            Box::new(MemoryKeyStore::new()),
+        let path = dir.path().join("vault.tessera");
+        let keychain = Arc::new(MemoryKeyStore::new());
+        let state = Self::state(&path, &keychain);
+        let recovery = state.create(None, UnixTime(1_795_946_800)).unwrap();
+        let mut harness = Self::start(Some(dir), path, keychain, state);
+        harness.recovery = recovery.to_string();
+        harness
+    }
+
+    /// The app started again on `other`'s vault and keychain, with the vault locked.
+    fn with_vault_of(other: &Harness) -> Self {
+        let state = Self::state(&other.path, &other.keychain);
+        Self::start(None, other.path.clone(), Arc::clone(&other.keychain), state)
+    }
+
+    fn state(path: &std::path::Path, keychain: &Arc<MemoryKeyStore>) -> AppState {
+        AppState::new(
+            Some(path.to_owned()),
+            Box::new(SharedKeychain(Arc::clone(keychain))),
             KdfParams::new(8, 1, 1).unwrap(),
-        );
-        state.create(None, UnixTime(1_795_946_800)).unwrap();
+        )
+    }
+
+    fn start(
+        dir: Option<tempfile::TempDir>,
+        path: std::path::PathBuf,
+        keychain: Arc<MemoryKeyStore>,
+        state: AppState,
+    ) -> Self {
         let builder = mock_builder()
             .manage(Board::new(
                 Arc::new(MemoryClipboard::default()) as Arc<dyn Clipboard>
@@ -73,6 +117,9 @@ impl Harness {
             }));
         Self {
             _dir: dir,
+            path,
+            keychain,
+            recovery: String::new(),
             app,
             events,
         }
@@ -93,10 +140,18 @@ impl Harness {
 
     /// Makes the token of the captured challenge known to the service (as `sync` would).
     fn known_token(&self) -> Arc<PushToken> {
-        let token = Arc::new(token());
-        super::lock(&self.push().inner)
-            .tokens
-            .push(Arc::clone(&token));
+        self.known_token_with("")
+    }
+
+    /// The captured challenge's token, enrolled from a link with `extra` query parameters
+    /// (replacing the one known before).
+    fn known_token_with(&self, extra: &str) -> Arc<PushToken> {
+        let token = Arc::new(token_with("127.0.0.1%3A5000", extra));
+        let push = self.push();
+        let mut inner = super::lock(&push.inner);
+        inner.tokens.retain(|known| known.id() != token.id());
+        inner.tokens.push(Arc::clone(&token));
+        drop(inner);
         token
     }
 
@@ -111,8 +166,12 @@ fn token() -> PushToken {
 
 /// The captured challenge's token, or one with the same serial on another server.
 fn token_at(host: &str) -> PushToken {
+    token_with(host, "")
+}
+
+fn token_with(host: &str, extra: &str) -> PushToken {
     let uri = EnrollmentUri::parse(&format!(
-        "otpauth://pipush/PIPU00005FB7?url=http%3A//{host}/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a9bb0c87bbb0b501ac98abae0976c67ac2f15&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True",
+        "otpauth://pipush/PIPU00005FB7?url=http%3A//{host}/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a9bb0c87bbb0b501ac98abae0976c67ac2f15&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True{extra}",
     ))
     .unwrap();
     PushToken::new(
@@ -204,12 +263,7 @@ fn a_verified_request_becomes_one_prompt_and_its_expiry_is_logged() {
 fn dropped_requests_are_logged_without_their_texts_and_problems_reach_the_token_list() {
     let h = Harness::new();
     let token = h.known_token();
-    h.app
-        .state::<AppState>()
-        .with_unlocked(|vault| {
-            vault.update(|data| save_token(data, &token).map_err(crate::error::IpcError::from))
-        })
-        .unwrap();
+    h.push().save(h.app.handle(), &token).unwrap();
     h.push().handle(
         h.app.handle(),
         SERVER,
@@ -276,6 +330,7 @@ fn an_answer_that_cannot_be_delivered_keeps_the_prompt_open_and_is_logged() {
         h.app.handle(),
         NONCE,
         Decision::Approve { number: None },
+        None,
     ))
     .unwrap();
     assert_eq!(answer.error, Some("push_network"));
@@ -292,13 +347,120 @@ fn an_answer_that_cannot_be_delivered_keeps_the_prompt_open_and_is_logged() {
         h.app.handle(),
         "NOPE",
         Decision::Decline { reason: None },
+        None,
     ))
     .unwrap_err();
     assert_eq!(missing.code, "not_found");
 }
 
+/// Opens the captured request as a prompt of `token` and answers it.
+fn answer_prompt(
+    h: &Harness,
+    token: &Arc<PushToken>,
+    decision: Decision,
+    stand_in: Option<&str>,
+) -> Result<super::dto::AnswerDto, crate::error::IpcError> {
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::Request {
+            token_id: token.id(),
+            request: verified_request(SystemTime::now()),
+        },
+    );
+    tauri::async_runtime::block_on(h.push().answer(h.app.handle(), NONCE, decision, stand_in))
+}
+
+const APPROVE: Decision = Decision::Approve { number: None };
+
 #[test]
-fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
+fn approving_while_locked_needs_the_os_verification_and_a_refusal_sends_nothing() {
+    let h = Harness::new();
+    let token = h.known_token();
+    h.app.state::<AppState>().lock();
+    let refusing = Arc::new(FixedVerifier::refused());
+    h.push().set_verifier(refusing.clone());
+    let error = answer_prompt(&h, &token, APPROVE, None).unwrap_err();
+    assert_eq!(error.code, "verify_refused");
+    assert_eq!(refusing.calls(), 1);
+    assert!(h.activity().is_empty(), "nothing was sent");
+    assert_eq!(h.push().status().prompts.len(), 1, "still answerable");
+    // The OS's dialog was told why, and to give up when the request expires.
+    let asked = refusing.last_request().unwrap();
+    assert!(asked.reason.contains("CI test"), "{}", asked.reason);
+    assert!(asked.deadline.is_some() && !asked.require_biometric);
+
+    // Cancelled: the same.
+    h.push().set_verifier(Arc::new(FixedVerifier::cancelled()));
+    let error = answer_prompt(&h, &token, APPROVE, None).unwrap_err();
+    assert_eq!(error.code, "verify_cancelled");
+    assert!(h.activity().is_empty());
+
+    // Verified: the approval goes out (here to a dead server, so it fails on the network).
+    let passing = Arc::new(FixedVerifier::ok());
+    h.push().set_verifier(passing.clone());
+    let answer = answer_prompt(&h, &token, APPROVE, None).unwrap();
+    assert_eq!(answer.error, Some("push_network"));
+    assert_eq!(passing.calls(), 1);
+
+    // A denial never asks.
+    let never = Arc::new(FixedVerifier::refused());
+    h.push().set_verifier(never.clone());
+    let answer = answer_prompt(&h, &token, Decision::Decline { reason: None }, None).unwrap();
+    assert_eq!(answer.error, Some("push_network"));
+    assert_eq!(never.calls(), 0);
+}
+
+#[test]
+fn without_an_os_verifier_the_vault_secret_stands_in_and_a_wrong_one_sends_nothing() {
+    let h = Harness::new();
+    let token = h.known_token();
+    h.app.state::<AppState>().lock();
+    h.push().set_verifier(Arc::new(FixedVerifier::no_agent()));
+    let error = answer_prompt(&h, &token, APPROVE, None).unwrap_err();
+    assert_eq!(error.code, "verify_stand_in");
+    assert!(error.message.contains("recovery key"), "{}", error.message);
+    let error = answer_prompt(&h, &token, APPROVE, Some("not the passphrase")).unwrap_err();
+    assert_ne!(error.code, "verify_stand_in");
+    assert!(h.activity().is_empty(), "nothing was sent");
+    let answer = answer_prompt(&h, &token, APPROVE, Some(h.recovery.as_str())).unwrap();
+    assert_eq!(answer.error, Some("push_network"), "verified: sent");
+    assert!(
+        !h.app.state::<AppState>().is_unlocked(),
+        "standing in does not unlock"
+    );
+}
+
+#[test]
+fn unlocked_approvals_ask_only_when_the_organisation_or_the_user_wants_it() {
+    let h = Harness::new();
+    let refusing = Arc::new(FixedVerifier::refused());
+    h.push().set_verifier(refusing.clone());
+    let token = h.known_token();
+    // Unlocked, no policy, setting off: sent without asking.
+    let answer = answer_prompt(&h, &token, APPROVE, None).unwrap();
+    assert_eq!(answer.error, Some("push_network"));
+    assert_eq!(refusing.calls(), 0);
+
+    // The user's "verify every approval".
+    let state = h.app.state::<AppState>();
+    let mut settings = state.settings().unwrap();
+    settings.verify_every_approval = true;
+    state.update_settings(&settings).unwrap();
+    let error = answer_prompt(&h, &token, APPROVE, None).unwrap_err();
+    assert_eq!((error.code, refusing.calls()), ("verify_refused", 1));
+    settings.verify_every_approval = false;
+    state.update_settings(&settings).unwrap();
+
+    // A token enrolled with app_force_unlock=biometric asks, biometric, even while unlocked.
+    let strict = h.known_token_with("&app_force_unlock=biometric");
+    let error = answer_prompt(&h, &strict, APPROVE, None).unwrap_err();
+    assert_eq!((error.code, refusing.calls()), ("verify_refused", 2));
+    assert!(refusing.last_request().unwrap().require_biometric);
+}
+
+#[test]
+fn pollers_start_back_off_from_a_dead_server_and_keep_running_when_the_vault_locks() {
     let h = Harness::new();
     assert_eq!(h.push().status().mode, ModeDto::Stopped);
     h.push().sync(h.app.handle());
@@ -306,12 +468,7 @@ fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
 
     // A token stored (as the CLI or an enrollment would) is picked up by the next sync.
     let stored = token();
-    h.app
-        .state::<AppState>()
-        .with_unlocked(|vault| {
-            vault.update(|data| save_token(data, &stored).map_err(crate::error::IpcError::from))
-        })
-        .unwrap();
+    h.push().save(h.app.handle(), &stored).unwrap();
     h.push().sync(h.app.handle());
     let status = h.push().status();
     assert_ne!(status.mode, ModeDto::Stopped);
@@ -328,12 +485,7 @@ fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
 
     // Several servers side by side: one poller each (same serial, another server: another token).
     let elsewhere = token_at("127.0.0.2%3A5000");
-    h.app
-        .state::<AppState>()
-        .with_unlocked(|vault| {
-            vault.update(|data| save_token(data, &elsewhere).map_err(crate::error::IpcError::from))
-        })
-        .unwrap();
+    h.push().save(h.app.handle(), &elsewhere).unwrap();
     h.push().sync(h.app.handle());
     let servers: Vec<String> = h
         .push()
@@ -344,7 +496,8 @@ fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
         .collect();
     assert_eq!(servers, [SERVER, "http://127.0.0.2:5000"]);
     assert_eq!(h.push().tokens(h.app.handle()).unwrap().len(), 2);
-    // A prompt is open when the vault locks: it closes with the keys.
+    // A prompt is open when the vault locks: it stays open and the pollers keep running, from
+    // the push key store (the vault's account secrets are gone).
     let token = super::lock(&h.push().inner).token(&stored.id()).unwrap();
     h.push().handle(
         h.app.handle(),
@@ -355,17 +508,25 @@ fn pollers_start_on_unlock_back_off_from_a_dead_server_and_stop_on_lock() {
         },
     );
     h.app.state::<AppState>().lock();
-    h.push().sync(h.app.handle());
+    h.push().tick(h.app.handle());
     let status = h.push().status();
-    assert_eq!(status.mode, ModeDto::Stopped);
-    assert!(status.prompts.is_empty() && status.servers.is_empty());
-    let events = h.events.lock().unwrap().clone();
+    assert_ne!(status.mode, ModeDto::Stopped);
+    assert_eq!((status.prompts.len(), status.servers.len()), (1, 2));
     assert!(
-        events
-            .iter()
-            .any(|event| event["type"] == "closed" && event["reason"] == "locked"),
-        "{events:?}"
+        h.app.state::<AppState>().list(UnixTime(1)).is_err(),
+        "accounts stay locked"
     );
+    assert_eq!(h.push().tokens(h.app.handle()).unwrap().len(), 2);
+
+    // A restart with the vault locked: the push key store opens through its own keychain
+    // entry, without the vault, and polling starts.
+    let restarted = Harness::with_vault_of(&h);
+    assert!(!restarted.app.state::<AppState>().is_unlocked());
+    restarted.push().sync(restarted.app.handle());
+    let status = restarted.push().status();
+    assert_ne!(status.mode, ModeDto::Stopped);
+    assert_eq!(status.servers.len(), 2);
+    assert!(!restarted.app.state::<AppState>().is_unlocked());
 }
 
 #[test]
@@ -418,12 +579,7 @@ fn codes_use_the_server_time_only_when_the_user_chose_it() {
 fn the_tick_polls_slowly_with_no_window_in_use_and_fast_on_check_now_or_a_prompt() {
     let h = Harness::new();
     let stored = token();
-    h.app
-        .state::<AppState>()
-        .with_unlocked(|vault| {
-            vault.update(|data| save_token(data, &stored).map_err(crate::error::IpcError::from))
-        })
-        .unwrap();
+    h.push().save(h.app.handle(), &stored).unwrap();
     // The mock app has no window shown: nobody is looking.
     h.push().tick(h.app.handle());
     assert_eq!(h.push().status().mode, ModeDto::Idle);
@@ -431,12 +587,7 @@ fn the_tick_polls_slowly_with_no_window_in_use_and_fast_on_check_now_or_a_prompt
     assert_eq!(h.push().status().mode, ModeDto::Active);
 
     let h = Harness::new();
-    h.app
-        .state::<AppState>()
-        .with_unlocked(|vault| {
-            vault.update(|data| save_token(data, &stored).map_err(crate::error::IpcError::from))
-        })
-        .unwrap();
+    h.push().save(h.app.handle(), &stored).unwrap();
     h.push().tick(h.app.handle());
     assert_eq!(h.push().status().mode, ModeDto::Idle);
     let token = super::lock(&h.push().inner).token(&stored.id()).unwrap();

@@ -273,7 +273,7 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
         h.ok("selfservice_status", json!({}))["session"],
         Value::Null
     );
-    let idle = std::time::Instant::now() + std::time::Duration::from_secs(301);
+    let idle = crate::clock::Moment::now().awake(std::time::Duration::from_secs(301));
     assert_eq!(h.state().tick(idle), Some(BackendEvent::VaultLocked));
     h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
     assert_eq!(
@@ -402,9 +402,26 @@ fn enroll_push_then_sign_in_with_a_push_approval() {
     assert_eq!(step["push"], true, "{step}");
 
     // The "phone": the stored token answers the request while the command waits.
+    // It went to the push key store beside the vault, not into the vault.
+    let store_path = tessera_push::sealed::PushStore::path_beside(&h.path);
     let mut tokens = h
         .state()
-        .with_unlocked(|vault| Ok(tessera_push::store::load_tokens(vault.data()).unwrap()))
+        .with_unlocked(|vault| {
+            assert!(
+                vault
+                    .data()
+                    .section(tessera_push::store::PUSH_SECTION)
+                    .is_none()
+            );
+            let store = tessera_push::sealed::PushStore::open_from_vault(
+                vault,
+                None,
+                tessera_core::UnixTime(1),
+            )
+            .unwrap();
+            assert_eq!(store.path(), store_path);
+            Ok(tessera_push::store::load_tokens(store.data()).unwrap())
+        })
         .unwrap();
     let token = tokens.pop().unwrap();
     let phone = std::thread::spawn(move || {

@@ -47,6 +47,45 @@ describe('push prompt', () => {
     expect(backend.push.activity[0]?.decision).toEqual({ kind: 'approved' });
   });
 
+  it('without an OS verifier, approving asks for the vault passphrase; a wrong one approves nothing', async () => {
+    backend.push.verification = 'verify_stand_in';
+    backend.push.request({ nonce: 'N9' });
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    await settle();
+    expect(dialog().querySelector('[data-error-code]')?.getAttribute('data-error-code')).toBe('verify_stand_in');
+    const field = screen.getByLabelText('Vault passphrase or recovery key') as HTMLInputElement;
+    await fireEvent.input(field, { target: { value: 'wrong' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    await settle();
+    expect(backend.push.activity).toEqual([]);
+    expect(dialog().querySelector('[data-error-code]')?.getAttribute('data-error-code')).toBe('wrong_passphrase');
+    await fireEvent.input(screen.getByLabelText('Vault passphrase or recovery key'), { target: { value: 'vault passphrase' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    await settle();
+    expect(backend.calls.filter((call) => call.method === 'answerPush').at(-1)?.args).toEqual(['N9', { kind: 'approve' }, 'vault passphrase']);
+    expect(backend.push.activity[0]?.decision).toEqual({ kind: 'approved' });
+  });
+
+  it('a denial never asks for verification', async () => {
+    backend.push.verification = 'verify_refused';
+    backend.push.request({ nonce: 'N10' });
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: 'Deny' }));
+    await settle();
+    expect(backend.push.activity[0]?.decision).toEqual({ kind: 'declined', reason: null });
+  });
+
+  it('a prompt shows over the lock screen', async () => {
+    await backend.lockVault();
+    cleanup();
+    await start(backend);
+    backend.push.request({ nonce: 'N11', title: 'VPN' });
+    await settle();
+    expect(dialog().textContent).toContain('VPN');
+    expect(document.querySelector('.push-prompt')).not.toBeNull();
+  });
+
   it('Escape denies', async () => {
     backend.push.request({ nonce: 'N2' });
     await settle();

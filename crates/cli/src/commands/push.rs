@@ -13,8 +13,11 @@ use anstream::eprintln;
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde::{Deserialize, Serialize};
-use tessera_core::{UnixTime, Vault};
+use tessera_core::vault::{Passphrase, RecoveryKey};
+use tessera_core::{UnixTime, Unlock, Vault};
+use tessera_push::approval::{Required, verification_due};
 use tessera_push::protocol::{DeclineReason, KeySize, PushRequest, Verified, expires_at};
+use tessera_push::sealed::PushStore;
 use tessera_push::store::{
     self, ActivityDecision, ActivityEntry, Outcome, append_activity, load_activity, load_tokens,
 };
@@ -22,6 +25,7 @@ use tessera_push::transport::{
     ClientConfig, PollEvent, Poller, PollerMode, Schedule, make_device_key,
 };
 use tessera_push::{Decision, EnrollmentUri, PushClient, PushError, PushToken};
+use tessera_verify::{Verifier, VerifyError};
 use zeroize::Zeroizing;
 
 use crate::commands::{now, print_json, print_text};
@@ -34,12 +38,13 @@ use crate::session::Session;
 #[command(defer = true)]
 pub(crate) enum PushCommand {
     /// Enroll a push token from its otpauth://pipush/… link ("-": the next line of standard
-    /// input). Makes the device key (a few seconds) and stores the token in the vault.
+    /// input). Makes the device key (a few seconds) and stores the token in the push key
+    /// store beside the vault (it opens without the vault, so sign-ins reach a locked Tessera).
     Enroll(EnrollArgs),
     /// List the push tokens (no keys).
     #[command(visible_alias = "ls")]
     List(JsonArgs),
-    /// Remove a push token from this vault (the server keeps its side).
+    /// Remove a push token from this computer (the server keeps its side).
     #[command(visible_alias = "remove")]
     Rm(RmArgs),
     /// Rename a push token.
@@ -158,14 +163,14 @@ pub(crate) fn key_size(bits: u32) -> KeySize {
 }
 
 fn enroll(session: &mut Session, args: &EnrollArgs) -> anyhow::Result<()> {
-    let mut vault = session.open()?;
+    let mut store = session.open_push_store()?;
     let text = if args.uri == "-" {
         session.input.nonblank_line("URI")?
     } else {
         Zeroizing::new(args.uri.clone())
     };
     let uri = EnrollmentUri::parse(text.trim()).map_err(PushError::from)?;
-    let existing = load_tokens(vault.data())?;
+    let existing = load_tokens(store.data())?;
     let id = format!(
         "{}@{}",
         uri.serial(),
@@ -194,7 +199,7 @@ fn enroll(session: &mut Session, args: &EnrollArgs) -> anyhow::Result<()> {
         );
         client.enroll(&uri, key).await
     })?;
-    vault.update(|data| -> anyhow::Result<()> {
+    store.update(|data| -> anyhow::Result<()> {
         store::save_token(data, &token)?;
         Ok(())
     })?;
@@ -213,8 +218,8 @@ fn enroll(session: &mut Session, args: &EnrollArgs) -> anyhow::Result<()> {
 }
 
 fn list(session: &mut Session, args: &JsonArgs) -> anyhow::Result<()> {
-    let vault = session.open()?;
-    let tokens = load_tokens(vault.data())?;
+    let store = session.open_push_store()?;
+    let tokens = load_tokens(store.data())?;
     if args.json {
         let items: Vec<_> = tokens.iter().map(item).collect();
         return print_json(&items);
@@ -245,8 +250,8 @@ fn list(session: &mut Session, args: &JsonArgs) -> anyhow::Result<()> {
 }
 
 /// The id of the one stored token that `query` names (its id, or its serial).
-fn resolve(vault: &Vault, query: &str) -> anyhow::Result<(String, String)> {
-    let tokens = load_tokens(vault.data())?;
+fn resolve(store: &PushStore, query: &str) -> anyhow::Result<(String, String)> {
+    let tokens = load_tokens(store.data())?;
     if let Some(token) = tokens.iter().find(|token| token.id() == query) {
         return Ok((token.id(), token.label.clone()));
     }
@@ -272,8 +277,8 @@ fn resolve(vault: &Vault, query: &str) -> anyhow::Result<(String, String)> {
 }
 
 fn rm(session: &mut Session, args: &RmArgs) -> anyhow::Result<()> {
-    let mut vault = session.open()?;
-    let (id, label) = resolve(&vault, &args.id)?;
+    let mut store = session.open_push_store()?;
+    let (id, label) = resolve(&store, &args.id)?;
     input::confirm(
         &format!(
             "Remove push token {} ({})? Sign-in requests for it will no longer reach this computer.",
@@ -283,9 +288,9 @@ fn rm(session: &mut Session, args: &RmArgs) -> anyhow::Result<()> {
         "removing a push token",
         args.yes,
     )?;
-    vault.update(|data| -> anyhow::Result<bool> { Ok(store::remove_token(data, &id)?) })?;
+    store.update(|data| -> anyhow::Result<bool> { Ok(store::remove_token(data, &id)?) })?;
     eprintln!(
-        "Removed {} from this vault. The server still knows the token: `tessera account delete \
+        "Removed {} from this computer. The server still knows the token: `tessera account delete \
          SERIAL` deletes it there.",
         sanitize(&id)
     );
@@ -300,9 +305,9 @@ fn rename(session: &mut Session, args: &RenameArgs) -> anyhow::Result<()> {
         )
         .into());
     }
-    let mut vault = session.open()?;
-    let (id, _) = resolve(&vault, &args.id)?;
-    vault.update(|data| -> anyhow::Result<bool> { Ok(store::rename_token(data, &id, label)?) })?;
+    let mut store = session.open_push_store()?;
+    let (id, _) = resolve(&store, &args.id)?;
+    store.update(|data| -> anyhow::Result<bool> { Ok(store::rename_token(data, &id, label)?) })?;
     eprintln!("Renamed {} to {}.", sanitize(&id), sanitize(label));
     Ok(())
 }
@@ -320,8 +325,8 @@ struct ActivityItem<'a> {
 }
 
 fn activity(session: &mut Session, args: &JsonArgs) -> anyhow::Result<()> {
-    let vault = session.open()?;
-    let entries = load_activity(vault.data());
+    let store = session.open_push_store()?;
+    let entries = load_activity(store.data());
     if args.json {
         let items: Vec<_> = entries
             .iter()
@@ -436,8 +441,10 @@ fn unix(time: SystemTime) -> u64 {
 }
 
 fn watch(session: &mut Session, args: &WatchArgs) -> anyhow::Result<()> {
-    let mut vault = session.open()?;
-    let tokens: Vec<Arc<PushToken>> = load_tokens(vault.data())?
+    let opened = session.open_push_store_for_answers()?;
+    let vault_path = session.path().to_owned();
+    let mut store = opened.store;
+    let tokens: Vec<Arc<PushToken>> = load_tokens(store.data())?
         .into_iter()
         .map(Arc::new)
         .collect();
@@ -448,16 +455,22 @@ fn watch(session: &mut Session, args: &WatchArgs) -> anyhow::Result<()> {
         eprintln!("{}: {TLS_WARNING}", sanitize(&token.id()));
     }
     let interactive = Input::is_interactive();
-    let seen: HashSet<String> = load_activity(vault.data())
+    let seen: HashSet<String> = load_activity(store.data())
         .into_iter()
         .map(|entry| entry.nonce)
         .collect();
     let client = client()?;
     let mut watcher = Watcher {
-        vault: &mut vault,
+        store: &mut store,
         input: &mut session.input,
         interactive,
         client: client.clone(),
+        vault_proven: opened.vault_settings.is_some(),
+        verify_every_approval: opened
+            .vault_settings
+            .is_some_and(|settings| settings.verify_every_approval),
+        verifier: std::sync::Arc::from(tessera_verify::platform()),
+        vault_path,
     };
     runtime()?.block_on(async {
         if args.once {
@@ -468,10 +481,17 @@ fn watch(session: &mut Session, args: &WatchArgs) -> anyhow::Result<()> {
 }
 
 struct Watcher<'a> {
-    vault: &'a mut Vault,
+    store: &'a mut PushStore,
     input: &'a mut Input,
     interactive: bool,
     client: PushClient,
+    /// The user proved a vault secret in this run (the store was opened through the vault):
+    /// the CLI's "unlocked". A store the keychain opened silently proves nothing.
+    vault_proven: bool,
+    /// The vault's "verify for every approval" setting (when the vault was opened).
+    verify_every_approval: bool,
+    verifier: std::sync::Arc<dyn Verifier>,
+    vault_path: std::path::PathBuf,
 }
 
 /// What became of one request.
@@ -669,7 +689,7 @@ impl Watcher<'_> {
     }
 
     fn log(&mut self, entry: &ActivityEntry) -> anyhow::Result<()> {
-        self.vault.update(|data| -> anyhow::Result<()> {
+        self.store.update(|data| -> anyhow::Result<()> {
             append_activity(data, entry)?;
             Ok(())
         })
@@ -774,6 +794,32 @@ impl Watcher<'_> {
                 reason: Some(DeclineReason::UnknownTrigger),
             },
         };
+        if let Some(required) = verification_due(
+            &decision,
+            !self.vault_proven,
+            token.force_unlock,
+            self.verify_every_approval,
+        ) && let Err(missing) = self.verify(request, required).await
+        {
+            // Nothing is sent: the request stays open at the server until it expires, and the
+            // user can approve from the app, or deny.
+            if self.interactive {
+                eprintln!(
+                    "Not approved: {} ({}).",
+                    sanitize(&missing.to_string()),
+                    missing.code()
+                );
+            } else {
+                print_json(&serde_json::json!({
+                    "event": "answered",
+                    "nonce": request.nonce(),
+                    "decision": "approve",
+                    "outcome": "not_sent",
+                    "missing": missing.code(),
+                }))?;
+            }
+            return Ok(Handled::Answered);
+        }
         let activity_decision = match &decision {
             Decision::Approve { .. } => ActivityDecision::Approved,
             Decision::Decline { reason } => ActivityDecision::Declined { reason: *reason },
@@ -851,6 +897,49 @@ impl Watcher<'_> {
         } else {
             Handled::Answered
         })
+    }
+
+    /// "It's me" for an approval: the OS verifier (polkit works from a terminal session), else,
+    /// on a terminal, the vault passphrase or recovery key typed in; without a terminal there is
+    /// no one to ask, and the error says which verification was missing.
+    async fn verify(
+        &mut self,
+        request: &PushRequest<Verified>,
+        required: Required,
+    ) -> Result<(), VerifyError> {
+        let left = expires_at(request)
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
+        let ask = tessera_verify::Request::new(format!(
+            "Approve the sign-in \u{201c}{}\u{201d}",
+            request.title()
+        ))
+        .biometric(required.biometric)
+        .deadline(std::time::Instant::now() + left);
+        let verifier = std::sync::Arc::clone(&self.verifier);
+        let answered = tokio::task::spawn_blocking(move || verifier.verify(&ask))
+            .await
+            .unwrap_or(Err(VerifyError::Cancelled));
+        match answered {
+            Ok(_) => Ok(()),
+            Err(error) if error.allows_stand_in() && self.interactive => {
+                eprintln!(
+                    "{}: type the vault passphrase or recovery key to approve instead.",
+                    sanitize(&error.to_string())
+                );
+                let secret = input::prompt_hidden("Vault passphrase or recovery key: ")
+                    .map_err(|_| VerifyError::Cancelled)?;
+                let opened = match RecoveryKey::parse(&secret) {
+                    Ok(key) => Vault::open(&self.vault_path, Unlock::RecoveryKey(&key)),
+                    Err(_) => Vault::open(
+                        &self.vault_path,
+                        Unlock::Passphrase(&Passphrase::new(secret.to_string())),
+                    ),
+                };
+                opened.map(drop).map_err(|_| VerifyError::Refused)
+            }
+            Err(error) => Err(error),
+        }
     }
 
     fn ask_terminal(

@@ -428,7 +428,7 @@ fn enroll(session: &mut Session, args: &EnrollArgs, hotp: bool) -> anyhow::Resul
 }
 
 fn enroll_push(session: &mut Session, args: &EnrollPushArgs) -> anyhow::Result<()> {
-    let mut vault = session.open()?;
+    let mut store = session.open_push_store()?;
     let rt = runtime()?;
     let pi = sign_in(&rt, &mut session.input, &args.enroll.connect)?;
     let description = Some(args.enroll.description.as_str()).filter(|text| !text.trim().is_empty());
@@ -442,12 +442,12 @@ fn enroll_push(session: &mut Session, args: &EnrollPushArgs) -> anyhow::Result<(
     if !token.sslverify() {
         eprintln!("{}", push::TLS_WARNING);
     }
-    vault.update(|data| -> anyhow::Result<()> {
+    store.update(|data| -> anyhow::Result<()> {
         tessera_push::store::save_token(data, &token)?;
         Ok(())
     })?;
     eprintln!(
-        "Enrolled push token {} and added it to the vault; `tessera push watch` answers its \
+        "Enrolled push token {} and added it to this computer's push key store; `tessera push watch` answers its \
          sign-in requests.",
         sanitize(token.serial()),
     );

@@ -7,7 +7,7 @@ use tessera_core::vault::keychain_entry_names;
 
 use crate::support::{Env, PASSPHRASE, RFC_SECRET, recovery_key_in};
 
-fn real_keychain() -> bool {
+pub(crate) fn real_keychain() -> bool {
     if std::env::var("TESSERA_REAL_KEYCHAIN").as_deref() == Ok("1") {
         return true;
     }

@@ -14,16 +14,31 @@ use crate::support::{Env, PASSPHRASE};
 /// Runs `tessera --passphrase-stdin push watch --once`, answers the first request with
 /// `decision` (built from the request line) and returns the request and answer lines.
 pub(crate) fn watch_once(env: &Env, decide: impl Fn(&Value) -> Value) -> (Value, Value) {
-    let mut child = env
-        .command()
-        .args(["--passphrase-stdin", "push", "watch", "--once"])
+    watch_once_as(env, true, decide)
+}
+
+/// [`watch_once`], with the vault passphrase on stdin (`proven`) or with the push key store
+/// opened silently through the keychain; the OS verifier finds no system bus either way.
+fn watch_once_as(env: &Env, proven: bool, decide: impl Fn(&Value) -> Value) -> (Value, Value) {
+    let mut command = env.command();
+    if proven {
+        command.arg("--passphrase-stdin");
+    }
+    let mut child = command
+        .args(["push", "watch", "--once"])
+        .env(
+            "DBUS_SYSTEM_BUS_ADDRESS",
+            "unix:path=/nonexistent/tessera-test-bus",
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    writeln!(stdin, "{PASSPHRASE}").unwrap();
+    if proven {
+        writeln!(stdin, "{PASSPHRASE}").unwrap();
+    }
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
@@ -43,6 +58,69 @@ pub(crate) fn watch_once(env: &Env, decide: impl Fn(&Value) -> Value) -> (Value,
     let status = child.wait().unwrap();
     assert!(status.success());
     (request, answer)
+}
+
+/// A push key store the keychain opened, with nobody proving anything: the "locked" case. No OS
+/// verifier answers and no terminal can take the passphrase, so an approval is not sent (the
+/// answer line says which verification was missing); a denial still goes through.
+#[test]
+fn unverified_approvals_are_not_sent_and_denials_are() {
+    if !crate::keychain::real_keychain() {
+        return;
+    }
+    let server = pi::server();
+    let env = Env::new();
+    // Bound to the keychain, with a passphrase as well.
+    env.run(&["init", "--passphrase-stdin"], &format!("{PASSPHRASE}\n"))
+        .ok();
+    let link = server.push_link();
+    env.run(
+        &["push", "enroll", "-", "--key-bits", "2048"],
+        &format!("{link}\n"),
+    )
+    .ok();
+    // The token went to the push key store beside the vault, which the keychain opens alone.
+    let store = env.vault.with_file_name("vault.tessera.push");
+    assert!(store.exists());
+
+    server.trigger();
+    let (request, answer) = watch_once_as(
+        &env,
+        false,
+        |request| json!({"nonce": request["nonce"], "decision": "approve"}),
+    );
+    assert_eq!(request["event"], "request");
+    assert_eq!(
+        (answer["outcome"].as_str(), answer["missing"].as_str()),
+        (Some("not_sent"), Some("verify_unavailable")),
+        "{answer}"
+    );
+    let activity = env.run(&["push", "activity", "--json"], "").ok().json();
+    assert_eq!(activity, json!([]), "nothing was sent, nothing logged");
+
+    // Still pending at the server: a denial now goes through without any verification.
+    let (_, answer) = watch_once_as(
+        &env,
+        false,
+        |request| json!({"nonce": request["nonce"], "decision": "deny"}),
+    );
+    assert_eq!(answer["outcome"], "accepted", "{answer}");
+    let activity = env.run(&["push", "activity", "--json"], "").ok().json();
+    assert_eq!(activity[0]["decision"]["kind"], "declined", "{activity}");
+
+    // With the vault passphrase typed (proven), the same approval needs nothing more.
+    let transaction = server.trigger();
+    let (_, answer) = watch_once_as(
+        &env,
+        true,
+        |request| json!({"nonce": request["nonce"], "decision": "approve"}),
+    );
+    assert_eq!(answer["outcome"], "accepted", "{answer}");
+    let finalized = server.check("", Some(&transaction));
+    assert_eq!(
+        finalized["result"]["authentication"], "ACCEPT",
+        "{finalized}"
+    );
 }
 
 #[test]

@@ -300,8 +300,14 @@ mod tests {
     fn the_organisations_unlock_policy_is_read() {
         let with = |extra: &str| EnrollmentUri::parse(&format!("{LINK}{extra}")).unwrap();
         assert_eq!(with("").force_unlock(), None);
-        assert_eq!(with("&app_force_unlock=any").force_unlock(), Some(ForceUnlock::Any));
-        assert_eq!(with("&app_force_unlock=pin").force_unlock(), Some(ForceUnlock::Any));
+        assert_eq!(
+            with("&app_force_unlock=any").force_unlock(),
+            Some(ForceUnlock::Any)
+        );
+        assert_eq!(
+            with("&app_force_unlock=pin").force_unlock(),
+            Some(ForceUnlock::Any)
+        );
         assert_eq!(
             with("&app_force_unlock=biometric").force_unlock(),
             Some(ForceUnlock::Biometric)
@@ -311,7 +317,10 @@ mod tests {
         assert!(pin.pin_required());
         assert_eq!(pin.force_unlock(), Some(ForceUnlock::Any));
         // A value this client does not know still asks: never less than the server meant.
-        assert_eq!(with("&app_force_unlock=face").force_unlock(), Some(ForceUnlock::Any));
+        assert_eq!(
+            with("&app_force_unlock=face").force_unlock(),
+            Some(ForceUnlock::Any)
+        );
         assert_eq!(
             with("&pin=True&app_force_unlock=biometric").force_unlock(),
             Some(ForceUnlock::Biometric)

@@ -100,6 +100,17 @@ export const pushEn = {
   'error.push_token_unknown_to_server': 'Revoked by your organisation: the server no longer knows this token.',
   'error.push_unknown_serial': 'The request is for a token this computer does not have.',
   'error.push_duplicate': 'This push token is already on this computer.',
+  'error.push_store_missing': 'No push token on this computer yet: unlock Tessera once to set it up.',
+  'error.push_store_needs_vault': 'Unlock Tessera once: the push tokens open with the vault now.',
+  'error.verify_refused': 'Your computer could not verify it’s you: nothing was approved.',
+  'error.verify_cancelled': 'Verification cancelled: nothing was approved.',
+  'error.verify_timeout': 'The request expired while your computer was verifying you: nothing was approved.',
+  'error.verify_unavailable': 'Your computer cannot verify you right now.',
+  'error.verify_no_agent': 'No password or fingerprint prompt is running on this desktop.',
+  'error.verify_biometric_unavailable': 'Your organisation asks for a fingerprint or face, and none is set up on this computer.',
+  'error.verify_failed': 'Verification failed: nothing was approved.',
+  'error.verify_stand_in': 'Your computer cannot verify you (no fingerprint or password prompt here). Type the vault passphrase or recovery key to approve.',
+  'push.prompt.standIn': 'Vault passphrase or recovery key',
 } as const;
 
 export const pushFr: Record<keyof typeof pushEn, string> = {
@@ -205,4 +216,15 @@ export const pushFr: Record<keyof typeof pushEn, string> = {
   'error.push_token_unknown_to_server': 'Révoqué par votre organisation : le serveur ne connaît plus ce jeton.',
   'error.push_unknown_serial': 'La demande concerne un jeton absent de cet ordinateur.',
   'error.push_duplicate': 'Ce jeton push est déjà sur cet ordinateur.',
+  'error.push_store_missing': 'Aucun jeton push sur cet ordinateur : déverrouillez Tessera une fois pour le préparer.',
+  'error.push_store_needs_vault': 'Déverrouillez Tessera une fois : les jetons push s’ouvrent désormais avec le coffre.',
+  'error.verify_refused': 'Votre ordinateur n’a pas pu vérifier que c’est vous : rien n’a été approuvé.',
+  'error.verify_cancelled': 'Vérification annulée : rien n’a été approuvé.',
+  'error.verify_timeout': 'La demande a expiré pendant la vérification : rien n’a été approuvé.',
+  'error.verify_unavailable': 'Votre ordinateur ne peut pas vous vérifier pour le moment.',
+  'error.verify_no_agent': 'Aucune invite de mot de passe ou d’empreinte n’est active sur ce bureau.',
+  'error.verify_biometric_unavailable': 'Votre organisation demande une empreinte ou un visage, et aucun n’est configuré sur cet ordinateur.',
+  'error.verify_failed': 'La vérification a échoué : rien n’a été approuvé.',
+  'error.verify_stand_in': 'Votre ordinateur ne peut pas vous vérifier (pas d’invite d’empreinte ni de mot de passe). Saisissez la phrase secrète du coffre ou la clé de récupération pour approuver.',
+  'push.prompt.standIn': 'Phrase secrète du coffre ou clé de récupération',
 };

@@ -60,6 +60,9 @@ export const DEFAULT_SETTINGS: SettingsView = {
   showNextCode: true,
   startMinimized: false,
   startAtLogin: false,
+  lockOnSleep: true,
+  lockOnScreenLock: true,
+  verifyEveryApproval: false,
 };
 
 const fail = (code: IpcErrorCode, message: string, field?: IpcError['field']): IpcError =>
@@ -518,9 +521,9 @@ export class FakeBackend implements Backend {
     return this.push.removePushToken(id);
   }
   pushStatus = () => this.push.pushStatus();
-  async answerPush(nonce: string, decision: PushDecision): Promise<PushAnswer> {
-    this.#record('answerPush', [nonce, decision]);
-    return this.push.answerPush(nonce, decision);
+  async answerPush(nonce: string, decision: PushDecision, standIn?: string): Promise<PushAnswer> {
+    this.#record('answerPush', standIn === undefined ? [nonce, decision] : [nonce, decision, standIn]);
+    return this.push.answerPush(nonce, decision, standIn);
   }
   async denyAllPush(reason: DenyReason | null): Promise<PushAnswer[]> {
     this.#record('denyAllPush', [reason]);

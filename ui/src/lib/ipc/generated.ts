@@ -151,7 +151,7 @@ clipboardClearSecs: number,
 /**
  * 0: never locked.
  */
-autoLockSecs: number, showNextCode: boolean, startMinimized: boolean, startAtLogin: boolean, };
+autoLockSecs: number, showNextCode: boolean, startMinimized: boolean, startAtLogin: boolean, lockOnSleep: boolean, lockOnScreenLock: boolean, verifyEveryApproval: boolean, };
 
 export type ShortcutAction = "lock" | "add" | "search";
 

@@ -65,6 +65,18 @@ export const PUSH_ERROR_CODES = [
   'push_token_unknown_to_server',
   'push_unknown_serial',
   'push_duplicate',
+  // the push key store beside the vault (crates/push `PushStoreError::code()`)
+  'push_store_missing',
+  'push_store_needs_vault',
+  // "it's me" before an approval (crates/verify `VerifyError::code()`, src-tauri/src/push)
+  'verify_refused',
+  'verify_cancelled',
+  'verify_timeout',
+  'verify_unavailable',
+  'verify_no_agent',
+  'verify_biometric_unavailable',
+  'verify_failed',
+  'verify_stand_in',
 ] as const;
 
 /** The push half of `Backend`. */
@@ -78,7 +90,12 @@ export interface PushBackend {
   renamePushToken(id: string, label: string): Promise<void>;
   removePushToken(id: string): Promise<void>;
   pushStatus(): Promise<PushStatus>;
-  answerPush(nonce: string, decision: PushDecision): Promise<PushAnswer>;
+  /**
+   * Answers an open prompt. An approval that needs "it's me" asks the OS first (Rust waits for
+   * its dialog); `standIn` is the vault passphrase or recovery key, for when that failed with
+   * `verify_stand_in` (the OS has no verifier here).
+   */
+  answerPush(nonce: string, decision: PushDecision, standIn?: string): Promise<PushAnswer>;
   denyAllPush(reason: DenyReason | null): Promise<PushAnswer[]>;
   checkPushNow(): Promise<void>;
   /** Computes TOTP codes at the push server's time (this computer's clock is wrong), or stops. */

@@ -2,7 +2,7 @@
 // where the UI can tell: enrollment with progress, tokens, open prompts that close when answered,
 // number matching with retries, deny all, and the activity log. Tests add prompts with `request`.
 
-import type { IpcError } from './contract';
+import type { IpcError, IpcErrorCode } from './contract';
 import type {
   DenyReason,
   EnrollStep,
@@ -163,9 +163,22 @@ export class FakePush implements PushBackend {
     this.emit({ type: 'activity' });
   }
 
-  async answerPush(nonce: string, decision: PushDecision): Promise<PushAnswer> {
+  /**
+   * The OS verification an approval meets, as Rust decides it: `null` sends at once; a code
+   * refuses the approval with it (`verify_stand_in`: no verifier, the vault secret `standIn`
+   * stands in).
+   */
+  verification: IpcErrorCode | null = null;
+  /** The vault passphrase a stand-in must match. */
+  standIn = 'vault passphrase';
+
+  async answerPush(nonce: string, decision: PushDecision, standIn?: string): Promise<PushAnswer> {
     const prompt = this.prompts.find((prompt) => prompt.nonce === nonce);
     if (prompt === undefined) throw fail('not_found', 'no such sign-in request');
+    if (decision.kind === 'approve' && this.verification !== null) {
+      if (standIn === undefined) throw fail(this.verification, 'verification failed');
+      if (standIn !== this.standIn) throw fail('wrong_passphrase', 'wrong passphrase');
+    }
     const answer = (outcome: PushAnswer['outcome'], retry = false): PushAnswer => ({
       nonce,
       outcome,

@@ -22,7 +22,8 @@ export const tauriPush: PushBackend = {
   renamePushToken: (id, label) => call(() => invoke<void>(COMMANDS.renamePushToken, { id, label })),
   removePushToken: (id) => call(() => invoke<void>(COMMANDS.removePushToken, { id })),
   pushStatus: () => call(() => invoke<PushStatus>(COMMANDS.pushStatus)),
-  answerPush: (nonce, decision) => call(() => invoke<PushAnswer>(COMMANDS.answerPush, { nonce, decision })),
+  answerPush: (nonce, decision, standIn) =>
+    call(() => invoke<PushAnswer>(COMMANDS.answerPush, standIn === undefined ? { nonce, decision } : { nonce, decision, standIn })),
   denyAllPush: (reason) => call(() => invoke<PushAnswer[]>(COMMANDS.denyAllPush, { reason })),
   useServerTime: (enabled) => call(() => invoke<PushStatus>(COMMANDS.useServerTime, { enabled })),
   checkPushNow: () => call(() => invoke<void>(COMMANDS.checkPushNow)),

@@ -1,5 +1,5 @@
-// The push side of the unlocked app: open prompts (from Rust's push channel), the poller status,
-// and answering. Created by AccountsView, which exists only while the vault is unlocked.
+// The push side of the app: open prompts (from Rust's push channel), the poller status,
+// and answering. Created by App: prompts arrive and are answered whether the vault is locked or not.
 
 import type { Backend, DenyReason, IpcError, PushAnswer, PushDecision, PushEvent, PushPrompt, PushStatus } from '../ipc';
 import { ordered } from './prompts';
@@ -66,17 +66,28 @@ export class PushState {
     this.prompts = ordered([...this.prompts, prompt]);
   }
 
-  async answer(prompt: PushPrompt, decision: PushDecision): Promise<PushAnswer | null> {
+  /** The OS cannot verify the user here: the prompt asks for the vault passphrase instead. */
+  get needsStandIn(): boolean {
+    return this.error?.code === 'verify_stand_in' || (this.standInAsked && this.error?.code === 'wrong_passphrase');
+  }
+  #standInAsked = $state(false);
+  get standInAsked(): boolean {
+    return this.#standInAsked;
+  }
+
+  async answer(prompt: PushPrompt, decision: PushDecision, standIn?: string): Promise<PushAnswer | null> {
     this.busy = prompt.nonce;
     this.error = null;
     try {
-      const answer = await this.backend.answerPush(prompt.nonce, decision);
+      const answer = await this.backend.answerPush(prompt.nonce, decision, standIn);
+      this.#standInAsked = false;
       this.shown = { prompt, decision, answer };
       // Rust also sends `closed`; dropping it here keeps the next prompt from waiting on it.
       if (!answer.retry) this.prompts = this.prompts.filter((open) => open.nonce !== prompt.nonce);
       return answer;
     } catch (error) {
       this.error = error as IpcError;
+      if (this.error.code === 'verify_stand_in') this.#standInAsked = true;
       return null;
     } finally {
       this.busy = null;
