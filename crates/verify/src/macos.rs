@@ -123,8 +123,10 @@ impl Verifier for LocalAuthVerifier {
     }
 
     fn availability(&self) -> Availability {
-        // SAFETY: a fresh context, asked about documented policies; no dialog is shown.
+        // SAFETY: `new` returns a fresh, owned LAContext.
         let context = unsafe { LAContext::new() };
+        // SAFETY: asks our own context about documented policy constants; no dialog is shown,
+        // and the NSError out-parameter is handled by objc2 (returned as the Err).
         let can = |policy: LAPolicy| unsafe { context.canEvaluatePolicy_error(policy) };
         match can(LAPolicy::DeviceOwnerAuthentication) {
             Ok(()) => Availability::Available {

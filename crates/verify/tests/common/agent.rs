@@ -298,7 +298,10 @@ exec "$3" "$4"
             match &helper.on_finger {
                 OnFinger::Scan { socket, finger } => scan(socket, finger),
                 OnFinger::StopFprintd(pid) => {
-                    let stopped = Command::new("kill").arg(pid.to_string()).status();
+                    // the shell's own `kill` (procps may not be installed)
+                    let stopped = Command::new("sh")
+                        .args(["-c", &format!("kill {pid}")])
+                        .status();
                     assert!(stopped.is_ok_and(|s| s.success()), "stop fprintd");
                 }
             }
