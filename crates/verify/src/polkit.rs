@@ -172,6 +172,10 @@ fn map_error(error: zbus::Error) -> VerifyError {
         | "org.freedesktop.DBus.Error.Spawn.ExecFailed" => {
             VerifyError::unavailable("polkit is not installed or not running")
         }
+        // polkitd went away (crash, restart) while the dialog was open: nothing was verified.
+        "org.freedesktop.DBus.Error.NoReply" => {
+            VerifyError::failed("polkit stopped before answering")
+        }
         _ if message.contains("is not registered") => VerifyError::unavailable(format!(
             "Tessera's polkit action {ACTION_ID} is not installed"
         )),

@@ -151,10 +151,9 @@ fn our_cancel_withdraws_the_dialog_quickly() {
     let outcome = child.outcome(ANSWER);
     assert_eq!(outcome.result, "err:verify_cancelled");
     let after_cancel = outcome.after_cancel.unwrap();
-    assert!(
-        after_cancel < Duration::from_millis(500),
-        "{after_cancel:?}"
-    );
+    // measured ~10 ms (a 20 ms poll and two D-Bus round trips); the bound leaves room for a
+    // loaded CI machine
+    assert!(after_cancel < Duration::from_secs(1), "{after_cancel:?}");
     // polkit closed the agent's dialog, and nothing confirmed the cookie
     assert_eq!(
         agent.events(),
@@ -181,7 +180,7 @@ fn an_expiring_request_withdraws_the_dialog() {
     let outcome = child.outcome(ANSWER);
     assert_eq!(outcome.result, "err:verify_timeout");
     assert!(
-        outcome.elapsed >= Duration::from_millis(700) && outcome.elapsed < Duration::from_secs(2),
+        outcome.elapsed >= Duration::from_millis(700) && outcome.elapsed < Duration::from_secs(3),
         "{:?}",
         outcome.elapsed
     );
