@@ -130,6 +130,20 @@ impl Agent {
         self.events.lock().unwrap().clone()
     }
 
+    /// The events once they equal `expected`, or after a few seconds whatever they are:
+    /// polkit tells the agent and the caller separately, so the agent may still be reading its
+    /// `CancelAuthentication` when the caller already has its answer.
+    pub fn events_when(&self, expected: &[Event]) -> Vec<Event> {
+        let started = std::time::Instant::now();
+        loop {
+            let events = self.events();
+            if events == expected || started.elapsed() > Duration::from_secs(5) {
+                return events;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     pub fn wait_begun(&self) {
         self.begun
             .recv_timeout(ASKED)
