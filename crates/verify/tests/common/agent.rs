@@ -83,6 +83,8 @@ pub enum OnFinger {
 pub enum Event {
     Begin {
         action_id: String,
+        /// The action's message, in the agent's language.
+        message: String,
         identities: Vec<String>,
     },
     Responded,
@@ -100,6 +102,11 @@ pub struct Agent {
 
 impl Agent {
     pub fn register(bus: &Bus, subject: &UnixProcess, answer: Answer) -> Self {
+        Self::register_in(bus, subject, answer, "en_US.UTF-8")
+    }
+
+    /// An agent whose user reads `locale` (polkit translates the action's message for it).
+    pub fn register_in(bus: &Bus, subject: &UnixProcess, answer: Answer, locale: &str) -> Self {
         let connection = bus.connect();
         let messages = MessageIterator::from(&connection);
         connection
@@ -108,7 +115,7 @@ impl Agent {
                 AUTHORITY_PATH,
                 Some(AUTHORITY_IFACE),
                 "RegisterAuthenticationAgent",
-                &(subject.to_subject(), "en_US.UTF-8", AGENT_PATH),
+                &(subject.to_subject(), locale, AGENT_PATH),
             )
             .expect("register the test agent");
         let events = Arc::new(Mutex::new(Vec::new()));
@@ -172,7 +179,7 @@ fn serve(
         }
         match header.member().map(|m| m.as_str()) {
             Some("BeginAuthentication") => {
-                let (action_id, _message, _icon, _details, cookie, identities): (
+                let (action_id, text, _icon, _details, cookie, identities): (
                     String,
                     String,
                     String,
@@ -182,6 +189,7 @@ fn serve(
                 ) = message.body().deserialize().unwrap();
                 record(Event::Begin {
                     action_id,
+                    message: text,
                     identities: identities
                         .iter()
                         .map(|(kind, details)| {

@@ -276,11 +276,20 @@ pub fn verify_as_nobody(
     bus: &Bus,
     answer: Option<agent::Answer>,
 ) -> (Outcome, Option<agent::Agent>) {
+    verify_as_nobody_in(bus, answer, "en_US.UTF-8")
+}
+
+/// [`verify_as_nobody`] with an agent for `locale`.
+pub fn verify_as_nobody_in(
+    bus: &Bus,
+    answer: Option<agent::Answer>,
+    locale: &str,
+) -> (Outcome, Option<agent::Agent>) {
     let mut child =
         ChildVerifier::spawn(bus.dir.path(), &bus.address, Some(UNPRIVILEGED), "verify");
     let subject = UnixProcess::of(child.pid).unwrap();
     assert_eq!(subject.uid, UNPRIVILEGED);
-    let agent = answer.map(|answer| agent::Agent::register(bus, &subject, answer));
+    let agent = answer.map(|answer| agent::Agent::register_in(bus, &subject, answer, locale));
     child.go();
     (child.outcome(ANSWER), agent)
 }
