@@ -124,6 +124,33 @@ fn polkitd_not_running_is_unavailable() {
     assert_eq!(child("verify"), "err:verify_unavailable");
 }
 
+/// A development build (`cargo run`) or a tarball has no policy file installed: unavailable
+/// (the passphrase stands in), both when asked up front and when verifying.
+#[test]
+fn an_action_not_installed_is_unavailable() {
+    if !common::enabled() {
+        return;
+    }
+    let bus = Bus::with_polkitd();
+    for mode in ["availability", "verify"] {
+        let mut child = ChildVerifier::spawn_full(
+            bus.dir.path(),
+            &bus.address,
+            Some(UNPRIVILEGED),
+            mode,
+            None,
+            Some("org.tessera.desktop.not-installed"),
+        );
+        child.go();
+        assert_eq!(
+            child.outcome(ANSWER).result,
+            "err:verify_unavailable",
+            "{mode}: {}",
+            bus.polkitd_log()
+        );
+    }
+}
+
 #[test]
 fn no_system_bus_is_unavailable() {
     if !common::enabled() {

@@ -331,6 +331,18 @@ impl ChildVerifier {
         mode: &str,
         deadline: Option<Duration>,
     ) -> Self {
+        Self::spawn_full(bus_dir, address, uid, mode, deadline, None)
+    }
+
+    /// [`ChildVerifier::spawn_with`], for another polkit `action` than Tessera's.
+    pub fn spawn_full(
+        bus_dir: &Path,
+        address: &str,
+        uid: Option<u32>,
+        mode: &str,
+        deadline: Option<Duration>,
+        action: Option<&str>,
+    ) -> Self {
         let exe = child_exe(bus_dir);
         let mut command = Command::new(&exe);
         command
@@ -354,6 +366,9 @@ impl ChildVerifier {
         }
         if let Some(uid) = uid {
             command.uid(uid).gid(uid);
+        }
+        if let Some(action) = action {
+            command.env("TESSERA_VERIFY_CHILD_ACTION", action);
         }
         let mut process = command.spawn().expect("start the child verifier");
         let stdin = process.stdin.take().unwrap();
@@ -464,7 +479,10 @@ pub fn child_main() {
         }
     });
     let started = Instant::now();
-    let verifier = tessera_verify::polkit::PolkitVerifier::new();
+    let verifier = match std::env::var("TESSERA_VERIFY_CHILD_ACTION") {
+        Ok(action) => tessera_verify::polkit::PolkitVerifier::for_action(action),
+        Err(_) => tessera_verify::polkit::PolkitVerifier::new(),
+    };
     let result = match mode.as_str() {
         "verify" => match verifier.verify(&request) {
             Ok(verified) => format!("ok:{:?}", verified.method),
