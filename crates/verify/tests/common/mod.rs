@@ -439,13 +439,18 @@ impl Drop for ChildVerifier {
     }
 }
 
-/// The test binary, copied where `nobody` can run it (the build directory is usually under
-/// root's home, which is closed to others).
+/// The test binary, linked or copied where `nobody` can run it (the build directory is
+/// usually under root's home, which is closed to others).
 fn child_exe(bus_dir: &Path) -> PathBuf {
     let copy = bus_dir.join("verify-child");
     if !copy.exists() {
-        std::fs::copy(std::env::current_exe().unwrap(), &copy).expect("copy the test binary");
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let exe = std::env::current_exe().unwrap();
+        // A hard link when the build directory is on the same file system (the debug test
+        // binary is ~80 MB), a copy otherwise; the binary is already world-executable.
+        if std::fs::hard_link(&exe, &copy).is_err() {
+            std::fs::copy(&exe, &copy).expect("copy the test binary");
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
     }
     copy
 }
