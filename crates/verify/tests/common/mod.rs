@@ -14,7 +14,9 @@
 //!   `nobody` (uid 65534), a child of the test binary started with `Command::uid`.
 //! - No logind runs here: polkitd's `sd_pid_get_session` finds no session for the child, so the
 //!   subject is "not in any session" and the action's `allow_any` default applies (`auth_self`,
-//!   the same as `allow_active`). There is no session agent either: the test agent registers
+//!   the same as `allow_active`). Checked by hand with a copy of the action whose `allow_any`
+//!   is `no`: `pkcheck` as `nobody` then says "Not authorized" at once (exit 1), where
+//!   Tessera's action says "requires authentication but no agent is available" (exit 2). There is no session agent either: the test agent registers
 //!   for the child's `unix-process` subject (pid + start time), which polkit looks up before
 //!   any session agent, as `pkttyagent --process` does.
 //! - Answering "right" needs root: `AuthenticationAgentResponse2` is accepted from uid 0 only
