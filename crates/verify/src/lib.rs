@@ -19,6 +19,14 @@
 //! Verification is never skipped silently: when the OS has no verifier
 //! ([`VerifyError::allows_stand_in`]) the caller asks for the vault passphrase instead and says
 //! why; a refusal, a cancel or a timeout approves nothing.
+//!
+//! # Tests
+//!
+//! `tests/polkit.rs` and `tests/fingerprint.rs` run against real parts when
+//! `TESSERA_REAL_POLKIT=1` (as root; `make test` sets it): each test starts its own private
+//! system bus, `polkitd` and, for the fingerprint, `fprintd` with libfprint's virtual reader,
+//! and a test authentication agent. With the variable set, a missing part fails the test;
+//! without it the tests skip with a message.
 #![deny(missing_docs)]
 // Only the Windows and macOS bindings call foreign code; they allow it locally, each in one
 // small module with SAFETY comments. Everything else has none, and the other builds (Linux

@@ -117,16 +117,62 @@ fn parse_real_uid(status: &str) -> Option<u32> {
 }
 
 /// Verification through polkit on the system bus.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PolkitVerifier {
-    _private: (),
+    action: String,
+}
+
+impl Default for PolkitVerifier {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl PolkitVerifier {
     /// A verifier for [`ACTION_ID`]; connects to the system bus on each call (a verification
     /// is rare and the bus may restart between two).
     pub fn new() -> Self {
-        Self::default()
+        Self::for_action(ACTION_ID)
+    }
+
+    /// A verifier for another action id: a packaging that ships the policy under its own
+    /// name, and the tests (an action that is not installed).
+    pub fn for_action(action: impl Into<String>) -> Self {
+        Self {
+            action: action.into(),
+        }
+    }
+
+    /// Whether polkitd knows the action (its policy file is installed). Development builds
+    /// (`cargo run`) and tarballs have none: verification is unavailable and the passphrase
+    /// stands in.
+    fn action_installed(&self, connection: &Connection) -> Result<bool, VerifyError> {
+        type Description = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            u32,
+            u32,
+            u32,
+            HashMap<String, String>,
+        );
+        let reply = connection
+            .call_method(
+                Some(DESTINATION),
+                PATH,
+                Some(INTERFACE),
+                "EnumerateActions",
+                &("",),
+            )
+            .map_err(|e| map_error(e, &self.action))?;
+        let actions: Vec<Description> = reply
+            .body()
+            .deserialize()
+            .map_err(|e| VerifyError::failed(format!("polkit's action list: {e}")))?;
+        Ok(actions.iter().any(|action| action.0 == self.action))
     }
 }
 
@@ -145,8 +191,8 @@ fn cancellation_id() -> String {
     )
 }
 
-/// Maps a D-Bus error of the authority.
-fn map_error(error: zbus::Error) -> VerifyError {
+/// Maps a D-Bus error of the authority (`action`: the one asked about).
+fn map_error(error: zbus::Error, action: &str) -> VerifyError {
     let (name, message) = match &error {
         zbus::Error::MethodError(name, message, _) => (
             name.as_str().to_owned(),
@@ -172,9 +218,13 @@ fn map_error(error: zbus::Error) -> VerifyError {
         | "org.freedesktop.DBus.Error.Spawn.ExecFailed" => {
             VerifyError::unavailable("polkit is not installed or not running")
         }
-        _ if message.contains("is not registered") => VerifyError::unavailable(format!(
-            "Tessera's polkit action {ACTION_ID} is not installed"
-        )),
+        // polkitd went away (crash, restart) while the dialog was open: nothing was verified.
+        "org.freedesktop.DBus.Error.NoReply" => {
+            VerifyError::failed("polkit stopped before answering")
+        }
+        _ if message.contains("is not registered") => {
+            VerifyError::unavailable(format!("Tessera's polkit action {action} is not installed"))
+        }
         _ => VerifyError::failed(format!("polkit: {name}: {message}")),
     }
 }
@@ -198,6 +248,7 @@ fn map_result(
 
 fn check(
     connection: &Connection,
+    action: &str,
     subject: &UnixProcess,
     id: &str,
 ) -> Result<Verified, VerifyError> {
@@ -213,13 +264,13 @@ fn check(
             "CheckAuthorization",
             &(
                 subject.to_subject(),
-                ACTION_ID,
+                action,
                 details,
                 ALLOW_USER_INTERACTION,
                 id,
             ),
         )
-        .map_err(map_error)?;
+        .map_err(|e| map_error(e, action))?;
     let (authorized, challenge, details): (bool, bool, HashMap<String, String>) = reply
         .body()
         .deserialize()
@@ -243,12 +294,13 @@ impl Verifier for PolkitVerifier {
         {
             let connection = connection.clone();
             let id = id.clone();
+            let action = self.action.clone();
             std::thread::Builder::new()
                 .name("tessera-polkit".into())
                 .spawn(move || {
                     // The receiver is gone only after a cancel whose grace ran out: nobody
                     // is left to tell.
-                    let _ = tx.send(check(&connection, &subject, &id));
+                    let _ = tx.send(check(&connection, &action, &subject, &id));
                 })
                 .map_err(|e| VerifyError::failed(format!("cannot start a thread: {e}")))?;
         }
@@ -275,40 +327,17 @@ impl Verifier for PolkitVerifier {
     }
 
     fn availability(&self) -> Availability {
-        let connection = match connect() {
-            Ok(connection) => connection,
-            Err(error) => return Availability::Unavailable(error),
-        };
-        // polkitd runs on demand on most systems (bus activation): an activatable name counts.
-        let has_owner = connection
-            .call_method(
-                Some("org.freedesktop.DBus"),
-                "/org/freedesktop/DBus",
-                Some("org.freedesktop.DBus"),
-                "NameHasOwner",
-                &(DESTINATION,),
-            )
-            .and_then(|reply| reply.body().deserialize::<bool>());
-        let activatable = || {
-            connection
-                .call_method(
-                    Some("org.freedesktop.DBus"),
-                    "/org/freedesktop/DBus",
-                    Some("org.freedesktop.DBus"),
-                    "ListActivatableNames",
-                    &(),
-                )
-                .and_then(|reply| reply.body().deserialize::<Vec<String>>())
-                .is_ok_and(|names| names.iter().any(|name| name == DESTINATION))
-        };
-        match has_owner {
+        // Asking polkitd for its actions also starts it where it runs on demand (bus
+        // activation), as a verification would.
+        match connect().and_then(|connection| self.action_installed(&connection)) {
             Ok(true) => Availability::Available { biometric: None },
-            _ if activatable() => Availability::Available { biometric: None },
-            Ok(false) => Availability::Unavailable(VerifyError::unavailable(
-                "polkit is not installed or not running",
-            )),
-            Err(e) => Availability::Unavailable(VerifyError::unavailable(format!(
-                "the D-Bus system bus does not answer: {e}"
+            Ok(false) => Availability::Unavailable(VerifyError::unavailable(format!(
+                "Tessera's polkit action {} is not installed",
+                self.action
+            ))),
+            Err(error) if error.allows_stand_in() => Availability::Unavailable(error),
+            Err(error) => Availability::Unavailable(VerifyError::unavailable(format!(
+                "polkit does not answer: {error}"
             ))),
         }
     }
@@ -362,7 +391,10 @@ mod tests {
                 .unwrap()
                 .build(&())
                 .unwrap();
-            map_error(zbus::Error::MethodError(name, Some(message.into()), reply))
+            map_error(
+                zbus::Error::MethodError(name, Some(message.into()), reply),
+                ACTION_ID,
+            )
         };
         assert_eq!(
             method_error("org.freedesktop.PolicyKit1.Error.Cancelled", "x"),

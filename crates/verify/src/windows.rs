@@ -143,3 +143,51 @@ impl Verifier for HelloVerifier {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_map_to_stable_codes() {
+        let code = |result| map_result(result).map_err(|e| e.code());
+        assert_eq!(
+            map_result(UserConsentVerificationResult::Verified).map(|v| v.method),
+            Ok(Method::WindowsHello)
+        );
+        assert_eq!(
+            code(UserConsentVerificationResult::Canceled),
+            Err("verify_cancelled")
+        );
+        assert_eq!(
+            code(UserConsentVerificationResult::RetriesExhausted),
+            Err("verify_refused")
+        );
+        assert_eq!(
+            code(UserConsentVerificationResult::NotConfiguredForUser),
+            Err("verify_unavailable")
+        );
+        assert_eq!(
+            code(UserConsentVerificationResult::DeviceBusy),
+            Err("verify_failed")
+        );
+    }
+
+    /// Asks Windows whether Hello is set up (no dialog): any answer but a panic will do, so
+    /// the WinRT activation path is linked and run wherever the tests run on Windows.
+    #[test]
+    fn availability_answers_without_a_dialog() {
+        let availability = HelloVerifier::new().availability();
+        eprintln!("Windows Hello: {availability:?}");
+    }
+
+    #[test]
+    fn a_cancelled_request_shows_nothing() {
+        let request = Request::new("r");
+        request.cancel.cancel();
+        assert_eq!(
+            HelloVerifier::new().verify(&request),
+            Err(VerifyError::Cancelled)
+        );
+    }
+}

@@ -11,7 +11,7 @@ mod common;
 use std::time::Duration;
 
 use common::agent::{Agent, Answer, Event};
-use common::{ANSWER, Bus, ChildVerifier, UNPRIVILEGED, verify_as_nobody};
+use common::{ANSWER, Bus, ChildVerifier, UNPRIVILEGED, verify_as_nobody, verify_as_nobody_in};
 use tessera_verify::polkit::{ACTION_ID, UnixProcess};
 
 /// The `child_entry_point` the child verifiers run (see `common::child_main`); a no-op in a
@@ -21,9 +21,14 @@ fn child_entry_point() {
     common::child_main();
 }
 
+/// The English message of `polkit/org.tessera.desktop.verify.policy`.
+const MESSAGE_EN: &str =
+    "Tessera needs to confirm it is you to approve a sign-in or open your accounts.";
+
 fn begin_for_nobody() -> Event {
     Event::Begin {
         action_id: ACTION_ID.into(),
+        message: MESSAGE_EN.into(),
         identities: vec![format!("unix-user:{UNPRIVILEGED}")],
     }
 }
@@ -119,6 +124,33 @@ fn polkitd_not_running_is_unavailable() {
     assert_eq!(child("verify"), "err:verify_unavailable");
 }
 
+/// A development build (`cargo run`) or a tarball has no policy file installed: unavailable
+/// (the passphrase stands in), both when asked up front and when verifying.
+#[test]
+fn an_action_not_installed_is_unavailable() {
+    if !common::enabled() {
+        return;
+    }
+    let bus = Bus::with_polkitd();
+    for mode in ["availability", "verify"] {
+        let mut child = ChildVerifier::spawn_full(
+            bus.dir.path(),
+            &bus.address,
+            Some(UNPRIVILEGED),
+            mode,
+            None,
+            Some("org.tessera.desktop.not-installed"),
+        );
+        child.go();
+        assert_eq!(
+            child.outcome(ANSWER).result,
+            "err:verify_unavailable",
+            "{mode}: {}",
+            bus.polkitd_log()
+        );
+    }
+}
+
 #[test]
 fn no_system_bus_is_unavailable() {
     if !common::enabled() {
@@ -151,15 +183,12 @@ fn our_cancel_withdraws_the_dialog_quickly() {
     let outcome = child.outcome(ANSWER);
     assert_eq!(outcome.result, "err:verify_cancelled");
     let after_cancel = outcome.after_cancel.unwrap();
-    assert!(
-        after_cancel < Duration::from_millis(500),
-        "{after_cancel:?}"
-    );
+    // measured ~10 ms (a 20 ms poll and two D-Bus round trips); the bound leaves room for a
+    // loaded CI machine
+    assert!(after_cancel < Duration::from_secs(1), "{after_cancel:?}");
     // polkit closed the agent's dialog, and nothing confirmed the cookie
-    assert_eq!(
-        agent.events(),
-        [begin_for_nobody(), Event::CancelledByPolkit]
-    );
+    let expected = [begin_for_nobody(), Event::CancelledByPolkit];
+    assert_eq!(agent.events_when(&expected), expected);
     eprintln!("cancel to answer: {after_cancel:?}");
 }
 
@@ -181,14 +210,12 @@ fn an_expiring_request_withdraws_the_dialog() {
     let outcome = child.outcome(ANSWER);
     assert_eq!(outcome.result, "err:verify_timeout");
     assert!(
-        outcome.elapsed >= Duration::from_millis(700) && outcome.elapsed < Duration::from_secs(2),
+        outcome.elapsed >= Duration::from_millis(700) && outcome.elapsed < Duration::from_secs(3),
         "{:?}",
         outcome.elapsed
     );
-    assert_eq!(
-        agent.events(),
-        [begin_for_nobody(), Event::CancelledByPolkit]
-    );
+    let expected = [begin_for_nobody(), Event::CancelledByPolkit];
+    assert_eq!(agent.events_when(&expected), expected);
 }
 
 #[test]
@@ -218,4 +245,44 @@ fn root_is_authorized_without_asking() {
     let mut child = ChildVerifier::spawn(bus.dir.path(), &bus.address, None, "verify");
     child.go();
     assert_eq!(child.outcome(ANSWER).result, "ok:Polkit");
+}
+
+/// polkit reads the action file Tessera ships and translates its message for the agent's
+/// language: a French desktop shows the French line.
+#[test]
+fn french_agents_get_the_french_message() {
+    if !common::enabled() {
+        return;
+    }
+    let bus = Bus::with_polkitd();
+    let (outcome, agent) = verify_as_nobody_in(&bus, Some(Answer::Right), "fr_FR.UTF-8");
+    assert_eq!(outcome.result, "ok:Polkit");
+    let events = agent.unwrap().events();
+    let Some(Event::Begin { message, .. }) = events.first() else {
+        panic!("{events:?}");
+    };
+    assert_eq!(
+        message,
+        "Tessera doit confirmer votre identité pour approuver une connexion ou ouvrir vos comptes."
+    );
+}
+
+/// With the gate set, a missing part fails the test instead of skipping it; without it, the
+/// tests skip.
+#[test]
+fn the_gate_fails_on_a_missing_part() {
+    let gated = std::env::var(common::GATE).is_ok_and(|v| v == "1");
+    let missing = std::panic::catch_unwind(|| {
+        common::enabled_with(&[("/nonexistent/tessera-part", "some-package")])
+    });
+    if gated {
+        let panic = missing.expect_err("a missing part must fail the test");
+        let text = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(
+            text.contains("/nonexistent/tessera-part (Debian package some-package)"),
+            "{text}"
+        );
+    } else {
+        assert!(!missing.unwrap());
+    }
 }

@@ -83,6 +83,8 @@ pub enum OnFinger {
 pub enum Event {
     Begin {
         action_id: String,
+        /// The action's message, in the agent's language.
+        message: String,
         identities: Vec<String>,
     },
     Responded,
@@ -100,6 +102,11 @@ pub struct Agent {
 
 impl Agent {
     pub fn register(bus: &Bus, subject: &UnixProcess, answer: Answer) -> Self {
+        Self::register_in(bus, subject, answer, "en_US.UTF-8")
+    }
+
+    /// An agent whose user reads `locale` (polkit translates the action's message for it).
+    pub fn register_in(bus: &Bus, subject: &UnixProcess, answer: Answer, locale: &str) -> Self {
         let connection = bus.connect();
         let messages = MessageIterator::from(&connection);
         connection
@@ -108,7 +115,7 @@ impl Agent {
                 AUTHORITY_PATH,
                 Some(AUTHORITY_IFACE),
                 "RegisterAuthenticationAgent",
-                &(subject.to_subject(), "en_US.UTF-8", AGENT_PATH),
+                &(subject.to_subject(), locale, AGENT_PATH),
             )
             .expect("register the test agent");
         let events = Arc::new(Mutex::new(Vec::new()));
@@ -128,6 +135,20 @@ impl Agent {
 
     pub fn events(&self) -> Vec<Event> {
         self.events.lock().unwrap().clone()
+    }
+
+    /// The events once they equal `expected`, or after a few seconds whatever they are:
+    /// polkit tells the agent and the caller separately, so the agent may still be reading its
+    /// `CancelAuthentication` when the caller already has its answer.
+    pub fn events_when(&self, expected: &[Event]) -> Vec<Event> {
+        let started = std::time::Instant::now();
+        loop {
+            let events = self.events();
+            if events == expected || started.elapsed() > Duration::from_secs(5) {
+                return events;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn wait_begun(&self) {
@@ -158,7 +179,7 @@ fn serve(
         }
         match header.member().map(|m| m.as_str()) {
             Some("BeginAuthentication") => {
-                let (action_id, _message, _icon, _details, cookie, identities): (
+                let (action_id, text, _icon, _details, cookie, identities): (
                     String,
                     String,
                     String,
@@ -168,6 +189,7 @@ fn serve(
                 ) = message.body().deserialize().unwrap();
                 record(Event::Begin {
                     action_id,
+                    message: text,
                     identities: identities
                         .iter()
                         .map(|(kind, details)| {
@@ -298,7 +320,10 @@ exec "$3" "$4"
             match &helper.on_finger {
                 OnFinger::Scan { socket, finger } => scan(socket, finger),
                 OnFinger::StopFprintd(pid) => {
-                    let stopped = Command::new("kill").arg(pid.to_string()).status();
+                    // the shell's own `kill` (procps may not be installed)
+                    let stopped = Command::new("sh")
+                        .args(["-c", &format!("kill {pid}")])
+                        .status();
                     assert!(stopped.is_ok_and(|s| s.success()), "stop fprintd");
                 }
             }

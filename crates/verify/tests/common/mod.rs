@@ -14,7 +14,9 @@
 //!   `nobody` (uid 65534), a child of the test binary started with `Command::uid`.
 //! - No logind runs here: polkitd's `sd_pid_get_session` finds no session for the child, so the
 //!   subject is "not in any session" and the action's `allow_any` default applies (`auth_self`,
-//!   the same as `allow_active`). There is no session agent either: the test agent registers
+//!   the same as `allow_active`). Checked by hand with a copy of the action whose `allow_any`
+//!   is `no`: `pkcheck` as `nobody` then says "Not authorized" at once (exit 1), where
+//!   Tessera's action says "requires authentication but no agent is available" (exit 2). There is no session agent either: the test agent registers
 //!   for the child's `unix-process` subject (pid + start time), which polkit looks up before
 //!   any session agent, as `pkttyagent --process` does.
 //! - Answering "right" needs root: `AuthenticationAgentResponse2` is accepted from uid 0 only
@@ -276,11 +278,20 @@ pub fn verify_as_nobody(
     bus: &Bus,
     answer: Option<agent::Answer>,
 ) -> (Outcome, Option<agent::Agent>) {
+    verify_as_nobody_in(bus, answer, "en_US.UTF-8")
+}
+
+/// [`verify_as_nobody`] with an agent for `locale`.
+pub fn verify_as_nobody_in(
+    bus: &Bus,
+    answer: Option<agent::Answer>,
+    locale: &str,
+) -> (Outcome, Option<agent::Agent>) {
     let mut child =
         ChildVerifier::spawn(bus.dir.path(), &bus.address, Some(UNPRIVILEGED), "verify");
     let subject = UnixProcess::of(child.pid).unwrap();
     assert_eq!(subject.uid, UNPRIVILEGED);
-    let agent = answer.map(|answer| agent::Agent::register(bus, &subject, answer));
+    let agent = answer.map(|answer| agent::Agent::register_in(bus, &subject, answer, locale));
     child.go();
     (child.outcome(ANSWER), agent)
 }
@@ -322,6 +333,18 @@ impl ChildVerifier {
         mode: &str,
         deadline: Option<Duration>,
     ) -> Self {
+        Self::spawn_full(bus_dir, address, uid, mode, deadline, None)
+    }
+
+    /// [`ChildVerifier::spawn_with`], for another polkit `action` than Tessera's.
+    pub fn spawn_full(
+        bus_dir: &Path,
+        address: &str,
+        uid: Option<u32>,
+        mode: &str,
+        deadline: Option<Duration>,
+        action: Option<&str>,
+    ) -> Self {
         let exe = child_exe(bus_dir);
         let mut command = Command::new(&exe);
         command
@@ -345,6 +368,9 @@ impl ChildVerifier {
         }
         if let Some(uid) = uid {
             command.uid(uid).gid(uid);
+        }
+        if let Some(action) = action {
+            command.env("TESSERA_VERIFY_CHILD_ACTION", action);
         }
         let mut process = command.spawn().expect("start the child verifier");
         let stdin = process.stdin.take().unwrap();
@@ -415,13 +441,18 @@ impl Drop for ChildVerifier {
     }
 }
 
-/// The test binary, copied where `nobody` can run it (the build directory is usually under
-/// root's home, which is closed to others).
+/// The test binary, linked or copied where `nobody` can run it (the build directory is
+/// usually under root's home, which is closed to others).
 fn child_exe(bus_dir: &Path) -> PathBuf {
     let copy = bus_dir.join("verify-child");
     if !copy.exists() {
-        std::fs::copy(std::env::current_exe().unwrap(), &copy).expect("copy the test binary");
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let exe = std::env::current_exe().unwrap();
+        // A hard link when the build directory is on the same file system (the debug test
+        // binary is ~80 MB), a copy otherwise; the binary is already world-executable.
+        if std::fs::hard_link(&exe, &copy).is_err() {
+            std::fs::copy(&exe, &copy).expect("copy the test binary");
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
     }
     copy
 }
@@ -455,7 +486,10 @@ pub fn child_main() {
         }
     });
     let started = Instant::now();
-    let verifier = tessera_verify::polkit::PolkitVerifier::new();
+    let verifier = match std::env::var("TESSERA_VERIFY_CHILD_ACTION") {
+        Ok(action) => tessera_verify::polkit::PolkitVerifier::for_action(action),
+        Err(_) => tessera_verify::polkit::PolkitVerifier::new(),
+    };
     let result = match mode.as_str() {
         "verify" => match verifier.verify(&request) {
             Ok(verified) => format!("ok:{:?}", verified.method),
