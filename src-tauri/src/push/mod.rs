@@ -110,9 +110,10 @@ struct Inner {
     /// The open push key store; `None` before it could be opened (no token enrolled yet, or a
     /// store that only the vault opens and a vault not unlocked since start).
     store: Option<PushStore>,
-    /// No keychain attempt before this (a keychain that does not answer is not asked every
-    /// second).
-    store_retry: Option<Instant>,
+    /// The last failed attempt to open it: no new one before this instant (a keychain that
+    /// does not answer is not asked every second), unless the vault was unlocked since (the
+    /// bool: whether it was unlocked then).
+    store_retry: Option<(Instant, bool)>,
     /// Whether the vault was unlocked at the last tick (an unlock opens or re-binds the store;
     /// a lock drops the held enrollment link).
     unlocked: bool,
@@ -336,44 +337,45 @@ impl PushService {
     /// re-bound when the vault is unlocked, else through its own keychain entry (at most every
     /// [`STORE_RETRY`]). Nothing happens when it is open already.
     fn open_store<R: Runtime>(&self, app: &AppHandle<R>) {
-        if self.inner().store.is_some() {
-            return;
-        }
         let state = app.state::<AppState>();
         let Some(vault_path) = state.vault_path().map(ToOwned::to_owned) else {
             return;
         };
-        let from_vault = state.with_unlocked(|vault| {
-            PushStore::open_from_vault(vault, Some(state.keychain()), unix_now())
-                .map_err(IpcError::from)
-        });
-        let opened = match from_vault {
-            Ok(store) => Some(store),
-            Err(error) if error.code != "locked" => {
-                eprintln!(
-                    "tessera-desktop: push key store not opened ({})",
-                    error.code
-                );
-                None
-            }
-            Err(_) => {
-                let now = Instant::now();
-                let mut inner = self.inner();
-                let due = inner.store_retry.is_none_or(|at| now >= at);
-                let exists = PushStore::path_beside(&vault_path).exists();
-                if !due || !exists {
-                    return;
-                }
-                inner.store_retry = Some(now + STORE_RETRY);
-                drop(inner);
-                PushStore::open_with_keychain(&vault_path, state.keychain()).ok()
-            }
-        };
-        if let Some(store) = opened {
+        let unlocked = state.is_unlocked();
+        {
             let mut inner = self.inner();
-            if inner.store.is_none() {
-                inner.store = Some(store);
+            if inner.store.is_some() {
+                return;
             }
+            // An unlock is worth trying at once; otherwise a failure is not retried every second
+            // (a keychain that does not answer, a disk that fails).
+            let now = Instant::now();
+            let due = inner
+                .store_retry
+                .is_none_or(|(at, was_unlocked)| now >= at || (unlocked && !was_unlocked));
+            if !due || (!unlocked && !PushStore::path_beside(&vault_path).exists()) {
+                return;
+            }
+            inner.store_retry = Some((now + STORE_RETRY, unlocked));
+        }
+        let opened = if unlocked {
+            state.with_unlocked(|vault| {
+                PushStore::open_from_vault(vault, Some(state.keychain()), unix_now())
+                    .map_err(IpcError::from)
+            })
+        } else {
+            PushStore::open_with_keychain(&vault_path, state.keychain()).map_err(IpcError::from)
+        };
+        match opened {
+            Ok(store) => {
+                let mut inner = self.inner();
+                if inner.store.is_none() {
+                    inner.store = Some(store);
+                }
+            }
+            // Locked meanwhile, or a store only the vault opens: the next unlock opens it.
+            Err(error) if matches!(error.code, "locked" | "push_store_needs_vault") => {}
+            Err(error) => eprintln!("tessera-desktop: push key store not opened ({})", error.code),
         }
     }
 
