@@ -38,8 +38,8 @@ mod error;
 mod json;
 mod preview;
 
-pub use crypto::limits;
-pub use detect::{detect, import, import_files};
+pub mod limits;
+pub use detect::{detect, import, import_cancellable, import_files, import_files_cancellable};
 pub use entry::{EntryError, EntryProblem, Import, ImportedEntry, OtherKind};
 pub use error::ImportError;
 pub use preview::{Preview, PreviewEntry, PreviewStatus, preview};

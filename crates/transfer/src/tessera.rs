@@ -34,7 +34,7 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportErro
             account.tags,
         );
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 fn map_error(error: VaultError) -> ImportError {

@@ -12,7 +12,8 @@ use tessera_core::{Account, Otp};
 use zeroize::Zeroizing;
 
 use super::{ExportError, SecretBuf};
-use crate::crypto::{self, limits};
+use crate::crypto;
+use crate::limits;
 use crate::json::Json;
 
 /// scrypt cost of an encrypted Aegis export's password slot.
