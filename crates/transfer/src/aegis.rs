@@ -119,7 +119,10 @@ fn unlock(password_slots: &[&Value], password: &str) -> Result<Zeroizing<Vec<u8>
             return Ok(master);
         }
         // Slots from before Aegis fixed issue #95 derived from Java's whole encoder buffer.
-        if let Some(legacy) = (!is_repaired(slot)).then(|| legacy_password(password)).flatten() {
+        if let Some(legacy) = (!is_repaired(slot))
+            .then(|| legacy_password(password))
+            .flatten()
+        {
             let key = crypto::scrypt(FORMAT, &legacy, &salt, n, r, p)?;
             if let Some(master) = gcm_open(key.as_ref(), &nonce, &wrapped, b"") {
                 return Ok(master);

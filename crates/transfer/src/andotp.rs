@@ -7,9 +7,9 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::crypto::{self, Prf, gcm_open};
-use crate::limits;
 use crate::entry::{Collector, EntryError, Kind, Params, base32_secret};
 use crate::json::{self, num, str_field};
+use crate::limits;
 use crate::{Format, Import, ImportError};
 
 const FORMAT: Format = Format::AndOtp;

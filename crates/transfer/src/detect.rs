@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use crate::crypto;
 use crate::entry::Collector;
-use crate::limits::{Limit, MAX_FILE_BYTES};
 use crate::json::{self, Json};
+use crate::limits::{Limit, MAX_FILE_BYTES};
 use crate::{
     Format, Import, ImportError, aegis, andotp, bitwarden, ente, freeotp, freeotp_plus, lastpass,
     proton, steam, tessera, text, two_fas,

@@ -150,5 +150,7 @@ fn limit_message(format: Option<Format>, limit: Limit) -> String {
         Some(format) => format!("the {format} file"),
         None => "the file".to_owned(),
     };
-    format!("{file} is beyond what Tessera reads ({limit}); it was refused and nothing was imported")
+    format!(
+        "{file} is beyond what Tessera reads ({limit}); it was refused and nothing was imported"
+    )
 }

@@ -188,7 +188,12 @@ mod tests {
                 KdfParams::MAX_ITERATIONS,
                 1,
             ),
-            ("work over cap: 1 GiB × 5 passes", KdfParams::MAX_MEMORY_KIB, 5, 1),
+            (
+                "work over cap: 1 GiB × 5 passes",
+                KdfParams::MAX_MEMORY_KIB,
+                5,
+                1,
+            ),
             ("zero iterations", 1024, 0, 1),
             ("zero lanes", 1024, 3, 0),
             ("memory below argon2 minimum", 1, 1, 1),

@@ -13,8 +13,8 @@ use zeroize::Zeroizing;
 
 use super::{ExportError, SecretBuf};
 use crate::crypto;
-use crate::limits;
 use crate::json::Json;
+use crate::limits;
 
 /// scrypt cost of an encrypted Aegis export's password slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -108,7 +108,10 @@ fn freeotp_references_are_shared_and_decoded_bytes_are_capped() {
         }
     );
     assert_eq!(error.code(), "limit_exceeded");
-    assert!(error.to_string().contains("nothing was imported"), "{error}");
+    assert!(
+        error.to_string().contains("nothing was imported"),
+        "{error}"
+    );
     // A few references to a short string are fine: the file is then refused only for what it
     // lacks (a master key).
     assert_eq!(
@@ -171,10 +174,7 @@ fn aegis_slot_flood_is_refused_before_any_derivation() {
     assert_eq!(error.code(), "kdf_budget_exceeded");
     assert!(error.to_string().contains("8 password slots"), "{error}");
     // Refused before the password is even asked.
-    assert_eq!(
-        refused_within(Duration::from_secs(3), flood, None),
-        error
-    );
+    assert_eq!(refused_within(Duration::from_secs(3), flood, None), error);
 }
 
 #[test]
@@ -319,13 +319,37 @@ fn repeated(relative: &str, pointer: &str, count: usize) -> Vec<u8> {
 }
 
 const JSON_FORMATS: &[(&str, &str, Format)] = &[
-    ("aegis/aegisapp-aegis_plain.json", "/db/entries", Format::Aegis),
-    ("2fas/aegisapp-2fas_authenticator_plain_v4.2fas", "/services", Format::TwoFas),
+    (
+        "aegis/aegisapp-aegis_plain.json",
+        "/db/entries",
+        Format::Aegis,
+    ),
+    (
+        "2fas/aegisapp-2fas_authenticator_plain_v4.2fas",
+        "/services",
+        Format::TwoFas,
+    ),
     ("andotp/aegisapp-andotp_plain.json", "", Format::AndOtp),
-    ("bitwarden/aegisapp-bitwarden.json", "/items", Format::Bitwarden),
-    ("freeotp-plus/aegisapp-freeotp_plus.json", "/tokens", Format::FreeOtpPlus),
-    ("lastpass/proton-lastpass.json", "/accounts", Format::LastPass),
-    ("proton-authenticator/aegisapp-proton_authenticator.json", "/entries", Format::Proton),
+    (
+        "bitwarden/aegisapp-bitwarden.json",
+        "/items",
+        Format::Bitwarden,
+    ),
+    (
+        "freeotp-plus/aegisapp-freeotp_plus.json",
+        "/tokens",
+        Format::FreeOtpPlus,
+    ),
+    (
+        "lastpass/proton-lastpass.json",
+        "/accounts",
+        Format::LastPass,
+    ),
+    (
+        "proton-authenticator/aegisapp-proton_authenticator.json",
+        "/entries",
+        Format::Proton,
+    ),
 ];
 
 #[test]
