@@ -111,9 +111,9 @@ fn charge(format: Format, work_kib: u64) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Budget units of a PBKDF2 derivation: an HMAC-SHA1/SHA-256 iteration takes about a quarter
-/// of what Argon2 spends on one 1 KiB block (measured here: ~0.3 µs against ~1 µs), so four
-/// iterations count as one KiB.
+/// Budget units of a PBKDF2 derivation: an HMAC-SHA1/SHA-256 iteration (two hash
+/// compressions, a few hundred ns) takes roughly a quarter of what Argon2 spends on one 1 KiB
+/// block (about 1 µs), so four iterations count as one KiB.
 pub(crate) fn pbkdf2_work(iterations: u64) -> u64 {
     iterations.div_ceil(4)
 }

@@ -202,6 +202,34 @@ mod tests {
     }
 
     #[test]
+    fn shape_check_counts_outside_strings_only() {
+        let deep = format!(
+            "{}{}",
+            "[".repeat(MAX_JSON_DEPTH),
+            "]".repeat(MAX_JSON_DEPTH)
+        );
+        assert_eq!(check_shape(deep.as_bytes()), Ok(()));
+        assert_eq!(
+            check_shape(format!("[{deep}]").as_bytes()),
+            Err(Limit::Nesting)
+        );
+        // Brackets, commas and escaped quotes inside strings are text, not structure.
+        let text = format!(
+            r#"["\"{}\\", "{}"]"#,
+            "[".repeat(1000),
+            ",".repeat(2_000_000)
+        );
+        assert_eq!(check_shape(text.as_bytes()), Ok(()));
+        let values = format!("[{}0]", "0,".repeat(MAX_JSON_VALUES as usize));
+        assert_eq!(check_shape(values.as_bytes()), Err(Limit::JsonValues));
+        let containers = format!("[{}{{}}]", "{},".repeat(MAX_JSON_CONTAINERS as usize));
+        assert_eq!(
+            check_shape(containers.as_bytes()),
+            Err(Limit::JsonContainers)
+        );
+    }
+
+    #[test]
     fn signed_bytes_wrap() {
         let v: Value = serde_json::from_str("[-19, 64, 255, -128]").unwrap();
         assert_eq!(signed_bytes(&v), Some(vec![0xED, 0x40, 0xFF, 0x80]));

@@ -80,12 +80,14 @@ pub const MAX_SCRYPT_PARALLELISM: u64 = 16;
 pub const MAX_PASSWORD_SLOTS: usize = 8;
 
 /// Key-derivation work of one import, summed over every derivation it may run (all slots that
-/// would be tried, both Aegis password encodings, every file of a folder), in KiB of memory
-/// traffic: Argon2 memory × passes, scrypt 128·N·r·p × 2 (it writes then reads its memory),
-/// and one KiB per PBKDF2 iteration (an HMAC-SHA iteration costs about what Argon2 spends on
-/// a 1 KiB block). 8 GiB: an Ente export at libsodium's "sensitive" cost (4 GiB) runs, as does
-/// a Bitwarden export at its maximum PBKDF2 (2 M) or Argon2 (1 GiB × 6); about 8 s at most
-/// here. A file asking for more is refused before the first derivation.
+/// would be tried, both Aegis password encodings, every maFile of a Steam folder, every file of
+/// one import), in KiB of memory traffic: Argon2 memory × passes, scrypt 128·N·r·p × 2 (it
+/// writes then reads its memory), and one KiB per four PBKDF2 iterations (an HMAC iteration
+/// costs roughly a quarter of an Argon2 1 KiB block). 8 GiB, the one-derivation Argon2 cap:
+/// an Ente export at libsodium's "sensitive" cost (4 GiB) runs, as does a Bitwarden export at
+/// its maximum PBKDF2 (2 M iterations) or a Steam folder of 600 encrypted maFiles (50,000
+/// iterations each); Aegis' own 32 MiB slot is 64 MiB. A file asking for more is refused
+/// before its first derivation.
 pub const MAX_KDF_WORK_KIB: u64 = 8 * 1024 * 1024;
 
 /// Which cap a file exceeded, for [`crate::ImportError::LimitExceeded`].
