@@ -51,15 +51,15 @@ fn fixture() -> &'static Fixture {
             .update(|data| {
                 data.accounts = vec![
                     Account::new(
-                        "Issuer".into(),
-                        "me@example.com".into(),
+                        "Issuer",
+                        "me@example.com",
                         OtpSecret::from_slice(b"12345678901234567890"),
                         Otp::DEFAULT_TOTP,
                         NOW,
                     ),
                     Account::new(
                         String::new(),
-                        "second".into(),
+                        "second",
                         OtpSecret::from_slice(b"abc"),
                         Otp::DEFAULT_TOTP,
                         NOW,
