@@ -336,6 +336,46 @@ mod tests {
     }
 
     #[test]
+    fn one_import_shares_one_budget_and_one_cancel_flag() {
+        let f = Format::Ente;
+        let over = Err(ImportError::KdfBudgetExceeded {
+            format: f,
+            limit: KdfLimit::Work,
+        });
+        // Ente at libsodium's "sensitive" cost fits, twice; a third does not.
+        let ente = argon2_work(1024 * 1024, 4);
+        let result = scope(None, || {
+            charge(f, ente)?;
+            charge(f, ente)?;
+            charge(f, ente)
+        });
+        assert_eq!(result, over);
+        // The scope ends with the import: the next one starts with the whole budget.
+        assert_eq!(scope(None, || charge(f, ente)), Ok(()));
+        // A plan is checked whole before anything runs, and charges nothing.
+        assert_eq!(scope(None, || plan(f, 3 * ente)), over);
+        assert_eq!(
+            scope(None, || plan(f, ente).and_then(|()| plan(f, ente))),
+            Ok(())
+        );
+        // Steam: 600 encrypted maFiles fit, 700 do not.
+        assert!(600 * pbkdf2_work(50_000) <= MAX_KDF_WORK_KIB);
+        assert!(700 * pbkdf2_work(50_000) > MAX_KDF_WORK_KIB);
+        // Aegis' own slot (N = 2^15, r = 8, p = 1): 64 MiB of traffic.
+        assert_eq!(scrypt_work(1 << 15, 8, 1), 64 * 1024);
+
+        let cancel = Arc::new(AtomicBool::new(false));
+        let result = scope(Some(&cancel), || {
+            charge(f, 1)?;
+            cancel.store(true, Ordering::Relaxed);
+            pbkdf2(f, Prf::Sha1, b"pw", b"salt", 2)
+        });
+        assert!(matches!(result, Err(ImportError::Cancelled)));
+        // Outside a scope nothing is cancelled.
+        assert!(pbkdf2(f, Prf::Sha1, b"pw", b"salt", 2).is_ok());
+    }
+
+    #[test]
     fn ente_cli_argon2_vector() {
         // ente-io/ente cli/internal/crypto/crypto_test.go (formats.md §11).
         let salt = base64("vd0dcYMGNLKn/gpT6uTFTw==").unwrap();
