@@ -55,7 +55,7 @@ pub fn import_csv(bytes: &[u8]) -> Result<Import, ImportError> {
         (column("name"), column("login_username"), column("folder"));
     let mut collector = Collector::new(FORMAT);
     let mut record = csv::StringRecord::new();
-    loop {
+    while !collector.is_full() {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,

@@ -453,3 +453,25 @@ fn a_file_past_the_size_cap_is_refused_unread() {
         }
     );
 }
+
+#[test]
+fn a_bitwarden_csv_past_the_entry_cap_is_refused() {
+    let csv = String::from_utf8(sample("bitwarden/aegisapp-bitwarden.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    let row = lines
+        .find(|line| line.contains("otpauth://") || line.contains(",JBSWY"))
+        .or_else(|| csv.lines().nth(1))
+        .unwrap();
+    let file = format!(
+        "{header}\n{}",
+        format!("{row}\n").repeat(limits::MAX_ENTRIES + 1)
+    );
+    assert_eq!(
+        import(file.as_bytes(), None).unwrap_err(),
+        ImportError::LimitExceeded {
+            format: Some(Format::Bitwarden),
+            limit: Limit::Entries
+        }
+    );
+}
