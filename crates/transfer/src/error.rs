@@ -46,7 +46,7 @@ pub enum ImportError {
     /// Key-derivation parameters so costly they could only be meant to exhaust the machine.
     #[error(
         "the {format} file asks for a key derivation too costly to run (memory or iterations \
-         beyond any real export); it was refused"
+         beyond any real export); it was refused and nothing was imported"
     )]
     KdfTooExpensive {
         /// The format whose parameters were refused.

@@ -124,7 +124,7 @@ impl Limit {
         }
     }
 
-    /// The cap's value, in the unit [`Limit::describe`] names.
+    /// The cap's value, in the unit its `Display` names (bytes, entries, levels).
     pub fn value(self) -> u64 {
         match self {
             Self::FileBytes => MAX_FILE_BYTES,
