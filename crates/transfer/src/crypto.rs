@@ -101,7 +101,7 @@ pub(crate) fn plan(format: Format, work_kib: u64) -> Result<(), ImportError> {
 }
 
 /// Charges one derivation to the import's budget, just before it runs.
-fn charge(format: Format, work_kib: u64) -> Result<(), ImportError> {
+pub(crate) fn charge(format: Format, work_kib: u64) -> Result<(), ImportError> {
     plan(format, work_kib)?;
     SCOPE.with(|scope| {
         if let Some(scope) = scope.borrow_mut().as_mut() {
