@@ -10,6 +10,7 @@ use crate::crypto::{self, base64, gcm_open, hex};
 use crate::entry::Num;
 use crate::entry::{Collector, EntryError, Kind, Params, base32_secret};
 use crate::json::{self, num, str_field, text};
+use crate::limits::{KdfLimit, MAX_PASSWORD_SLOTS};
 use crate::{Format, Import, ImportError};
 
 const FORMAT: Format = Format::Aegis;
@@ -26,9 +27,13 @@ pub(crate) fn from_json(value: &Value, password: Option<&str>) -> Result<Import,
     match db {
         Value::Object(_) => read_db(db),
         Value::String(sealed) => {
-            let password = password.ok_or(ImportError::PasswordRequired { format: FORMAT })?;
             let header = value.get("header").ok_or(INVALID)?;
-            let master = unlock(header, password)?;
+            // Before the password is even asked: a file that could never be opened in reasonable
+            // time is refused at once.
+            let slots = password_slots(header)?;
+            let password = password.ok_or(ImportError::PasswordRequired { format: FORMAT })?;
+            crypto::plan(FORMAT, slots_work(&slots, password)?)?;
+            let master = unlock(&slots, password)?;
             let params = header.get("params").ok_or(INVALID)?;
             let nonce = hex_field(params, "nonce")?;
             let tag = hex_field(params, "tag")?;
@@ -47,8 +52,9 @@ fn hex_field(value: &Value, key: &str) -> Result<Vec<u8>, ImportError> {
     str_field(value, key).and_then(hex).ok_or(INVALID)
 }
 
-/// Opens the master key with the first password slot whose tag verifies.
-fn unlock(header: &Value, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+/// The password slots of the header (the ones a password can open; there may be none), at
+/// most [`MAX_PASSWORD_SLOTS`], each with scrypt parameters within the per-derivation caps.
+fn password_slots(header: &Value) -> Result<Vec<&Value>, ImportError> {
     let slots = header
         .get("slots")
         .and_then(Value::as_array)
@@ -57,15 +63,53 @@ fn unlock(header: &Value, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportEr
         .iter()
         .filter(|slot| num(slot, "type") == Num::Value(1))
         .collect();
+    if password_slots.len() > MAX_PASSWORD_SLOTS {
+        return Err(ImportError::KdfBudgetExceeded {
+            format: FORMAT,
+            limit: KdfLimit::PasswordSlots,
+        });
+    }
+    for slot in &password_slots {
+        let (n, r, p) = scrypt_params(slot)?;
+        crypto::check_scrypt(FORMAT, n, r, p)?;
+    }
+    Ok(password_slots)
+}
+
+fn scrypt_params(slot: &Value) -> Result<(u64, u64, u64), ImportError> {
+    Ok((
+        json::required_u64(slot, "n", FORMAT)?,
+        json::required_u64(slot, "r", FORMAT)?,
+        json::required_u64(slot, "p", FORMAT)?,
+    ))
+}
+
+/// The key-derivation work a wrong `password` costs: every slot, twice for the slots that
+/// also try the pre-#95 encoding.
+fn slots_work(slots: &[&Value], password: &str) -> Result<u64, ImportError> {
+    let legacy = legacy_password(password).is_some();
+    let mut total = 0u64;
+    for slot in slots {
+        let (n, r, p) = scrypt_params(slot)?;
+        let tries = if legacy && !is_repaired(slot) { 2 } else { 1 };
+        total = total.saturating_add(crypto::scrypt_work(n, r, p).saturating_mul(tries));
+    }
+    Ok(total)
+}
+
+fn is_repaired(slot: &Value) -> bool {
+    slot.get("repaired").and_then(Value::as_bool) == Some(true)
+}
+
+/// Opens the master key with the first password slot whose tag verifies.
+fn unlock(password_slots: &[&Value], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     if password_slots.is_empty() {
         // Only raw or biometric slots: the key never leaves the phone's keystore.
         return Err(INVALID);
     }
     for slot in password_slots {
         let salt = hex_field(slot, "salt")?;
-        let n = json::required_u64(slot, "n", FORMAT)?;
-        let r = json::required_u64(slot, "r", FORMAT)?;
-        let p = json::required_u64(slot, "p", FORMAT)?;
+        let (n, r, p) = scrypt_params(slot)?;
         let key = crypto::scrypt(FORMAT, password.as_bytes(), &salt, n, r, p)?;
         let params = slot.get("key_params").ok_or(INVALID)?;
         let nonce = hex_field(params, "nonce")?;
@@ -75,8 +119,10 @@ fn unlock(header: &Value, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportEr
             return Ok(master);
         }
         // Slots from before Aegis fixed issue #95 derived from Java's whole encoder buffer.
-        let repaired = slot.get("repaired").and_then(Value::as_bool) == Some(true);
-        if let Some(legacy) = (!repaired).then(|| legacy_password(password)).flatten() {
+        if let Some(legacy) = (!is_repaired(slot))
+            .then(|| legacy_password(password))
+            .flatten()
+        {
             let key = crypto::scrypt(FORMAT, &legacy, &salt, n, r, p)?;
             if let Some(master) = gcm_open(key.as_ref(), &nonce, &wrapped, b"") {
                 return Ok(master);
@@ -144,7 +190,7 @@ fn read_db(db: &Value) -> Result<Import, ImportError> {
             tags,
         );
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 fn read_entry(entry: &Value) -> Result<(tessera_core::OtpSecret, tessera_core::Otp), EntryError> {

@@ -6,9 +6,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::crypto::{self, Prf, gcm_open, limits};
+use crate::crypto::{self, Prf, gcm_open};
 use crate::entry::{Collector, EntryError, Kind, Params, base32_secret};
 use crate::json::{self, num, str_field};
+use crate::limits;
 use crate::{Format, Import, ImportError};
 
 const FORMAT: Format = Format::AndOtp;
@@ -75,7 +76,7 @@ pub(crate) fn from_json(value: &Value) -> Result<Import, ImportError> {
             json::strings(entry, "tags"),
         );
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 /// `issuer` and `label`; older exports have no issuer and a label `Issuer - Account`. A label

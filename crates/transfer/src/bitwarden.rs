@@ -55,7 +55,7 @@ pub fn import_csv(bytes: &[u8]) -> Result<Import, ImportError> {
         (column("name"), column("login_username"), column("folder"));
     let mut collector = Collector::new(FORMAT);
     let mut record = csv::StringRecord::new();
-    loop {
+    while !collector.is_full() {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
@@ -85,7 +85,7 @@ pub fn import_csv(bytes: &[u8]) -> Result<Import, ImportError> {
     }
     // Wipe the TOTP seeds the reader kept in its record buffer.
     record.clear();
-    Ok(collector.finish())
+    collector.finish()
 }
 
 fn read_items(value: &Value) -> Result<Import, ImportError> {
@@ -125,7 +125,7 @@ fn read_items(value: &Value) -> Result<Import, ImportError> {
             tags,
         );
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 /// `login.totp` is an `otpauth://` URI, `steam://SECRET`, or a bare base32 secret (TOTP

@@ -8,38 +8,141 @@
 use aes_gcm::aead::{Aead, AeadInOut, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use zeroize::Zeroizing;
 
+use crate::limits::KdfLimit;
 use crate::{Format, ImportError};
 
 /// A derived 256-bit key, wiped on drop.
 pub(crate) type Key = Zeroizing<[u8; 32]>;
 
-/// The cost caps applied to KDF parameters read from files.
-///
-/// Each is far above what the apps write (noted per cap) and far below what would make an
-/// import hang or exhaust memory: a file asking for more is refused with
-/// [`ImportError::KdfTooExpensive`] before anything is derived.
-pub mod limits {
-    /// PBKDF2 iterations. Bitwarden allows up to 2,000,000; Aegis refuses andOTP files above
-    /// 10,000,000.
-    pub const MAX_PBKDF2_ITERATIONS: u64 = 10_000_000;
-    /// Argon2 memory in KiB: 2 GiB. Ente writes 256 MiB (down to 128 MiB), Stratum 1 GiB,
-    /// Bitwarden at most 1 GiB.
-    pub const MAX_ARGON2_MEMORY_KIB: u64 = 2 * 1024 * 1024;
-    /// Argon2 passes. Ente doubles from 16 as it halves memory; Bitwarden allows 10.
-    pub const MAX_ARGON2_ITERATIONS: u64 = 1024;
-    /// Argon2 memory × passes, in KiB: 8 GiB of memory traffic (Ente's 256 MiB × 16 is 4 GiB).
-    pub const MAX_ARGON2_WORK_KIB: u64 = 8 * 1024 * 1024;
-    /// Argon2 lanes (Bitwarden allows 16).
-    pub const MAX_ARGON2_PARALLELISM: u64 = 16;
-    /// scrypt memory, 128·N·r bytes: 1 GiB (Aegis uses N = 2^15, r = 8: 32 MiB).
-    pub const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
-    /// scrypt p (Aegis uses 1).
-    pub const MAX_SCRYPT_PARALLELISM: u64 = 16;
+use crate::limits::*;
+
+// --- The key-derivation budget and the cancel flag of one import ---
+//
+// An import runs on one thread from start to end, so what it may still spend and whether it
+// was cancelled are kept per thread, for the duration of [`scope`]: every derivation of every
+// format charges the same budget and sees the same flag without each importer passing them on.
+
+thread_local! {
+    static SCOPE: RefCell<Option<Scope>> = const { RefCell::new(None) };
 }
 
-use limits::*;
+struct Scope {
+    /// KiB of key-derivation work charged so far (see [`MAX_KDF_WORK_KIB`]).
+    spent_kib: u64,
+    /// Set by the caller to stop the import between derivations.
+    cancel: Option<Arc<AtomicBool>>,
+}
+
+/// Clears the thread's scope when the outermost [`scope`] ends, even by a panic.
+struct ScopeGuard;
+
+impl Drop for ScopeGuard {
+    fn drop(&mut self) {
+        SCOPE.with(|scope| *scope.borrow_mut() = None);
+    }
+}
+
+/// Runs one import: every derivation inside charges one budget of [`MAX_KDF_WORK_KIB`] and
+/// returns [`ImportError::Cancelled`] once `cancel` is set. Nested calls (a folder's files)
+/// share the outer scope.
+pub(crate) fn scope<T>(
+    cancel: Option<&Arc<AtomicBool>>,
+    run: impl FnOnce() -> Result<T, ImportError>,
+) -> Result<T, ImportError> {
+    let nested = SCOPE.with(|scope| scope.borrow().is_some());
+    if nested {
+        return run();
+    }
+    SCOPE.with(|scope| {
+        *scope.borrow_mut() = Some(Scope {
+            spent_kib: 0,
+            cancel: cancel.cloned(),
+        });
+    });
+    let _guard = ScopeGuard;
+    check_cancelled()?;
+    run()
+}
+
+/// [`ImportError::Cancelled`] if the import's cancel flag is set.
+pub(crate) fn check_cancelled() -> Result<(), ImportError> {
+    let cancelled = SCOPE.with(|scope| {
+        scope
+            .borrow()
+            .as_ref()
+            .and_then(|s| s.cancel.as_ref())
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    });
+    if cancelled {
+        Err(ImportError::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks, before the first of them runs, that derivations costing `work_kib` in total fit in
+/// what is left of the import's budget. Charges nothing: each derivation charges itself.
+pub(crate) fn plan(format: Format, work_kib: u64) -> Result<(), ImportError> {
+    check_cancelled()?;
+    let spent = SCOPE.with(|scope| scope.borrow().as_ref().map_or(0, |s| s.spent_kib));
+    if spent.saturating_add(work_kib) > MAX_KDF_WORK_KIB {
+        return Err(ImportError::KdfBudgetExceeded {
+            format,
+            limit: KdfLimit::Work,
+        });
+    }
+    Ok(())
+}
+
+/// Charges one derivation to the import's budget, just before it runs.
+pub(crate) fn charge(format: Format, work_kib: u64) -> Result<(), ImportError> {
+    plan(format, work_kib)?;
+    SCOPE.with(|scope| {
+        if let Some(scope) = scope.borrow_mut().as_mut() {
+            scope.spent_kib = scope.spent_kib.saturating_add(work_kib);
+        }
+    });
+    Ok(())
+}
+
+/// Budget units of a PBKDF2 derivation: an HMAC-SHA1/SHA-256 iteration (two hash
+/// compressions, a few hundred ns) takes roughly a quarter of what Argon2 spends on one 1 KiB
+/// block (about 1 µs), so four iterations count as one KiB.
+pub(crate) fn pbkdf2_work(iterations: u64) -> u64 {
+    iterations.div_ceil(4)
+}
+
+/// Budget units of an Argon2 derivation: memory × passes, in KiB.
+pub(crate) fn argon2_work(memory_kib: u64, iterations: u64) -> u64 {
+    memory_kib.saturating_mul(iterations)
+}
+
+/// Budget units of an scrypt derivation: 128·N·r bytes written then read, p times, in KiB.
+pub(crate) fn scrypt_work(n: u64, r: u64, p: u64) -> u64 {
+    scrypt_memory(n, r).saturating_mul(2).saturating_mul(p) / 1024
+}
+
+fn scrypt_memory(n: u64, r: u64) -> u64 {
+    128u64.saturating_mul(n).saturating_mul(r)
+}
+
+/// Refuses scrypt parameters that are invalid or beyond the per-derivation caps, without
+/// deriving; returns the derivation's budget units.
+pub(crate) fn check_scrypt(format: Format, n: u64, r: u64, p: u64) -> Result<u64, ImportError> {
+    if n < 2 || !n.is_power_of_two() || r == 0 || p == 0 {
+        return Err(ImportError::InvalidContainer { format });
+    }
+    if scrypt_memory(n, r) > MAX_SCRYPT_MEMORY || p > MAX_SCRYPT_PARALLELISM {
+        return Err(ImportError::KdfTooExpensive { format });
+    }
+    Ok(scrypt_work(n, r, p))
+}
 
 /// PBKDF2 with the HMAC hash a format names.
 #[derive(Debug, Clone, Copy)]
@@ -63,12 +166,14 @@ pub(crate) fn pbkdf2(
         .ok()
         .filter(|_| iterations <= MAX_PBKDF2_ITERATIONS)
         .ok_or(ImportError::KdfTooExpensive { format })?;
+    charge(format, pbkdf2_work(iterations))?;
     let mut key = Zeroizing::new([0u8; 32]);
     match prf {
         Prf::Sha1 => pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, rounds, key.as_mut()),
         Prf::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, rounds, key.as_mut()),
         Prf::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, rounds, key.as_mut()),
     }
+    check_cancelled()?;
     Ok(key)
 }
 
@@ -99,10 +204,12 @@ pub(crate) fn argon2id(
     )
     .map_err(|_| invalid)?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    charge(format, argon2_work(memory_kib, iterations))?;
     let mut key = Zeroizing::new([0u8; 32]);
     argon
         .hash_password_into(password, salt, key.as_mut())
         .map_err(|_| invalid)?;
+    check_cancelled()?;
     Ok(key)
 }
 
@@ -116,18 +223,14 @@ pub(crate) fn scrypt(
     p: u64,
 ) -> Result<Key, ImportError> {
     let invalid = ImportError::InvalidContainer { format };
-    if n < 2 || !n.is_power_of_two() || r == 0 || p == 0 {
-        return Err(invalid);
-    }
-    let memory = 128u64.saturating_mul(n).saturating_mul(r);
-    if memory > MAX_SCRYPT_MEMORY || p > MAX_SCRYPT_PARALLELISM {
-        return Err(ImportError::KdfTooExpensive { format });
-    }
+    let work = check_scrypt(format, n, r, p)?;
     let log_n = u8::try_from(n.trailing_zeros()).map_err(|_| invalid)?;
     let to_u32 = |value: u64| u32::try_from(value).map_err(|_| invalid);
     let params = scrypt::Params::new(log_n, to_u32(r)?, to_u32(p)?).map_err(|_| invalid)?;
+    charge(format, work)?;
     let mut key = Zeroizing::new([0u8; 32]);
     scrypt::scrypt(password, salt, &params, key.as_mut()).map_err(|_| invalid)?;
+    check_cancelled()?;
     Ok(key)
 }
 
@@ -230,6 +333,46 @@ mod tests {
         assert!(invalid(scrypt(f, b"pw", b"salt", 1000, 8, 1)));
         assert!(invalid(pbkdf2(f, Prf::Sha1, b"pw", b"salt", 0)));
         assert!(invalid(argon2id(f, b"pw", b"short", 1, 64, 1)));
+    }
+
+    #[test]
+    fn one_import_shares_one_budget_and_one_cancel_flag() {
+        let f = Format::Ente;
+        let over = Err(ImportError::KdfBudgetExceeded {
+            format: f,
+            limit: KdfLimit::Work,
+        });
+        // Ente at libsodium's "sensitive" cost fits, twice; a third does not.
+        let ente = argon2_work(1024 * 1024, 4);
+        let result = scope(None, || {
+            charge(f, ente)?;
+            charge(f, ente)?;
+            charge(f, ente)
+        });
+        assert_eq!(result, over);
+        // The scope ends with the import: the next one starts with the whole budget.
+        assert_eq!(scope(None, || charge(f, ente)), Ok(()));
+        // A plan is checked whole before anything runs, and charges nothing.
+        assert_eq!(scope(None, || plan(f, 3 * ente)), over);
+        assert_eq!(
+            scope(None, || plan(f, ente).and_then(|()| plan(f, ente))),
+            Ok(())
+        );
+        // Steam: 600 encrypted maFiles fit, 700 do not.
+        assert!(600 * pbkdf2_work(50_000) <= MAX_KDF_WORK_KIB);
+        assert!(700 * pbkdf2_work(50_000) > MAX_KDF_WORK_KIB);
+        // Aegis' own slot (N = 2^15, r = 8, p = 1): 64 MiB of traffic.
+        assert_eq!(scrypt_work(1 << 15, 8, 1), 64 * 1024);
+
+        let cancel = Arc::new(AtomicBool::new(false));
+        let result = scope(Some(&cancel), || {
+            charge(f, 1)?;
+            cancel.store(true, Ordering::Relaxed);
+            pbkdf2(f, Prf::Sha1, b"pw", b"salt", 2)
+        });
+        assert!(matches!(result, Err(ImportError::Cancelled)));
+        // Outside a scope nothing is cancelled.
+        assert!(pbkdf2(f, Prf::Sha1, b"pw", b"salt", 2).is_ok());
     }
 
     #[test]

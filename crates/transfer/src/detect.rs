@@ -1,9 +1,14 @@
 //! Telling the formats apart by content (formats.md §15) and dispatching to the importers.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use serde_json::Value;
 
+use crate::crypto;
 use crate::entry::Collector;
 use crate::json::{self, Json};
+use crate::limits::{Limit, MAX_FILE_BYTES};
 use crate::{
     Format, Import, ImportError, aegis, andotp, bitwarden, ente, freeotp, freeotp_plus, lastpass,
     proton, steam, tessera, text, two_fas,
@@ -31,7 +36,30 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
 ///
 /// `password` is used only by encrypted files; an encrypted file without one fails with
 /// [`ImportError::PasswordRequired`], so the caller can ask and try again.
+///
+/// Every cap of [`crate::limits`] applies; the key derivations of the file share one budget.
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportError> {
+    crypto::scope(None, || import_one(bytes, password))
+}
+
+/// [`import`] that stops with [`ImportError::Cancelled`] once `cancel` is set: checked before
+/// and after every key derivation (the slow steps), so a cancelled import ends within one
+/// derivation.
+pub fn import_cancellable(
+    bytes: &[u8],
+    password: Option<&str>,
+    cancel: &Arc<AtomicBool>,
+) -> Result<Import, ImportError> {
+    crypto::scope(Some(cancel), || import_one(bytes, password))
+}
+
+fn import_one(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ImportError::LimitExceeded {
+            format: None,
+            limit: Limit::FileBytes,
+        });
+    }
     if tessera::is_backup(bytes) {
         return tessera::import(bytes, password);
     }
@@ -64,10 +92,33 @@ pub fn import_files(
     files: &[(&str, &[u8])],
     password: Option<&str>,
 ) -> Result<Import, ImportError> {
+    crypto::scope(None, || import_many(files, password))
+}
+
+/// [`import_files`] that stops with [`ImportError::Cancelled`] once `cancel` is set (see
+/// [`import_cancellable`]).
+pub fn import_files_cancellable(
+    files: &[(&str, &[u8])],
+    password: Option<&str>,
+    cancel: &Arc<AtomicBool>,
+) -> Result<Import, ImportError> {
+    crypto::scope(Some(cancel), || import_many(files, password))
+}
+
+fn import_many(files: &[(&str, &[u8])], password: Option<&str>) -> Result<Import, ImportError> {
     let is_manifest = |name: &str| {
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
         base.eq_ignore_ascii_case("manifest.json")
     };
+    if files
+        .iter()
+        .any(|(_, bytes)| bytes.len() as u64 > MAX_FILE_BYTES)
+    {
+        return Err(ImportError::LimitExceeded {
+            format: None,
+            limit: Limit::FileBytes,
+        });
+    }
     if let Some((_, manifest)) = files.iter().find(|(name, _)| is_manifest(name)) {
         let others: Vec<(&str, &[u8])> = files
             .iter()
@@ -78,12 +129,12 @@ pub fn import_files(
     }
     let mut merged: Option<Collector> = None;
     for (_, bytes) in files {
-        let import = import(bytes, password)?;
+        let import = import_one(bytes, password)?;
         merged
             .get_or_insert_with(|| Collector::new(import.format))
             .extend(import);
     }
-    merged.map(Collector::finish).ok_or(ImportError::Empty)
+    merged.ok_or(ImportError::Empty)?.finish()
 }
 
 enum Sniffed<'a> {
@@ -129,8 +180,19 @@ fn broken_json(text: &str) -> ImportError {
         ("\"content\"", Format::Proton),
         ("\"label\"", Format::AndOtp),
     ];
-    match HINTS.iter().find(|(hint, _)| text.contains(hint)) {
-        Some(&(_, format)) => match json::parse(text.as_bytes(), format) {
+    let hinted = HINTS
+        .iter()
+        .find(|(hint, _)| text.contains(hint))
+        .map(|&(_, format)| format);
+    // Refused by a shape cap rather than broken: say so, whatever the format.
+    if let Err(limit) = json::check_shape(text.as_bytes()) {
+        return ImportError::LimitExceeded {
+            format: hinted,
+            limit,
+        };
+    }
+    match hinted {
+        Some(format) => match json::parse(text.as_bytes(), format) {
             Err(error) => error,
             // Unreachable in practice (it failed to parse before); still a clear answer.
             Ok(_) => ImportError::InvalidContainer { format },

@@ -6,7 +6,8 @@ use std::fmt;
 use tessera_core::uri::{UriError, decode_base32};
 use tessera_core::{Account, Algorithm, Digits, Otp, OtpSecret, Period, UnixTime};
 
-use crate::Format;
+use crate::limits::{Limit, MAX_ENTRIES};
+use crate::{Format, ImportError};
 
 /// The result of reading one export file.
 #[derive(Debug)]
@@ -215,7 +216,8 @@ fn uri_type_is(uri: &str, kind: &str) -> bool {
 
 pub(crate) use tessera_core::model::display_label as label;
 
-/// Builds an [`Import`], numbering entries and problems in file order.
+/// Builds an [`Import`], numbering entries and problems in file order. Past
+/// [`MAX_ENTRIES`] it keeps nothing more, and [`Collector::finish`] refuses the file.
 pub(crate) struct Collector {
     format: Format,
     entries: Vec<ImportedEntry>,
@@ -233,6 +235,12 @@ impl Collector {
         }
     }
 
+    /// Whether the import already holds more than [`MAX_ENTRIES`]: loops over a file's entries
+    /// stop early then (the file is refused anyway).
+    pub(crate) fn is_full(&self) -> bool {
+        self.next > MAX_ENTRIES
+    }
+
     /// Records one entry of the file: imported if `parsed` is `Ok`, reported otherwise.
     pub(crate) fn add(
         &mut self,
@@ -243,6 +251,9 @@ impl Collector {
     ) {
         let position = self.next;
         self.next += 1;
+        if self.is_full() {
+            return;
+        }
         match parsed {
             Ok((secret, otp)) => self.entries.push(ImportedEntry {
                 position,
@@ -264,6 +275,9 @@ impl Collector {
     pub(crate) fn problem(&mut self, label: String, error: EntryError) {
         let position = self.next;
         self.next += 1;
+        if self.is_full() {
+            return;
+        }
         self.problems.push(EntryProblem {
             position,
             label,
@@ -274,6 +288,10 @@ impl Collector {
     /// Appends everything another import read (used when one file holds several payloads).
     pub(crate) fn extend(&mut self, other: Import) {
         let base = self.next;
+        if base.saturating_add(other.entries.len() + other.problems.len()) > MAX_ENTRIES {
+            self.next = MAX_ENTRIES + 1;
+            return;
+        }
         let mut count = 0;
         for mut entry in other.entries {
             count = count.max(entry.position + 1);
@@ -288,12 +306,20 @@ impl Collector {
         self.next += count;
     }
 
-    pub(crate) fn finish(self) -> Import {
-        Import {
+    /// The import, or [`ImportError::LimitExceeded`] if the file held more than
+    /// [`MAX_ENTRIES`] entries.
+    pub(crate) fn finish(self) -> Result<Import, ImportError> {
+        if self.is_full() {
+            return Err(ImportError::LimitExceeded {
+                format: Some(self.format),
+                limit: Limit::Entries,
+            });
+        }
+        Ok(Import {
             format: self.format,
             entries: self.entries,
             problems: self.problems,
-        }
+        })
     }
 }
 

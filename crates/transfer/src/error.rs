@@ -1,6 +1,7 @@
 //! Why a whole file could not be imported.
 
 use crate::Format;
+use crate::limits::{KdfLimit, Limit};
 
 /// A failure of the whole file. Per-entry failures are [`crate::EntryProblem`]s instead.
 ///
@@ -17,6 +18,9 @@ pub enum ImportError {
     /// The file is empty or holds only blank lines and comments.
     #[error("the file is empty")]
     Empty,
+    /// The import was cancelled (its cancel flag was set) between two steps.
+    #[error("the import was cancelled; nothing was imported")]
+    Cancelled,
     /// An image: the QR code must be decoded first (the QR crate does that).
     #[error("this is an image; scan its QR code instead of importing it as a file")]
     Image,
@@ -26,14 +30,36 @@ pub enum ImportError {
         /// The format the file claimed to be.
         format: Format,
     },
+    /// The file asks for more key derivations than Tessera runs for one import: too many
+    /// password slots, or more total work than [`crate::limits::MAX_KDF_WORK_KIB`]. Checked
+    /// before the first derivation.
+    #[error(
+        "the {format} file asks for {limit}, beyond what Tessera runs for one file; it was \
+         refused before trying the password and nothing was imported"
+    )]
+    KdfBudgetExceeded {
+        /// The format whose file was refused.
+        format: Format,
+        /// Which budget it exceeded.
+        limit: KdfLimit,
+    },
     /// Key-derivation parameters so costly they could only be meant to exhaust the machine.
     #[error(
         "the {format} file asks for a key derivation too costly to run (memory or iterations \
-         beyond any real export); it was refused"
+         beyond any real export); it was refused and nothing was imported"
     )]
     KdfTooExpensive {
         /// The format whose parameters were refused.
         format: Format,
+    },
+    /// The file exceeds one of the size caps of [`crate::limits`] (entries, decoded bytes,
+    /// nesting, ...): refused before it could exhaust memory.
+    #[error("{}", limit_message(*format, *limit))]
+    LimitExceeded {
+        /// The format the file was recognised as, if it got that far.
+        format: Option<Format>,
+        /// Which cap it exceeded.
+        limit: Limit,
     },
     /// Steam Desktop Authenticator files read only together: an encrypted maFile needs the
     /// `manifest.json` beside it (it holds salt and IV), and the manifest needs its maFiles.
@@ -84,9 +110,12 @@ impl ImportError {
         match self {
             Self::AccountRestricted => "account_restricted",
             Self::Empty => "empty_file",
+            Self::Cancelled => "import_cancelled",
             Self::Image => "image",
             Self::InvalidContainer { .. } => "invalid_container",
+            Self::KdfBudgetExceeded { .. } => "kdf_budget_exceeded",
             Self::KdfTooExpensive { .. } => "kdf_too_expensive",
+            Self::LimitExceeded { .. } => "limit_exceeded",
             Self::SteamFolderRequired => "steam_folder_required",
             Self::PasswordRequired { .. } => "password_required",
             Self::Truncated { .. } => "truncated",
@@ -101,6 +130,7 @@ impl ImportError {
     pub fn format(&self) -> Option<Format> {
         match *self {
             Self::InvalidContainer { format }
+            | Self::KdfBudgetExceeded { format, .. }
             | Self::KdfTooExpensive { format }
             | Self::PasswordRequired { format }
             | Self::Truncated { format }
@@ -109,7 +139,18 @@ impl ImportError {
             Self::AccountRestricted => Some(Format::Bitwarden),
             Self::SteamFolderRequired => Some(Format::Steam),
             Self::VaultWithoutPassphrase => Some(Format::TesseraBackup),
-            Self::Empty | Self::Image | Self::UnknownFormat => None,
+            Self::LimitExceeded { format, .. } => format,
+            Self::Cancelled | Self::Empty | Self::Image | Self::UnknownFormat => None,
         }
     }
+}
+
+fn limit_message(format: Option<Format>, limit: Limit) -> String {
+    let file = match format {
+        Some(format) => format!("the {format} file"),
+        None => "the file".to_owned(),
+    };
+    format!(
+        "{file} is beyond what Tessera reads ({limit}); it was refused and nothing was imported"
+    )
 }

@@ -5,14 +5,14 @@
 
 use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use zeroize::Zeroizing;
 
 use crate::{Import, ImportError};
 
-/// No export file of any app comes near this (the largest real ones are a few hundred KiB); a
-/// bigger file is refused before it is read into memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub use crate::limits::MAX_FILE_BYTES;
 
 /// One file read: its name (the path as given) and its bytes, wiped on drop.
 pub type ReadFile = (String, Zeroizing<Vec<u8>>);
@@ -106,11 +106,28 @@ pub fn import(files: &[ReadFile], password: Option<&str>) -> Result<Import, Impo
     if let [(_, bytes)] = files {
         return crate::import(bytes, password);
     }
-    let refs: Vec<(&str, &[u8])> = files
+    crate::import_files(&refs(files), password)
+}
+
+/// [`import`] that stops with [`ImportError::Cancelled`] once `cancel` is set: checked before
+/// and after each key derivation, so a worker running a cancelled import ends within one
+/// derivation instead of trying every remaining password slot.
+pub fn import_cancellable(
+    files: &[ReadFile],
+    password: Option<&str>,
+    cancel: &Arc<AtomicBool>,
+) -> Result<Import, ImportError> {
+    if let [(_, bytes)] = files {
+        return crate::import_cancellable(bytes, password, cancel);
+    }
+    crate::import_files_cancellable(&refs(files), password, cancel)
+}
+
+fn refs(files: &[ReadFile]) -> Vec<(&str, &[u8])> {
+    files
         .iter()
         .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-        .collect();
-    crate::import_files(&refs, password)
+        .collect()
 }
 
 #[cfg(test)]

@@ -7,6 +7,9 @@
 //! `newObject`, `newClassDesc`, `TC_STRING`/`TC_LONGSTRING`, `TC_REFERENCE`, block data); any
 //! other construct is refused as a damaged file.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde_json::Value;
 use tessera_core::OtpSecret;
 use zeroize::Zeroizing;
@@ -15,6 +18,7 @@ use crate::crypto::{self, Prf, gcm_open};
 use crate::entry::{Collector, EntryError};
 use crate::freeotp_plus::{CounterStorage, names, token_otp};
 use crate::json::{self, signed_bytes, str_field};
+use crate::limits::{Limit, MAX_DECODED_BYTES, MAX_ENTRIES, MAX_FREEOTP_STRING_BYTES};
 use crate::{Format, Import, ImportError};
 
 const FORMAT: Format = Format::FreeOtp;
@@ -25,13 +29,21 @@ const TOKEN_SUFFIX: &str = "-token";
 /// Imports a FreeOTP 2 backup; it is always encrypted, so `password` is required.
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportError> {
     let map = read_hash_map(bytes)?;
-    let lookup = |key: &str| map.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    // Java's HashMap has unique keys; the first of a forged duplicate wins.
+    let mut index: HashMap<&str, &str> = HashMap::new();
+    for (key, value) in &map {
+        index.entry(&**key).or_insert(&**value);
+    }
+    let lookup = |key: &str| index.get(key).copied();
     let master_json = json::parse(lookup("masterKey").ok_or(INVALID)?.as_bytes(), FORMAT)?;
     let password = password.ok_or(ImportError::PasswordRequired { format: FORMAT })?;
     let master = unlock(&master_json.0, password)?;
 
     let mut collector = Collector::new(FORMAT);
     for (key, value) in &map {
+        if collector.is_full() {
+            break;
+        }
         let Some(uuid) = key.strip_suffix(TOKEN_SUFFIX) else {
             continue;
         };
@@ -51,15 +63,15 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportErro
     // An encrypted token key without its token's parameters is an account too: report it.
     // Other map entries (none in known backups) are not accounts.
     for (key, value) in &map {
-        let orphan = key != "masterKey"
+        let orphan = &**key != "masterKey"
             && !key.ends_with(TOKEN_SUFFIX)
             && lookup(&format!("{key}{TOKEN_SUFFIX}")).is_none()
             && json::parse(value.as_bytes(), FORMAT).is_ok_and(|v| v.0.get("key").is_some());
         if orphan {
-            collector.problem(key.clone(), EntryError::Malformed);
+            collector.problem(key.to_string(), EntryError::Malformed);
         }
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 /// Derives the password key and opens the master key (formats.md §10).
@@ -131,11 +143,18 @@ const TC_ENDBLOCKDATA: u8 = 0x78;
 const TC_LONGSTRING: u8 = 0x7C;
 const BASE_HANDLE: u32 = 0x7E_0000;
 
+/// A decoded string, shared by every `TC_REFERENCE` to it (a reference never copies it).
+type Shared = Rc<str>;
+
 struct Reader<'a> {
     bytes: &'a [u8],
     /// Objects that later `TC_REFERENCE`s may point at: strings, or `None` for class
     /// descriptors and the map itself.
-    handles: Vec<Option<String>>,
+    handles: Vec<Option<Shared>>,
+    /// Bytes of text the map's keys and values amount to, a reference counting as the string
+    /// it names (capped at [`MAX_DECODED_BYTES`], so the importer's work on the map stays
+    /// bounded however often one string is named).
+    decoded: u64,
 }
 
 impl<'a> Reader<'a> {
@@ -174,36 +193,58 @@ impl<'a> Reader<'a> {
     }
 
     /// A string object: new (short or long) or a reference to an earlier one.
-    fn string(&mut self) -> Result<String, ImportError> {
-        match self.u8()? {
+    fn string(&mut self) -> Result<Shared, ImportError> {
+        let text: Shared = match self.u8()? {
             TC_STRING => {
-                let text = self.utf()?;
-                self.handles.push(Some(text.clone()));
-                Ok(text)
+                let len = usize::from(self.u16()?);
+                self.new_string(len)?
             }
             TC_LONGSTRING => {
                 let len = self.take(8)?;
                 let len = u64::from_be_bytes(len.try_into().map_err(|_| INVALID)?);
-                let len = usize::try_from(len).map_err(|_| TRUNCATED)?;
-                let text = decode_modified_utf8(self.take(len)?)?;
-                self.handles.push(Some(text.clone()));
-                Ok(text)
+                if len > MAX_FREEOTP_STRING_BYTES {
+                    return Err(limit(Limit::StringBytes));
+                }
+                self.new_string(usize::try_from(len).map_err(|_| TRUNCATED)?)?
             }
             TC_REFERENCE => {
                 let handle = self.u32()?.checked_sub(BASE_HANDLE).ok_or(INVALID)?;
                 let index = usize::try_from(handle).map_err(|_| INVALID)?;
-                self.handles.get(index).cloned().flatten().ok_or(INVALID)
+                self.handles.get(index).cloned().flatten().ok_or(INVALID)?
             }
-            _ => Err(INVALID),
+            _ => return Err(INVALID),
+        };
+        self.decoded = self.decoded.saturating_add(text.len() as u64);
+        if self.decoded > MAX_DECODED_BYTES {
+            return Err(limit(Limit::DecodedBytes));
         }
+        Ok(text)
+    }
+
+    /// The next `len` bytes as a new string, registered as a handle.
+    fn new_string(&mut self, len: usize) -> Result<Shared, ImportError> {
+        if len as u64 > MAX_FREEOTP_STRING_BYTES {
+            return Err(limit(Limit::StringBytes));
+        }
+        let text: Shared = decode_modified_utf8(self.take(len)?)?.into();
+        self.handles.push(Some(Rc::clone(&text)));
+        Ok(text)
+    }
+}
+
+fn limit(limit: Limit) -> ImportError {
+    ImportError::LimitExceeded {
+        format: Some(FORMAT),
+        limit,
     }
 }
 
 /// Reads the `(key, value)` pairs of a serialized `java.util.HashMap`, in stream order.
-fn read_hash_map(bytes: &[u8]) -> Result<Vec<(String, String)>, ImportError> {
+fn read_hash_map(bytes: &[u8]) -> Result<Vec<(Shared, Shared)>, ImportError> {
     let mut reader = Reader {
         bytes,
         handles: Vec::new(),
+        decoded: 0,
     };
     if reader.take(4)? != [0xAC, 0xED, 0x00, 0x05] {
         return Err(INVALID);
@@ -241,6 +282,11 @@ fn read_hash_map(bytes: &[u8]) -> Result<Vec<(String, String)>, ImportError> {
     }
     let _capacity = reader.u32()?;
     let size = reader.u32()?;
+    // Two map entries per token (its parameters and its key) and the master key. The size is
+    // never used to reserve memory: the map grows only as entries are actually read.
+    if u64::from(size) > 2 * MAX_ENTRIES as u64 + 1 {
+        return Err(limit(Limit::Entries));
+    }
     let mut map = Vec::new();
     for _ in 0..size {
         let key = reader.string()?;

@@ -26,7 +26,7 @@ pub(crate) fn from_json(value: &Value) -> Result<Import, ImportError> {
         let parsed = read_token(token, &issuer, CounterStorage::MinusOne);
         collector.add(issuer, name, parsed, Vec::new());
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 /// `issuerExt` (else `issuerInt`, `issuerAlt`) and `label` (else `labelAlt`).

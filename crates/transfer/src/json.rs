@@ -5,6 +5,7 @@ use serde_json::Value;
 use zeroize::Zeroize;
 
 use crate::entry::Num;
+use crate::limits::{Limit, MAX_JSON_CONTAINERS, MAX_JSON_DEPTH, MAX_JSON_VALUES};
 use crate::{Format, ImportError};
 
 /// A parsed JSON document. Export files carry secrets in their strings: they are overwritten
@@ -29,8 +30,16 @@ fn wipe(value: &mut Value) {
 /// Parses UTF-8 JSON (a BOM is skipped). An early end is [`ImportError::Truncated`]; anything
 /// else that is not JSON is [`ImportError::InvalidContainer`]. serde_json's own messages are
 /// dropped: they quote the input.
+///
+/// The text is first scanned against [`MAX_JSON_DEPTH`], [`MAX_JSON_CONTAINERS`] and
+/// [`MAX_JSON_VALUES`]: a parsed value takes up to a hundred times the bytes of its text, so
+/// the shape is checked before anything is built ([`ImportError::LimitExceeded`]).
 pub(crate) fn parse(bytes: &[u8], format: Format) -> Result<Json, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    check_shape(bytes).map_err(|limit| ImportError::LimitExceeded {
+        format: Some(format),
+        limit,
+    })?;
     serde_json::from_slice(bytes).map(Json).map_err(|error| {
         if error.is_eof() {
             ImportError::Truncated { format }
@@ -38,6 +47,51 @@ pub(crate) fn parse(bytes: &[u8], format: Format) -> Result<Json, ImportError> {
             ImportError::InvalidContainer { format }
         }
     })
+}
+
+/// Counts nesting, containers and values of JSON text without building anything (strings
+/// are skipped, escapes included). Malformed text passes: the parser reports it.
+pub(crate) fn check_shape(bytes: &[u8]) -> Result<(), Limit> {
+    let mut depth = 0usize;
+    let mut containers = 0u64;
+    // The top-level value, then one more per comma.
+    let mut values = 1u64;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in bytes {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                containers += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(Limit::Nesting);
+                }
+                if containers > MAX_JSON_CONTAINERS {
+                    return Err(Limit::JsonContainers);
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b',' => {
+                values += 1;
+                if values > MAX_JSON_VALUES {
+                    return Err(Limit::JsonValues);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A non-null string field.
@@ -145,6 +199,34 @@ mod tests {
             Err(ImportError::InvalidContainer { .. })
         ));
         assert!(parse(b"\xEF\xBB\xBF{}", Format::Aegis).is_ok());
+    }
+
+    #[test]
+    fn shape_check_counts_outside_strings_only() {
+        let deep = format!(
+            "{}{}",
+            "[".repeat(MAX_JSON_DEPTH),
+            "]".repeat(MAX_JSON_DEPTH)
+        );
+        assert_eq!(check_shape(deep.as_bytes()), Ok(()));
+        assert_eq!(
+            check_shape(format!("[{deep}]").as_bytes()),
+            Err(Limit::Nesting)
+        );
+        // Brackets, commas and escaped quotes inside strings are text, not structure.
+        let text = format!(
+            r#"["\"{}\\", "{}"]"#,
+            "[".repeat(1000),
+            ",".repeat(2_000_000)
+        );
+        assert_eq!(check_shape(text.as_bytes()), Ok(()));
+        let values = format!("[{}0]", "0,".repeat(MAX_JSON_VALUES as usize));
+        assert_eq!(check_shape(values.as_bytes()), Err(Limit::JsonValues));
+        let containers = format!("[{}{{}}]", "{},".repeat(MAX_JSON_CONTAINERS as usize));
+        assert_eq!(
+            check_shape(containers.as_bytes()),
+            Err(Limit::JsonContainers)
+        );
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub(crate) fn from_json(value: &Value) -> Result<Import, ImportError> {
             tags,
         );
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 fn read_account(

@@ -7,6 +7,10 @@
 //! entry is ever dropped silently. Only the container as a whole fails with an [`ImportError`]:
 //! a missing or wrong password, a damaged, truncated or foreign file, absurd KDF parameters.
 //!
+//! Every file is untrusted: the caps of [`limits`] (size, entries, decoded bytes, JSON shape,
+//! password slots, key-derivation work) are checked before the work they bound, and an import
+//! can be cancelled between key derivations ([`files::import_cancellable`]).
+//!
 //! [`import`] recognises the format from the content (never the file name, formats.md §15);
 //! each format also has its own module with an `import` function. [`preview`] then sorts the
 //! entries into new ones and duplicates of the vault's accounts, so the CLI and the app can ask
@@ -38,8 +42,8 @@ mod error;
 mod json;
 mod preview;
 
-pub use crypto::limits;
-pub use detect::{detect, import, import_files};
+pub mod limits;
+pub use detect::{detect, import, import_cancellable, import_files, import_files_cancellable};
 pub use entry::{EntryError, EntryProblem, Import, ImportedEntry, OtherKind};
 pub use error::ImportError;
 pub use preview::{Preview, PreviewEntry, PreviewStatus, preview};

@@ -95,7 +95,7 @@ fn read_entries(value: &Value) -> Result<Import, ImportError> {
             }
         }
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 #[cfg(test)]

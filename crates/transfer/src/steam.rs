@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 use crate::crypto::{self, Prf, base64, cbc_open};
 use crate::entry::{Collector, EntryError};
 use crate::json::{self, str_field, text};
+use crate::limits::{Limit, MAX_ENTRIES};
 use crate::{Format, Import, ImportError};
 
 const FORMAT: Format = Format::Steam;
@@ -34,7 +35,7 @@ pub(crate) fn from_json(value: &Value) -> Result<Import, ImportError> {
         None if value.get("shared_secret").is_some() => add_mafile(&mut collector, value),
         None => return Err(INVALID),
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 fn add_mafile(collector: &mut Collector, mafile: &Value) {
@@ -73,6 +74,27 @@ pub fn import_folder(
             base.eq_ignore_ascii_case(wanted)
         })
     };
+    if entries.len() > MAX_ENTRIES {
+        return Err(ImportError::LimitExceeded {
+            format: Some(FORMAT),
+            limit: Limit::Entries,
+        });
+    }
+    // One derivation per encrypted maFile present: all of them are checked against the budget
+    // before the first (a manifest may name one file many times).
+    if password.is_some() {
+        let mut derivations = 0u64;
+        for entry in entries {
+            let present = str_field(entry, "filename").is_some_and(|f| file_named(f).is_some());
+            if present && encryption(&manifest.0, entry)?.is_some() {
+                derivations += 1;
+            }
+        }
+        crypto::plan(
+            FORMAT,
+            derivations.saturating_mul(crypto::pbkdf2_work(ITERATIONS)),
+        )?;
+    }
     let mut collector = Collector::new(FORMAT);
     let mut opened_any = false;
     let mut listed = Vec::new();
@@ -121,7 +143,7 @@ pub fn import_folder(
             Err(_) => collector.problem(base.to_owned(), EntryError::Malformed),
         }
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 /// Salt and IV of an encrypted manifest entry; `None` for a plain one. SDA writes

@@ -8,6 +8,7 @@
 use tessera_core::Vault;
 use tessera_core::vault::{Passphrase, VaultError};
 
+use crate::crypto;
 use crate::entry::Collector;
 use crate::{Format, Import, ImportError};
 
@@ -24,6 +25,16 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportErro
         return Err(ImportError::InvalidContainer { format: FORMAT });
     }
     let password = password.ok_or(ImportError::PasswordRequired { format: FORMAT })?;
+    // The vault format caps one derivation (`KdfParams::MAX_WORK_KIB`); the import's budget
+    // bounds several backups imported together.
+    let params = Vault::export_kdf_params(bytes).map_err(map_error)?;
+    crypto::charge(
+        FORMAT,
+        crypto::argon2_work(
+            u64::from(params.memory_kib()),
+            u64::from(params.iterations()),
+        ),
+    )?;
     let data = Vault::read_export_bytes(bytes, &Passphrase::from(password)).map_err(map_error)?;
     let mut collector = Collector::new(FORMAT);
     for account in data.accounts {
@@ -34,7 +45,7 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportErro
             account.tags,
         );
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 fn map_error(error: VaultError) -> ImportError {

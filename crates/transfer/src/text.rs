@@ -9,6 +9,7 @@ use tessera_core::migration::{self, EntryError as MigrationEntryError};
 use tessera_core::uri::OtpUri;
 
 use crate::entry::{Collector, EntryError, uri_label};
+use crate::limits::{Limit, MAX_ENTRIES};
 use crate::{Format, Import, ImportError};
 
 /// Imports a text file of `otpauth://` and/or `otpauth-migration://` URIs.
@@ -25,12 +26,20 @@ pub fn import(bytes: &[u8]) -> Result<Import, ImportError> {
 
 /// Reads the lines of `text`; `format` forces the reported format (Ente's decrypted payload).
 pub(crate) fn import_str(text: &str, format: Option<Format>) -> Result<Import, ImportError> {
+    // Every kept line is at least one entry: stop collecting past the cap.
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
         .map(|(index, line)| (index + 1, line.trim()))
         .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .take(MAX_ENTRIES + 1)
         .collect();
+    if lines.len() > MAX_ENTRIES {
+        return Err(ImportError::LimitExceeded {
+            format: format.or(Some(Format::OtpauthUri)),
+            limit: Limit::Entries,
+        });
+    }
     if lines.is_empty() {
         return Err(ImportError::Empty);
     }
@@ -50,6 +59,9 @@ pub(crate) fn import_str(text: &str, format: Option<Format>) -> Result<Import, I
     let mut collector = Collector::new(format);
     let mut unreadable_payloads = 0;
     for &(number, line) in &lines {
+        if collector.is_full() {
+            break;
+        }
         if is_migration(line) {
             match migration::parse(line) {
                 Ok(batch) => add_batch(&mut collector, batch),
@@ -80,7 +92,7 @@ pub(crate) fn import_str(text: &str, format: Option<Format>) -> Result<Import, I
     if unreadable_payloads == lines.len() && format == Format::GoogleMigration {
         return Err(ImportError::InvalidContainer { format });
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 fn add_batch(collector: &mut Collector, batch: migration::MigrationBatch) {
@@ -141,8 +153,8 @@ fn ente_tags(uri: &str) -> Vec<String> {
     };
     let spaced = value.replace('+', " ");
     let decoded = percent_encoding::percent_decode_str(&spaced).decode_utf8_lossy();
-    serde_json::from_str::<serde_json::Value>(&decoded)
-        .map(|display| crate::json::strings(&display, "tags"))
+    crate::json::parse(decoded.as_bytes(), Format::Ente)
+        .map(|display| crate::json::strings(&display.0, "tags"))
         .unwrap_or_default()
 }
 

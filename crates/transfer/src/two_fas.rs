@@ -110,7 +110,7 @@ fn read_services(services: &Value, groups: &HashMap<&str, &str>) -> Result<Impor
             .unwrap_or_default();
         collector.add(issuer, name, read_service(service, otp), tags);
     }
-    Ok(collector.finish())
+    collector.finish()
 }
 
 /// formats.md §6 naming: issuer = `name`, else `otp.issuer`; account = `otp.account`, else the

@@ -430,3 +430,149 @@ fn google_migration_export_skips_what_google_cannot_hold_and_imports_back() {
     assert!(!back.iter().any(|l| l.2 == "steam"), "{back:?}");
     assert_no_secret(&env, &secrets(&expected(relative)));
 }
+
+// --- Hostile files (issue 16) ------------------------------------------------------------------
+
+/// Runs `tessera ARGS` with `stdin` through `sh -c` under `ulimit -v` (KiB; `None`: no limit),
+/// killing it after `deadline`. Returns (exit status or `None` if killed by a signal, stderr,
+/// seconds taken); panics if the deadline passed.
+fn run_limited(
+    env: &Env,
+    address_space_kib: Option<u64>,
+    deadline: std::time::Duration,
+    args: &[&str],
+    stdin: &str,
+) -> (Option<i32>, String, f64) {
+    use std::io::Write as _;
+    use std::process::Stdio;
+
+    let limit = address_space_kib.map_or_else(String::new, |kib| format!("ulimit -v {kib}; "));
+    // The same binary and environment as `env.command()`, exec'd by a shell that set the limit.
+    let tessera = env.command();
+    let mut shell = std::process::Command::new("sh");
+    shell
+        .arg("-c")
+        .arg(format!("{limit}exec \"$0\" \"$@\""))
+        .arg(tessera.get_program())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in tessera.get_envs() {
+        match value {
+            Some(value) => shell.env(key, value),
+            None => shell.env_remove(key),
+        };
+    }
+    let started = std::time::Instant::now();
+    let mut child = shell.spawn().unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    loop {
+        if let Some(_status) = child.try_wait().unwrap() {
+            break;
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`tessera {}` still running after {deadline:?}",
+                args.join(" ")
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        started.elapsed().as_secs_f64(),
+    )
+}
+
+/// A FreeOTP backup (a serialized `HashMap<String, String>`) of one `len`-byte string followed
+/// by `pairs` map entries whose keys and values all are `TC_REFERENCE`s to it.
+fn freeotp_reference_bomb(len: usize, pairs: u32) -> Vec<u8> {
+    let mut out = vec![0xAC, 0xED, 0x00, 0x05, 0x73, 0x72];
+    let class = b"java.util.HashMap";
+    out.extend_from_slice(&(class.len() as u16).to_be_bytes());
+    out.extend_from_slice(class);
+    out.extend_from_slice(&0x0507_DAC1_C316_60D1u64.to_be_bytes());
+    out.push(0x03);
+    out.extend_from_slice(&2u16.to_be_bytes());
+    for (code, name) in [(b'F', &b"loadFactor"[..]), (b'I', &b"threshold"[..])] {
+        out.push(code);
+        out.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        out.extend_from_slice(name);
+    }
+    out.extend_from_slice(&[0x78, 0x70]);
+    out.extend_from_slice(&0.75f32.to_be_bytes());
+    out.extend_from_slice(&12u32.to_be_bytes());
+    out.extend_from_slice(&[0x77, 0x08]);
+    out.extend_from_slice(&1024u32.to_be_bytes());
+    out.extend_from_slice(&pairs.to_be_bytes());
+    // Handles: 0 the class descriptor, 1 the map, 2 the long string.
+    out.push(0x7C);
+    out.extend_from_slice(&(len as u64).to_be_bytes());
+    out.resize(out.len() + len, b'a');
+    let reference = [0x71, 0x00, 0x7E, 0x00, 0x02];
+    out.extend_from_slice(&reference);
+    for _ in 1..pairs {
+        out.extend_from_slice(&reference);
+        out.extend_from_slice(&reference);
+    }
+    out.push(0x78);
+    out
+}
+
+#[test]
+fn a_freeotp_reference_bomb_is_refused_within_512_mib_and_10_s() {
+    let env = Env::new();
+    let file = env.dir.path().join("externalBackup.xml");
+    // 24 MiB of text named 800 times: 19 GB for a reader that copies each reference.
+    std::fs::write(&file, freeotp_reference_bomb(24 << 20, 400)).unwrap();
+    let (status, stderr, seconds) = run_limited(
+        &env,
+        Some(512 * 1024),
+        std::time::Duration::from_secs(10),
+        &["import", file.to_str().unwrap(), "--dry-run"],
+        "",
+    );
+    assert_eq!(status, Some(BAD_INPUT), "killed by a signal? {stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("error: the FreeOTP file"), "{stderr}");
+    assert!(first.ends_with("(limit_exceeded)"), "{stderr}");
+    assert!(first.contains("nothing was imported"), "{stderr}");
+    assert!(seconds < 10.0);
+}
+
+#[test]
+fn an_aegis_slot_flood_is_answered_within_seconds() {
+    let env = Env::new();
+    let mut aegis: Value = serde_json::from_slice(
+        &std::fs::read(sample("aegis/aegisapp-aegis_encrypted.json")).unwrap(),
+    )
+    .unwrap();
+    let mut slot = aegis["header"]["slots"][0].clone();
+    // scrypt N = 2^20, r = 8: 1 GiB per slot.
+    slot["n"] = serde_json::json!(1u64 << 20);
+    aegis["header"]["slots"] = Value::Array(vec![slot; 60]);
+    let file = env.dir.path().join("flood.json");
+    std::fs::write(&file, serde_json::to_vec(&aegis).unwrap()).unwrap();
+    let (status, stderr, seconds) = run_limited(
+        &env,
+        Some(512 * 1024),
+        std::time::Duration::from_secs(10),
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--dry-run",
+            "--password-stdin",
+        ],
+        "wrong password\n",
+    );
+    assert_eq!(status, Some(BAD_INPUT), "killed by a signal? {stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(first.ends_with("(kdf_budget_exceeded)"), "{stderr}");
+    assert!(first.contains("more than 8 password slots"), "{stderr}");
+    assert!(seconds < 5.0, "{seconds} s");
+}

@@ -435,6 +435,31 @@ impl Vault {
         Ok(Self::open(path, Unlock::Passphrase(passphrase))?.data)
     }
 
+    /// The Argon2 parameters the passphrase slot of a backup (or vault) in `bytes` asks for,
+    /// read from its header without deriving anything, so an importer can budget the
+    /// derivation [`Vault::read_export_bytes`] would run. The same errors as that call for a
+    /// file that is not a vault, is damaged, has no passphrase slot or asks for parameters
+    /// over [`KdfParams`]' caps.
+    pub fn export_kdf_params(bytes: &[u8]) -> Result<KdfParams, VaultError> {
+        let parsed = format::decode(bytes).map_err(|error| match error {
+            FormatError::NotAVault => VaultError::NotAVault {
+                path: PathBuf::new(),
+            },
+            FormatError::Malformed => VaultError::Damaged { backups: 0 },
+            FormatError::UnsupportedVersion(found) => VaultError::UnsupportedVersion { found },
+        })?;
+        let kdf = parsed
+            .header
+            .slots
+            .iter()
+            .find_map(|slot| match slot {
+                Slot::Passphrase { kdf, .. } => Some(kdf),
+                _ => None,
+            })
+            .ok_or(VaultError::NoPassphraseSlot)?;
+        KdfParams::new(kdf.memory_kib, kdf.iterations, kdf.parallelism)
+    }
+
     /// [`Vault::read_export`] for bytes already in memory (an importer handed a file's content).
     /// Errors name no path: `NotAVault` carries an empty one, `Damaged` and `CannotDecrypt`
     /// count no backups.

@@ -61,6 +61,13 @@ impl KdfParams {
     pub const MAX_ITERATIONS: u32 = 64;
     /// Highest accepted number of lanes.
     pub const MAX_PARALLELISM: u32 = 16;
+    /// Highest accepted memory × passes, in KiB: 4 GiB of memory traffic (1 GiB × 4 passes,
+    /// 21 times [`Self::RECOMMENDED`], about 4 s on a desktop). The memory and pass caps alone
+    /// would let a file ask for 1 GiB × 64 passes, a minute of work per attempt: a backup handed
+    /// to `tessera import`, or a vault file put in place by someone else, is read before the
+    /// passphrase can be checked, so it must not be able to ask for that. Tessera only ever
+    /// writes [`Self::RECOMMENDED`], so no file it wrote comes near this.
+    pub const MAX_WORK_KIB: u64 = 4 * 1024 * 1024;
 
     /// What new passphrases use: 64 MiB, 3 passes, 1 lane (RFC 9106 §4's second
     /// recommendation, with the memory raised as far as a desktop unlock stays well under a
@@ -80,7 +87,8 @@ impl KdfParams {
         };
         let absurd = memory_kib > Self::MAX_MEMORY_KIB
             || iterations > Self::MAX_ITERATIONS
-            || parallelism > Self::MAX_PARALLELISM;
+            || parallelism > Self::MAX_PARALLELISM
+            || u64::from(memory_kib) * u64::from(iterations) > Self::MAX_WORK_KIB;
         if absurd || params.argon2_params().is_err() {
             return Err(VaultError::KdfParamsRejected {
                 memory_kib,
@@ -174,6 +182,18 @@ mod tests {
                 1,
             ),
             ("lanes over cap", 1024, 3, KdfParams::MAX_PARALLELISM + 1),
+            (
+                "work over cap: 1 GiB × 64 passes",
+                KdfParams::MAX_MEMORY_KIB,
+                KdfParams::MAX_ITERATIONS,
+                1,
+            ),
+            (
+                "work over cap: 1 GiB × 5 passes",
+                KdfParams::MAX_MEMORY_KIB,
+                5,
+                1,
+            ),
             ("zero iterations", 1024, 0, 1),
             ("zero lanes", 1024, 3, 0),
             ("memory below argon2 minimum", 1, 1, 1),

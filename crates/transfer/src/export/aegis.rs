@@ -12,8 +12,9 @@ use tessera_core::{Account, Otp};
 use zeroize::Zeroizing;
 
 use super::{ExportError, SecretBuf};
-use crate::crypto::{self, limits};
+use crate::crypto;
 use crate::json::Json;
+use crate::limits;
 
 /// scrypt cost of an encrypted Aegis export's password slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

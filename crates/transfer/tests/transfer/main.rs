@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 mod export;
+mod hostile;
 
 use serde_json::Value;
 use tessera_core::{Otp, UnixTime, otp};
