@@ -31,8 +31,10 @@ pub(crate) use qr::{QrAddedDto, QrScanDto, QrSvgDto, Source as QrSource};
 pub(crate) mod transfer;
 pub(crate) use transfer::{
     ExportedDto, Files, ImportOpenedDto, ImportPreviewDto, ImportSummaryDto, MigrationQrDto,
-    TransferErrorCode, read_import,
+    TransferErrorCode, read_import_cancellable,
 };
+#[cfg(test)]
+pub(crate) use transfer::read_import;
 
 /// How long a deleted account can be brought back.
 pub(crate) const UNDO_WINDOW: Duration = Duration::from_secs(120);

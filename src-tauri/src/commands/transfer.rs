@@ -23,7 +23,7 @@ use crate::error::IpcError;
 use crate::events::Events;
 use crate::state::{
     AppState, ExportedDto, Files, ImportOpenedDto, ImportPreviewDto, ImportSummaryDto,
-    MigrationQrDto, TransferErrorCode, read_import,
+    MigrationQrDto, TransferErrorCode, read_import_cancellable,
 };
 
 /// How often a running key derivation reports that it is still running.
@@ -175,10 +175,12 @@ pub(crate) fn derive_reporting(
     let (sender, receiver) = mpsc::channel();
     let worker_files = Arc::clone(files);
     let worker_password = Zeroizing::new(password.to_string());
+    let worker_cancelled = Arc::clone(cancelled);
     std::thread::Builder::new()
         .name("import-kdf".into())
         .spawn(move || {
-            let result = read_import(&worker_files, Some(&worker_password));
+            let result =
+                read_import_cancellable(&worker_files, Some(&worker_password), &worker_cancelled);
             let _ = sender.send(result);
         })
         .map_err(|error| {

@@ -375,7 +375,10 @@ impl PushService {
             }
             // Locked meanwhile, or a store only the vault opens: the next unlock opens it.
             Err(error) if matches!(error.code, "locked" | "push_store_needs_vault") => {}
-            Err(error) => eprintln!("tessera-desktop: push key store not opened ({})", error.code),
+            Err(error) => eprintln!(
+                "tessera-desktop: push key store not opened ({})",
+                error.code
+            ),
         }
     }
 

@@ -332,6 +332,16 @@ pub(crate) fn read_import(files: &Files, password: Option<&str>) -> Result<Impor
     tessera_transfer::files::import(files, password)
 }
 
+/// [`read_import`] that stops between key derivations once `cancel` is set (a cancelled import's
+/// worker ends within one derivation instead of trying every remaining password slot).
+pub(crate) fn read_import_cancellable(
+    files: &Files,
+    password: Option<&str>,
+    cancel: &Arc<AtomicBool>,
+) -> Result<Import, ImportError> {
+    tessera_transfer::files::import_cancellable(files, password, cancel)
+}
+
 impl AppState {
     /// Starts an import of `files`: plain ones are read at once and previewed; encrypted ones
     /// are held until [`AppState::import_with_password`].

@@ -289,7 +289,16 @@ fn every_transfer_error_code_is_in_the_typescript_contract() {
     let contract = include_str!("../../../ui/src/lib/ipc/contract.ts");
     let import = [
         ImportError::AccountRestricted,
+        ImportError::Cancelled,
         ImportError::Empty,
+        ImportError::KdfBudgetExceeded {
+            format: tessera_transfer::Format::Aegis,
+            limit: tessera_transfer::limits::KdfLimit::PasswordSlots,
+        },
+        ImportError::LimitExceeded {
+            format: None,
+            limit: tessera_transfer::limits::Limit::Entries,
+        },
         ImportError::Image,
         ImportError::InvalidContainer {
             format: tessera_transfer::Format::Aegis,
