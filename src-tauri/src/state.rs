@@ -29,12 +29,12 @@ use crate::error::{IpcError, IpcErrorCode};
 pub(crate) mod qr;
 pub(crate) use qr::{QrAddedDto, QrScanDto, QrSvgDto, Source as QrSource};
 pub(crate) mod transfer;
+#[cfg(test)]
+pub(crate) use transfer::read_import;
 pub(crate) use transfer::{
     ExportedDto, Files, ImportOpenedDto, ImportPreviewDto, ImportSummaryDto, MigrationQrDto,
     TransferErrorCode, read_import_cancellable,
 };
-#[cfg(test)]
-pub(crate) use transfer::read_import;
 
 /// How long a deleted account can be brought back.
 pub(crate) const UNDO_WINDOW: Duration = Duration::from_secs(120);
@@ -267,12 +267,15 @@ impl AppState {
     /// for the OS verification where the OS has no verifier. The vault is not unlocked by it.
     pub(crate) fn check_stand_in(&self, secret: &str) -> Result<(), IpcError> {
         let path = self.path()?;
+        let has_passphrase = vault::slot_summary(path)?.passphrase;
         let opened = match RecoveryKey::parse(secret) {
             Ok(key) => Vault::open(path, Unlock::RecoveryKey(&key)),
-            Err(_) => Vault::open(
+            Err(_) if has_passphrase => Vault::open(
                 path,
                 Unlock::Passphrase(&Passphrase::new(secret.to_owned())),
             ),
+            // No passphrase to try: say what is wrong with it as a recovery key.
+            Err(error) => return Err(error.into()),
         };
         opened.map(drop).map_err(IpcError::from)
     }

@@ -66,28 +66,26 @@ export class PushState {
     this.prompts = ordered([...this.prompts, prompt]);
   }
 
-  /** The OS cannot verify the user here: the prompt asks for the vault passphrase instead. */
-  get needsStandIn(): boolean {
-    return this.error?.code === 'verify_stand_in' || (this.standInAsked && this.error?.code === 'wrong_passphrase');
-  }
-  #standInAsked = $state(false);
-  get standInAsked(): boolean {
-    return this.#standInAsked;
-  }
+  /**
+   * The prompt (nonce) whose approval the OS could not verify here: it asks for the vault
+   * passphrase or recovery key instead, until an answer goes through (a wrong one keeps the
+   * field, with its error).
+   */
+  standInFor = $state<string | null>(null);
 
   async answer(prompt: PushPrompt, decision: PushDecision, standIn?: string): Promise<PushAnswer | null> {
     this.busy = prompt.nonce;
     this.error = null;
     try {
       const answer = await this.backend.answerPush(prompt.nonce, decision, standIn);
-      this.#standInAsked = false;
+      this.standInFor = null;
       this.shown = { prompt, decision, answer };
       // Rust also sends `closed`; dropping it here keeps the next prompt from waiting on it.
       if (!answer.retry) this.prompts = this.prompts.filter((open) => open.nonce !== prompt.nonce);
       return answer;
     } catch (error) {
       this.error = error as IpcError;
-      if (this.error.code === 'verify_stand_in') this.#standInAsked = true;
+      if (this.error.code === 'verify_stand_in') this.standInFor = prompt.nonce;
       return null;
     } finally {
       this.busy = null;
