@@ -614,16 +614,20 @@ mod tests {
                 "autoLockSecs",
                 "clipboardClearSecs",
                 "language",
+                "lockOnScreenLock",
+                "lockOnSleep",
                 "showNextCode",
                 "startAtLogin",
                 "startMinimized",
-                "theme"
+                "theme",
+                "verifyEveryApproval"
             ]
         );
         assert_eq!(json["language"], json!("system"));
         let mut changed: SettingsDto = serde_json::from_value(json!({
             "language": "fr", "theme": "dark", "clipboardClearSecs": 0, "autoLockSecs": 60,
-            "showNextCode": true, "startMinimized": true, "startAtLogin": false
+            "showNextCode": true, "startMinimized": true, "startAtLogin": false,
+            "lockOnSleep": false, "lockOnScreenLock": true, "verifyEveryApproval": true
         }))
         .unwrap();
         changed.apply_to(&mut settings).unwrap();
@@ -636,7 +640,8 @@ mod tests {
         );
         let extra = json!({
             "language": "fr", "theme": "dark", "clipboardClearSecs": 0, "autoLockSecs": 60,
-            "showNextCode": true, "startMinimized": true, "startAtLogin": false, "x": 1
+            "showNextCode": true, "startMinimized": true, "startAtLogin": false,
+            "lockOnSleep": false, "lockOnScreenLock": true, "verifyEveryApproval": true, "x": 1
         });
         assert!(serde_json::from_value::<SettingsDto>(extra).is_err());
         settings.language = Some("de".to_owned());

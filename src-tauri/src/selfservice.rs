@@ -533,7 +533,19 @@ pub(crate) async fn factors(state: &AppState) -> Result<Vec<FactorDto>, IpcError
     let pi = session(state)?;
     let mut tokens = pi.list_tokens().await?;
     state.with_unlocked(|vault| {
-        mark_here(&mut tokens, pi.server(), vault.data());
+        // The push tokens live in the push key store beside the vault.
+        let store = tessera_push::sealed::PushStore::open_from_vault(
+            vault,
+            Some(state.keychain()),
+            crate::clock::now()?,
+        )
+        .ok();
+        mark_here(
+            &mut tokens,
+            pi.server(),
+            vault.data(),
+            store.as_ref().map(|store| store.data()),
+        );
         Ok(tokens.iter().map(FactorDto::new).collect())
     })
 }

@@ -75,6 +75,8 @@ impl Harness {
         let recovery = state.create(None, UnixTime(1_795_946_800)).unwrap();
         let mut harness = Self::start(Some(dir), path, keychain, state);
         harness.recovery = recovery.to_string();
+        // The app's first tick after an unlock: the push key store is made.
+        harness.push().sync(harness.app.handle());
         harness
     }
 
@@ -452,7 +454,16 @@ fn unlocked_approvals_ask_only_when_the_organisation_or_the_user_wants_it() {
     settings.verify_every_approval = false;
     state.update_settings(&settings).unwrap();
 
-    // A token enrolled with app_force_unlock=biometric asks, biometric, even while unlocked.
+    // A token enrolled with app_force_unlock=biometric asks, biometric, even while unlocked (its
+    // prompt replaces the one still open for the other token).
+    h.push().handle(
+        h.app.handle(),
+        SERVER,
+        PollEvent::Withdrawn {
+            token_id: token.id(),
+            nonce: NONCE.into(),
+        },
+    );
     let strict = h.known_token_with("&app_force_unlock=biometric");
     let error = answer_prompt(&h, &strict, APPROVE, None).unwrap_err();
     assert_eq!((error.code, refusing.calls()), ("verify_refused", 2));

@@ -339,11 +339,17 @@ fn here_text(here: Option<&Here>) -> Option<String> {
 }
 
 fn tokens(session: &mut Session, args: &TokensArgs) -> anyhow::Result<()> {
-    let vault = session.open()?;
+    let mut vault = session.open()?;
+    // The push tokens live in the push key store beside the vault.
+    let store = tessera_push::sealed::PushStore::open_from_vault(
+        &mut vault,
+        Some(session.keychain()),
+        crate::commands::now(None)?,
+    )?;
     let rt = runtime()?;
     let pi = sign_in(&rt, &mut session.input, &args.connect)?;
     let mut tokens: Vec<TokenInfo> = rt.block_on(pi.list_tokens())?;
-    mark_here(&mut tokens, pi.server(), vault.data());
+    mark_here(&mut tokens, pi.server(), vault.data(), Some(store.data()));
     if args.json {
         let items: Vec<_> = tokens
             .iter()

@@ -212,11 +212,19 @@ pub fn local_account(data: &VaultData, server: &Server, serial: &str) -> Option<
         .find(|id| data.account(*id).is_some())
 }
 
-/// Sets [`TokenInfo::here`] on each token of `server` that lives in this vault: a linked
-/// account (see [`save_enrolled`]) or a stored push token with the same serial and server.
-/// A damaged push section marks no push token.
-pub fn mark_here(tokens: &mut [TokenInfo], server: &Server, data: &VaultData) {
-    let push = load_tokens(data).unwrap_or_default();
+/// Sets [`TokenInfo::here`] on each token of `server` that lives in this Tessera: a linked
+/// account of the vault `data` (see [`save_enrolled`]) or a push token of the push key store
+/// `push_store` (see [`crate::sealed`]) with the same serial and server. A damaged push section,
+/// or no store, marks no push token.
+pub fn mark_here(
+    tokens: &mut [TokenInfo],
+    server: &Server,
+    data: &VaultData,
+    push_store: Option<&VaultData>,
+) {
+    let push = push_store
+        .map(|store| load_tokens(store).unwrap_or_default())
+        .unwrap_or_default();
     for token in tokens {
         token.here = local_account(data, server, &token.serial)
             .map(Here::Account)
@@ -318,11 +326,11 @@ mod tests {
         );
         let id = save_enrolled(&mut data, &here, "TOTP1", account);
         let mut tokens = [token("TOTP1"), token("TOTP2")];
-        mark_here(&mut tokens, &here, &data);
+        mark_here(&mut tokens, &here, &data, None);
         assert_eq!(tokens[0].here, Some(Here::Account(id)));
         assert_eq!(tokens[1].here, None);
         let mut elsewhere = [token("TOTP1")];
-        mark_here(&mut elsewhere, &other, &data);
+        mark_here(&mut elsewhere, &other, &data, None);
         assert_eq!(elsewhere[0].here, None, "same serial, other server");
         // A deleted account is no longer "here".
         data.accounts.clear();

@@ -168,7 +168,7 @@ async fn sign_in_list_and_enroll_totp_into_the_vault_then_validate() {
     assert!(matches!(account.otp, Otp::Totp { .. }));
 
     let mut tokens = session.list_tokens().await.unwrap();
-    mark_here(&mut tokens, session.server(), vault.data());
+    mark_here(&mut tokens, session.server(), vault.data(), None);
     let token = find(&tokens, &serial);
     assert_eq!(token.kind, "totp");
     assert_eq!(token.description, "Tessera test");
@@ -252,11 +252,13 @@ async fn enroll_push_here_and_approve_a_sign_in() {
         "enroll push here (RSA-2048): {} ms",
         started.elapsed().as_millis()
     );
+    // The push key store's content (crate::sealed), beside an empty vault's.
+    let vault_data = tessera_core::vault::VaultData::new(now());
     let mut data = tessera_core::vault::VaultData::new(now());
     save_token(&mut data, &token).unwrap();
     assert_eq!(load_tokens(&data).unwrap().len(), 1);
     let mut tokens = session.list_tokens().await.unwrap();
-    mark_here(&mut tokens, session.server(), &data);
+    mark_here(&mut tokens, session.server(), &vault_data, Some(&data));
     let listed = find(&tokens, token.serial());
     assert_eq!(listed.kind, "push");
     assert_eq!(listed.status(), TokenStatus::Active);
