@@ -222,7 +222,13 @@ impl AppState {
         Ok(self.status())
     }
 
+    /// After an unlock with the recovery key or passphrase: a keychain slot whose entry is gone
+    /// gets a new entry. A vault made without a keychain slot is never bound to the keychain
+    /// behind the user's back (they kept it out on purpose, or had no keychain then).
     fn rebind_if_lost(&self, vault: &mut Vault) {
+        if !vault.has_keychain_slot() {
+            return;
+        }
         let lost = match Vault::open(vault.path(), Unlock::Keychain(self.keychain.as_ref())) {
             Ok(_) => false,
             Err(error) => error.needs_other_unlock() && self.keychain_available(),

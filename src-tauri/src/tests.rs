@@ -351,6 +351,22 @@ fn a_passphrase_vault_without_keychain() {
         json!({"how": {"method": "passphrase", "secret": "correct horse"}}),
     );
     assert_eq!(h.ok("vault_status", json!({}))["state"], json!("unlocked"));
+
+    // The keychain answers later: a vault the user kept out of it is never bound silently.
+    h.keychain.set_unavailable(false);
+    h.ok("lock_vault", json!({}));
+    h.ok(
+        "unlock_vault",
+        json!({"how": {"method": "passphrase", "secret": "correct horse"}}),
+    );
+    assert_eq!(
+        h.ok("vault_status", json!({}))["hasKeychainSlot"],
+        json!(false)
+    );
+    assert!(
+        h.keychain.is_empty(),
+        "no entry for the vault nor its push key store"
+    );
 }
 
 #[test]
