@@ -12,7 +12,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -49,8 +49,12 @@ function cliImport(file, password) {
 test('import wizard and export dialog, checked against the CLI', { timeout: 300_000 }, async (t) => {
   assert.ok(APP, 'TESSERA_APP must name the tessera-desktop binary');
   const expected = JSON.parse(readFileSync(`${SAMPLE}.expected.json`, 'utf8'));
-  step('building the CLI for the re-import checks');
-  execFileSync('cargo', ['build', '--quiet', '-p', 'tessera-cli'], { cwd: root, stdio: 'inherit' });
+  // scripts/test.sh's Rust test step built the CLI already (its integration tests run it):
+  // building it here again, outside the test build's features, would rebuild its tree.
+  if (process.env.TESSERA_E2E_PREBUILT !== '1' || !existsSync(cli)) {
+    step('building the CLI for the re-import checks');
+    execFileSync('cargo', ['build', '--quiet', '-p', 'tessera-cli'], { cwd: root, stdio: 'inherit' });
+  }
   const out = mkdtempSync(join(tmpdir(), 'tessera-e2e-export-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
 
