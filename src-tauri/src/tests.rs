@@ -20,8 +20,9 @@ use crate::dto::BackendEvent;
 
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
-/// A keychain the test keeps a handle on (to delete entries or make it unavailable).
-struct Shared(Arc<MemoryKeyStore>);
+/// A keychain the test keeps a handle on (to delete entries or make it unavailable, or to start
+/// the app again on it).
+pub(crate) struct Shared(pub(crate) Arc<MemoryKeyStore>);
 
 impl KeyStore for Shared {
     fn load(&self, name: &str) -> Result<Option<KeyMaterial>, KeyStoreError> {

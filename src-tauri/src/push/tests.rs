@@ -11,7 +11,7 @@ use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::test::{MockRuntime, mock_builder};
 use tauri::{App, Manager};
 use tessera_core::UnixTime;
-use tessera_core::keystore::{KeyMaterial, KeyStore, KeyStoreError, MemoryKeyStore};
+use tessera_core::keystore::MemoryKeyStore;
 use tessera_core::vault::KdfParams;
 use tessera_push::protocol::{KeySize, parse_poll_response};
 use tessera_push::store::Outcome;
@@ -51,21 +51,6 @@ struct Harness {
     events: Arc<Mutex<Vec<Value>>>,
 }
 
-/// The test's keychain, shared by a harness and its restart.
-struct SharedKeychain(Arc<MemoryKeyStore>);
-
-impl KeyStore for SharedKeychain {
-    fn load(&self, name: &str) -> Result<Option<KeyMaterial>, KeyStoreError> {
-        self.0.load(name)
-    }
-    fn store(&self, name: &str, secret: &KeyMaterial) -> Result<(), KeyStoreError> {
-        self.0.store(name, secret)
-    }
-    fn delete(&self, name: &str) -> Result<(), KeyStoreError> {
-        self.0.delete(name)
-    }
-}
-
 impl Harness {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
@@ -91,7 +76,7 @@ impl Harness {
     fn state(path: &std::path::Path, keychain: &Arc<MemoryKeyStore>) -> AppState {
         AppState::new(
             Some(path.to_owned()),
-            Box::new(SharedKeychain(Arc::clone(keychain))),
+            Box::new(crate::tests::Shared(Arc::clone(keychain))),
             KdfParams::new(8, 1, 1).unwrap(),
         )
     }
