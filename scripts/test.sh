@@ -22,12 +22,12 @@ step "UI: production build (embedded by the desktop app)"
 step "clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "core and OS verification build for Windows and macOS (Windows Hello, LocalAuthentication)"
+step "core, OS verification and presence build for Windows and macOS (Windows Hello, LocalAuthentication, idle time)"
 # Type-checked and linted only: nothing runs (no Windows or Hello under Wine here; no Apple
 # linker or SDK, which only a link would need: objc2 type-checks without headers).
 for target in x86_64-pc-windows-gnu x86_64-apple-darwin; do
     cargo check --locked -p tessera-core --target "$target"
-    cargo clippy --locked -p tessera-verify --target "$target" -- -D warnings
+    cargo clippy --locked -p tessera-verify -p tessera-presence --target "$target" -- -D warnings
 done
 
 step "the core stays GUI-free and offline (no tauri, tokio, reqwest, clap, anyhow)"
@@ -69,7 +69,7 @@ step "fuzz targets build and survive a short run (every parser: URIs, imports, Q
 step "Rust tests, with a real Secret Service keychain, polkitd and fprintd"
 # The verification tests start their own system bus, polkitd and fprintd; set, they fail
 # rather than skip when a part is missing.
-TESSERA_REAL_POLKIT=1 scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
+TESSERA_REAL_POLKIT=1 TESSERA_REAL_X11=1 scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
 
 step "the shipped CLI (static release build) against the real keychain"
 cli="$(scripts/build-cli.sh)"

@@ -117,7 +117,10 @@ fn setup(app: &mut App<Wry>) -> tauri::Result<()> {
     }
 
     // Push pollers follow lock/unlock, token changes, window visibility and waking up.
-    crate::push::spawn_tick(handle.clone())?;
+    let screen_handle = handle.clone();
+    crate::push::spawn_tick(handle.clone(), move |event| {
+        on_session_event(&screen_handle, event);
+    })?;
     let session_handle = handle.clone();
     if let Err(reason) = crate::sessionwatch::watch(move |event| {
         on_session_event(&session_handle, event);

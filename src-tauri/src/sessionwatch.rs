@@ -4,9 +4,11 @@
 //!
 //! Linux: systemd-logind on the system bus, `org.freedesktop.login1.Manager.PrepareForSleep`
 //! and the `Lock`/`Unlock` signals of this process's session (what `loginctl lock-session`
-//! sends and screen lockers obey). Windows (`WTSRegisterSessionNotification`) and macOS
-//! (`com.apple.screenIsLocked`) are not wired yet: there the idle auto-lock, which counts time
-//! asleep, is what locks.
+//! sends and screen lockers obey). The screen's lock state is also read once a second on
+//! every platform (`tessera_presence`: the session's lock flag on Windows, the session
+//! dictionary on macOS, logind's `LockedHint` on Linux) and its edges come here through the
+//! push tick. Sleep on Windows and macOS is not signalled to Tessera: there the idle auto-lock,
+//! which counts time asleep, locks, and the wake is noticed by the push tick's clocks.
 
 /// One thing the session reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,10 @@ use std::time::{Duration, Instant, SystemTime};
 use tessera_push::transport::PollerMode;
 use tessera_push::{PushRequest, PushToken, Verified};
 
-/// Fast polling continues this long after the window was last visible and focused.
+/// Without input at the desktop for this long, the user is away: slow polling.
+pub(crate) const AWAY_AFTER: Duration = Duration::from_secs(120);
+/// Fast polling continues this long after the window was last visible and focused (only where
+/// the OS gives no idle time).
 pub(crate) const ACTIVE_AFTER_FOCUS: Duration = Duration::from_secs(120);
 /// Fast polling this long after the machine woke up: a sign-in is likely (the user is back).
 pub(crate) const ACTIVE_AFTER_WAKE: Duration = Duration::from_secs(60);
@@ -78,26 +81,49 @@ impl PromptBook {
 pub(crate) struct Presence {
     /// When the main window was last seen visible and focused (`None`: not since start).
     pub(crate) last_focus: Option<Instant>,
-    /// When the machine last woke from sleep.
+    /// When the machine last woke from sleep or the screen was last unlocked.
     pub(crate) woke: Option<Instant>,
+    /// Whether the OS says the user is at the computer (input within [`AWAY_AFTER`], screen
+    /// not locked); `None` where the OS does not say (then the window's focus decides).
+    pub(crate) at_desktop: Option<bool>,
 }
 
 impl Presence {
-    /// Fast while the window is in use (or was within [`ACTIVE_AFTER_FOCUS`]), right after a
-    /// wake, and while a prompt is open (the user is answering; withdrawals show quickly);
-    /// slow otherwise (hidden in the tray, minimised, or in the background for a while).
+    /// Fast while the user is at the desktop (any application, not only Tessera's window: a
+    /// sign-in starts in a browser), right after a wake or screen unlock, and while a prompt is
+    /// open (the user is answering; withdrawals show quickly); slow while away or with the
+    /// screen locked. Without an OS idle source, the window's focus within
+    /// [`ACTIVE_AFTER_FOCUS`] stands in for presence.
     pub(crate) fn mode(&self, now: Instant, prompts_open: bool) -> PollerMode {
         let within = |at: Option<Instant>, span: Duration| {
             at.is_some_and(|at| now.saturating_duration_since(at) < span)
         };
-        if prompts_open
-            || within(self.last_focus, ACTIVE_AFTER_FOCUS)
-            || within(self.woke, ACTIVE_AFTER_WAKE)
-        {
+        let present = self
+            .at_desktop
+            .unwrap_or_else(|| within(self.last_focus, ACTIVE_AFTER_FOCUS));
+        if prompts_open || present || within(self.woke, ACTIVE_AFTER_WAKE) {
             PollerMode::Active
         } else {
             PollerMode::Idle
         }
+    }
+}
+
+/// Turns polled screen-lock readings into lock and unlock edges (Windows and macOS have no
+/// signal Tessera listens to; on Linux logind's `LockedHint` backs up its `Lock` signal).
+#[derive(Default)]
+pub(crate) struct ScreenLockEdges {
+    last: Option<bool>,
+}
+
+impl ScreenLockEdges {
+    /// `Some(true)`: the screen was just locked; `Some(false)`: just unlocked. The first
+    /// reading is no edge (a screen locked before Tessera started is not news), nor is a
+    /// source that stops answering.
+    pub(crate) fn edge(&mut self, locked: Option<bool>) -> Option<bool> {
+        let locked = locked?;
+        let previous = self.last.replace(locked);
+        (previous.is_some_and(|previous| previous != locked)).then_some(locked)
     }
 }
 
@@ -130,28 +156,87 @@ mod tests {
     use super::*;
 
     #[test]
-    fn presence_is_active_while_in_use_after_wake_and_with_prompts() {
+    fn presence_is_active_at_the_desktop_after_wake_and_with_prompts() {
         let start = Instant::now();
         let at = |secs: u64| start + Duration::from_secs(secs);
-        let nobody = Presence {
-            last_focus: None,
-            woke: None,
+        let presence = |last_focus: Option<u64>, woke: Option<u64>, at_desktop| Presence {
+            last_focus: last_focus.map(at),
+            woke: woke.map(at),
+            at_desktop,
         };
-        assert_eq!(nobody.mode(at(0), false), PollerMode::Idle);
-        assert_eq!(nobody.mode(at(0), true), PollerMode::Active);
-        let focused = Presence {
-            last_focus: Some(at(10)),
-            woke: None,
-        };
-        assert_eq!(focused.mode(at(10), false), PollerMode::Active);
-        assert_eq!(focused.mode(at(129), false), PollerMode::Active);
-        assert_eq!(focused.mode(at(130), false), PollerMode::Idle);
-        let woke = Presence {
-            last_focus: None,
-            woke: Some(at(100)),
-        };
-        assert_eq!(woke.mode(at(159), false), PollerMode::Active);
-        assert_eq!(woke.mode(at(160), false), PollerMode::Idle);
+        use PollerMode::{Active, Idle};
+        let cases = [
+            (
+                "nobody, no OS source",
+                presence(None, None, None),
+                0,
+                false,
+                Idle,
+            ),
+            (
+                "a prompt is open",
+                presence(None, None, Some(false)),
+                0,
+                true,
+                Active,
+            ),
+            (
+                "at the desktop, window never used",
+                presence(None, None, Some(true)),
+                0,
+                false,
+                Active,
+            ),
+            (
+                "away, window used a second ago",
+                presence(Some(9), None, Some(false)),
+                10,
+                false,
+                Idle,
+            ),
+            (
+                "no OS source, window used 119 s ago",
+                presence(Some(10), None, None),
+                129,
+                false,
+                Active,
+            ),
+            (
+                "no OS source, window used 120 s ago",
+                presence(Some(10), None, None),
+                130,
+                false,
+                Idle,
+            ),
+            (
+                "away, woke 59 s ago",
+                presence(None, Some(100), Some(false)),
+                159,
+                false,
+                Active,
+            ),
+            (
+                "away, woke 60 s ago",
+                presence(None, Some(100), Some(false)),
+                160,
+                false,
+                Idle,
+            ),
+        ];
+        for (name, presence, now, prompts_open, want) in cases {
+            assert_eq!(presence.mode(at(now), prompts_open), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn screen_lock_edges_come_from_changes_only() {
+        let mut edges = ScreenLockEdges::default();
+        assert_eq!(edges.edge(Some(true)), None, "locked at start is no edge");
+        assert_eq!(edges.edge(Some(true)), None);
+        assert_eq!(edges.edge(Some(false)), Some(false), "unlocked");
+        assert_eq!(edges.edge(None), None, "a source that stops answering");
+        assert_eq!(edges.edge(Some(false)), None);
+        assert_eq!(edges.edge(Some(true)), Some(true), "locked");
     }
 
     #[test]

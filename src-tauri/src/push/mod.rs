@@ -48,7 +48,7 @@ use tessera_push::{
 };
 use tessera_verify::Verifier;
 
-use self::book::{Presence, PromptBook, WakeDetector};
+use self::book::{AWAY_AFTER, Presence, PromptBook, ScreenLockEdges, WakeDetector};
 use self::dto::{
     AnswerDto, AnswerOutcomeDto, ClosedReason, EnrollStep, ModeDto, PromptDto, PushEvent,
     PushLinkDto, PushStatusDto, PushTokenDto, ServerStatusDto,
@@ -140,6 +140,7 @@ impl Inner {
         self.presence.get_or_insert(Presence {
             last_focus: None,
             woke: None,
+            at_desktop: None,
         })
     }
 
@@ -290,8 +291,9 @@ impl PushService {
         self.emit_status();
     }
 
-    /// Once a second (the tick thread): wake and presence, then [`Self::sync`].
-    pub(crate) fn tick<R: Runtime>(&self, app: &AppHandle<R>) {
+    /// Once a second (the tick thread): wake and presence (`desktop`: what the OS says of the
+    /// user, see [`tessera_presence`]), then [`Self::sync`].
+    pub(crate) fn tick<R: Runtime>(&self, app: &AppHandle<R>, desktop: tessera_presence::Reading) {
         let now = Instant::now();
         let in_use = app.get_webview_window(MAIN_WINDOW).is_some_and(|window| {
             window.is_visible().unwrap_or(false) && !window.is_minimized().unwrap_or(false)
@@ -305,6 +307,7 @@ impl PushService {
             if in_use {
                 inner.presence().last_focus = Some(now);
             }
+            inner.presence().at_desktop = desktop.present(AWAY_AFTER);
             if woke {
                 inner.presence().woke = Some(now);
                 for poller in inner.pollers.values() {
@@ -926,6 +929,10 @@ impl PushService {
     pub(crate) fn check_now(&self) {
         let mut inner = self.inner();
         inner.presence().last_focus = Some(Instant::now());
+        // The user just clicked: at the desktop, whatever the last reading said.
+        if inner.presence().at_desktop.is_some() {
+            inner.presence().at_desktop = Some(true);
+        }
         inner.apply_mode(Instant::now());
         for poller in inner.pollers.values() {
             poller.check_now();
@@ -1075,13 +1082,26 @@ fn notify<R: Runtime>(app: &AppHandle<R>, prompt: &PromptDto) {
     });
 }
 
-/// The once-a-second push tick of the real app.
-pub(crate) fn spawn_tick<R: Runtime>(app: AppHandle<R>) -> std::io::Result<()> {
+/// The once-a-second push tick of the real app. It also reads whether the user is at the
+/// computer (OS idle time, screen lock) and hands screen lock and unlock edges to `on_screen`
+/// (the session handler that locks the vault and polls at once when the user is back).
+pub(crate) fn spawn_tick<R: Runtime>(
+    app: AppHandle<R>,
+    on_screen: impl Fn(crate::sessionwatch::SessionEvent) + Send + 'static,
+) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("push-tick".into())
         .spawn(move || {
+            let mut desktop = tessera_presence::Presence::system();
+            let mut edges = ScreenLockEdges::default();
             loop {
-                app.state::<PushService>().tick(&app);
+                let reading = desktop.read();
+                match edges.edge(reading.screen_locked) {
+                    Some(true) => on_screen(crate::sessionwatch::SessionEvent::ScreenLocked),
+                    Some(false) => on_screen(crate::sessionwatch::SessionEvent::ScreenUnlocked),
+                    None => {}
+                }
+                app.state::<PushService>().tick(&app, reading);
                 std::thread::sleep(Duration::from_secs(1));
             }
         })

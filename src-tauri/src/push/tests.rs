@@ -506,7 +506,8 @@ fn pollers_start_back_off_from_a_dead_server_and_keep_running_when_the_vault_loc
         },
     );
     h.app.state::<AppState>().lock();
-    h.push().tick(h.app.handle());
+    h.push()
+        .tick(h.app.handle(), tessera_presence::Reading::default());
     let status = h.push().status();
     assert_ne!(status.mode, ModeDto::Stopped);
     assert_eq!((status.prompts.len(), status.servers.len()), (1, 2));
@@ -574,19 +575,62 @@ fn codes_use_the_server_time_only_when_the_user_chose_it() {
 }
 
 #[test]
+fn the_tick_polls_fast_while_the_user_is_at_the_desktop_and_slowly_when_away_or_locked() {
+    let h = Harness::new();
+    h.push().save(h.app.handle(), &token()).unwrap();
+    let reading = |idle_secs: u64, screen_locked: Option<bool>| tessera_presence::Reading {
+        idle: Some(Duration::from_secs(idle_secs)),
+        screen_locked,
+    };
+    // No window is shown (the mock app has none): the OS's idle time decides.
+    let cases = [
+        (
+            "typing in a browser",
+            reading(2, Some(false)),
+            ModeDto::Active,
+        ),
+        (
+            "no input for 3 minutes",
+            reading(180, Some(false)),
+            ModeDto::Idle,
+        ),
+        (
+            "input 119 s ago, no lock source",
+            reading(119, None),
+            ModeDto::Active,
+        ),
+        (
+            "screen locked a second after input",
+            reading(1, Some(true)),
+            ModeDto::Idle,
+        ),
+    ];
+    for (name, reading, want) in cases {
+        h.push().tick(h.app.handle(), reading);
+        assert_eq!(h.push().status().mode, want, "{name}");
+    }
+    // Back at the screen: the screen-unlock edge polls at once and fast for a while, before
+    // the next reading says anything.
+    h.push().user_back();
+    assert_eq!(h.push().status().mode, ModeDto::Active);
+}
+
+#[test]
 fn the_tick_polls_slowly_with_no_window_in_use_and_fast_on_check_now_or_a_prompt() {
     let h = Harness::new();
     let stored = token();
     h.push().save(h.app.handle(), &stored).unwrap();
     // The mock app has no window shown: nobody is looking.
-    h.push().tick(h.app.handle());
+    h.push()
+        .tick(h.app.handle(), tessera_presence::Reading::default());
     assert_eq!(h.push().status().mode, ModeDto::Idle);
     h.push().check_now();
     assert_eq!(h.push().status().mode, ModeDto::Active);
 
     let h = Harness::new();
     h.push().save(h.app.handle(), &stored).unwrap();
-    h.push().tick(h.app.handle());
+    h.push()
+        .tick(h.app.handle(), tessera_presence::Reading::default());
     assert_eq!(h.push().status().mode, ModeDto::Idle);
     let token = super::lock(&h.push().inner).token(&stored.id()).unwrap();
     h.push().handle(
