@@ -22,13 +22,14 @@ sudo_if_needed() {
 # python3-venv: the throwaway privacyIDEA server the push tests run against.
 # qrencode + feh: a QR code drawn and shown on the Xvfb screen for the screen-scan tests.
 # dunst: the notification daemon of the end-to-end tests' desktop session (push prompts notify).
+# xdotool: the end-to-end tests' user at the desk (X input, which the push poll speed follows).
 # polkitd, fprintd, libpam-fprintd: "it's me" verification tested for real (crates/verify: a
 # private system bus with polkitd, and fprintd on libfprint's virtual fingerprint reader).
 apt_packages=(
     build-essential pkg-config curl file libssl-dev
     libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
     libdbus-1-dev
-    xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 xclip
+    xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 xclip xdotool
     oathtool hyperfine zbar-tools python3-venv otpclient python3-cryptography qrencode feh dunst
     polkitd dbus-daemon fprintd libpam-fprintd
     nodejs npm

@@ -170,6 +170,7 @@ pub(crate) struct SettingsDto {
     pub(crate) lock_on_sleep: bool,
     pub(crate) lock_on_screen_lock: bool,
     pub(crate) verify_every_approval: bool,
+    pub(crate) verify_keychain_unlock: bool,
 }
 
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Language"))]
@@ -240,9 +241,19 @@ pub(crate) enum ShortcutAction {
 #[derive(Deserialize)]
 #[serde(tag = "method", rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) enum UnlockMethodIn {
-    Keychain,
-    RecoveryKey { secret: SecretText },
-    Passphrase { secret: SecretText },
+    /// `interactive`: the user clicked "Use the keychain", so the OS may ask them to verify it
+    /// is them (the `verify_keychain_unlock` setting). The silent attempt at start is not
+    /// interactive: it fails with `verify_required` rather than open a dialog nobody asked for.
+    Keychain {
+        #[serde(default)]
+        interactive: bool,
+    },
+    RecoveryKey {
+        secret: SecretText,
+    },
+    Passphrase {
+        secret: SecretText,
+    },
 }
 
 /// A manually entered account: `period` is used for TOTP only, `counter` for HOTP only. The
@@ -386,6 +397,7 @@ impl From<&Settings> for SettingsDto {
             lock_on_sleep: settings.lock_on_sleep,
             lock_on_screen_lock: settings.lock_on_screen_lock,
             verify_every_approval: settings.verify_every_approval,
+            verify_keychain_unlock: settings.verify_keychain_unlock,
         }
     }
 }
@@ -419,6 +431,7 @@ impl SettingsDto {
         settings.lock_on_sleep = self.lock_on_sleep;
         settings.lock_on_screen_lock = self.lock_on_screen_lock;
         settings.verify_every_approval = self.verify_every_approval;
+        settings.verify_keychain_unlock = self.verify_keychain_unlock;
         Ok(())
     }
 }
@@ -620,14 +633,16 @@ mod tests {
                 "startAtLogin",
                 "startMinimized",
                 "theme",
-                "verifyEveryApproval"
+                "verifyEveryApproval",
+                "verifyKeychainUnlock"
             ]
         );
         assert_eq!(json["language"], json!("system"));
         let mut changed: SettingsDto = serde_json::from_value(json!({
             "language": "fr", "theme": "dark", "clipboardClearSecs": 0, "autoLockSecs": 60,
             "showNextCode": true, "startMinimized": true, "startAtLogin": false,
-            "lockOnSleep": false, "lockOnScreenLock": true, "verifyEveryApproval": true
+            "lockOnSleep": false, "lockOnScreenLock": true, "verifyEveryApproval": true,
+            "verifyKeychainUnlock": false
         }))
         .unwrap();
         changed.apply_to(&mut settings).unwrap();
@@ -641,7 +656,8 @@ mod tests {
         let extra = json!({
             "language": "fr", "theme": "dark", "clipboardClearSecs": 0, "autoLockSecs": 60,
             "showNextCode": true, "startMinimized": true, "startAtLogin": false,
-            "lockOnSleep": false, "lockOnScreenLock": true, "verifyEveryApproval": true, "x": 1
+            "lockOnSleep": false, "lockOnScreenLock": true, "verifyEveryApproval": true,
+            "verifyKeychainUnlock": false, "x": 1
         });
         assert!(serde_json::from_value::<SettingsDto>(extra).is_err());
         settings.language = Some("de".to_owned());

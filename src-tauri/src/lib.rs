@@ -18,6 +18,7 @@ mod rendering;
 mod selfservice;
 mod sessionwatch;
 mod state;
+mod verification;
 
 use std::process::ExitCode;
 
@@ -117,6 +118,7 @@ pub(crate) fn run_app<R: Runtime>(
         .manage(state)
         .manage(Events::default())
         .manage(push::PushService::default())
+        .manage(verification::Verification::default())
         .invoke_handler(tauri::generate_handler![
             commands::vault::vault_status,
             commands::vault::create_vault,

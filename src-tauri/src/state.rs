@@ -188,10 +188,13 @@ impl AppState {
         Ok(recovery.to_display_text())
     }
 
+    /// Unlocks with the recovery key or the passphrase (the keychain goes through
+    /// [`Self::open_with_keychain`] and [`Self::install`]: it may need the OS's verification
+    /// in between, which is async).
     pub(crate) fn unlock(&self, how: UnlockMethodIn) -> Result<VaultStatusDto, IpcError> {
         let path = self.path()?;
         let vault = match how {
-            UnlockMethodIn::Keychain => Vault::open(path, Unlock::Keychain(self.keychain.as_ref())),
+            UnlockMethodIn::Keychain { .. } => return Ok(self.install(self.open_with_keychain()?)),
             UnlockMethodIn::RecoveryKey { secret } => {
                 let key = RecoveryKey::parse(&secret)?;
                 let opened = Vault::open(path, Unlock::RecoveryKey(&key));
@@ -210,16 +213,24 @@ impl AppState {
                 })
             }
         }
-        .map_err(|error| match error {
-            VaultError::NotFound { .. } => IpcError::no_vault(),
-            other => other.into(),
-        })?;
+        .map_err(unlock_error)?;
+        Ok(self.install(vault))
+    }
+
+    /// Opens the vault with the keychain's key, without making it the session's: the caller
+    /// checks its `verify_keychain_unlock` setting and asks the OS first when it is on.
+    pub(crate) fn open_with_keychain(&self) -> Result<Vault, IpcError> {
+        Vault::open(self.path()?, Unlock::Keychain(self.keychain.as_ref())).map_err(unlock_error)
+    }
+
+    /// Makes an opened vault the session's: unlocked from here on.
+    pub(crate) fn install(&self, vault: Vault) -> VaultStatusDto {
         {
             let mut session = self.session();
             session.vault = Some(vault);
             session.last_activity = Moment::now();
         }
-        Ok(self.status())
+        self.status()
     }
 
     /// After an unlock with the recovery key or passphrase: a keychain slot whose entry is gone
@@ -240,7 +251,9 @@ impl AppState {
         }
     }
 
-    /// Unlocks with the keychain if that works without asking anything; quiet otherwise.
+    /// Unlocks with the keychain if that works without asking anything; quiet otherwise. A
+    /// vault whose settings ask for the OS's verification before a keychain unlock (the
+    /// default) stays locked: lock means locked, at start too.
     pub(crate) fn try_silent_unlock(&self) -> bool {
         let Some(path) = self.path.as_deref() else {
             return false;
@@ -249,6 +262,7 @@ impl AppState {
             return false;
         }
         match Vault::open(path, Unlock::Keychain(self.keychain.as_ref())) {
+            Ok(vault) if vault.settings().verify_keychain_unlock => false,
             Ok(vault) => {
                 let mut session = self.session();
                 session.vault = Some(vault);
@@ -594,6 +608,13 @@ impl AppState {
             // Transient (a write in progress, I/O): try again next tick.
             Err(_) => None,
         }
+    }
+}
+
+fn unlock_error(error: VaultError) -> IpcError {
+    match error {
+        VaultError::NotFound { .. } => IpcError::no_vault(),
+        other => other.into(),
     }
 }
 

@@ -17,6 +17,7 @@ use super::*;
 use crate::clipboard::{Board, Clipboard, MemoryClipboard};
 use crate::desktop::SettingsHook;
 use crate::dto::BackendEvent;
+use crate::verification::Verification;
 
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
@@ -67,6 +68,9 @@ fn harness() -> Harness {
         .manage(Board::new(clipboard.clone() as Arc<dyn Clipboard>))
         .manage(SettingsHook::new(|_| Ok(())));
     let app = run_app(builder, context(), state_for(&path, &keychain)).unwrap();
+    // The user verifies at once when the OS asks (tests that need a refusal put their own in).
+    app.state::<Verification>()
+        .set(Arc::new(tessera_verify::FixedVerifier::ok()));
     let window = main_window(&app);
     Harness {
         _dir: dir,
@@ -303,7 +307,35 @@ fn lock_then_unlock_with_the_keychain_or_the_recovery_key_after_the_entry_is_los
         (&status["hasKeychainSlot"], &status["hasPassphrase"]),
         (&json!(true), &json!(false))
     );
-    h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
+    // Not interactive (the lock screen's silent attempt at start): no dialog, still locked.
+    let error = h.err("unlock_vault", json!({"how": {"method": "keychain"}}));
+    assert_eq!(error["code"], json!("verify_required"));
+    assert_eq!(h.err("list_accounts", json!({}))["code"], json!("locked"));
+    // The button: the OS asks, and a refusal or a cancel keeps it locked.
+    let verification = h.app.state::<Verification>();
+    let keychain = json!({"how": {"method": "keychain", "interactive": true}});
+    for (refusal, code) in [
+        (tessera_verify::FixedVerifier::refused(), "verify_refused"),
+        (
+            tessera_verify::FixedVerifier::cancelled(),
+            "verify_cancelled",
+        ),
+    ] {
+        let refusal = Arc::new(refusal);
+        verification.set(refusal.clone());
+        assert_eq!(h.err("unlock_vault", keychain.clone())["code"], json!(code));
+        assert_eq!(refusal.calls(), 1, "the OS was asked once");
+        assert_eq!(h.err("list_accounts", json!({}))["code"], json!("locked"));
+    }
+    // No verifier on this desktop: the passphrase or recovery key stands in, and it says so.
+    verification.set(Arc::new(tessera_verify::FixedVerifier::no_agent()));
+    let error = h.err("unlock_vault", keychain.clone());
+    assert_eq!(error["code"], json!("verify_stand_in"));
+    assert!(error["message"].as_str().unwrap().contains("recovery key"));
+    assert_eq!(h.err("list_accounts", json!({}))["code"], json!("locked"));
+    // Verified: unlocked.
+    verification.set(Arc::new(tessera_verify::FixedVerifier::ok()));
+    h.ok("unlock_vault", keychain.clone());
     assert_eq!(h.issuers(), ["GitHub"]);
 
     h.ok("lock_vault", json!({}));
@@ -322,9 +354,20 @@ fn lock_then_unlock_with_the_keychain_or_the_recovery_key_after_the_entry_is_los
         json!({"how": {"method": "recoveryKey", "secret": recovery}}),
     );
     assert_eq!(h.issuers(), ["GitHub"]);
-    // The keychain was bound again: the next start unlocks silently.
+    // The keychain was bound again: the next start opens with it, after the OS verified the
+    // user (on by default: no silent unlock at start) ...
+    let again = state_for(&h.path, &h.keychain);
+    assert!(again.open_with_keychain().is_ok());
+    assert!(!again.try_silent_unlock());
+    assert!(!again.is_unlocked());
+    // ... or silently, once the user turned the verification off.
+    let mut settings = h.ok("get_settings", json!({}));
+    settings["verifyKeychainUnlock"] = json!(false);
+    h.ok("update_settings", json!({ "settings": settings }));
     let again = state_for(&h.path, &h.keychain);
     assert!(again.try_silent_unlock());
+    h.ok("lock_vault", json!({}));
+    h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
 }
 
 #[test]

@@ -154,8 +154,30 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
     await app.screenshot('add-form-fr-light');
     await app.js(`document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));`);
 
-    // --- Restart: the silent keychain unlock shows everything again.
-    step('Restart: the silent keychain unlock shows everything again.');
+    // --- Restart: lock means locked. The keychain unlocks after the OS verified the user (on by
+    // default), so the app starts on the lock screen; here no polkit agent runs (no desktop
+    // under Xvfb), so the button says the passphrase or recovery key stands in, and stays locked.
+    step('Restart: locked until verified; no verifier here, so the recovery key stands in.');
+    await app.close();
+    app = await launch();
+    await app.wait('the lock screen', 'input[name="recovery-key"]', 60_000);
+    assert.equal(await app.js(`return document.querySelector('.form-error');`), null, 'no error before the user tries');
+    await app.button('Utiliser le trousseau');
+    await app.wait('the stand-in line', '.form-error[data-error-code="verify_stand_in"]');
+    assert.match(await app.text('.form-error'), /clé de secours/);
+    await app.screenshot('unlock-verify-stand-in-fr');
+    assert.equal(await app.js(`return document.querySelector('input[type=search]');`), null, 'still locked');
+    await app.type('input[name="recovery-key"]', recoveryKey);
+    await app.button('Déverrouiller');
+    await waitFor('the accounts after the recovery key', async () => (await app.issuers()).length === 2);
+
+    // --- The user turns the verification off: the next start unlocks silently again.
+    step('Verification off: the next start unlocks silently with the keychain.');
+    await app.click('.toolbar .icon-button:last-child');
+    await app.wait('the settings', 'input[name=verifyKeychainUnlock]');
+    await app.js(`const c = document.querySelector('input[name=verifyKeychainUnlock]'); if (c.checked) c.click();`);
+    await app.button('Enregistrer');
+    await waitFor('the settings to close', async () => !(await app.js(`return Boolean(document.querySelector('#settings-language'));`)));
     await app.close();
     app = await launch();
     await waitFor('the accounts after restart', async () => (await app.issuers()).length === 2, 60_000);

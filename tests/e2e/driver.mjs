@@ -69,7 +69,7 @@ export async function launch(args = []) {
       await wd('POST', `${base}/element/${id}/value`, { text });
     },
     text: async (css) => wd('GET', `${base}/element/${await app.find(css)}/property/innerText`),
-    wait: (what, css) => waitFor(what, () => app.find(css)),
+    wait: (what, css, timeoutMs) => waitFor(what, () => app.find(css), timeoutMs),
     /** Clicks the enabled button whose visible text or aria-label is `label` (else contains it). */
     button: async (label) => {
       await waitFor(`button ${label}`, () =>

@@ -4,7 +4,7 @@
 # with an unlocked gnome-keyring (scripts/with-keyring.sh), its own Xvfb, tauri-driver (which
 # starts WebKitWebDriver and the app) and TESSERA_VAULT in a temporary directory, and stops
 # everything it started.
-# Needs: node, oathtool, xclip, secret-tool (libsecret-tools), Xvfb, dunst, /usr/bin/WebKitWebDriver,
+# Needs: node, oathtool, xclip, secret-tool (libsecret-tools), Xvfb, dunst, xdotool, /usr/bin/WebKitWebDriver,
 # dbus, gnome-keyring, cargo. Writes screenshots to tests/e2e/artifacts/. Exits non-zero on failure.
 set -euo pipefail
 
@@ -39,7 +39,7 @@ if ! command -v tauri-driver >/dev/null; then
     log "installing tauri-driver 2.1.0 into $cache/tools"
     CARGO_TARGET_DIR="$cache/tools-target" cargo install --locked --quiet tauri-driver --version 2.1.0 --root "$cache/tools"
 fi
-for tool in Xvfb oathtool node xclip secret-tool dunst dunstctl; do
+for tool in Xvfb oathtool node xclip secret-tool dunst dunstctl xdotool; do
     command -v "$tool" >/dev/null || { echo "error: $tool is missing (run scripts/setup.sh)" >&2; exit 1; }
 done
 [ -x /usr/bin/WebKitWebDriver ] || { echo "error: /usr/bin/WebKitWebDriver is missing (apt: webkit2gtk-driver)" >&2; exit 1; }
@@ -108,6 +108,18 @@ if command -v dbus-update-activation-environment >/dev/null; then
     XDG_RUNTIME_DIR="$work/run" dbus-update-activation-environment DISPLAY GDK_BACKEND=x11 \
         XDG_CONFIG_HOME XDG_RUNTIME_DIR >/dev/null 2>&1 || true
 fi
+
+# A user at the computer: the app polls its push servers fast while the X server saw input in
+# the last two minutes (tessera-presence), slowly otherwise. WebDriver clicks go through WebKit,
+# not the X server, so a pointer nudge every 20 s plays the person at the desk. Tests that need
+# the user away stop it (TESSERA_E2E_PRESENCE_PID).
+( while sleep 20; do xdotool mousemove_relative -- 1 0 mousemove_relative -- -1 0; done ) >/dev/null 2>&1 &
+pids+=($!)
+export TESSERA_E2E_PRESENCE_PID=$!
+# No system bus: the OS verifier (polkit) and logind are absent, as on a machine without them,
+# and the same on every machine (a root polkitd would authorize uid 0 without asking): the
+# "it's me" paths the tests see are the stand-in ones.
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$work/no-system-bus"
 
 # The session's notification daemon, a real freedesktop one (push prompts notify through it).
 dunst >"$work/dunst.log" 2>&1 &

@@ -82,10 +82,32 @@ describe('App', () => {
     expect(screen.getByRole('heading', { name: 'Your recovery key' })).toBeTruthy();
   });
 
-  it('unlocks silently with the keychain', async () => {
+  it('unlocks silently with the keychain once the user turned the verification off', async () => {
     const backend = new FakeBackend({ state: 'locked', accounts: [totp('GitHub', 'alice')] });
+    backend.settings.verifyKeychainUnlock = false;
     await start(backend);
     expect(backend.calls.find((c) => c.method === 'unlockVault')?.args).toEqual(['keychain']);
+    expect(issuers()).toEqual(['GitHub']);
+  });
+
+  it('asks the OS to verify before the keychain unlocks; refused, it stays locked', async () => {
+    const backend = new FakeBackend({ state: 'locked', accounts: [totp('GitHub', 'alice')] });
+    backend.verifier = 'refused';
+    await start(backend);
+    // At start: no dialog nobody asked for, no error, the lock screen and its button.
+    expect(screen.queryByRole('alert')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Use the keychain' }));
+    await settle();
+    expect(screen.getByRole('alert').textContent).toBe('Your computer could not verify it’s you: Tessera stays locked.');
+    expect(screen.getByRole('heading', { name: 'Tessera is locked' })).toBeTruthy();
+    // No verifier on this desktop: the passphrase or recovery key stands in, and it says so.
+    backend.verifier = 'none';
+    await fireEvent.click(screen.getByRole('button', { name: 'Use the keychain' }));
+    await settle();
+    expect(screen.getByRole('alert').textContent).toContain('Unlock with your passphrase or recovery key');
+    backend.verifier = 'ok';
+    await fireEvent.click(screen.getByRole('button', { name: 'Use the keychain' }));
+    await settle();
     expect(issuers()).toEqual(['GitHub']);
   });
 

@@ -1,11 +1,12 @@
 //! Vault status, first run, unlock and lock.
 
-use tauri::State;
+use tauri::{AppHandle, Manager as _, Runtime, State};
 
 use crate::clock;
 use crate::dto::{CreatedDto, SecretText, UnlockMethodIn, VaultStatusDto};
 use crate::error::IpcError;
 use crate::state::AppState;
+use crate::verification::{Purpose, Verification};
 
 #[tauri::command]
 pub(crate) async fn vault_status(state: State<'_, AppState>) -> Result<VaultStatusDto, IpcError> {
@@ -25,12 +26,40 @@ pub(crate) async fn create_vault(
     })
 }
 
+/// Unlocks. Through the keychain, the OS verifies the user first ("it's me": fingerprint or
+/// password) unless the vault's settings turned that off: anyone at an unlocked desktop can
+/// click the button, and the Secret Service hands the key to any process of the session, so
+/// the question is what makes the lock screen more than a privacy screen.
 #[tauri::command]
-pub(crate) async fn unlock_vault(
+pub(crate) async fn unlock_vault<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     how: UnlockMethodIn,
 ) -> Result<VaultStatusDto, IpcError> {
-    state.unlock(how)
+    let UnlockMethodIn::Keychain { interactive } = how else {
+        return state.unlock(how);
+    };
+    let vault = state.open_with_keychain()?;
+    if vault.settings().verify_keychain_unlock {
+        if !interactive {
+            return Err(IpcError {
+                code: "verify_required",
+                message: "the keychain unlocks after the OS verifies it is you".to_owned(),
+                field: None,
+            });
+        }
+        app.state::<Verification>()
+            .ask(&app, Purpose::Unlock, false, None)
+            .await
+            .map_err(|error| {
+                crate::verification::to_ipc(
+                    error,
+                    "unlock with the passphrase or recovery key instead (or turn off the \
+                     keychain verification in Settings)",
+                )
+            })?;
+    }
+    Ok(state.install(vault))
 }
 
 #[tauri::command]

@@ -46,7 +46,6 @@ use tessera_push::transport::{
 use tessera_push::{
     Decision, EnrollmentUri, PushClient, PushError, PushRequest, PushToken, Verified,
 };
-use tessera_verify::Verifier;
 
 use self::book::{AWAY_AFTER, Presence, PromptBook, ScreenLockEdges, WakeDetector};
 use self::dto::{
@@ -57,6 +56,7 @@ use zeroize::Zeroizing;
 
 use crate::error::IpcError;
 use crate::state::AppState;
+use crate::verification::{Purpose, Verification};
 
 /// privacyIDEA accepts poll timestamps within ±60 s of its clock (protocol doc §5). Beyond
 /// this the app compensates, but tells the user their clock is wrong.
@@ -95,8 +95,6 @@ pub(crate) struct PushService {
     client: OnceLock<PushClient>,
     inner: Mutex<Inner>,
     channels: Mutex<Vec<Channel<PushEvent>>>,
-    /// The OS verifier ("it's me"): the platform's at first use; tests put a fixed one in.
-    verifier: Mutex<Option<Arc<dyn Verifier>>>,
     /// The user chose to compute TOTP codes at the push server's time (for this session: the
     /// offset is learnt again from every answer, and the real fix is the system clock).
     server_time_for_codes: AtomicBool,
@@ -183,18 +181,6 @@ impl PushService {
 
     fn inner(&self) -> MutexGuard<'_, Inner> {
         lock(&self.inner)
-    }
-
-    /// Replaces the OS verifier (tests answer for the user).
-    #[cfg(test)]
-    pub(crate) fn set_verifier(&self, verifier: Arc<dyn Verifier>) {
-        *lock(&self.verifier) = Some(verifier);
-    }
-
-    fn verifier(&self) -> Arc<dyn Verifier> {
-        Arc::clone(
-            lock(&self.verifier).get_or_insert_with(|| Arc::from(tessera_verify::platform())),
-        )
     }
 
     pub(crate) fn subscribe(&self, channel: Channel<PushEvent>) {
@@ -842,8 +828,8 @@ impl PushService {
     }
 
     /// Verifies the user for an approval: with `stand_in` (the vault passphrase or recovery key,
-    /// checked against the vault file) when given, else with the OS verifier on the blocking
-    /// pool, withdrawn when the request expires.
+    /// checked against the vault file) when given, else with the OS verifier, withdrawn when
+    /// the request expires.
     async fn verify<R: Runtime>(
         &self,
         app: &AppHandle<R>,
@@ -854,45 +840,24 @@ impl PushService {
         if let Some(secret) = stand_in {
             return app.state::<AppState>().check_stand_in(secret);
         }
-        let language =
-            crate::desktop::language_of(app.state::<AppState>().settings_if_unlocked().as_ref());
-        let reason = match language {
-            crate::desktop::Language::Fr => {
-                format!("Approuver la connexion « {} »", request.title())
-            }
-            crate::desktop::Language::En => format!("Approve the sign-in “{}”", request.title()),
-        };
         let left = expires_at(request)
             .duration_since(SystemTime::now())
             .unwrap_or_default();
-        let ask = tessera_verify::Request::new(reason)
-            .biometric(required.biometric)
-            .deadline(Instant::now() + left);
-        let verifier = self.verifier();
-        let answered = tauri::async_runtime::spawn_blocking(move || verifier.verify(&ask))
+        app.state::<Verification>()
+            .ask(
+                app,
+                Purpose::Approve(request.title()),
+                required.biometric,
+                Some(Instant::now() + left),
+            )
             .await
-            .map_err(|_| {
-                IpcError::new(
-                    crate::error::IpcErrorCode::Unknown,
-                    "the verification worker stopped",
-                )
-            })?;
-        match answered {
-            Ok(_) => Ok(()),
             // No verifier to ask: the vault's own secret stands in, and the user is told why.
-            Err(error) if error.allows_stand_in() => Err(IpcError {
-                code: "verify_stand_in",
-                message: format!(
-                    "{error}: type the vault passphrase or recovery key to approve instead"
-                ),
-                field: None,
-            }),
-            Err(error) => Err(IpcError {
-                code: error.code(),
-                message: error.to_string(),
-                field: None,
-            }),
-        }
+            .map_err(|error| {
+                crate::verification::to_ipc(
+                    error,
+                    "type the vault passphrase or recovery key to approve instead",
+                )
+            })
     }
 
     /// Denies every open prompt (prompt bombing), with one reason for all.

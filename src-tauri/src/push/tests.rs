@@ -368,7 +368,9 @@ fn approving_while_locked_needs_the_os_verification_and_a_refusal_sends_nothing(
     let token = h.known_token();
     h.app.state::<AppState>().lock();
     let refusing = Arc::new(FixedVerifier::refused());
-    h.push().set_verifier(refusing.clone());
+    h.app
+        .state::<crate::verification::Verification>()
+        .set(refusing.clone());
     let error = answer_prompt(&h, &token, APPROVE, None).unwrap_err();
     assert_eq!(error.code, "verify_refused");
     assert_eq!(refusing.calls(), 1);
@@ -380,21 +382,27 @@ fn approving_while_locked_needs_the_os_verification_and_a_refusal_sends_nothing(
     assert!(asked.deadline.is_some() && !asked.require_biometric);
 
     // Cancelled: the same.
-    h.push().set_verifier(Arc::new(FixedVerifier::cancelled()));
+    h.app
+        .state::<crate::verification::Verification>()
+        .set(Arc::new(FixedVerifier::cancelled()));
     let error = answer_prompt(&h, &token, APPROVE, None).unwrap_err();
     assert_eq!(error.code, "verify_cancelled");
     assert!(h.activity().is_empty());
 
     // Verified: the approval goes out (here to a dead server, so it fails on the network).
     let passing = Arc::new(FixedVerifier::ok());
-    h.push().set_verifier(passing.clone());
+    h.app
+        .state::<crate::verification::Verification>()
+        .set(passing.clone());
     let answer = answer_prompt(&h, &token, APPROVE, None).unwrap();
     assert_eq!(answer.error, Some("push_network"));
     assert_eq!(passing.calls(), 1);
 
     // A denial never asks.
     let never = Arc::new(FixedVerifier::refused());
-    h.push().set_verifier(never.clone());
+    h.app
+        .state::<crate::verification::Verification>()
+        .set(never.clone());
     let answer = answer_prompt(&h, &token, Decision::Decline { reason: None }, None).unwrap();
     assert_eq!(answer.error, Some("push_network"));
     assert_eq!(never.calls(), 0);
@@ -405,7 +413,9 @@ fn without_an_os_verifier_the_vault_secret_stands_in_and_a_wrong_one_sends_nothi
     let h = Harness::new();
     let token = h.known_token();
     h.app.state::<AppState>().lock();
-    h.push().set_verifier(Arc::new(FixedVerifier::no_agent()));
+    h.app
+        .state::<crate::verification::Verification>()
+        .set(Arc::new(FixedVerifier::no_agent()));
     let error = answer_prompt(&h, &token, APPROVE, None).unwrap_err();
     assert_eq!(error.code, "verify_stand_in");
     assert!(error.message.contains("recovery key"), "{}", error.message);
@@ -424,7 +434,9 @@ fn without_an_os_verifier_the_vault_secret_stands_in_and_a_wrong_one_sends_nothi
 fn unlocked_approvals_ask_only_when_the_organisation_or_the_user_wants_it() {
     let h = Harness::new();
     let refusing = Arc::new(FixedVerifier::refused());
-    h.push().set_verifier(refusing.clone());
+    h.app
+        .state::<crate::verification::Verification>()
+        .set(refusing.clone());
     let token = h.known_token();
     // Unlocked, no policy, setting off: sent without asking.
     let answer = answer_prompt(&h, &token, APPROVE, None).unwrap();

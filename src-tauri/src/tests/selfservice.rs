@@ -216,7 +216,10 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
 
     // Locking signs out: the session is gone, and stays gone after unlocking.
     h.ok("lock_vault", json!({}));
-    h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
+    h.ok(
+        "unlock_vault",
+        json!({"how": {"method": "keychain", "interactive": true}}),
+    );
     let status = h.ok("selfservice_status", json!({}));
     assert_eq!(status["session"], Value::Null);
     assert_eq!(status["last"]["user"], rp.user.as_str());
@@ -275,7 +278,10 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
     );
     let idle = crate::clock::Moment::now().awake(std::time::Duration::from_secs(301));
     assert_eq!(h.state().tick(idle), Some(BackendEvent::VaultLocked));
-    h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
+    h.ok(
+        "unlock_vault",
+        json!({"how": {"method": "keychain", "interactive": true}}),
+    );
     assert_eq!(
         h.ok("selfservice_status", json!({}))["session"],
         Value::Null

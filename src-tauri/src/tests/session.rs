@@ -143,7 +143,10 @@ fn sleep_and_screen_lock_lock_the_vault_and_impostors_are_ignored() {
     sleep_signal(&logind, false);
     assert_eq!(next(&events), Some(SessionEvent::Wake));
 
-    h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
+    h.ok(
+        "unlock_vault",
+        json!({"how": {"method": "keychain", "interactive": true}}),
+    );
     session_signal(&logind, "Lock");
     let event = next(&events).unwrap();
     assert_eq!(event, SessionEvent::ScreenLocked);

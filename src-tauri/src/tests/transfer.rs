@@ -194,7 +194,10 @@ fn locking_drops_held_imports_and_refused_files_say_why() {
         h.err("import_open_paths", json!({"paths": [path]}))["code"],
         json!("locked")
     );
-    h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
+    h.ok(
+        "unlock_vault",
+        json!({"how": {"method": "keychain", "interactive": true}}),
+    );
     assert_eq!(
         h.err("import_commit", json!({"importId": id, "selected": []}))["code"],
         json!("import_gone")

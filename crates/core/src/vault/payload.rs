@@ -74,6 +74,9 @@ pub struct Settings {
     /// Ask the OS to verify the user ("it's me") before every push approval, not only while
     /// locked or when the organisation asks.
     pub verify_every_approval: bool,
+    /// Ask the OS to verify the user before the keychain unlocks the vault (the lock screen's
+    /// "Use the keychain"); off, the keychain opens it with no question, at start too.
+    pub verify_keychain_unlock: bool,
     /// Settings written by a newer Tessera, kept verbatim.
     #[serde(flatten)]
     unknown: Map<String, Value>,
@@ -93,6 +96,7 @@ impl Default for Settings {
             lock_on_sleep: true,
             lock_on_screen_lock: true,
             verify_every_approval: false,
+            verify_keychain_unlock: true,
             unknown: Map::new(),
         }
     }

@@ -37,8 +37,13 @@ export interface Translator {
   plural(key: PluralKey, count: number, params?: Params): string;
   /** Text for a core `UriError` code: `uri.<code>` if translated, else Rust's English message. */
   uriError(code: string, fallback: string): string;
-  /** Text for any IPC error code: `error.<code>`, else the URI parser's text, else generic. */
-  errorText(code: string): string;
+  /**
+   * Text for any IPC error code: `error.<context>.<code>` when a context is given and has one
+   * (the same code can need other words: a refused verification approves nothing in a prompt
+   * and keeps the vault locked on the lock screen), else `error.<code>`, else the URI parser's
+   * text, else generic.
+   */
+  errorText(code: string, context?: string): string;
 }
 
 export function translator(locale: Locale): Translator {
@@ -56,7 +61,9 @@ export function translator(locale: Locale): Translator {
       const key = `uri.${code}`;
       return isMessageKey(key) ? t(key) : fallback;
     },
-    errorText(code) {
+    errorText(code, context) {
+      const specific = `error.${context}.${code}`;
+      if (context !== undefined && isMessageKey(specific)) return t(specific);
       const own = `error.${code}`;
       if (isMessageKey(own)) return t(own);
       const uri = `uri.${code}`;

@@ -225,6 +225,6 @@ export const pushFr: Record<keyof typeof pushEn, string> = {
   'error.verify_no_agent': 'Aucune invite de mot de passe ou d’empreinte n’est active sur ce bureau.',
   'error.verify_biometric_unavailable': 'Votre organisation demande une empreinte ou un visage, et aucun n’est configuré sur cet ordinateur.',
   'error.verify_failed': 'La vérification a échoué : rien n’a été approuvé.',
-  'error.verify_stand_in': 'Votre ordinateur ne peut pas vous vérifier (pas d’invite d’empreinte ni de mot de passe). Saisissez la phrase secrète du coffre ou la clé de récupération pour approuver.',
-  'push.prompt.standIn': 'Phrase secrète du coffre ou clé de récupération',
+  'error.verify_stand_in': 'Votre ordinateur ne peut pas vous vérifier (pas d’invite d’empreinte ni de mot de passe). Saisissez la phrase secrète du coffre ou la clé de secours pour approuver.',
+  'push.prompt.standIn': 'Phrase secrète du coffre ou clé de secours',
 };

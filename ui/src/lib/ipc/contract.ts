@@ -98,6 +98,9 @@ export const IPC_ERROR_CODES = [
   'io',
   'kdf_params_rejected',
   'keychain_entry_missing',
+  // The vault asks for the OS's verification before a keychain unlock, and the attempt was not
+  // the user's (the silent one at start): the lock screen's button asks.
+  'verify_required',
   'keychain_mismatch',
   'keychain_unavailable',
   'keychain_bad_entry',

@@ -63,6 +63,7 @@ export const DEFAULT_SETTINGS: SettingsView = {
   lockOnSleep: true,
   lockOnScreenLock: true,
   verifyEveryApproval: false,
+  verifyKeychainUnlock: true,
 };
 
 const fail = (code: IpcErrorCode, message: string, field?: IpcError['field']): IpcError =>
@@ -131,6 +132,8 @@ export class FakeBackend implements Backend {
   keychainAvailable: boolean;
   /** When false, a keychain unlock fails with `keychain_entry_missing` (entry deleted). */
   keychainEntry = true;
+  /** What the OS answers when asked "is it you?" before a keychain unlock. */
+  verifier: 'ok' | 'refused' | 'none' = 'ok';
   passphrase: string | null;
   recoveryKey = FAKE_RECOVERY_KEY;
   settings: SettingsView = { ...DEFAULT_SETTINGS };
@@ -264,6 +267,11 @@ export class FakeBackend implements Backend {
     if (how.method === 'keychain') {
       if (!this.keychainAvailable) throw fail('keychain_unavailable', 'no keychain');
       if (!this.keychainEntry) throw fail('keychain_entry_missing', 'no entry');
+      if (this.settings.verifyKeychainUnlock) {
+        if (!how.interactive) throw fail('verify_required', 'the keychain unlocks after the OS verifies it is you');
+        if (this.verifier === 'refused') throw fail('verify_refused', 'the computer could not confirm it is you');
+        if (this.verifier === 'none') throw fail('verify_stand_in', 'no agent: unlock with the passphrase or recovery key');
+      }
     } else if (how.method === 'passphrase') {
       if (this.passphrase === null) throw fail('no_passphrase', 'no passphrase slot');
       if (how.secret !== this.passphrase) throw fail('wrong_passphrase', 'wrong passphrase');

@@ -48,7 +48,7 @@ export type Created = { recoveryKey: string, };
 /**
  * How to unlock. The secret text is wiped when this is dropped.
  */
-export type UnlockMethod = { "method": "keychain" } | { "method": "recoveryKey", secret: string, } | { "method": "passphrase", secret: string, };
+export type UnlockMethod = { "method": "keychain", interactive: boolean, } | { "method": "recoveryKey", secret: string, } | { "method": "passphrase", secret: string, };
 
 /**
  * `totp`, `hotp` or `steam`: the kinds of one-time code.
@@ -151,7 +151,7 @@ clipboardClearSecs: number,
 /**
  * 0: never locked.
  */
-autoLockSecs: number, showNextCode: boolean, startMinimized: boolean, startAtLogin: boolean, lockOnSleep: boolean, lockOnScreenLock: boolean, verifyEveryApproval: boolean, };
+autoLockSecs: number, showNextCode: boolean, startMinimized: boolean, startAtLogin: boolean, lockOnSleep: boolean, lockOnScreenLock: boolean, verifyEveryApproval: boolean, verifyKeychainUnlock: boolean, };
 
 export type ShortcutAction = "lock" | "add" | "search";
 

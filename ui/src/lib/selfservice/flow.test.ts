@@ -142,7 +142,7 @@ describe('ResetMfaFlow', () => {
     const flow = new ResetMfaFlow(backend);
     await flow.connect(FORM);
     await backend.lockVault();
-    await backend.unlockVault({ method: 'keychain' });
+    await backend.unlockVault({ method: 'keychain', interactive: true });
     await flow.refresh();
     expect(flow.error?.code).toBe('selfservice_signed_out');
     expect(flow.screen).toBe('connect');

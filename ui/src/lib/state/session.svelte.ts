@@ -124,16 +124,20 @@ export class Session {
     await this.#afterUnlock();
   }
 
-  /** The silent attempt at startup; false (and no error shown) when the keychain cannot. */
+  /**
+   * The silent attempt at startup; null (no error shown) when it unlocked, when the keychain
+   * cannot, or when the vault asks for the OS's verification first (`verify_required`: the lock
+   * screen's button asks; no dialog opens that nobody asked for).
+   */
   async tryKeychain(): Promise<IpcError | null> {
     if (this.status === null || !this.status.keychainAvailable || !this.status.hasKeychainSlot) return null;
     try {
-      this.status = await this.#backend.unlockVault({ method: 'keychain' });
+      this.status = await this.#backend.unlockVault({ method: 'keychain', interactive: false });
       this.keychainError = null;
       if (this.status.state === 'unlocked') await this.#afterUnlock();
       return null;
     } catch (error) {
-      return error as IpcError;
+      return (error as IpcError).code === 'verify_required' ? null : (error as IpcError);
     }
   }
 
