@@ -219,6 +219,11 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   const piaLink = (await rp.enrollmentLink()).replace(/^otpauth:/, 'pia:');
   await app.close();
   app = await launch(['--uri', piaLink]);
+  // Lock means locked at start too: the link waits until the user unlocked.
+  await app.wait('the lock screen', 'input[name="recovery-key"]', 60_000);
+  assert.equal(await app.js(`return document.querySelector('.dialog');`), null, 'no offer over the lock screen');
+  await app.type('input[name="recovery-key"]', recoveryKey);
+  await app.button('Unlock');
   await app.wait('"Add a push token?"', '.dialog');
   await waitFor('the link preview', async () => (await app.text('.dialog')).includes('Add a push token?'));
   assert.ok((await app.text('.dialog')).includes(env.PI_URL));
