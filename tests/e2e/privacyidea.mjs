@@ -72,6 +72,9 @@ export function relyingParty(env) {
     async status(transaction) {
       return (await call('GET', '/validate/polltransaction', { transaction_id: transaction })).detail.challenge_status;
     },
+    /** An `enrollment` policy for the user only, e.g. `push_app_force_unlock=biometric`. */
+    enrollmentPolicy: (name, action) =>
+      call('POST', `/policy/${name}`, { scope: 'enrollment', realm: env.PI_REALM, user, action, active: 'true' }, true),
     /** A `webui` policy for the user only, e.g. `login_mode=privacyIDEA` (self-service sign-in). */
     webuiPolicy: (name, action) =>
       call('POST', `/policy/${name}`, { scope: 'webui', realm: env.PI_REALM, user, action, active: 'true' }, true),

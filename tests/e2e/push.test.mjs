@@ -216,6 +216,8 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
 
   // --- A pia:// link given at launch (as the OS hands over a clicked link) asks before adding.
   step('a push link given at launch');
+  // The organisation wants a fingerprint for every approval with the next token.
+  await rp.enrollmentPolicy(`force_unlock_${rp.user}`, 'push_app_force_unlock=biometric');
   const piaLink = (await rp.enrollmentLink()).replace(/^otpauth:/, 'pia:');
   await app.close();
   app = await launch(['--uri', piaLink]);
@@ -236,6 +238,25 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   );
   await app.button('Sign-in approvals');
   await waitFor('two push tokens', async () => (await app.js(`return document.querySelectorAll('.push-tokens li').length`)) === 2);
+  assert.match(piaLink, /app_force_unlock=biometric/);
+  await app.js(`document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));`);
+
+  // --- That token's link asked for biometrics: approving needs verification even unlocked. No
+  // verifier runs here, so the recovery key stands in (and the prompt says why).
+  step('app_force_unlock=biometric: verification while unlocked');
+  assert.equal(await app.js(`return document.querySelector('input[name="recovery-key"]');`), null, 'unlocked');
+  detail = await rp.trigger();
+  transaction = detail.transaction_id;
+  await promptShown();
+  await app.button('Approve');
+  await app.wait('the stand-in field', '.push-stand-in input');
+  assert.equal(await rp.status(transaction), 'pending', 'nothing sent before the verification');
+  await app.type('.push-stand-in input', recoveryKey);
+  await app.button('Approve');
+  await waitFor('the server to accept', async () => (await rp.status(transaction)) === 'accept');
+  assert.equal((await rp.finalize(transaction)).authentication, 'ACCEPT');
+  await app.wait('the result', '.push-result[data-outcome="accepted"]');
+  await app.button('Close');
 
   step(`prompt latency (trigger → prompt shown), ms: ${latencies.join(', ')}`);
   step(`approve round trip (click → server accepts), ms: ${roundTrips.join(', ')}`);
