@@ -1,8 +1,8 @@
 //! Copying codes: Rust writes the system clipboard, then clears it after the user's delay, but
 //! only if it still holds the code we put there (the user may have copied something else since).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tauri::{AppHandle, Runtime};
@@ -44,10 +44,12 @@ impl<R: Runtime> Clipboard for SystemClipboard<R> {
     }
 }
 
-/// Managed state: the clipboard and the number of the latest copy.
+/// Managed state: the clipboard, the number of the latest copy, and that copy's code (so a
+/// lock can clear it: the code is wiped once cleared or superseded).
 pub(crate) struct Board {
     clipboard: Arc<dyn Clipboard>,
     latest: Arc<AtomicU64>,
+    last: Mutex<Option<(u64, Zeroizing<String>)>>,
 }
 
 impl Board {
@@ -55,7 +57,21 @@ impl Board {
         Self {
             clipboard,
             latest: Arc::new(AtomicU64::new(0)),
+            last: Mutex::new(None),
         }
+    }
+
+    /// The vault locked: a code of ours still on the clipboard goes (whatever the delay says);
+    /// anything the user copied since stays. Returns whether it cleared.
+    pub(crate) fn clear_on_lock(&self) -> bool {
+        let last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        last.is_some_and(|(copy, code)| {
+            clear_if_ours(self.clipboard.as_ref(), &code, copy, &self.latest)
+        })
     }
 
     /// Writes `code`, and schedules its removal after `clear_after_secs` (0: never).
@@ -71,6 +87,10 @@ impl Board {
             )
         })?;
         let copy = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        *self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((copy, code.clone()));
         if clear_after_secs == 0 {
             return Ok(());
         }
@@ -143,6 +163,26 @@ mod tests {
         );
         assert!(clear_if_ours(&clipboard, "123456", 1, &latest));
         assert!(clipboard.read().is_none());
+    }
+
+    #[test]
+    fn a_lock_clears_our_code_at_once_and_leaves_anything_else() {
+        let memory = Arc::new(MemoryClipboard::default());
+        let board = Board::new(memory.clone());
+        // Never cleared by the delay (0), but a lock clears it.
+        board.copy(Zeroizing::new("111111".into()), 0).unwrap();
+        assert!(board.clear_on_lock());
+        assert!(memory.read().is_none());
+        // The user copied something else since: the lock leaves it.
+        board.copy(Zeroizing::new("222222".into()), 0).unwrap();
+        memory.write("a URL the user copied").unwrap();
+        assert!(!board.clear_on_lock());
+        assert_eq!(
+            memory.read().as_deref().map(String::as_str),
+            Some("a URL the user copied")
+        );
+        // Nothing of ours left to clear at the next lock.
+        assert!(!board.clear_on_lock());
     }
 
     #[test]

@@ -179,6 +179,16 @@ pub(crate) fn run_app<R: Runtime>(
             commands::push::use_server_time,
         ])
         .build(context)
+        .inspect(|app| {
+            // Lock means locked: a code of ours still on the clipboard goes with it (every lock:
+            // the button, the tray, idle, sleep, screen lock, a vault replaced underneath).
+            let handle = app.handle().clone();
+            app.state::<AppState>().after_lock(move || {
+                if let Some(board) = handle.try_state::<clipboard::Board>() {
+                    board.clear_on_lock();
+                }
+            });
+        })
 }
 
 #[cfg(test)]

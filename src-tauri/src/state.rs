@@ -49,6 +49,9 @@ pub(crate) struct AppState {
     /// Argon2id costs of a new passphrase (tests lower them).
     kdf: KdfParams,
     session: Mutex<Session>,
+    /// Runs after every lock, outside the session's mutex (the desktop clears a code of ours
+    /// from the clipboard).
+    on_lock: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
 }
 
 struct Session {
@@ -106,6 +109,21 @@ impl AppState {
                 last_activity: Moment::now(),
                 selfservice: crate::selfservice::Held::default(),
             }),
+            on_lock: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// What to do after every lock (set once, at start).
+    pub(crate) fn after_lock(&self, hook: impl Fn() + Send + Sync + 'static) {
+        let _ = self.on_lock.set(Box::new(hook));
+    }
+
+    /// Locks the session held by `session`, then runs the lock hook once the mutex is free.
+    fn lock_held(&self, mut session: MutexGuard<'_, Session>) {
+        session.lock();
+        drop(session);
+        if let Some(hook) = self.on_lock.get() {
+            hook();
         }
     }
 
@@ -275,7 +293,7 @@ impl AppState {
 
     /// Locks: the vault and the undo buffer are dropped, wiping their secrets.
     pub(crate) fn lock(&self) -> VaultStatusDto {
-        self.session().lock();
+        self.lock_held(self.session());
         self.status()
     }
 
@@ -561,7 +579,7 @@ impl AppState {
     /// The desktop session reported sleep or a screen lock: locks when the settings say so (both
     /// on by default). Returns what the UI must hear about.
     pub(crate) fn on_session_event(&self, event: SessionEvent) -> Option<BackendEvent> {
-        let mut session = self.session();
+        let session = self.session();
         let settings = session.vault.as_ref()?.settings();
         let lock = match event {
             SessionEvent::Sleep => settings.lock_on_sleep,
@@ -571,7 +589,7 @@ impl AppState {
         if !lock {
             return None;
         }
-        session.lock();
+        self.lock_held(session);
         Some(BackendEvent::VaultLocked)
     }
 
@@ -590,7 +608,7 @@ impl AppState {
         let vault = session.vault.as_mut()?;
         let auto_lock = vault.settings().auto_lock_secs;
         if auto_lock > 0 && idle >= Duration::from_secs(auto_lock.into()) {
-            session.lock();
+            self.lock_held(session);
             return Some(BackendEvent::VaultLocked);
         }
         match vault.reload_if_changed() {
@@ -602,7 +620,7 @@ impl AppState {
                 | VaultError::RekeyedElsewhere
                 | VaultError::NotFound { .. },
             ) => {
-                session.lock();
+                self.lock_held(session);
                 Some(BackendEvent::VaultLocked)
             }
             // Transient (a write in progress, I/O): try again next tick.

@@ -269,6 +269,34 @@ fn copy_puts_the_current_code_on_the_clipboard_and_not_on_ipc() {
 }
 
 #[test]
+fn locking_clears_a_code_of_ours_from_the_clipboard_before_its_delay() {
+    let h = harness();
+    h.created();
+    let account = h.add_uri("GitHub");
+    h.ok("copy_code", json!({"id": account["id"]}));
+    assert!(h.clipboard.read().is_some());
+    h.ok("lock_vault", json!({}));
+    assert!(
+        h.clipboard.read().is_none(),
+        "cleared at the lock, not 30 s later"
+    );
+
+    // Something the user copied after our code stays through a lock (here the auto-lock).
+    h.ok(
+        "unlock_vault",
+        json!({"how": {"method": "keychain", "interactive": true}}),
+    );
+    h.ok("copy_code", json!({"id": account["id"]}));
+    h.clipboard.write("the user's own text").unwrap();
+    let later = crate::clock::Moment::now().awake(Duration::from_secs(3600));
+    assert_eq!(h.state().tick(later), Some(BackendEvent::VaultLocked));
+    assert_eq!(
+        h.clipboard.read().as_deref().map(String::as_str),
+        Some("the user's own text")
+    );
+}
+
+#[test]
 fn settings_round_trip_and_are_validated() {
     let h = harness();
     h.created();
