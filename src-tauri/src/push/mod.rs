@@ -999,15 +999,49 @@ impl PushService {
 }
 
 impl PushService {
-    /// Stores a newly enrolled token (enrollment here or through self-service).
+    /// Stores a newly enrolled token (enrollment here or through self-service). The first one
+    /// also turns "start at login" on: prompts only arrive while Tessera runs, and a user who
+    /// enrolled a push token expects them after the next restart too (one click turns it off
+    /// in Settings, and it is never turned on again behind their back while a token exists).
     pub(crate) fn save<R: Runtime>(
         &self,
         app: &AppHandle<R>,
         token: &PushToken,
     ) -> Result<(), IpcError> {
-        self.with_store(app, |store| {
-            store.update(|data| save_token(data, token).map_err(IpcError::from))
-        })
+        let first = self.with_store(app, |store| {
+            let first = load_tokens(store.data())?.is_empty();
+            store.update(|data| save_token(data, token).map_err(IpcError::from))?;
+            Ok(first)
+        })?;
+        if first {
+            start_at_login(app);
+        }
+        Ok(())
+    }
+}
+
+/// Turns "start at login" on in the vault's settings and the OS's login items, and tells the UI
+/// the settings changed. Best effort: a locked vault or a login item that cannot be written
+/// leaves the setting as it was (the user still sees and sets it in Settings).
+fn start_at_login<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let Some(mut settings) = state.settings_if_unlocked() else {
+        return;
+    };
+    if settings.start_at_login {
+        return;
+    }
+    settings.start_at_login = true;
+    let Ok(saved) = state.update_settings(&settings) else {
+        return;
+    };
+    if let Some(hook) = app.try_state::<crate::desktop::SettingsHook>()
+        && let Err(reason) = hook.apply(&saved)
+    {
+        eprintln!("tessera-desktop: start at login not applied ({reason})");
+    }
+    if let Some(events) = app.try_state::<crate::events::Events>() {
+        events.emit(&crate::dto::BackendEvent::VaultChanged);
     }
 }
 

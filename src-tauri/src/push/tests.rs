@@ -49,6 +49,8 @@ struct Harness {
     recovery: String,
     app: App<MockRuntime>,
     events: Arc<Mutex<Vec<Value>>>,
+    /// The "start at login" value of every settings change applied outside the vault.
+    login_items: Arc<Mutex<Vec<bool>>>,
 }
 
 impl Harness {
@@ -87,11 +89,18 @@ impl Harness {
         keychain: Arc<MemoryKeyStore>,
         state: AppState,
     ) -> Self {
+        let login_items = Arc::new(Mutex::new(Vec::new()));
         let builder = mock_builder()
             .manage(Board::new(
                 Arc::new(MemoryClipboard::default()) as Arc<dyn Clipboard>
             ))
-            .manage(SettingsHook::new(|_| Ok(())));
+            .manage({
+                let login_items = Arc::clone(&login_items);
+                SettingsHook::new(move |settings| {
+                    login_items.lock().unwrap().push(settings.start_at_login);
+                    Ok(())
+                })
+            });
         let app = crate::run_app(builder, crate::context(), state).unwrap();
         let events = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&events);
@@ -111,6 +120,7 @@ impl Harness {
             recovery: String::new(),
             app,
             events,
+            login_items,
         }
     }
 
@@ -246,6 +256,30 @@ fn a_verified_request_becomes_one_prompt_and_its_expiry_is_logged() {
         },
     );
     assert_eq!(h.activity().len(), 1);
+}
+
+#[test]
+fn the_first_push_token_turns_start_at_login_on_once() {
+    let h = Harness::new();
+    let settings = || h.app.state::<AppState>().settings().unwrap();
+    assert!(!settings().start_at_login);
+    h.push().save(h.app.handle(), &token()).unwrap();
+    assert!(settings().start_at_login, "prompts need Tessera running");
+    assert_eq!(
+        *h.login_items.lock().unwrap(),
+        [true],
+        "the OS login item too"
+    );
+
+    // The user turns it off: a second token leaves their choice alone.
+    let mut off = settings();
+    off.start_at_login = false;
+    h.app.state::<AppState>().update_settings(&off).unwrap();
+    h.push()
+        .save(h.app.handle(), &token_at("127.0.0.1%3A5001"))
+        .unwrap();
+    assert!(!settings().start_at_login);
+    assert_eq!(h.login_items.lock().unwrap().len(), 1);
 }
 
 #[test]

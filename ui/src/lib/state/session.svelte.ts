@@ -193,6 +193,13 @@ export class Session {
       this.settings = null;
     } else if (event.type === 'deepLink') {
       this.deepLink = event.preview;
+    } else if (event.type === 'vaultChanged' && this.settings !== null) {
+      // Settings can change underneath too (another process, or the first push token turning
+      // "start at login" on): the Settings dialog opens on the stored ones.
+      void this.#backend.getSettings().then(
+        (settings) => (this.settings = settings),
+        () => {},
+      );
     }
     this.onevent?.(event);
   }
