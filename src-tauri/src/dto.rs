@@ -72,6 +72,10 @@ pub(crate) struct VaultStatusDto {
     pub(crate) keychain_available: bool,
     pub(crate) has_passphrase: bool,
     pub(crate) has_keychain_slot: bool,
+    /// Unlocked with the passphrase or recovery key because the keychain lost the vault's
+    /// entry (a keychain that answers): the UI offers to store it again (`rebind_keychain`).
+    /// Never done without asking.
+    pub(crate) keychain_lost: bool,
     /// Where the vault file is (or will be created).
     pub(crate) vault_path: String,
 }
@@ -754,13 +758,14 @@ mod tests {
             state: VaultState::NoVault,
             keychain_available: true,
             has_passphrase: false,
+            keychain_lost: false,
             has_keychain_slot: false,
             vault_path: "/v".to_owned(),
         };
         assert_eq!(
             serde_json::to_value(status).unwrap(),
             json!({"state": "noVault", "keychainAvailable": true, "hasPassphrase": false,
-                   "hasKeychainSlot": false, "vaultPath": "/v"})
+                   "hasKeychainSlot": false, "keychainLost": false, "vaultPath": "/v"})
         );
     }
 }

@@ -124,6 +124,8 @@ pub(crate) fn run_app<R: Runtime>(
             commands::vault::create_vault,
             commands::vault::unlock_vault,
             commands::vault::lock_vault,
+            commands::vault::rebind_keychain,
+            commands::vault::keep_keychain_out,
             commands::accounts::list_accounts,
             commands::accounts::add_account_uri,
             commands::accounts::add_account_form,

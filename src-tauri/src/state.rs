@@ -70,6 +70,9 @@ struct Session {
     last_activity: Moment,
     /// The self-service sign-in at the user's privacyIDEA: signed out with every lock.
     selfservice: crate::selfservice::Held,
+    /// Unlocked without the keychain because it lost this vault's entry: the user is asked
+    /// whether to store it again.
+    keychain_lost: bool,
 }
 
 impl Session {
@@ -82,6 +85,7 @@ impl Session {
         self.imports.clear();
         self.qr.clear();
         self.links.clear();
+        self.keychain_lost = false;
     }
 }
 
@@ -108,6 +112,7 @@ impl AppState {
                 qr: qr::Scans::default(),
                 last_activity: Moment::now(),
                 selfservice: crate::selfservice::Held::default(),
+                keychain_lost: false,
             }),
             on_lock: std::sync::OnceLock::new(),
         }
@@ -157,6 +162,7 @@ impl AppState {
             .map(|path| path.display().to_string())
             .unwrap_or_default();
         let session = self.session();
+        let keychain_lost = session.vault.is_some() && session.keychain_lost;
         let (state, has_passphrase, has_keychain_slot) = match &session.vault {
             Some(vault) => (
                 VaultState::Unlocked,
@@ -177,6 +183,7 @@ impl AppState {
             keychain_available,
             has_passphrase,
             has_keychain_slot,
+            keychain_lost,
             vault_path,
         }
     }
@@ -215,24 +222,21 @@ impl AppState {
             UnlockMethodIn::Keychain { .. } => return Ok(self.install(self.open_with_keychain()?)),
             UnlockMethodIn::RecoveryKey { secret } => {
                 let key = RecoveryKey::parse(&secret)?;
-                let opened = Vault::open(path, Unlock::RecoveryKey(&key));
-                // Opened with the recovery key while a keychain answers but lost this vault's
-                // entry: bind it again, so the next start unlocks silently.
-                opened.map(|mut vault| {
-                    self.rebind_if_lost(&mut vault);
-                    vault
-                })
+                Vault::open(path, Unlock::RecoveryKey(&key))
             }
             UnlockMethodIn::Passphrase { secret } => {
                 let passphrase = Passphrase::new(secret.to_string());
-                Vault::open(path, Unlock::Passphrase(&passphrase)).map(|mut vault| {
-                    self.rebind_if_lost(&mut vault);
-                    vault
-                })
+                Vault::open(path, Unlock::Passphrase(&passphrase))
             }
         }
         .map_err(unlock_error)?;
-        Ok(self.install(vault))
+        let lost = self.keychain_entry_lost(&vault);
+        let status = self.install(vault);
+        if !lost {
+            return Ok(status);
+        }
+        self.session().keychain_lost = true;
+        Ok(self.status())
     }
 
     /// Opens the vault with the keychain's key, without making it the session's: the caller
@@ -251,22 +255,36 @@ impl AppState {
         self.status()
     }
 
-    /// After an unlock with the recovery key or passphrase: a keychain slot whose entry is gone
-    /// gets a new entry. A vault made without a keychain slot is never bound to the keychain
-    /// behind the user's back (they kept it out on purpose, or had no keychain then).
-    fn rebind_if_lost(&self, vault: &mut Vault) {
+    /// After an unlock with the recovery key or passphrase: whether the vault has a keychain
+    /// slot whose entry is gone while the keychain answers. The user is then asked before it is
+    /// stored again ([`Self::rebind_keychain`]); a vault made without a keychain slot is never
+    /// bound to it (they kept it out on purpose, or had no keychain then).
+    fn keychain_entry_lost(&self, vault: &Vault) -> bool {
         if !vault.has_keychain_slot() {
-            return;
+            return false;
         }
-        let lost = match Vault::open(vault.path(), Unlock::Keychain(self.keychain.as_ref())) {
+        match Vault::open(vault.path(), Unlock::Keychain(self.keychain.as_ref())) {
             Ok(_) => false,
             Err(error) => error.needs_other_unlock() && self.keychain_available(),
-        };
-        if lost {
-            // Best effort: the vault is open either way, and the lock screen offers the
-            // recovery key again next time if this fails.
-            let _ = vault.rebind_keychain(self.keychain.as_ref());
         }
+    }
+
+    /// The user agreed: the unlocked vault's key goes into the keychain again (a fresh entry),
+    /// so the keychain unlocks it next time.
+    pub(crate) fn rebind_keychain(&self) -> Result<VaultStatusDto, IpcError> {
+        {
+            let mut session = self.session();
+            let vault = session.vault.as_mut().ok_or_else(IpcError::locked)?;
+            vault.rebind_keychain(self.keychain.as_ref())?;
+            session.keychain_lost = false;
+        }
+        Ok(self.status())
+    }
+
+    /// The user declined: not asked again until the next unlock.
+    pub(crate) fn keep_keychain_out(&self) -> VaultStatusDto {
+        self.session().keychain_lost = false;
+        self.status()
     }
 
     /// Unlocks with the keychain if that works without asking anything; quiet otherwise. A

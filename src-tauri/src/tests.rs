@@ -163,7 +163,8 @@ fn first_run_creates_a_keychain_bound_vault_and_shows_the_recovery_key_once() {
     assert_eq!(
         status,
         json!({"state": "unlocked", "keychainAvailable": true, "hasPassphrase": false,
-               "hasKeychainSlot": true, "vaultPath": h.path.display().to_string()})
+               "hasKeychainSlot": true, "keychainLost": false,
+               "vaultPath": h.path.display().to_string()})
     );
     assert_eq!(h.ok("list_accounts", json!({}))["accounts"], json!([]));
     assert_eq!(
@@ -382,8 +383,28 @@ fn lock_then_unlock_with_the_keychain_or_the_recovery_key_after_the_entry_is_los
         json!({"how": {"method": "recoveryKey", "secret": recovery}}),
     );
     assert_eq!(h.issuers(), ["GitHub"]);
-    // The keychain was bound again: the next start opens with it, after the OS verified the
-    // user (on by default: no silent unlock at start) ...
+    // The keychain lost the entry: the user is asked, never re-bound silently. "Not now":
+    // still out, even after another start.
+    let status = h.ok("vault_status", json!({}));
+    assert_eq!(status["keychainLost"], json!(true));
+    let status = h.ok("keep_keychain_out", json!({}));
+    assert_eq!(status["keychainLost"], json!(false));
+    assert!(
+        state_for(&h.path, &h.keychain)
+            .open_with_keychain()
+            .is_err()
+    );
+    // "Store in the keychain": bound again.
+    h.ok("lock_vault", json!({}));
+    h.ok(
+        "unlock_vault",
+        json!({"how": {"method": "recoveryKey", "secret": recovery}}),
+    );
+    assert_eq!(h.ok("vault_status", json!({}))["keychainLost"], json!(true));
+    let status = h.ok("rebind_keychain", json!({}));
+    assert_eq!(status["keychainLost"], json!(false));
+    // The next start opens with it, after the OS verified the user (on by default: no silent
+    // unlock at start) ...
     let again = state_for(&h.path, &h.keychain);
     assert!(again.open_with_keychain().is_ok());
     assert!(!again.try_silent_unlock());

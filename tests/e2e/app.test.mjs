@@ -204,7 +204,24 @@ test('Tessera end to end on a real keychain', { timeout: 600_000 }, async (t) =>
     await app.button('Déverrouiller');
     await waitFor('the accounts after recovery', async () => (await app.issuers()).length === 2);
     await assertCode(app, 'Forge', SECRET_FORM);
+    // Asked, never re-bound silently: the entry goes back only when the user says so.
+    await app.wait('the keychain question', '.keychain-lost');
     await app.screenshot('accounts-after-recovery');
+    // "Not now" then a lock: the keychain still cannot open it.
+    await app.button('Pas maintenant');
+    await app.button('Verrouiller');
+    await app.wait('the lock screen', 'input[name="recovery-key"]');
+    await app.button('Utiliser le trousseau');
+    await app.wait('the keychain refusal', '.form-error[data-error-code="keychain_entry_missing"]');
+    await app.type('input[name="recovery-key"]', recoveryKey);
+    await app.button('Déverrouiller');
+    await app.wait('the keychain question again', '.keychain-lost');
+    await app.click('[data-rebind-keychain]');
+    await waitFor('the question to go', async () => !(await app.js(`return Boolean(document.querySelector('.keychain-lost'));`)));
+    await app.button('Verrouiller');
+    await app.wait('the lock screen', 'input[name="recovery-key"]');
+    await app.button('Utiliser le trousseau');
+    await waitFor('the accounts after the keychain unlock', async () => (await app.issuers()).length === 2);
   } catch (error) {
     // Where it stopped: a screenshot and any error the UI shows.
     step(`failed: ${error.message}`);

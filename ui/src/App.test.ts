@@ -133,6 +133,13 @@ describe('App', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
     await settle();
     expect(issuers()).toEqual(['GitHub']);
+    // The keychain lost the entry: asked, never re-bound silently.
+    expect(backend.keychainEntry).toBe(false);
+    expect(screen.getByRole('alert').textContent).toContain('no longer holds Tessera’s key');
+    await fireEvent.click(screen.getByRole('button', { name: 'Store in the keychain' }));
+    await settle();
+    expect(backend.keychainEntry).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Store in the keychain' })).toBeNull();
   });
 
   it('offers the passphrase when the vault has one, with its error text', async () => {

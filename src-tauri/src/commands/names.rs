@@ -7,6 +7,8 @@ pub(crate) const NAMES: &[&str] = &[
     "create_vault",
     "unlock_vault",
     "lock_vault",
+    "rebind_keychain",
+    "keep_keychain_out",
     "list_accounts",
     "add_account_uri",
     "add_account_form",

@@ -62,6 +62,22 @@ pub(crate) async fn unlock_vault<R: Runtime>(
     Ok(state.install(vault))
 }
 
+/// The keychain lost the vault's entry and the user agreed to store it again.
+#[tauri::command]
+pub(crate) async fn rebind_keychain(
+    state: State<'_, AppState>,
+) -> Result<VaultStatusDto, IpcError> {
+    state.rebind_keychain()
+}
+
+/// The keychain lost the vault's entry and the user keeps it out (asked again next unlock).
+#[tauri::command]
+pub(crate) async fn keep_keychain_out(
+    state: State<'_, AppState>,
+) -> Result<VaultStatusDto, IpcError> {
+    Ok(state.keep_keychain_out())
+}
+
 #[tauri::command]
 pub(crate) async fn lock_vault(state: State<'_, AppState>) -> Result<VaultStatusDto, IpcError> {
     Ok(state.lock())

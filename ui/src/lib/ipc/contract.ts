@@ -209,6 +209,8 @@ export const COMMANDS = {
   createVault: 'create_vault',
   unlockVault: 'unlock_vault',
   lockVault: 'lock_vault',
+  rebindKeychain: 'rebind_keychain',
+  keepKeychainOut: 'keep_keychain_out',
   listAccounts: 'list_accounts',
   addAccountUri: 'add_account_uri',
   addAccountForm: 'add_account_form',
@@ -286,6 +288,10 @@ export interface Backend extends PushBackend, SelfServiceBackend, QrBackend {
   createVault(passphrase: string | null): Promise<Created>;
   unlockVault(how: UnlockMethod): Promise<VaultStatus>;
   lockVault(): Promise<VaultStatus>;
+  /** The keychain lost the vault's entry (`keychainLost`): store it again, as the user agreed. */
+  rebindKeychain(): Promise<VaultStatus>;
+  /** The user keeps the keychain out for now (asked again at the next unlock). */
+  keepKeychainOut(): Promise<VaultStatus>;
   listAccounts(): Promise<Accounts>;
   addAccountUri(uri: string): Promise<AccountView>;
   addAccountForm(form: AccountForm): Promise<AccountView>;

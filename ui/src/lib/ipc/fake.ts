@@ -132,6 +132,8 @@ export class FakeBackend implements Backend {
   keychainAvailable: boolean;
   /** When false, a keychain unlock fails with `keychain_entry_missing` (entry deleted). */
   keychainEntry = true;
+  /** Unlocked without the keychain because it lost the entry: the UI asks to store it again. */
+  keychainLost = false;
   /** What the OS answers when asked "is it you?" before a keychain unlock. */
   verifier: 'ok' | 'refused' | 'none' = 'ok';
   passphrase: string | null;
@@ -196,6 +198,7 @@ export class FakeBackend implements Backend {
       keychainAvailable: this.keychainAvailable,
       hasPassphrase: this.passphrase !== null,
       hasKeychainSlot: this.keychainAvailable,
+      keychainLost: this.state === 'unlocked' && this.keychainLost,
       vaultPath: '/home/user/.local/share/tessera/vault.tessera',
     };
   }
@@ -280,13 +283,29 @@ export class FakeBackend implements Backend {
       if (typed.length !== 32) throw fail('recovery_key_length', `found ${typed.length}`);
       if (typed !== this.recoveryKey.replace(/-/g, '')) throw fail('wrong_recovery_key', 'wrong key');
     }
+    if (how.method !== 'keychain') this.keychainLost = this.keychainAvailable && !this.keychainEntry;
     this.state = 'unlocked';
+    return this.#status();
+  }
+
+  async rebindKeychain(): Promise<VaultStatus> {
+    this.#record('rebindKeychain', []);
+    this.#unlocked();
+    this.keychainEntry = true;
+    this.keychainLost = false;
+    return this.#status();
+  }
+
+  async keepKeychainOut(): Promise<VaultStatus> {
+    this.#record('keepKeychainOut', []);
+    this.keychainLost = false;
     return this.#status();
   }
 
   async lockVault(): Promise<VaultStatus> {
     this.#record('lockVault', []);
     if (this.state === 'unlocked') this.state = 'locked';
+    this.keychainLost = false;
     this.selfservice.signOut();
     return this.#status();
   }

@@ -36,6 +36,12 @@ export type VaultStatus = { state: VaultState,
  */
 keychainAvailable: boolean, hasPassphrase: boolean, hasKeychainSlot: boolean,
 /**
+ * Unlocked with the passphrase or recovery key because the keychain lost the vault's
+ * entry (a keychain that answers): the UI offers to store it again (`rebind_keychain`).
+ * Never done without asking.
+ */
+keychainLost: boolean,
+/**
  * Where the vault file is (or will be created).
  */
 vaultPath: string, };

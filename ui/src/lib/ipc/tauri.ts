@@ -33,6 +33,8 @@ export const tauriBackend: Backend = {
     call(() => invoke<Created>(COMMANDS.createVault, { passphrase })),
   unlockVault: (how) => call(() => invoke<VaultStatus>(COMMANDS.unlockVault, { how })),
   lockVault: () => call(() => invoke<VaultStatus>(COMMANDS.lockVault)),
+  rebindKeychain: () => call(() => invoke<VaultStatus>(COMMANDS.rebindKeychain)),
+  keepKeychainOut: () => call(() => invoke<VaultStatus>(COMMANDS.keepKeychainOut)),
   listAccounts: () => call(() => invoke<Accounts>(COMMANDS.listAccounts)),
   addAccountUri: (uri) => call(() => invoke<AccountView>(COMMANDS.addAccountUri, { uri })),
   addAccountForm: (form) => call(() => invoke<AccountView>(COMMANDS.addAccountForm, { form })),

@@ -148,6 +148,16 @@ export class Session {
     await this.#afterUnlock();
   }
 
+  /** The keychain lost the vault's entry: store it again (the user agreed). */
+  async rebindKeychain(): Promise<void> {
+    this.status = await this.#backend.rebindKeychain();
+  }
+
+  /** The keychain lost the vault's entry: leave it out (asked again at the next unlock). */
+  async keepKeychainOut(): Promise<void> {
+    this.status = await this.#backend.keepKeychainOut();
+  }
+
   async lock(): Promise<void> {
     this.status = await this.#backend.lockVault();
     this.settings = null;
