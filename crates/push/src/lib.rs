@@ -6,6 +6,8 @@
 //! - [`transport`] runs the protocol over HTTP (tokio + reqwest with rustls): enroll, poll,
 //!   answer, clock-offset tracking, timeouts, body caps, and a [`transport::Poller`] with
 //!   back-off.
+//! - [`answer`] answers a verified request the same way in every shell: the number-matching
+//!   check, the send, and what the server's verdict means (outcome logged, prompt kept open).
 //! - [`selfservice`] is the user's self-service at the same server: sign in (with a second
 //!   factor), list, enroll here, disable/enable/delete/reset/resync, backup codes.
 //! - [`store`] is the stored form: [`store::PushToken`] and the activity log.
@@ -19,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod answer;
 pub mod approval;
 mod error;
 pub mod protocol;

@@ -496,6 +496,111 @@ impl Drop for Poller {
     }
 }
 
+/// What one poll round found ([`PushClient::poll_round`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Round {
+    /// In the order a [`Poller`] reports them: per token, its new and dropped requests, the
+    /// ones withdrawn and its problem ([`PollEvent::TokenProblem`], here every round); then the
+    /// requests that expired unanswered.
+    pub events: Vec<PollEvent>,
+    /// The transient error that ended the round early: the server as a whole is failing (a
+    /// [`Poller`] backs off and reports [`PollEvent::ServerDown`]).
+    pub failure: Option<PushError>,
+    /// Tokens polled without error (a [`Poller`] forgets their problems).
+    healthy: Vec<String>,
+}
+
+impl PushClient {
+    /// One poll round over `tokens` (all on one server), exactly as each round of a
+    /// [`Poller`]: the tokens polled in turn up to the first transient failure, every request
+    /// admitted through `inbox` (signatures, replays, unknown serials, expiry), the pending
+    /// requests the server no longer lists withdrawn, and those too old expired. For a single
+    /// look (`tessera push watch --once`); a [`Poller`] runs its rounds itself.
+    ///
+    /// `inbox` is locked between polls, never across one, so that an answer recorded meanwhile
+    /// ([`Inbox::answered`]) counts for the rest of the round.
+    pub async fn poll_round(&self, tokens: &[Arc<PushToken>], inbox: &Mutex<Inbox>) -> Round {
+        round(self, tokens, inbox, None).await
+    }
+}
+
+async fn round(
+    client: &PushClient,
+    tokens: &[Arc<PushToken>],
+    inbox: &Mutex<Inbox>,
+    polls: Option<&std::sync::atomic::AtomicU64>,
+) -> Round {
+    let mut events = Vec::new();
+    let mut failure = None;
+    let mut healthy = Vec::new();
+    for token in tokens {
+        if let Some(polls) = polls {
+            polls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        match client.poll(token).await {
+            Ok(polled) => {
+                healthy.push(token.id());
+                let now = client.now();
+                let mut inbox = lock(inbox);
+                let listed: Vec<String> = polled
+                    .requests
+                    .iter()
+                    .map(|r| r.nonce().to_owned())
+                    .collect();
+                for request in polled.requests {
+                    let nonce = request.nonce().to_owned();
+                    // Only the polled token's key: a request naming another serial is not this
+                    // token's, whatever it claims.
+                    let key = |serial: &str| (serial == token.serial()).then(|| token.server_key());
+                    match inbox.admit(request, key, now) {
+                        Admission::New(request) => events.push(PollEvent::Request {
+                            token_id: token.id(),
+                            request,
+                        }),
+                        Admission::Rejected(error) => events.push(PollEvent::Dropped {
+                            token_id: token.id(),
+                            nonce,
+                            error,
+                        }),
+                        Admission::Known => {}
+                    }
+                }
+                let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
+                for nonce in inbox.withdraw_missing(token.serial(), &listed, now) {
+                    events.push(PollEvent::Withdrawn {
+                        token_id: token.id(),
+                        nonce,
+                    });
+                }
+            }
+            Err(error) if error.is_transient() => {
+                // The server as a whole is failing: stop this round.
+                failure = Some(error);
+                break;
+            }
+            Err(error) => events.push(PollEvent::TokenProblem {
+                token_id: token.id(),
+                error,
+            }),
+        }
+    }
+    let now = client.now();
+    for (serial, nonce) in lock(inbox).expire(now) {
+        if let Some(token) = tokens.iter().find(|token| token.serial() == serial) {
+            events.push(PollEvent::Expired {
+                token_id: token.id(),
+                nonce,
+            });
+        }
+    }
+    Round {
+        events,
+        failure,
+        healthy,
+    }
+}
+
 async fn run(
     client: PushClient,
     shared: Arc<Shared>,
@@ -510,75 +615,22 @@ async fn run(
         // otherwise stretch the interval, and with it the time a prompt waits to be seen.
         let round_started = tokio::time::Instant::now();
         let tokens = lock(&shared.tokens).clone();
-        let mut outbox = Vec::new();
-        let mut failure = None;
-        for token in &tokens {
-            shared
-                .polls
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            match client.poll(token).await {
-                Ok(polled) => {
-                    token_problems.remove(&token.id());
-                    let now = client.now();
-                    let mut inbox = lock(&shared.inbox);
-                    let listed: Vec<String> = polled
-                        .requests
-                        .iter()
-                        .map(|r| r.nonce().to_owned())
-                        .collect();
-                    for request in polled.requests {
-                        let nonce = request.nonce().to_owned();
-                        // Only the polled token's key: a request naming another serial is
-                        // not this token's, whatever it claims.
-                        let key =
-                            |serial: &str| (serial == token.serial()).then(|| token.server_key());
-                        match inbox.admit(request, key, now) {
-                            Admission::New(request) => outbox.push(PollEvent::Request {
-                                token_id: token.id(),
-                                request,
-                            }),
-                            Admission::Rejected(error) => outbox.push(PollEvent::Dropped {
-                                token_id: token.id(),
-                                nonce,
-                                error,
-                            }),
-                            Admission::Known => {}
-                        }
-                    }
-                    let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
-                    for nonce in inbox.withdraw_missing(token.serial(), &listed, now) {
-                        outbox.push(PollEvent::Withdrawn {
-                            token_id: token.id(),
-                            nonce,
-                        });
-                    }
-                }
-                Err(error) if error.is_transient() => {
-                    // The server as a whole is failing: stop this round, back off.
-                    failure = Some(error);
-                    break;
-                }
-                Err(error) => {
-                    let previous = token_problems.insert(token.id(), error.code());
-                    if previous != Some(error.code()) {
-                        outbox.push(PollEvent::TokenProblem {
-                            token_id: token.id(),
-                            error,
-                        });
-                    }
-                }
-            }
+        let round = round(&client, &tokens, &shared.inbox, Some(&shared.polls)).await;
+        for id in &round.healthy {
+            token_problems.remove(id);
         }
-        let now = client.now();
-        for (serial, nonce) in lock(&shared.inbox).expire(now) {
-            if let Some(token) = tokens.iter().find(|token| token.serial() == serial) {
-                outbox.push(PollEvent::Expired {
-                    token_id: token.id(),
-                    nonce,
-                });
-            }
-        }
-        let delay = match failure {
+        // A token's problem is reported when it starts or changes, not on every round.
+        let mut outbox: Vec<PollEvent> = round
+            .events
+            .into_iter()
+            .filter(|event| match event {
+                PollEvent::TokenProblem { token_id, error } => {
+                    token_problems.insert(token_id.clone(), error.code()) != Some(error.code())
+                }
+                _ => true,
+            })
+            .collect();
+        let delay = match round.failure {
             Some(error) => {
                 let next = backoff.map_or(schedule.backoff_start, |previous| {
                     (previous * 2).min(schedule.backoff_max)

@@ -6,8 +6,9 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use tessera_push::answer::Answered;
 use tessera_push::protocol::expires_at;
-use tessera_push::{Decision, DeclineReason, PushRequest, PushToken, Verified};
+use tessera_push::{Decision, DeclineReason, Outcome, PushRequest, PushToken, Verified};
 
 /// A token as the UI lists it: never a key.
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushToken"))]
@@ -175,6 +176,26 @@ pub(crate) struct AnswerDto {
     pub(crate) retry: bool,
     /// For `failed`: the `push_*` code.
     pub(crate) error: Option<&'static str>,
+}
+
+impl AnswerDto {
+    /// What the UI hears of an answer to the prompt `nonce`: the shared result, as it was.
+    pub(crate) fn new(nonce: &str, answered: &Answered) -> Self {
+        let outcome = match &answered.outcome {
+            _ if answered.accepted() => AnswerOutcomeDto::Accepted,
+            Outcome::Refused => AnswerOutcomeDto::Refused,
+            Outcome::Expired => AnswerOutcomeDto::Expired,
+            _ => AnswerOutcomeDto::Failed,
+        };
+        Self {
+            nonce: nonce.to_owned(),
+            outcome,
+            display_code: answered.display_code().map(ToOwned::to_owned),
+            message: answered.message.clone(),
+            retry: answered.retry,
+            error: answered.error,
+        }
+    }
 }
 
 /// One server's poller.

@@ -32,6 +32,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 use tessera_core::UnixTime;
+use tessera_push::answer::{NumberError, answer, check_number};
 use tessera_push::approval::{Required, verification_due};
 use tessera_push::protocol::KeySize;
 use tessera_push::protocol::expires_at;
@@ -49,8 +50,8 @@ use tessera_push::{
 
 use self::book::{AWAY_AFTER, Presence, PromptBook, ScreenLockEdges, WakeDetector};
 use self::dto::{
-    AnswerDto, AnswerOutcomeDto, ClosedReason, EnrollStep, ModeDto, PromptDto, PushEvent,
-    PushLinkDto, PushStatusDto, PushTokenDto, ServerStatusDto,
+    AnswerDto, ClosedReason, EnrollStep, ModeDto, PromptDto, PushEvent, PushLinkDto, PushStatusDto,
+    PushTokenDto, ServerStatusDto,
 };
 use zeroize::Zeroizing;
 
@@ -82,6 +83,12 @@ impl From<PushError> for IpcError {
             field: None,
         }
     }
+}
+
+/// An approval whose number does not fit the request: the UI's input error, the prompt still
+/// open (nothing was sent).
+fn number_invalid(error: NumberError) -> IpcError {
+    IpcError::invalid(None, error.to_string())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -719,17 +726,8 @@ impl PushService {
                 .ok_or_else(|| IpcError::not_found("sign-in request"))?;
             (Arc::clone(&prompt.token), prompt.request.clone())
         };
-        let options = request.presence_options();
-        if let (Some(options), Decision::Approve { number }) = (&options, &decision)
-            && !number
-                .as_deref()
-                .is_some_and(|number| options.contains(&number))
-        {
-            return Err(IpcError::invalid(
-                None,
-                "pick the number the sign-in page shows",
-            ));
-        }
+        // Before the verification: nobody is asked for a fingerprint to send a wrong number.
+        check_number(&request, &decision).map_err(number_invalid)?;
         let state = app.state::<AppState>();
         let every_approval = state
             .settings_if_unlocked()
@@ -742,68 +740,11 @@ impl PushService {
         ) {
             self.verify(app, &request, required, stand_in).await?;
         }
-        let approving = matches!(decision, Decision::Approve { .. });
-        let activity = match &decision {
-            // A reason goes out only when the server announced it takes one (crates/push drops
-            // it otherwise): the log says what the server was told.
-            Decision::Decline { reason } => ActivityDecision::Declined {
-                reason: reason.filter(|_| request.accepts_decline_reason()),
-            },
-            _ => ActivityDecision::Approved,
-        };
         let client = self.client()?.clone();
-        let (outcome, mut dto) = match client.answer(&token, &request, &decision).await {
-            Ok(answer) if answer.accepted => (
-                match &answer.display_code {
-                    Some(code) => Outcome::CodeShown { code: code.clone() },
-                    None => Outcome::Accepted,
-                },
-                AnswerDto {
-                    nonce: nonce.to_owned(),
-                    outcome: AnswerOutcomeDto::Accepted,
-                    display_code: answer.display_code,
-                    message: answer.message,
-                    retry: false,
-                    error: None,
-                },
-            ),
-            Ok(_) => (
-                Outcome::Refused,
-                AnswerDto {
-                    nonce: nonce.to_owned(),
-                    outcome: AnswerOutcomeDto::Refused,
-                    display_code: None,
-                    message: None,
-                    retry: approving && options.is_some(),
-                    error: None,
-                },
-            ),
-            Err(PushError::Expired) => (
-                Outcome::Expired,
-                AnswerDto {
-                    nonce: nonce.to_owned(),
-                    outcome: AnswerOutcomeDto::Expired,
-                    display_code: None,
-                    message: None,
-                    retry: false,
-                    error: None,
-                },
-            ),
-            Err(error) => (
-                Outcome::Failed {
-                    code: error.code().to_owned(),
-                },
-                AnswerDto {
-                    nonce: nonce.to_owned(),
-                    outcome: AnswerOutcomeDto::Failed,
-                    display_code: None,
-                    message: None,
-                    retry: error.is_transient(),
-                    error: Some(error.code()),
-                },
-            ),
-        };
-        if !dto.retry {
+        let answered = answer(&client, &token, &request, &decision)
+            .await
+            .map_err(number_invalid)?;
+        if !answered.retry {
             let removed = {
                 let mut inner = self.inner();
                 if let Some(poller) = inner.pollers.get(token.server()) {
@@ -821,10 +762,15 @@ impl PushService {
             }
             self.update_window(app);
         }
-        // The server's message is its own text: the UI shows it as plain text.
-        dto.message = dto.message.filter(|message| !message.trim().is_empty());
-        self.log(app, &token, nonce, Some(&request), activity, outcome);
-        Ok(dto)
+        self.log(
+            app,
+            &token,
+            nonce,
+            Some(&request),
+            answered.decision,
+            answered.outcome.clone(),
+        );
+        Ok(AnswerDto::new(nonce, &answered))
     }
 
     /// Verifies the user for an approval: with `stand_in` (the vault passphrase or recovery key,

@@ -5,7 +5,7 @@
 //! Only requests whose server signatures verify against the stored server key are ever shown
 //! or answered (`PushRequest<Verified>`); the others are logged as dropped.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,8 +15,9 @@ use clap::{Args, Subcommand};
 use serde::{Deserialize, Serialize};
 use tessera_core::vault::{Passphrase, RecoveryKey};
 use tessera_core::{UnixTime, Unlock, Vault};
+use tessera_push::answer::{NumberError, answer, check_number};
 use tessera_push::approval::{Required, verification_due};
-use tessera_push::protocol::{DeclineReason, KeySize, PushRequest, Verified, expires_at};
+use tessera_push::protocol::{DeclineReason, Inbox, KeySize, PushRequest, Verified, expires_at};
 use tessera_push::sealed::PushStore;
 use tessera_push::store::{
     self, ActivityDecision, ActivityEntry, Outcome, append_activity, load_activity, load_tokens,
@@ -455,9 +456,11 @@ fn watch(session: &mut Session, args: &WatchArgs) -> anyhow::Result<()> {
         eprintln!("{}: {TLS_WARNING}", sanitize(&token.id()));
     }
     let interactive = Input::is_interactive();
-    let seen: HashSet<String> = load_activity(store.data())
+    // Handled in earlier runs (the app's too), for replay detection: at the time they were
+    // handled, so that only a poll racing a fresh answer passes as no replay.
+    let remembered: Vec<(String, SystemTime)> = load_activity(store.data())
         .into_iter()
-        .map(|entry| entry.nonce)
+        .map(|entry| (entry.nonce, UNIX_EPOCH + Duration::from_secs(entry.time.0)))
         .collect();
     let client = client()?;
     let mut watcher = Watcher {
@@ -474,10 +477,22 @@ fn watch(session: &mut Session, args: &WatchArgs) -> anyhow::Result<()> {
     };
     runtime()?.block_on(async {
         if args.once {
-            return watcher.once(&tokens, &seen).await;
+            return watcher.once(&tokens, remembered).await;
         }
-        watcher.forever(tokens, seen, args.interval).await
+        watcher.forever(&tokens, remembered, args.interval).await
     })
+}
+
+/// The tokens grouped by server: one poller (or one round) each.
+fn by_server(tokens: &[Arc<PushToken>]) -> BTreeMap<String, Vec<Arc<PushToken>>> {
+    let mut by_server: BTreeMap<String, Vec<Arc<PushToken>>> = BTreeMap::new();
+    for token in tokens {
+        by_server
+            .entry(token.server().to_owned())
+            .or_default()
+            .push(Arc::clone(token));
+    }
+    by_server
 }
 
 struct Watcher<'a> {
@@ -496,51 +511,69 @@ struct Watcher<'a> {
 
 /// What became of one request.
 enum Handled {
-    Answered,
-    /// A number-matching pick the server refused: ask again.
-    Retry,
+    /// Answered for good: the server took the answer, refused it for good, or it expired.
+    Closed,
+    /// Nothing final was sent (a missing verification, the tries used up): the request stays
+    /// open at the server until it is answered elsewhere or expires.
+    Open,
     /// Standard input ended: stop watching.
     StdinEnded,
 }
 
+/// One try at answering a request.
+enum Try {
+    Done(Handled),
+    /// The server may still take an answer: ask again. `refused`: a number-matching pick it
+    /// refused (else an answer not delivered).
+    Again {
+        refused: bool,
+    },
+}
+
+/// An approval whose number does not fit the request: a usage error, nothing sent.
+fn number_error(error: NumberError) -> CliError {
+    CliError::InvalidParameters(match error {
+        NumberError::Missing => {
+            "this request uses number matching: give the number the sign-in page shows"
+        }
+        NumberError::NotAnOption => "the number is not one of the request's options",
+        NumberError::NotAsked => {
+            "this request does not use number matching: approve without a number"
+        }
+        _ => "the answer does not fit the request",
+    })
+}
+
 impl Watcher<'_> {
+    /// One poll round per server, with the admission checks of the pollers (signatures, replay,
+    /// unknown serial), then exits.
     async fn once(
         &mut self,
         tokens: &[Arc<PushToken>],
-        seen: &HashSet<String>,
+        remembered: Vec<(String, SystemTime)>,
     ) -> anyhow::Result<()> {
+        let mut inbox = Inbox::new();
+        for (nonce, at) in remembered {
+            inbox.remember(&nonce, at);
+        }
+        let inbox = std::sync::Mutex::new(inbox);
         let mut open = 0usize;
-        for token in tokens {
-            let polled = match self.client.poll(token).await {
-                Ok(polled) => polled,
-                Err(error) => {
-                    eprintln!(
-                        "{}: {} ({})",
-                        sanitize(&token.id()),
-                        sanitize(&error.to_string()),
-                        error.code()
-                    );
-                    continue;
+        for (server, server_tokens) in by_server(tokens) {
+            let round = self.client.poll_round(&server_tokens, &inbox).await;
+            for event in round.events {
+                open += usize::from(matches!(event, PollEvent::Request { .. }));
+                // One round, then the end: nothing is polled again that an answer could race.
+                if !self.event(tokens, event, |_| {}).await? {
+                    return Ok(());
                 }
-            };
-            for request in polled.requests {
-                let nonce = request.nonce().to_owned();
-                let verified = if request.serial() != token.serial() {
-                    Err(PushError::UnknownSerial)
-                } else if seen.contains(&nonce) {
-                    Err(PushError::Replay)
-                } else {
-                    request.verify(token.server_key())
-                };
-                match verified {
-                    Ok(request) => {
-                        open += 1;
-                        if matches!(self.handle(token, &request).await?, Handled::StdinEnded) {
-                            return Ok(());
-                        }
-                    }
-                    Err(error) => self.dropped(token, &nonce, &error)?,
-                }
+            }
+            if let Some(error) = round.failure {
+                eprintln!(
+                    "{}: {} ({})",
+                    sanitize(&server),
+                    sanitize(&error.to_string()),
+                    error.code()
+                );
             }
         }
         if open == 0 {
@@ -551,17 +584,10 @@ impl Watcher<'_> {
 
     async fn forever(
         &mut self,
-        tokens: Vec<Arc<PushToken>>,
-        seen: HashSet<String>,
+        tokens: &[Arc<PushToken>],
+        remembered: Vec<(String, SystemTime)>,
         interval: u64,
     ) -> anyhow::Result<()> {
-        let mut by_server: BTreeMap<String, Vec<Arc<PushToken>>> = BTreeMap::new();
-        for token in &tokens {
-            by_server
-                .entry(token.server().to_owned())
-                .or_default()
-                .push(Arc::clone(token));
-        }
         let active = Duration::from_secs(interval);
         let schedule = Schedule::new(
             active,
@@ -571,11 +597,7 @@ impl Watcher<'_> {
         );
         let (sender, mut events) = tokio::sync::mpsc::channel::<(usize, PollEvent)>(64);
         let mut pollers = Vec::new();
-        let remembered: Vec<(String, SystemTime)> = seen
-            .into_iter()
-            .map(|nonce| (nonce, SystemTime::now()))
-            .collect();
-        for (server, server_tokens) in by_server {
+        for (server, server_tokens) in by_server(tokens) {
             let (poller, mut receiver) = Poller::spawn(
                 self.client.clone(),
                 server_tokens,
@@ -597,65 +619,81 @@ impl Watcher<'_> {
         }
         drop(sender);
         while let Some((index, event)) = events.recv().await {
-            match event {
-                PollEvent::Request { token_id, request } => {
-                    let Some(token) = tokens.iter().find(|token| token.id() == token_id) else {
-                        continue;
-                    };
-                    let nonce = request.nonce().to_owned();
-                    let handled = self.handle(token, &request).await?;
-                    if let Some(poller) = pollers.get(index) {
-                        poller.answered(&nonce, SystemTime::now());
-                    }
-                    if matches!(handled, Handled::StdinEnded) {
-                        return Ok(());
-                    }
+            let answered = |nonce: &str| {
+                if let Some(poller) = pollers.get(index) {
+                    poller.answered(nonce, SystemTime::now());
                 }
-                PollEvent::Dropped {
-                    token_id,
-                    nonce,
-                    error,
-                } => {
-                    if let Some(token) = tokens.iter().find(|token| token.id() == token_id) {
-                        self.dropped(token, &nonce, &error)?;
-                    }
-                }
-                PollEvent::Expired { nonce, .. } => {
-                    self.notice("expired", &nonce, "a sign-in request expired unanswered")?;
-                }
-                PollEvent::Withdrawn { nonce, .. } => {
-                    self.notice(
-                        "withdrawn",
-                        &nonce,
-                        "a sign-in request was answered elsewhere or cancelled",
-                    )?;
-                }
-                PollEvent::TokenProblem { token_id, error } => {
-                    let message = if matches!(error, PushError::TokenUnknownToServer) {
-                        "revoked by your organisation: the server no longer knows this token"
-                            .to_owned()
-                    } else {
-                        error.to_string()
-                    };
-                    eprintln!(
-                        "{}: {} ({})",
-                        sanitize(&token_id),
-                        sanitize(&message),
-                        error.code()
-                    );
-                }
-                PollEvent::ServerDown { error, retry_in } => {
-                    eprintln!(
-                        "The server cannot be reached ({}); retrying in {} s.",
-                        error.code(),
-                        retry_in.as_secs()
-                    );
-                }
-                PollEvent::ServerUp => eprintln!("The server answers again."),
-                _ => {}
+            };
+            if !self.event(tokens, event, answered).await? {
+                return Ok(());
             }
         }
         Ok(())
+    }
+
+    /// One poller event: a request asked and answered (`answered` hears of the ones closed),
+    /// the others logged or told. `false`: stop watching (standard input ended).
+    async fn event(
+        &mut self,
+        tokens: &[Arc<PushToken>],
+        event: PollEvent,
+        answered: impl FnOnce(&str),
+    ) -> anyhow::Result<bool> {
+        let token = |id: &str| tokens.iter().find(|token| token.id() == id);
+        match event {
+            PollEvent::Request { token_id, request } => {
+                let Some(token) = token(&token_id) else {
+                    return Ok(true);
+                };
+                match self.handle(token, &request).await? {
+                    Handled::Closed => answered(request.nonce()),
+                    Handled::Open => {}
+                    Handled::StdinEnded => return Ok(false),
+                }
+            }
+            PollEvent::Dropped {
+                token_id,
+                nonce,
+                error,
+            } => {
+                if let Some(token) = token(&token_id) {
+                    self.dropped(token, &nonce, &error)?;
+                }
+            }
+            PollEvent::Expired { nonce, .. } => {
+                self.notice("expired", &nonce, "a sign-in request expired unanswered")?;
+            }
+            PollEvent::Withdrawn { nonce, .. } => {
+                self.notice(
+                    "withdrawn",
+                    &nonce,
+                    "a sign-in request was answered elsewhere or cancelled",
+                )?;
+            }
+            PollEvent::TokenProblem { token_id, error } => {
+                let message = if matches!(error, PushError::TokenUnknownToServer) {
+                    "revoked by your organisation: the server no longer knows this token".to_owned()
+                } else {
+                    error.to_string()
+                };
+                eprintln!(
+                    "{}: {} ({})",
+                    sanitize(&token_id),
+                    sanitize(&message),
+                    error.code()
+                );
+            }
+            PollEvent::ServerDown { error, retry_in } => {
+                eprintln!(
+                    "The server cannot be reached ({}); retrying in {} s.",
+                    error.code(),
+                    retry_in.as_secs()
+                );
+            }
+            PollEvent::ServerUp => eprintln!("The server answers again."),
+            _ => {}
+        }
+        Ok(true)
     }
 
     fn notice(&self, event: &'static str, nonce: &str, text: &str) -> anyhow::Result<()> {
@@ -695,8 +733,9 @@ impl Watcher<'_> {
         })
     }
 
-    /// Asks for a decision on `request` and sends it; a number-matching pick the server
-    /// refuses can be retried (up to three picks).
+    /// Asks for a decision on `request` and sends it. An answer the server may still take (a
+    /// number-matching pick it refused, an answer not delivered for a passing reason) is asked
+    /// for again, up to three tries.
     async fn handle(
         &mut self,
         token: &PushToken,
@@ -704,24 +743,26 @@ impl Watcher<'_> {
     ) -> anyhow::Result<Handled> {
         for _ in 0..3 {
             match self.answer_once(token, request).await? {
-                Handled::Retry => {
-                    if self.interactive {
+                Try::Again { refused } => {
+                    if self.interactive && refused {
                         eprintln!(
                             "The server refused that number: pick the one the sign-in page shows."
                         );
+                    } else if self.interactive {
+                        eprintln!("Answer again to send it once more.");
                     }
                 }
-                handled => return Ok(handled),
+                Try::Done(handled) => return Ok(handled),
             }
         }
-        Ok(Handled::Answered)
+        Ok(Handled::Open)
     }
 
     async fn answer_once(
         &mut self,
         token: &PushToken,
         request: &PushRequest<Verified>,
-    ) -> anyhow::Result<Handled> {
+    ) -> anyhow::Result<Try> {
         let options = request.presence_options();
         let expires = unix(expires_at(request));
         let (kind, number) = if self.interactive {
@@ -746,7 +787,7 @@ impl Watcher<'_> {
                         Some(CliError::StdinEnded(_))
                     ) =>
                 {
-                    return Ok(Handled::StdinEnded);
+                    return Ok(Try::Done(Handled::StdinEnded));
                 }
                 Err(error) => return Err(error),
             };
@@ -767,33 +808,18 @@ impl Watcher<'_> {
             }
             (parsed.decision, parsed.number)
         };
+        // A reason goes out only where the server takes one (tessera_push drops it otherwise).
         let decision = match kind {
-            DecisionKind::Approve => {
-                if let (Some(options), Some(number)) = (&options, &number)
-                    && !options.contains(&number.as_str())
-                {
-                    return Err(CliError::InvalidParameters(
-                        "the number is not one of the request's options",
-                    )
-                    .into());
-                }
-                if options.is_some() && number.is_none() {
-                    return Err(CliError::InvalidParameters(
-                        "this request uses number matching: give the number the sign-in page shows",
-                    )
-                    .into());
-                }
-                Decision::Approve { number }
-            }
+            DecisionKind::Approve => Decision::Approve { number },
             DecisionKind::Deny => Decision::Decline {
-                reason: request
-                    .accepts_decline_reason()
-                    .then_some(DeclineReason::Cancelled),
+                reason: Some(DeclineReason::Cancelled),
             },
             DecisionKind::NotMe => Decision::Decline {
                 reason: Some(DeclineReason::UnknownTrigger),
             },
         };
+        // Before the verification: nobody is asked for a fingerprint to send a wrong number.
+        check_number(request, &decision).map_err(number_error)?;
         if let Some(required) = verification_due(
             &decision,
             !self.vault_proven,
@@ -818,38 +844,22 @@ impl Watcher<'_> {
                     "missing": missing.code(),
                 }))?;
             }
-            return Ok(Handled::Answered);
+            return Ok(Try::Done(Handled::Open));
         }
-        let activity_decision = match &decision {
-            Decision::Approve { .. } => ActivityDecision::Approved,
-            Decision::Decline { reason } => ActivityDecision::Declined { reason: *reason },
-            _ => ActivityDecision::None,
-        };
-        let (outcome, shown) = match self.client.answer(token, request, &decision).await {
-            Ok(answer) if answer.accepted => match answer.display_code {
-                Some(code) => (Outcome::CodeShown { code: code.clone() }, Some(code)),
-                None => (Outcome::Accepted, None),
-            },
-            Ok(_) => (Outcome::Refused, None),
-            Err(PushError::Expired) => (Outcome::Expired, None),
-            Err(error) => (
-                Outcome::Failed {
-                    code: error.code().to_owned(),
-                },
-                None,
-            ),
-        };
+        let answered = answer(&self.client, token, request, &decision)
+            .await
+            .map_err(number_error)?;
         let entry = ActivityEntry::new(
             now(None)?,
             token,
             request.nonce(),
             request.title(),
             request.question(),
-            activity_decision,
-            outcome.clone(),
+            answered.decision,
+            answered.outcome.clone(),
         );
         self.log(&entry)?;
-        let outcome_word = match &outcome {
+        let outcome_word = match &answered.outcome {
             Outcome::Accepted | Outcome::CodeShown { .. } => "accepted",
             Outcome::Refused => "refused",
             Outcome::Expired => "expired",
@@ -860,11 +870,18 @@ impl Watcher<'_> {
             DecisionKind::Deny => "deny",
             DecisionKind::NotMe => "not_me",
         };
+        let shown = answered.display_code();
         if self.interactive {
-            let text = match (&outcome, kind) {
+            // "Reported" only when the server took the reason (it does not take it from every
+            // request).
+            let reported = answered.decision
+                == (ActivityDecision::Declined {
+                    reason: Some(DeclineReason::UnknownTrigger),
+                });
+            let text = match (&answered.outcome, kind) {
                 (Outcome::CodeShown { .. }, _) => String::new(),
                 (Outcome::Accepted, DecisionKind::Approve) => "Approved: the sign-in goes on.".into(),
-                (Outcome::Accepted, DecisionKind::NotMe) => {
+                (Outcome::Accepted, _) if reported => {
                     "Denied and reported as not you. If you did not try to sign in, change your password.".into()
                 }
                 (Outcome::Accepted, _) => "Denied.".into(),
@@ -876,7 +893,7 @@ impl Watcher<'_> {
             if !text.is_empty() {
                 eprintln!("{text}");
             }
-            if let Some(code) = &shown {
+            if let Some(code) = shown {
                 eprintln!("Type this code on the sign-in page:");
                 print_text(&format!("    {}\n", sanitize(code)))?;
             }
@@ -889,13 +906,12 @@ impl Watcher<'_> {
                 "code": shown,
             }))?;
         }
-        let retry = matches!(outcome, Outcome::Refused)
-            && kind == DecisionKind::Approve
-            && options.is_some();
-        Ok(if retry {
-            Handled::Retry
+        Ok(if answered.retry {
+            Try::Again {
+                refused: answered.outcome == Outcome::Refused,
+            }
         } else {
-            Handled::Answered
+            Try::Done(Handled::Closed)
         })
     }
 

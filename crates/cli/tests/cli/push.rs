@@ -248,6 +248,24 @@ fn enroll_watch_approve_deny_and_activity_against_a_real_server() {
     let text = env.with_passphrase(&["push", "activity"], "").ok();
     assert!(text.stdout.contains("denied (not me)"), "{text:#?}");
 
+    // A number for a request without number matching (the one left open above) is a usage
+    // error: nothing is sent, nothing logged.
+    let refused = env
+        .with_passphrase(
+            &["push", "watch", "--once"],
+            "{\"decision\":\"approve\",\"number\":\"12\"}\n",
+        )
+        .fails(2, "invalid_parameters");
+    assert!(
+        refused.stderr.contains("does not use number matching"),
+        "{refused:#?}"
+    );
+    let logged = env
+        .with_passphrase(&["push", "activity", "--json"], "")
+        .ok()
+        .json();
+    assert_eq!(logged, activity);
+
     // Removed locally.
     env.with_passphrase(&["push", "rm", &id], "")
         .fails(2, "confirmation_needed");

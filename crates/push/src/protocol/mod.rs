@@ -23,9 +23,12 @@ pub use request::{
 pub(crate) mod tests {
     //! The real challenge captured from privacyIDEA 3.14 (protocol doc §19).
 
+    use std::time::SystemTime;
+
     use serde_json::Value;
 
-    use super::ServerKey;
+    use super::keys::{test_key, test_key_as_server};
+    use super::{PushRequest, ServerKey, Verified, parse_poll_response};
 
     /// `detail.public_key` exactly as received, with its `\n` line breaks.
     pub(crate) const VECTOR_SERVER_KEY: &str =
@@ -50,6 +53,48 @@ Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
     pub(crate) fn vector_entry() -> Value {
         #[allow(clippy::unwrap_used)]
         serde_json::from_str(include_str!("../../tests/data/challenge-3.14.json")).unwrap()
+    }
+
+    /// A challenge signed like the server does, with our test key in the server's role.
+    pub(crate) fn signed_entry(require_presence: Option<&str>, capabilities: bool) -> Value {
+        let key = test_key();
+        let mut main = "NONCE1|http://pi.example/ttype/push|PIPU1|Q|T|1".to_owned();
+        let mut entry = serde_json::json!({
+            "nonce": "NONCE1", "url": "http://pi.example/ttype/push", "serial": "PIPU1",
+            "question": "Q", "title": "T", "sslverify": "1",
+        });
+        if let Some(options) = require_presence {
+            main.push('|');
+            main.push_str(options);
+            entry["require_presence"] = Value::String(options.into());
+            entry["version"] = Value::String("2".into());
+        }
+        entry["signature"] = Value::String(key.sign_b32(&main));
+        if capabilities {
+            entry["capabilities"] = Value::String(r#"{"decline_reason": true}"#.into());
+            entry["capabilities_signature"] = Value::String(
+                key.sign_b32(r#"{"capabilities":{"decline_reason":true},"nonce":"NONCE1"}"#),
+            );
+        }
+        entry
+    }
+
+    /// [`signed_entry`] as the verified request a poll brings.
+    #[allow(clippy::unwrap_used)]
+    pub(crate) fn signed_request(
+        require_presence: Option<&str>,
+        capabilities: bool,
+    ) -> PushRequest<Verified> {
+        let body = serde_json::json!({
+            "result": {"status": true, "value": [signed_entry(require_presence, capabilities)]},
+        });
+        let (mut requests, _) =
+            parse_poll_response(200, body.to_string().as_bytes(), SystemTime::now()).unwrap();
+        requests
+            .pop()
+            .unwrap()
+            .verify(&test_key_as_server())
+            .unwrap()
     }
 
     #[test]

@@ -433,7 +433,7 @@ pub fn parse_answer_response(status: u16, body: &[u8]) -> Result<AnswerOutcome, 
 #[cfg(test)]
 mod tests {
     use super::super::keys::{test_key, test_key_as_server};
-    use super::super::tests::{vector_entry, vector_server_key};
+    use super::super::tests::{signed_entry, vector_entry, vector_server_key};
     use super::*;
 
     fn now() -> SystemTime {
@@ -544,30 +544,6 @@ mod tests {
                 .verify(&test_key_as_server())
                 .is_err()
         );
-    }
-
-    /// A challenge signed like the server does, with our test key in the server's role.
-    fn signed_entry(require_presence: Option<&str>, capabilities: bool) -> Value {
-        let key = test_key();
-        let mut main = "NONCE1|http://pi.example/ttype/push|PIPU1|Q|T|1".to_owned();
-        let mut entry = serde_json::json!({
-            "nonce": "NONCE1", "url": "http://pi.example/ttype/push", "serial": "PIPU1",
-            "question": "Q", "title": "T", "sslverify": "1",
-        });
-        if let Some(options) = require_presence {
-            main.push('|');
-            main.push_str(options);
-            entry["require_presence"] = Value::String(options.into());
-            entry["version"] = Value::String("2".into());
-        }
-        entry["signature"] = Value::String(key.sign_b32(&main));
-        if capabilities {
-            entry["capabilities"] = Value::String(r#"{"decline_reason": true}"#.into());
-            entry["capabilities_signature"] = Value::String(
-                key.sign_b32(r#"{"capabilities":{"decline_reason":true},"nonce":"NONCE1"}"#),
-            );
-        }
-        entry
     }
 
     fn form_of(answer: &AnswerRequest) -> Vec<(&str, &str)> {

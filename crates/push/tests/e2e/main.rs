@@ -9,14 +9,16 @@ mod common;
 mod hostile;
 mod proxy;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use common::{Rp, client, enroll, percentile, poll_one, transaction_of};
 use data_encoding::BASE64;
-use tessera_push::protocol::{Decision, DeclineReason, KeySize};
+use tessera_push::answer::{NumberError, answer};
+use tessera_push::protocol::{Decision, DeclineReason, Inbox, KeySize};
+use tessera_push::store::ActivityDecision;
 use tessera_push::transport::{ClientConfig, PollEvent, Poller, PollerMode, PushClient, Schedule};
-use tessera_push::{PushError, PushToken};
+use tessera_push::{Outcome, PushError, PushToken};
 
 fn link_of(detail: &serde_json::Value) -> String {
     detail["pushurl"]["value"].as_str().unwrap().to_owned()
@@ -167,47 +169,128 @@ async fn number_matching_wrong_then_right() {
         .collect();
     assert_eq!(options.len(), 4);
     assert!(options.contains(&shown), "{options:?} lacks {shown}");
-    // Not picking is refused locally.
+    // Not picking is refused locally, before anything is sent.
     assert!(matches!(
         client
             .answer(&token, &request, &Decision::Approve { number: None })
             .await,
         Err(PushError::AnswerMismatch)
     ));
+    assert_eq!(
+        answer(
+            &client,
+            &token,
+            &request,
+            &Decision::Approve { number: None }
+        )
+        .await,
+        Err(NumberError::Missing)
+    );
     let wrong = options
         .iter()
         .find(|option| **option != shown)
         .unwrap()
         .clone();
-    let outcome = client
-        .answer(
-            &token,
-            &request,
-            &Decision::Approve {
-                number: Some(wrong),
-            },
-        )
-        .await
-        .unwrap();
-    assert!(!outcome.accepted, "a wrong pick is refused");
+    let refused = answer(
+        &client,
+        &token,
+        &request,
+        &Decision::Approve {
+            number: Some(wrong),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.outcome, Outcome::Refused, "a wrong pick is refused");
+    assert!(refused.retry, "and the prompt stays open");
     assert_eq!(
         rp.status(&transaction).await,
         "pending",
         "and can be retried"
     );
-    let outcome = client
-        .answer(
-            &token,
-            &request,
-            &Decision::Approve {
-                number: Some(shown),
-            },
-        )
-        .await
-        .unwrap();
-    assert!(outcome.accepted);
+    let accepted = answer(
+        &client,
+        &token,
+        &request,
+        &Decision::Approve {
+            number: Some(shown),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (accepted.outcome, accepted.retry),
+        (Outcome::Accepted, false)
+    );
     assert_eq!(rp.status(&transaction).await, "accept");
     assert_eq!(rp.finalize(&transaction, "").await["result"]["value"], true);
+}
+
+/// A single look (`tessera push watch --once`) admits requests as a poller round does: a new
+/// one once, then known while pending; a nonce handled in an earlier session is a replay,
+/// reported once; one answered meanwhile and no longer listed is withdrawn.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_single_poll_round_admits_like_the_poller() {
+    let rp = Rp::new().await;
+    let client = client();
+    let token = enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await;
+    let tokens = [Arc::new(token)];
+    let inbox = Mutex::new(Inbox::new());
+    let round = client.poll_round(&tokens, &inbox).await;
+    assert!(
+        round.events.is_empty() && round.failure.is_none(),
+        "{round:?}"
+    );
+    let transaction = transaction_of(&rp.trigger().await);
+    let round = client.poll_round(&tokens, &inbox).await;
+    let [PollEvent::Request { request, .. }] = round.events.as_slice() else {
+        panic!("{round:?}");
+    };
+    let request = request.clone();
+    assert!(client.poll_round(&tokens, &inbox).await.events.is_empty());
+
+    let mut earlier = Inbox::new();
+    earlier.remember(
+        request.nonce(),
+        SystemTime::now() - Duration::from_secs(3600),
+    );
+    let earlier = Mutex::new(earlier);
+    let round = client.poll_round(&tokens, &earlier).await;
+    assert!(
+        matches!(
+            round.events.as_slice(),
+            [PollEvent::Dropped {
+                error: PushError::Replay,
+                ..
+            }]
+        ),
+        "{round:?}"
+    );
+    assert!(client.poll_round(&tokens, &earlier).await.events.is_empty());
+
+    let answered = answer(
+        &client,
+        &tokens[0],
+        &request,
+        &Decision::Decline {
+            reason: Some(DeclineReason::UnknownTrigger),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(answered.outcome, Outcome::Accepted);
+    assert_eq!(
+        answered.decision,
+        ActivityDecision::Declined {
+            reason: Some(DeclineReason::UnknownTrigger)
+        }
+    );
+    assert_eq!(rp.status(&transaction).await, "declined");
+    let round = client.poll_round(&tokens, &inbox).await;
+    assert!(
+        matches!(round.events.as_slice(), [PollEvent::Withdrawn { nonce, .. }] if *nonce == request.nonce()),
+        "{round:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -225,18 +308,22 @@ async fn code_to_phone_shows_the_code_that_completes_the_login() {
         .await
         .verify(token.server_key())
         .unwrap();
-    let outcome = client
-        .answer(&token, &request, &Decision::Approve { number: None })
-        .await
-        .unwrap();
-    assert!(outcome.accepted);
-    let code = outcome.display_code.expect("display_code");
+    let answered = answer(
+        &client,
+        &token,
+        &request,
+        &Decision::Approve { number: None },
+    )
+    .await
+    .unwrap();
+    assert!(answered.accepted());
+    let code = answered.display_code().expect("display_code").to_owned();
     assert!(
         !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()),
         "{code}"
     );
     assert_eq!(
-        outcome.message.as_deref(),
+        answered.message.as_deref(),
         Some("Type this code on the login page")
     );
     let finalized = rp.finalize(&transaction, &code).await;
