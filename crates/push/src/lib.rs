@@ -8,6 +8,7 @@
 //!   back-off.
 //! - [`answer`] answers a verified request the same way in every shell: the number-matching
 //!   check, the send, and what the server's verdict means (outcome logged, prompt kept open).
+//! - [`pollers`] supervises one poller per server for a changing set of tokens.
 //! - [`selfservice`] is the user's self-service at the same server: sign in (with a second
 //!   factor), list, enroll here, disable/enable/delete/reset/resync, backup codes.
 //! - [`store`] is the stored form: [`store::PushToken`] and the activity log.
@@ -24,6 +25,7 @@
 pub mod answer;
 pub mod approval;
 mod error;
+pub mod pollers;
 pub mod protocol;
 pub mod sealed;
 pub mod selfservice;

@@ -34,6 +34,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use tessera_core::UnixTime;
 use tessera_push::answer::{NumberError, answer, check_number};
 use tessera_push::approval::{Required, verification_due};
+use tessera_push::pollers::{PollerSet, ServerEvent};
 use tessera_push::protocol::KeySize;
 use tessera_push::protocol::expires_at;
 use tessera_push::sealed::{PushStore, PushStoreError};
@@ -41,9 +42,7 @@ use tessera_push::store::{
     ActivityDecision, ActivityEntry, Outcome, PUSH_SECTION, append_activity, load_activity,
     load_tokens, remove_token, rename_token, save_token,
 };
-use tessera_push::transport::{
-    ClientConfig, PollEvent, Poller, PollerMode, Schedule, make_device_key,
-};
+use tessera_push::transport::{ClientConfig, PollEvent, PollerMode, Schedule, make_device_key};
 use tessera_push::{
     Decision, EnrollmentUri, PushClient, PushError, PushRequest, PushToken, Verified,
 };
@@ -125,7 +124,9 @@ struct Inner {
     /// The `push` section the pollers were started from; `None`: stopped (no store).
     fingerprint: Option<String>,
     tokens: Vec<Arc<PushToken>>,
-    pollers: BTreeMap<String, Poller>,
+    /// One poller per server of `tokens`; `None` until the first sync with tokens (the set
+    /// needs Tauri's runtime) and after a stop.
+    pollers: Option<PollerSet>,
     book: PromptBook,
     /// Token id -> the error code its polls keep hitting.
     problems: HashMap<String, &'static str>,
@@ -161,8 +162,8 @@ impl Inner {
             return false;
         }
         self.mode = Some(mode);
-        for poller in self.pollers.values() {
-            poller.set_mode(mode);
+        if let Some(pollers) = self.pollers.as_mut() {
+            pollers.set_mode(mode);
         }
         true
     }
@@ -208,7 +209,8 @@ impl PushService {
         let offset = self.client.get().map(PushClient::clock_offset);
         let inner = self.inner();
         let mode = match (
-            inner.fingerprint.is_some() && !inner.pollers.is_empty(),
+            inner.fingerprint.is_some()
+                && inner.pollers.as_ref().is_some_and(|set| !set.is_empty()),
             inner.mode,
         ) {
             (false, _) => ModeDto::Stopped,
@@ -303,8 +305,8 @@ impl PushService {
             inner.presence().at_desktop = desktop.present(AWAY_AFTER);
             if woke {
                 inner.presence().woke = Some(now);
-                for poller in inner.pollers.values() {
-                    poller.check_now();
+                if let Some(pollers) = &inner.pollers {
+                    pollers.check_now();
                 }
             }
             woke
@@ -439,57 +441,42 @@ impl PushService {
             return;
         };
         let tokens: Vec<Arc<PushToken>> = tokens.into_iter().map(Arc::new).collect();
-        let mut by_server: BTreeMap<String, Vec<Arc<PushToken>>> = BTreeMap::new();
-        for token in &tokens {
-            by_server
-                .entry(token.server().to_owned())
-                .or_default()
-                .push(Arc::clone(token));
-        }
         let closed = {
             let mut inner = self.inner();
             let now = Instant::now();
             let open = !inner.book.is_empty();
             let mode = inner.presence().mode(now, open);
             inner.mode = Some(mode);
-            inner
-                .pollers
-                .retain(|server, _| by_server.contains_key(server));
-            inner
-                .servers
-                .retain(|server, _| by_server.contains_key(server));
-            for (server, server_tokens) in by_server {
-                if let Some(poller) = inner.pollers.get(&server) {
-                    poller.set_tokens(server_tokens);
-                    continue;
-                }
-                // Poller::spawn needs a tokio context: Tauri's runtime.
-                let runtime = tauri::async_runtime::handle();
-                let _context = runtime.inner().enter();
-                let (poller, mut events) =
-                    Poller::spawn(client.clone(), server_tokens, Schedule::default(), mode);
-                poller.remember(seen.iter().cloned());
-                let forward_app = app.clone();
-                let forward_server = server.clone();
+            // The pollers' tasks need a tokio context: Tauri's runtime.
+            let runtime = tauri::async_runtime::handle();
+            let _context = runtime.inner().enter();
+            let pollers = inner.pollers.get_or_insert_with(|| {
+                let (pollers, mut events) = PollerSet::new(client, Schedule::default(), mode);
+                let forward = app.clone();
                 tauri::async_runtime::spawn(async move {
-                    while let Some(event) = events.recv().await {
-                        forward_app.state::<PushService>().handle(
-                            &forward_app,
-                            &forward_server,
-                            event,
-                        );
+                    while let Some(ServerEvent { server, event }) = events.recv().await {
+                        forward
+                            .state::<PushService>()
+                            .handle(&forward, &server, event);
                     }
                 });
+                pollers
+            });
+            pollers.set_mode(mode);
+            let changes = pollers.set_tokens(&tokens, &seen);
+            for server in changes.stopped {
+                inner.servers.remove(&server);
+            }
+            for server in changes.started {
                 inner.servers.insert(
                     server.clone(),
                     ServerStatusDto {
-                        server: server.clone(),
+                        server,
                         up: true,
                         retry_in_secs: None,
                         error: None,
                     },
                 );
-                inner.pollers.insert(server, poller);
             }
             inner
                 .problems
@@ -527,7 +514,8 @@ impl PushService {
                 return;
             }
             inner.fingerprint = None;
-            inner.pollers.clear();
+            // Dropping the set stops its pollers, and with them the task forwarding their events.
+            inner.pollers = None;
             inner.tokens.clear();
             inner.servers.clear();
             inner.problems.clear();
@@ -747,8 +735,8 @@ impl PushService {
         if !answered.retry {
             let removed = {
                 let mut inner = self.inner();
-                if let Some(poller) = inner.pollers.get(token.server()) {
-                    poller.answered(nonce, SystemTime::now());
+                if let Some(pollers) = &inner.pollers {
+                    pollers.answered(token.server(), nonce, SystemTime::now());
                 }
                 let removed = inner.book.remove(nonce).is_some();
                 inner.apply_mode(Instant::now());
@@ -831,8 +819,8 @@ impl PushService {
         let mut inner = self.inner();
         inner.presence().woke = Some(Instant::now());
         inner.apply_mode(Instant::now());
-        for poller in inner.pollers.values() {
-            poller.check_now();
+        if let Some(pollers) = &inner.pollers {
+            pollers.check_now();
         }
     }
 
@@ -845,8 +833,8 @@ impl PushService {
             inner.presence().at_desktop = Some(true);
         }
         inner.apply_mode(Instant::now());
-        for poller in inner.pollers.values() {
-            poller.check_now();
+        if let Some(pollers) = &inner.pollers {
+            pollers.check_now();
         }
     }
 

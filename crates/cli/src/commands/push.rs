@@ -17,14 +17,13 @@ use tessera_core::vault::{Passphrase, RecoveryKey};
 use tessera_core::{UnixTime, Unlock, Vault};
 use tessera_push::answer::{NumberError, answer, check_number};
 use tessera_push::approval::{Required, verification_due};
+use tessera_push::pollers::{PollerSet, ServerEvent};
 use tessera_push::protocol::{DeclineReason, Inbox, KeySize, PushRequest, Verified, expires_at};
 use tessera_push::sealed::PushStore;
 use tessera_push::store::{
     self, ActivityDecision, ActivityEntry, Outcome, append_activity, load_activity, load_tokens,
 };
-use tessera_push::transport::{
-    ClientConfig, PollEvent, Poller, PollerMode, Schedule, make_device_key,
-};
+use tessera_push::transport::{ClientConfig, PollEvent, PollerMode, Schedule, make_device_key};
 use tessera_push::{Decision, EnrollmentUri, PushClient, PushError, PushToken};
 use tessera_verify::{Verifier, VerifyError};
 use zeroize::Zeroizing;
@@ -595,35 +594,14 @@ impl Watcher<'_> {
             Duration::from_secs(5),
             Duration::from_secs(300),
         );
-        let (sender, mut events) = tokio::sync::mpsc::channel::<(usize, PollEvent)>(64);
-        let mut pollers = Vec::new();
-        for (server, server_tokens) in by_server(tokens) {
-            let (poller, mut receiver) = Poller::spawn(
-                self.client.clone(),
-                server_tokens,
-                schedule,
-                PollerMode::Active,
-            );
-            poller.remember(remembered.clone());
-            let index = pollers.len();
-            pollers.push(poller);
-            let sender = sender.clone();
-            tokio::spawn(async move {
-                while let Some(event) = receiver.recv().await {
-                    if sender.send((index, event)).await.is_err() {
-                        return;
-                    }
-                }
-            });
-            eprintln!("Watching {} for sign-in requests…", sanitize(&server));
+        let (mut pollers, mut events) =
+            PollerSet::new(self.client.clone(), schedule, PollerMode::Active);
+        pollers.set_tokens(tokens, &remembered);
+        for server in pollers.servers() {
+            eprintln!("Watching {} for sign-in requests…", sanitize(server));
         }
-        drop(sender);
-        while let Some((index, event)) = events.recv().await {
-            let answered = |nonce: &str| {
-                if let Some(poller) = pollers.get(index) {
-                    poller.answered(nonce, SystemTime::now());
-                }
-            };
+        while let Some(ServerEvent { server, event }) = events.recv().await {
+            let answered = |nonce: &str| pollers.answered(&server, nonce, SystemTime::now());
             if !self.event(tokens, event, answered).await? {
                 return Ok(());
             }

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use common::{Rp, client, enroll, percentile, poll_one, transaction_of};
 use data_encoding::BASE64;
 use tessera_push::answer::{NumberError, answer};
+use tessera_push::pollers::{Changes, PollerSet, ServerEvent};
 use tessera_push::protocol::{Decision, DeclineReason, Inbox, KeySize};
 use tessera_push::store::ActivityDecision;
 use tessera_push::transport::{ClientConfig, PollEvent, Poller, PollerMode, PushClient, Schedule};
@@ -525,4 +526,60 @@ async fn a_token_deleted_on_the_server_is_noticed() {
         client.enroll(&uri, key).await,
         Err(PushError::EnrollmentNotPending)
     ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_poller_set_polls_each_server_once_and_follows_token_changes() {
+    let rp = Rp::new().await;
+    let client = client();
+    let first = Arc::new(enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await);
+    let second = Arc::new(enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await);
+    let fast = Schedule::new(
+        Duration::from_millis(500),
+        Duration::from_secs(15),
+        Duration::from_millis(250),
+        Duration::from_secs(2),
+    );
+    let (mut set, mut events) = PollerSet::new(client.clone(), fast, PollerMode::Active);
+    // Two tokens on one server: one poller.
+    let changes = set.set_tokens(&[Arc::clone(&first), Arc::clone(&second)], &[]);
+    assert_eq!(changes.started, [first.server()]);
+    assert!(changes.stopped.is_empty());
+    assert_eq!(set.servers().collect::<Vec<_>>(), [first.server()]);
+
+    // A sign-in challenges both tokens of the user: both requests arrive, tagged with the
+    // server that polled them.
+    let _transaction = transaction_of(&rp.trigger().await);
+    let mut requested = std::collections::BTreeSet::new();
+    while requested.len() < 2 {
+        let ServerEvent { server, event } =
+            tokio::time::timeout(Duration::from_secs(20), events.recv())
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(server, first.server());
+        if let PollEvent::Request { token_id, .. } = event {
+            requested.insert(token_id);
+        }
+    }
+    assert_eq!(requested, [first.id(), second.id()].into_iter().collect());
+
+    // One token fewer on the same server: the same poller, nothing started or stopped.
+    assert_eq!(
+        set.set_tokens(&[Arc::clone(&first)], &[]),
+        Changes::default()
+    );
+    // None left: stopped, and the event stream ends.
+    let changes = set.set_tokens(&[], &[]);
+    assert_eq!(changes.stopped, [first.server()]);
+    assert!(set.is_empty());
+    drop(set);
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while events.recv().await.is_some() {}
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the merged stream closes once its pollers are gone"
+    );
 }
