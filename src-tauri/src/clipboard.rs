@@ -61,8 +61,8 @@ impl Board {
         }
     }
 
-    /// The vault locked: a code of ours still on the clipboard goes (whatever the delay says);
-    /// anything the user copied since stays. Returns whether it cleared.
+    /// The vault locked or the app quits: a code of ours still on the clipboard goes (whatever
+    /// the delay says); anything the user copied since stays. Returns whether it cleared.
     pub(crate) fn clear_on_lock(&self) -> bool {
         let last = self
             .last

@@ -59,6 +59,7 @@ pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation_guard())
         // Files dropped on the window go to the import wizard, images to the QR scan; the OS
         // hands their paths to Rust.
         .on_window_event(|window, event| {
@@ -291,9 +292,62 @@ fn build_tray(app: &App<Wry>, language: Language) -> tauri::Result<()> {
     Ok(())
 }
 
+/// The webview never leaves the app's own pages: a link in a server's text, a dropped URL or a
+/// script cannot take the window (and the IPC bridge its capability grants) to another origin.
+fn navigation_guard<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_, url| {
+            let allowed = is_app_url(url);
+            if !allowed {
+                eprintln!(
+                    "tessera-desktop: refused to navigate to a {} URL",
+                    url.scheme()
+                );
+            }
+            allowed
+        })
+        .build()
+}
+
+/// The app's own pages: `tauri://localhost` (Linux, macOS), `http(s)://tauri.localhost`
+/// (Windows); with `tauri dev` (no `custom-protocol`), the Vite server of tauri.conf.json.
+pub(crate) fn is_app_url(url: &tauri::Url) -> bool {
+    let host = url.host_str();
+    match url.scheme() {
+        "tauri" => host == Some("localhost"),
+        "http" | "https" if host == Some("tauri.localhost") => true,
+        "http" => {
+            cfg!(not(feature = "custom-protocol"))
+                && host == Some("localhost")
+                && url.port() == Some(5173)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_app_s_own_pages_are_navigable() {
+        let cases = [
+            ("tauri://localhost/index.html", true),
+            ("http://tauri.localhost/", true),
+            ("https://tauri.localhost/#/settings", true),
+            ("https://evil.example/", false),
+            ("http://localhost:8080/", false),
+            ("tauri://evil/", false),
+            ("file:///etc/passwd", false),
+            ("javascript:alert(1)", false),
+            ("data:text/html,hi", false),
+            ("otpauth://totp/x?secret=AAAA", false),
+        ];
+        for (url, allowed) in cases {
+            let url: tauri::Url = url.parse().unwrap();
+            assert_eq!(is_app_url(&url), allowed, "{url}");
+        }
+    }
 
     #[test]
     fn tray_texts_exist_in_both_languages_and_differ() {

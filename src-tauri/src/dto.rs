@@ -151,6 +151,9 @@ pub(crate) struct CopiedDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct UriPreviewDto {
+    /// Which waiting link this is: "add" and "dismiss" name it, so the account added is the
+    /// one the dialog showed, even if another link arrived meanwhile.
+    pub(crate) id: u32,
     pub(crate) issuer: String,
     pub(crate) name: String,
     #[cfg_attr(test, ts(as = "KindIn"))]
@@ -370,8 +373,9 @@ impl AccountDto {
 }
 
 impl UriPreviewDto {
-    pub(crate) fn new(issuer: &str, name: &str, otp: &Otp) -> Self {
+    pub(crate) fn new(id: u32, issuer: &str, name: &str, otp: &Otp) -> Self {
         Self {
+            id,
             issuer: issuer.to_owned(),
             name: name.to_owned(),
             kind: otp.kind_name(),
@@ -745,10 +749,10 @@ mod tests {
 
     #[test]
     fn events_are_tagged_by_type() {
-        let preview = UriPreviewDto::new("Example", "alice", &Otp::Steam);
+        let preview = UriPreviewDto::new(7, "Example", "alice", &Otp::Steam);
         assert_eq!(
             serde_json::to_value(BackendEvent::DeepLink { preview }).unwrap(),
-            json!({"type": "deepLink", "preview": {"issuer": "Example", "name": "alice", "kind": "steam"}})
+            json!({"type": "deepLink", "preview": {"id": 7, "issuer": "Example", "name": "alice", "kind": "steam"}})
         );
         assert_eq!(
             serde_json::to_value(BackendEvent::VaultLocked).unwrap(),

@@ -82,7 +82,13 @@ fn start(uris: Vec<launch::GivenUri>) -> anyhow::Result<()> {
             );
         }
     }
-    app.run(|_, _| {});
+    app.run(|handle, event| {
+        // Quitting: a code of ours still on the clipboard goes (the X11 and Wayland clipboard
+        // would go with this process anyway; Windows and macOS keep it).
+        if let tauri::RunEvent::Exit = event {
+            handle.state::<clipboard::Board>().clear_on_lock();
+        }
+    });
     Ok(())
 }
 

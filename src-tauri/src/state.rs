@@ -59,7 +59,9 @@ struct Session {
     vault: Option<Vault>,
     /// Links opened from outside (or given at launch), oldest first; parsed, so the URI text is
     /// gone and the secret sits in a wiping `OtpSecret`.
-    links: VecDeque<OtpUri>,
+    links: VecDeque<(u32, OtpUri)>,
+    /// The id of the next link offered (ids are never reused while the app runs).
+    next_link: u32,
     /// Deleted accounts that can still be restored.
     undo: Vec<Deleted>,
     /// Imports between the wizard's steps (their entries hold secrets).
@@ -107,6 +109,7 @@ impl AppState {
             session: Mutex::new(Session {
                 vault: None,
                 links: VecDeque::new(),
+                next_link: 1,
                 undo: Vec::new(),
                 imports: transfer::Held::default(),
                 qr: qr::Scans::default(),
@@ -561,8 +564,11 @@ impl AppState {
     /// Queues an opened otpauth:// link. The preview goes to the UI; the URI does not.
     pub(crate) fn offer_link(&self, text: &str) -> Result<UriPreviewDto, IpcError> {
         let uri = OtpUri::parse(text)?;
-        let preview = UriPreviewDto::new(&uri.issuer, &uri.name, &uri.otp);
-        self.session().links.push_back(uri);
+        let mut session = self.session();
+        let id = session.next_link;
+        session.next_link = id.wrapping_add(1);
+        let preview = UriPreviewDto::new(id, &uri.issuer, &uri.name, &uri.otp);
+        session.links.push_back((id, uri));
         Ok(preview)
     }
 
@@ -570,15 +576,28 @@ impl AppState {
         self.session()
             .links
             .front()
-            .map(|uri| UriPreviewDto::new(&uri.issuer, &uri.name, &uri.otp))
+            .map(|(id, uri)| UriPreviewDto::new(*id, &uri.issuer, &uri.name, &uri.otp))
     }
 
-    /// Adds the oldest waiting link's account.
-    pub(crate) fn confirm_link(&self, now: UnixTime) -> Result<AccountDto, IpcError> {
+    /// Adds the account of the waiting link `id` (the one the dialog showed).
+    pub(crate) fn confirm_link(&self, id: u32, now: UnixTime) -> Result<AccountDto, IpcError> {
         self.with_vault(|vault, session| {
-            let uri = session.links.pop_front().ok_or_else(|| {
-                IpcError::new(IpcErrorCode::NoDeepLink, "no otpauth:// link is waiting")
-            })?;
+            let index = session
+                .links
+                .iter()
+                .position(|(waiting, _)| *waiting == id)
+                .ok_or_else(|| {
+                    IpcError::new(
+                        IpcErrorCode::NoDeepLink,
+                        "that otpauth:// link is not waiting",
+                    )
+                })?;
+            let Some((_, uri)) = session.links.remove(index) else {
+                return Err(IpcError::new(
+                    IpcErrorCode::NoDeepLink,
+                    "that otpauth:// link is not waiting",
+                ));
+            };
             let account = uri.into_account(now);
             let dto = AccountDto::new(&account, now);
             vault.update(|data| {
@@ -589,9 +608,9 @@ impl AppState {
         })
     }
 
-    /// Drops the oldest waiting link (its secret is wiped).
-    pub(crate) fn dismiss_link(&self) {
-        self.session().links.pop_front();
+    /// Drops the waiting link `id` (its secret is wiped).
+    pub(crate) fn dismiss_link(&self, id: u32) {
+        self.session().links.retain(|(waiting, _)| *waiting != id);
     }
 
     /// The desktop session reported sleep or a screen lock: locks when the settings say so (both

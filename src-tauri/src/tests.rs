@@ -472,23 +472,28 @@ fn deep_links_wait_for_confirmation_and_never_cross_ipc_whole() {
     let pending = h.ok("pending_deep_link", json!({}));
     assert_eq!(
         pending,
-        json!({"issuer": "Example", "name": "alice", "kind": "totp"})
+        json!({"id": preview.id, "issuer": "Example", "name": "alice", "kind": "totp"})
     );
+    let shown = json!({ "id": preview.id });
     // Locked (no vault yet): the link keeps waiting.
     assert_eq!(
-        h.err("confirm_deep_link", json!({}))["code"],
+        h.err("confirm_deep_link", shown.clone())["code"],
         json!("locked")
     );
     h.created();
-    let added = h.ok("confirm_deep_link", json!({}));
+    // Another link arrives while the dialog shows the first: "Add" adds the one shown.
+    let other = format!("otpauth://totp/Other:bob?secret={SECRET}&issuer=Other");
+    let later = h.state().offer_link(&other).unwrap();
+    assert_ne!(later.id, preview.id);
+    let added = h.ok("confirm_deep_link", shown.clone());
     assert_eq!(added["issuer"], json!("Example"));
-    assert_eq!(h.ok("pending_deep_link", json!({})), Value::Null);
     assert_eq!(
-        h.err("confirm_deep_link", json!({}))["code"],
-        json!("no_deep_link")
+        h.err("confirm_deep_link", shown.clone())["code"],
+        json!("no_deep_link"),
+        "added once"
     );
-    h.state().offer_link(&uri).unwrap();
-    h.ok("dismiss_deep_link", json!({}));
+    assert_eq!(h.ok("pending_deep_link", json!({}))["id"], json!(later.id));
+    h.ok("dismiss_deep_link", json!({ "id": later.id }));
     assert_eq!(h.ok("pending_deep_link", json!({})), Value::Null);
     assert_eq!(h.issuers(), ["Example"]);
 }

@@ -31,8 +31,8 @@ fi
 if [ "${TESSERA_E2E_PREBUILT:-0}" = 1 ] && [ -x "$CARGO_TARGET_DIR/debug/tessera-desktop" ]; then
     log "using the tessera-desktop built by the Rust test step"
 else
-    log "building tessera-desktop (debug, UI embedded)"
-    (cd "$root" && cargo build --quiet -p tessera-desktop)
+    log "building tessera-desktop (debug, UI embedded, feature e2e: the page may name files)"
+    (cd "$root" && cargo build --quiet -p tessera-desktop --features e2e)
 fi
 
 if ! command -v tauri-driver >/dev/null; then

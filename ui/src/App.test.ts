@@ -416,7 +416,11 @@ describe('App', () => {
     const dialog = screen.getByRole('alertdialog', { name: 'Add this account?' });
     expect(dialog.textContent).toContain('Example');
     expect(dialog.textContent).toContain('alice');
+    // A link from a web page is not one Enter away from being added: focus is on "Dismiss".
+    expect(document.activeElement?.textContent).toBe('Don’t add');
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Add account' }));
+    // "Add" names the link it showed.
+    expect(backend.calls.find((c) => c.method === 'confirmDeepLink')?.args).toEqual([expect.any(Number)]);
     await settle();
     expect(issuers()).toEqual(['Example']);
 

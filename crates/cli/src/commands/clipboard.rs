@@ -99,6 +99,23 @@ fn detach(command: &mut Command) {
     }
 }
 
+/// Sets `code` with the hints clipboard managers and histories honour to leave it out (as the
+/// desktop app does): KDE's `x-kde-passwordManagerHint: secret` on X11 and Wayland (Klipper,
+/// GPaste, CopyQ read it), `ExcludeClipboardContentFromMonitorProcessing` on Windows (history
+/// and cloud sync too), `org.nspasteboard.ConcealedType` on macOS.
+fn set_secret(clipboard: &mut arboard::Clipboard, code: &str) -> Result<(), arboard::Error> {
+    #[cfg(windows)]
+    use arboard::SetExtWindows as _;
+    #[cfg(windows)]
+    return clipboard.set().exclude_from_monitoring().text(code);
+    #[cfg(target_os = "macos")]
+    use arboard::SetExtApple as _;
+    #[cfg(all(unix, not(target_os = "macos")))]
+    use arboard::SetExtLinux as _;
+    #[cfg(not(windows))]
+    return clipboard.set().exclude_from_history().text(code);
+}
+
 /// The clipboard holder: `clear_after` seconds (0: keep the code until something else is
 /// copied).
 pub(crate) fn hold(clear_after: u32) -> anyhow::Result<()> {
@@ -108,7 +125,7 @@ pub(crate) fn hold(clear_after: u32) -> anyhow::Result<()> {
     code.truncate(end);
     let mut out = io::stdout().lock();
     let mut clipboard = match arboard::Clipboard::new()
-        .and_then(|mut clipboard| clipboard.set_text(code.as_str()).map(|()| clipboard))
+        .and_then(|mut clipboard| set_secret(&mut clipboard, code.as_str()).map(|()| clipboard))
     {
         Ok(clipboard) => clipboard,
         Err(error) => {

@@ -23,6 +23,20 @@ impl Display {
             .then(|| String::from_utf8(out.stdout).unwrap())
     }
 
+    /// The formats the clipboard owner offers (`TARGETS`).
+    fn targets(&self) -> Vec<String> {
+        let out = Command::new("xclip")
+            .args(["-selection", "clipboard", "-t", "TARGETS", "-o"])
+            .env("DISPLAY", &self.name)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Copies `text` the way another application would (xclip keeps serving it).
     fn copy_other(&self, text: &str) -> Child {
         let mut child = Command::new("xclip")
@@ -90,6 +104,14 @@ fn copy_then_clear_only_our_code() {
     );
     assert!(run.stderr.contains("cleared in 2 s"), "{run:#?}");
     assert_eq!(display.clipboard().as_deref(), Some("94287082"));
+    // Marked as a secret, which clipboard managers and histories leave out (as the app does).
+    assert!(
+        display
+            .targets()
+            .contains(&"x-kde-passwordManagerHint".to_owned()),
+        "{:?}",
+        display.targets()
+    );
     assert!(
         wait_for(&display, Duration::from_secs(6), |text| text
             .is_none_or(str::is_empty)),

@@ -306,8 +306,9 @@ export interface Backend extends PushBackend, SelfServiceBackend, QrBackend {
   getSettings(): Promise<SettingsView>;
   updateSettings(settings: SettingsView): Promise<SettingsView>;
   pendingDeepLink(): Promise<UriPreview | null>;
-  confirmDeepLink(): Promise<AccountView>;
-  dismissDeepLink(): Promise<void>;
+  /** Adds the account of the waiting link `id` (the preview the dialog shows). */
+  confirmDeepLink(id: number): Promise<AccountView>;
+  dismissDeepLink(id: number): Promise<void>;
   /** Call on user input, throttled to at most once per 30 s; Rust auto-locks on idle. */
   reportActivity(): Promise<void>;
   onEvent(handler: (event: BackendEvent) => void): Promise<() => void>;

@@ -174,7 +174,7 @@ export class FakeBackend implements Backend {
   /** A deep link arrives (an otpauth:// link opened elsewhere). */
   openLink(uri: string): void {
     const form = parseUri(uri);
-    this.pending = { form, preview: { issuer: form.issuer, name: form.name, kind: form.kind } };
+    this.pending = { form, preview: { id: this.#nextId++, issuer: form.issuer, name: form.name, kind: form.kind } };
     this.emit({ type: 'deepLink', preview: this.pending.preview });
   }
 
@@ -413,18 +413,18 @@ export class FakeBackend implements Backend {
     return this.pending?.preview ?? null;
   }
 
-  async confirmDeepLink(): Promise<AccountView> {
-    this.#record('confirmDeepLink', []);
+  async confirmDeepLink(id: number): Promise<AccountView> {
+    this.#record('confirmDeepLink', [id]);
     this.#unlocked();
-    if (this.pending === null) throw fail('no_deep_link', 'no pending link');
+    if (this.pending === null || this.pending.preview.id !== id) throw fail('no_deep_link', 'no pending link');
     const stored = this.#store(this.pending.form);
     this.pending = null;
     return this.#view(stored);
   }
 
-  async dismissDeepLink(): Promise<void> {
-    this.#record('dismissDeepLink', []);
-    this.pending = null;
+  async dismissDeepLink(id: number): Promise<void> {
+    this.#record('dismissDeepLink', [id]);
+    if (this.pending?.preview.id === id) this.pending = null;
   }
 
   async reportActivity(): Promise<void> {

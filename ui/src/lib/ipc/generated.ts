@@ -140,7 +140,12 @@ export type Copied = { clearAfterSecs: number, };
 /**
  * An otpauth:// link waiting for the user's "add it?": labels only, the URI stays in Rust.
  */
-export type UriPreview = { issuer: string, name: string, kind: OtpKind, };
+export type UriPreview = {
+/**
+ * Which waiting link this is: "add" and "dismiss" name it, so the account added is the
+ * one the dialog showed, even if another link arrived meanwhile.
+ */
+id: number, issuer: string, name: string, kind: OtpKind, };
 
 export type Language = "system" | "en" | "fr";
 

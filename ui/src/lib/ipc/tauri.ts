@@ -49,8 +49,8 @@ export const tauriBackend: Backend = {
   updateSettings: (settings) =>
     call(() => invoke<SettingsView>(COMMANDS.updateSettings, { settings })),
   pendingDeepLink: () => call(() => invoke<UriPreview | null>(COMMANDS.pendingDeepLink)),
-  confirmDeepLink: () => call(() => invoke<AccountView>(COMMANDS.confirmDeepLink)),
-  dismissDeepLink: () => call(() => invoke<void>(COMMANDS.dismissDeepLink)),
+  confirmDeepLink: (id) => call(() => invoke<AccountView>(COMMANDS.confirmDeepLink, { id })),
+  dismissDeepLink: (id) => call(() => invoke<void>(COMMANDS.dismissDeepLink, { id })),
   reportActivity: () => call(() => invoke<void>(COMMANDS.reportActivity)),
   importPick: () => call(() => invoke<ImportOpened | null>(COMMANDS.importPick)),
   importOpenPaths: (paths) => call(() => invoke<ImportOpened>(COMMANDS.importOpenPaths, { paths })),

@@ -168,15 +168,17 @@ export class Session {
     this.setAppearance(this.settings.language, this.settings.theme);
   }
 
-  async confirmDeepLink(): Promise<string> {
-    const view = await this.#backend.confirmDeepLink();
-    this.deepLink = null;
+  /** Adds the link the dialog shows (by its id: a link that arrived since is not the one). */
+  async confirmDeepLink(preview: UriPreview): Promise<string> {
+    const view = await this.#backend.confirmDeepLink(preview.id);
+    this.deepLink = await this.#backend.pendingDeepLink();
     return view.issuer || view.name;
   }
 
-  async dismissDeepLink(): Promise<void> {
+  async dismissDeepLink(preview: UriPreview): Promise<void> {
     this.deepLink = null;
-    await this.#backend.dismissDeepLink();
+    await this.#backend.dismissDeepLink(preview.id);
+    this.deepLink = await this.#backend.pendingDeepLink();
   }
 
   /** Call on any user input; tells Rust at most once per 30 s (auto-lock counts idle time). */
