@@ -22,6 +22,8 @@ sudo_if_needed() {
 # python3-venv: the throwaway privacyIDEA server the push tests run against.
 # qrencode + feh: a QR code drawn and shown on the Xvfb screen for the screen-scan tests.
 # dunst: the notification daemon of the end-to-end tests' desktop session (push prompts notify).
+# xdotool + xprintidle: the push bench's user at the desktop (real X input) and the X idle time
+# it checks (the screensaver extension's counter), tests/e2e/push.bench.mjs.
 # polkitd, fprintd, libpam-fprintd: "it's me" verification tested for real (crates/verify: a
 # private system bus with polkitd, and fprintd on libfprint's virtual fingerprint reader).
 apt_packages=(
@@ -30,6 +32,7 @@ apt_packages=(
     libdbus-1-dev
     xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 xclip
     oathtool hyperfine zbar-tools python3-venv otpclient python3-cryptography qrencode feh dunst
+    xdotool xprintidle
     polkitd dbus-daemon fprintd libpam-fprintd
     nodejs npm
 )
