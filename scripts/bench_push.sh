@@ -17,6 +17,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}"
 out="$CARGO_TARGET_DIR/bench"
 mkdir -p "$out"
+# This script's rows only, so a part skipped or failed now leaves no figure of an earlier run.
+rm -f "$out"/push-*.row.json "$out"/verify-*.row.json
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 step "push: prompt latency, approve round trip, polls per minute (shown; hidden + locked + active; away) against a real privacyIDEA"

@@ -172,15 +172,22 @@ export function trayMenu(label) {
       .map((line) => line.trim().split(/\s+/))
       .filter((fields) => fields[0]?.startsWith(':') && fields[2] === 'tessera-desktop')
       .map((fields) => fields[0]);
+    // The indicator's objects are /org/ayatana/NotificationItem/<id>{,/Menu}. Only that node is
+    // introspected: one of the app's connections does not answer introspection at all, and
+    // `busctl tree` waits 25 s on it whatever --timeout says.
+    const root = '/org/ayatana/NotificationItem';
     for (const name of names) {
-      let paths;
+      let xml;
       try {
-        paths = run('busctl', ['--user', 'tree', '--list', name]);
+        xml = run('busctl', ['--user', '--timeout=2', '--json=short', 'call', name, root, 'org.freedesktop.DBus.Introspectable', 'Introspect']);
       } catch {
-        continue; // a connection of the app that exports nothing
+        continue;
       }
-      const menu = paths.split('\n').find((path) => /^\/org\/ayatana\/NotificationItem\/[^/]+\/Menu$/.test(path));
-      if (menu) trayMenuAddress = { name, menu };
+      const id = /<node name="([^"]+)"/.exec(JSON.parse(xml).data[0])?.[1];
+      if (id) {
+        trayMenuAddress = { name, menu: `${root}/${id}/Menu` };
+        break;
+      }
     }
     assert.ok(trayMenuAddress, 'the app exports no tray menu on the session bus');
   }

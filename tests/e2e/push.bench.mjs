@@ -196,9 +196,12 @@ test('push latency bench', { timeout: 900_000 }, async (t) => {
     [`push approve round trip, shown and unlocked, click → server accepts (p50, p95; n=${SHOWN_RUNS})`,
      `${fmt(p50(shownApprove))}, ${fmt(p95(shownApprove))}`, '/validate/polltransaction round trip (p50)', fmt(p50(pollTrip)),
      `${(p50(shownApprove) / p50(pollTrip)).toFixed(1)}x`, 'report'],
-    // The max too: n = 20 puts p95 at the 19th sample, so one slow sign-in would not show.
-    [`push prompt latency, hidden + locked, user active at the desktop (p50, p95, max; n=${RUNS})`,
-     `${fmt(p50(activePrompt))}, ${fmt(p95(activePrompt))}, ${fmt(max(activePrompt))}`,
+    // The max and the first sign-in too. n = 20 puts p95 at the 19th sample, so one slow
+    // sign-in would not show; and only the first comes after 2 minutes with the window hidden:
+    // each prompt shows the window, so an app that polls fast for a while after its window was
+    // seen (ACTIVE_AFTER_FOCUS) is fast for the next ones whatever it makes of the user.
+    [`push prompt latency, hidden + locked, user active at the desktop (p50, p95, max; first, after 2 min hidden; n=${RUNS})`,
+     `${fmt(p50(activePrompt))}, ${fmt(p95(activePrompt))}, ${fmt(max(activePrompt))}; first ${fmt(activePrompt[0])}`,
      '/validate/check round trip (p50)', fmt(p50(shownCheck)),
      `${(p50(activePrompt) / p50(shownCheck)).toFixed(1)}x`, 'p95 < 3 s'],
     [`push approve round trip while locked, stand-in (recovery key) typed, click → server accepts (p50, p95; n=${RUNS})`,
@@ -207,8 +210,8 @@ test('push latency bench', { timeout: 900_000 }, async (t) => {
     ['push polls per minute, hidden + locked, user active at the desktop (server log, 30 s after 2 min)',
      `${activePerMinute}/min`, 'official app (3 s)', `${OFFICIAL_PER_MINUTE}/min`,
      `${(activePerMinute / OFFICIAL_PER_MINUTE).toFixed(2)}x`, '<= 20/min'],
-    [`push prompt latency, away (no input > 2 min), hidden + locked (p50, p95; n=${AWAY_RUNS})`,
-     `${fmt(p50(awayPrompt))}, ${fmt(p95(awayPrompt))}`, '/validate/check round trip (p50)', fmt(p50(shownCheck)),
+    [`push prompt latency, away (no input > 2 min), hidden + locked (p50, p95; first, after 2 min hidden; n=${AWAY_RUNS})`,
+     `${fmt(p50(awayPrompt))}, ${fmt(p95(awayPrompt))}; first ${fmt(awayPrompt[0])}`, '/validate/check round trip (p50)', fmt(p50(shownCheck)),
      `${(p50(awayPrompt) / p50(shownCheck)).toFixed(1)}x`, 'report'],
     ['push polls per minute, away (no input > 2 min), hidden + locked (server log, 60 s)',
      `${awayPerMinute}/min`, 'official app (3 s)', `${OFFICIAL_PER_MINUTE}/min`,
