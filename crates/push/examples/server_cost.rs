@@ -13,7 +13,7 @@
 //! fully-used core, whatever the 2-core machine's other load (the client's signing included)
 //! took from it.
 //!
-//! Run: `cargo run -p tessera-push --example server_cost` (scripts/bench_server_cost.sh).
+//! Run: `cargo run -p tessera-push --example server_cost` (scripts/bench_push.sh, `make bench`).
 //! `TESSERA_SERVER_COST_SECONDS` (default 15) per endpoint, `TESSERA_SERVER_COST_TASKS`
 //! (default 4). With `TESSERA_BENCH_OUT` set, rows for `scripts/bench_report.py` are written
 //! there as `push-server-*.row.json`. Only 127.0.0.1 is contacted, and every loop stops by
