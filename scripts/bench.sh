@@ -75,6 +75,6 @@ scripts/bench_qr.sh
 step "desktop app beside otpclient: cold start, idle CPU, memory (PSS), .deb size"
 scripts/bench_app.sh
 
-scripts/bench_push.sh
+TESSERA_BENCH_ALL=1 scripts/bench_push.sh
 
 python3 scripts/bench_report.py "$out" "$window"

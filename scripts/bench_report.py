@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Prints Tessera's benchmark figures beside their peers (same run) as ratios.
 
-Reads hyperfine JSON exports and criterion's estimates from the bench output folder.
-Usage: bench_report.py OUT_DIR OATHTOOL_WINDOW
+Reads hyperfine JSON exports and criterion's estimates from the bench output folder, and the
+ready-made rows (*.row.json) the app, QR, push, verification and server-cost benches write.
+A section whose input is missing is left out, so a part run alone (scripts/bench_push.sh)
+prints its own rows.
+Usage: bench_report.py OUT_DIR [OATHTOOL_WINDOW]
 """
 import json
 import pathlib
 import sys
 
 out = pathlib.Path(sys.argv[1])
-window = int(sys.argv[2])
+window = int(sys.argv[2]) if len(sys.argv) > 2 else None
 criterion = pathlib.Path(out).parent / "criterion"
 rows = []
 
@@ -34,14 +37,17 @@ def fmt_rate(per_second):
 
 
 # 1. tessera code --uri vs oathtool --totp: lower is better, ratio = tessera / oathtool.
-tessera, oathtool = hyperfine_means("code-uri.json")
-rows.append(("`tessera code --uri` wall time", fmt_time(tessera), "oathtool --totp",
-             fmt_time(oathtool), f"{tessera / oathtool:.2f}x", "<= 1.5x"))
+if (out / "code-uri.json").exists():
+    tessera, oathtool = hyperfine_means("code-uri.json")
+    rows.append(("`tessera code --uri` wall time", fmt_time(tessera), "oathtool --totp",
+                 fmt_time(oathtool), f"{tessera / oathtool:.2f}x", "<= 1.5x"))
 
 # 2. code generation rate: criterion per-code time vs oathtool's window generation rate.
-(oath_window,) = hyperfine_means("oathtool-window.json")
-oath_rate = (window + 1) / oath_window
-for estimates in sorted(criterion.glob("**/new/estimates.json")):
+codes = window is not None and (out / "oathtool-window.json").exists()
+if codes:
+    (oath_window,) = hyperfine_means("oathtool-window.json")
+    oath_rate = (window + 1) / oath_window
+for estimates in sorted(criterion.glob("**/new/estimates.json")) if codes else []:
     bench_dir = estimates.parent.parent
     bench = json.loads((estimates.parent / "benchmark.json").read_text())
     if not bench["group_id"].startswith("codes"):

@@ -22,7 +22,8 @@ sudo_if_needed() {
 # python3-venv: the throwaway privacyIDEA server the push tests run against.
 # qrencode + feh: a QR code drawn and shown on the Xvfb screen for the screen-scan tests.
 # dunst: the notification daemon of the end-to-end tests' desktop session (push prompts notify).
-# xdotool: the end-to-end tests' user at the desk (X input, which the push poll speed follows).
+# xdotool + xprintidle: the user at the desk of the end-to-end tests and the push bench (real X
+# input, which the push poll speed follows) and the X idle time the bench checks.
 # polkitd, fprintd, libpam-fprintd: "it's me" verification tested for real (crates/verify: a
 # private system bus with polkitd, and fprintd on libfprint's virtual fingerprint reader).
 apt_packages=(
@@ -31,6 +32,7 @@ apt_packages=(
     libdbus-1-dev
     xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 xclip xdotool
     oathtool hyperfine zbar-tools python3-venv otpclient python3-cryptography qrencode feh dunst
+    xprintidle
     polkitd dbus-daemon fprintd libpam-fprintd
     nodejs npm
 )

@@ -155,3 +155,76 @@ export async function launchOnNewVault({ onStep = async () => {} } = {}) {
   await app.wait('the accounts screen', 'input[type=search]');
   return { app, recoveryKey };
 }
+
+// --- The desktop around the app: its tray menu, whether its window is on screen, the user's input.
+
+const run = (command, args) => execFileSync(command, args, { encoding: 'utf8' });
+let trayMenuAddress = null;
+
+/** Clicks the tray menu item `label` as the desktop's panel does: libayatana-appindicator
+ * exports the menu on the session bus (com.canonical.dbusmenu); a click in the panel is its
+ * `Event(id, "clicked")`. run.sh gives each test its own bus, so the only tessera-desktop on it
+ * is the app under test. */
+export function trayMenu(label) {
+  if (trayMenuAddress === null) {
+    const names = run('busctl', ['--user', 'list', '--no-pager', '--no-legend'])
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[0]?.startsWith(':') && fields[2] === 'tessera-desktop')
+      .map((fields) => fields[0]);
+    // The indicator's objects are /org/ayatana/NotificationItem/<id>{,/Menu}. Only that node is
+    // introspected: one of the app's connections does not answer introspection at all, and
+    // `busctl tree` waits 25 s on it whatever --timeout says.
+    const root = '/org/ayatana/NotificationItem';
+    for (const name of names) {
+      let xml;
+      try {
+        xml = run('busctl', ['--user', '--timeout=2', '--json=short', 'call', name, root, 'org.freedesktop.DBus.Introspectable', 'Introspect']);
+      } catch {
+        continue;
+      }
+      const id = /<node name="([^"]+)"/.exec(JSON.parse(xml).data[0])?.[1];
+      if (id) {
+        trayMenuAddress = { name, menu: `${root}/${id}/Menu` };
+        break;
+      }
+    }
+    assert.ok(trayMenuAddress, 'the app exports no tray menu on the session bus');
+  }
+  const { name, menu } = trayMenuAddress;
+  const layout = JSON.parse(run('busctl', ['--user', '--json=short', '--', 'call', name, menu, 'com.canonical.dbusmenu', 'GetLayout', 'iias', '0', '-1', '0']));
+  // (id, properties, children) nodes; children are variants of the same.
+  const find = ([id, properties, children]) =>
+    properties.label?.data === label ? id : children.map((child) => find(child.data)).find((found) => found !== undefined);
+  const id = find(layout.data[1]);
+  assert.ok(id !== undefined, `no tray menu item ${label}`);
+  run('busctl', ['--user', '--', 'call', name, menu, 'com.canonical.dbusmenu', 'Event', 'isvu', String(id), 'clicked', 'i', '0', '0']);
+}
+
+/** Whether the app's main window is mapped on the X display (what the user can see), by the X
+ * server's own account (xdotool), not the app's. */
+export function windowShown() {
+  try {
+    return run('xdotool', ['search', '--onlyvisible', '--name', '^Tessera$']).trim() !== '';
+  } catch {
+    return false; // xdotool exits 1 when no window matches
+  }
+}
+
+/** Milliseconds since the last keyboard or mouse input, from the X server's screensaver
+ * extension (xprintidle): what an app asks to know whether the user is at the desktop. */
+export const xIdleMs = () => Number(run('xprintidle', []).trim());
+
+/** A user at the desktop: real X input (a one-pixel pointer move through XTEST, xdotool) every
+ * `everyMs`, so the X idle time stays low. WebDriver's clicks do not count: they are events
+ * inside the webview, not X input. Returns the function that stops it. */
+export function userActivity(everyMs = 5000) {
+  let sign = 1;
+  const nudge = () => {
+    sign = -sign;
+    run('xdotool', ['mousemove_relative', '--', String(sign), '0']);
+  };
+  nudge();
+  const timer = setInterval(nudge, everyMs);
+  return () => clearInterval(timer);
+}

@@ -396,7 +396,8 @@ impl ChildVerifier {
         child
     }
 
-    fn expect_line(&self, prefix: &str, timeout: Duration) -> String {
+    /// The next line holding `prefix`, from `prefix` on (the bench reads one per round).
+    pub fn expect_line(&self, prefix: &str, timeout: Duration) -> String {
         let started = Instant::now();
         loop {
             let left = timeout.saturating_sub(started.elapsed());
