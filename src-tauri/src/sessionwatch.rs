@@ -7,8 +7,9 @@
 //! sends and screen lockers obey). The screen's lock state is also read once a second on
 //! every platform (`tessera_presence`: the session's lock flag on Windows, the session
 //! dictionary on macOS, logind's `LockedHint` on Linux) and its edges come here through the
-//! push tick. Sleep on Windows and macOS is not signalled to Tessera: there the idle auto-lock,
-//! which counts time asleep, locks, and the wake is noticed by the push tick's clocks.
+//! push tick. Sleep on Windows and macOS is not signalled to Tessera: there the push tick notices
+//! the wake from its two clocks and hands it here as a sleep, so the vault locks within a second
+//! of resuming (and the idle auto-lock counts the time asleep).
 
 /// One thing the session reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

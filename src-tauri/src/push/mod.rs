@@ -287,8 +287,13 @@ impl PushService {
     }
 
     /// Once a second (the tick thread): wake and presence (`desktop`: what the OS says of the
-    /// user, see [`tessera_presence`]), then [`Self::sync`].
-    pub(crate) fn tick<R: Runtime>(&self, app: &AppHandle<R>, desktop: tessera_presence::Reading) {
+    /// user, see [`tessera_presence`]), then [`Self::sync`]. Returns whether the machine woke
+    /// from sleep since the last tick (the two clocks parted).
+    pub(crate) fn tick<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        desktop: tessera_presence::Reading,
+    ) -> bool {
         let now = Instant::now();
         let in_use = app.get_webview_window(MAIN_WINDOW).is_some_and(|window| {
             window.is_visible().unwrap_or(false) && !window.is_minimized().unwrap_or(false)
@@ -329,6 +334,7 @@ impl PushService {
         if changed || woke {
             self.emit_status();
         }
+        woke
     }
 
     /// Opens the push key store if it is not open yet: made, moved out of the vault or
@@ -1016,11 +1022,14 @@ fn notify<R: Runtime>(app: &AppHandle<R>, prompt: &PromptDto) {
 }
 
 /// The once-a-second push tick of the real app. It also reads whether the user is at the
-/// computer (OS idle time, screen lock) and hands screen lock and unlock edges to `on_screen`
-/// (the session handler that locks the vault and polls at once when the user is back).
+/// computer (OS idle time, screen lock) and hands screen lock and unlock edges, and a wake it
+/// noticed, to `on_session` (the session handler that locks the vault as the settings say and
+/// polls at once when the user is back). The wake matters where no sleep signal reaches
+/// Tessera (Windows, macOS, a Linux without logind): the vault then locks at the first second
+/// after resuming, before anyone can use it.
 pub(crate) fn spawn_tick<R: Runtime>(
     app: AppHandle<R>,
-    on_screen: impl Fn(crate::sessionwatch::SessionEvent) + Send + 'static,
+    on_session: impl Fn(crate::sessionwatch::SessionEvent) + Send + 'static,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("push-tick".into())
@@ -1030,11 +1039,13 @@ pub(crate) fn spawn_tick<R: Runtime>(
             loop {
                 let reading = desktop.read();
                 match edges.edge(reading.screen_locked) {
-                    Some(true) => on_screen(crate::sessionwatch::SessionEvent::ScreenLocked),
-                    Some(false) => on_screen(crate::sessionwatch::SessionEvent::ScreenUnlocked),
+                    Some(true) => on_session(crate::sessionwatch::SessionEvent::ScreenLocked),
+                    Some(false) => on_session(crate::sessionwatch::SessionEvent::ScreenUnlocked),
                     None => {}
                 }
-                app.state::<PushService>().tick(&app, reading);
+                if app.state::<PushService>().tick(&app, reading) {
+                    on_session(crate::sessionwatch::SessionEvent::Sleep);
+                }
                 std::thread::sleep(Duration::from_secs(1));
             }
         })

@@ -652,7 +652,7 @@ fn the_tick_polls_fast_while_the_user_is_at_the_desktop_and_slowly_when_away_or_
         ),
     ];
     for (name, reading, want) in cases {
-        h.push().tick(h.app.handle(), reading);
+        let _ = h.push().tick(h.app.handle(), reading);
         assert_eq!(h.push().status().mode, want, "{name}");
     }
     // Back at the screen: the screen-unlock edge polls at once and fast for a while, before
