@@ -778,7 +778,18 @@ impl PushService {
         stand_in: Option<&str>,
     ) -> Result<(), IpcError> {
         if let Some(secret) = stand_in {
-            return app.state::<AppState>().check_stand_in(secret);
+            // Argon2 takes about half a second: on the blocking pool, not an async worker.
+            let (app, secret) = (app.clone(), Zeroizing::new(secret.to_owned()));
+            return tauri::async_runtime::spawn_blocking(move || {
+                app.state::<AppState>().check_stand_in(&secret)
+            })
+            .await
+            .map_err(|_| {
+                IpcError::new(
+                    crate::error::IpcErrorCode::Unknown,
+                    "the verification worker stopped",
+                )
+            })?;
         }
         let left = expires_at(request)
             .duration_since(SystemTime::now())

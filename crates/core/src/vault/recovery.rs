@@ -34,14 +34,16 @@ pub enum RecoveryKeyError {
     #[error("the recovery key has a typo: compare it with what you wrote down, group by group")]
     Checksum,
     /// A character outside the recovery-key alphabet.
+    // The message names the position only, never the character: what was typed may be a
+    // password typed into the wrong field, and messages reach logs and the webview.
     #[error(
-        "the recovery key cannot contain {character:?} (symbol {position}): it uses only digits \
+        "symbol {position} of the recovery key is not one it can contain: it uses only digits \
          and the letters A-Z except U"
     )]
     InvalidCharacter {
         /// 1-based position among the symbols (spaces and dashes not counted).
         position: usize,
-        /// The offending character (never part of a valid key, so not secret).
+        /// The offending character, for the caller's own checks; not in the message.
         character: char,
     },
     /// Too few or too many symbols.
@@ -277,6 +279,10 @@ mod tests {
             let error = RecoveryKey::parse(&input).unwrap_err();
             assert_eq!(error.code(), code, "case {name}");
         }
+        // A password typed into the wrong field: the message says where, never what.
+        let error = RecoveryKey::parse("ABCD-EFG§").unwrap_err();
+        assert!(!error.to_string().contains('§'), "{error}");
+        assert!(error.to_string().contains("symbol 8"), "{error}");
     }
 
     #[test]
