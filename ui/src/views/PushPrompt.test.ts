@@ -195,6 +195,15 @@ describe('push prompt', () => {
     expect(screen.queryByRole('dialog', { name: 'Add a push token?' })).toBeNull();
   });
 
+  it('counts dropped requests in the push panel; nothing of them is in the activity', async () => {
+    backend.push.droppedCount = 2;
+    backend.push.emit({ type: 'status', status: await backend.push.pushStatus() });
+    await fireEvent.click(screen.getByRole('button', { name: 'Sign-in approvals' }));
+    await settle();
+    expect(document.querySelector('.push-dropped')?.textContent).toContain('2 sign-in requests were dropped unshown');
+    expect(backend.push.activity).toEqual([]);
+  });
+
   it('warns on the accounts screen when the push server says the clock is off', async () => {
     backend.push.clockOffsetSecs = -95;
     backend.push.emit({ type: 'status', status: await backend.push.pushStatus() });
