@@ -690,3 +690,54 @@ fn with_jitter(delay: Duration) -> Duration {
         .unwrap_or_default();
     delay + delay.mul_f64(f64::from(nanos % 1000) / 10_000.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_checked_tls_or_this_computer_may_set_the_clock() {
+        let cases = [
+            (
+                "https, certificate checked",
+                "https://pi.example.com/ttype/push",
+                true,
+                true,
+            ),
+            (
+                "https, checks off",
+                "https://pi.example.com/ttype/push",
+                false,
+                false,
+            ),
+            (
+                "http to this computer",
+                "http://127.0.0.1:5000/ttype/push",
+                false,
+                true,
+            ),
+            (
+                "http to localhost",
+                "http://localhost:5000/ttype/push",
+                true,
+                true,
+            ),
+            (
+                "http to another computer",
+                "http://192.0.2.1/ttype/push",
+                true,
+                false,
+            ),
+            (
+                "http to another computer, checks off",
+                "http://pi.example.com/",
+                false,
+                false,
+            ),
+        ];
+        for (name, url, sslverify, trusted) in cases {
+            let url = reqwest::Url::parse(url).unwrap();
+            assert_eq!(trusted_transport(&url, sslverify), trusted, "{name}");
+        }
+    }
+}
