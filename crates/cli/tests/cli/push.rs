@@ -487,22 +487,27 @@ impl Tamperer {
     }
 }
 
-/// Reads one HTTP message: the head, then `Content-Length` bytes (or up to EOF without one).
-fn read_message(stream: &mut TcpStream) -> (String, Vec<u8>) {
+/// Reads one HTTP message: the head, then `Content-Length` bytes; without one, a request has
+/// no body and a response (sent with `connection: close`) runs to EOF.
+fn read_message(stream: &mut TcpStream, request: bool) -> (String, Vec<u8>) {
     let mut data = Vec::new();
     let mut buffer = [0u8; 16384];
     loop {
         if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&data[..end]).into_owned();
-            let length = head.lines().find_map(|line| {
-                let lower = line.to_ascii_lowercase();
-                lower
-                    .strip_prefix("content-length:")
-                    .map(|v| v.trim().parse::<usize>().unwrap())
-            });
-            if length.is_some_and(|length| data.len() >= end + 4 + length) {
-                let body = data[end + 4..end + 4 + length.unwrap_or(0)].to_vec();
-                return (head, body);
+            let length = head
+                .lines()
+                .find_map(|line| {
+                    let lower = line.to_ascii_lowercase();
+                    lower
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap())
+                })
+                .or(request.then_some(0));
+            if let Some(length) = length
+                && data.len() >= end + 4 + length
+            {
+                return (head, data[end + 4..end + 4 + length].to_vec());
             }
         }
         let read = stream.read(&mut buffer).unwrap_or(0);
@@ -529,7 +534,7 @@ fn with_header(head: &str, name: &str, value: &str) -> String {
 }
 
 fn forward(mut client: TcpStream, upstream: &str, tamper: &AtomicBool, altered: &AtomicUsize) {
-    let (head, body) = read_message(&mut client);
+    let (head, body) = read_message(&mut client, true);
     if head.is_empty() {
         return;
     }
@@ -539,7 +544,7 @@ fn forward(mut client: TcpStream, upstream: &str, tamper: &AtomicBool, altered: 
     server.write_all(head.as_bytes()).unwrap();
     server.write_all(b"\r\n\r\n").unwrap();
     server.write_all(&body).unwrap();
-    let (head, mut body) = read_message(&mut server);
+    let (head, mut body) = read_message(&mut server, false);
     if is_get
         && tamper.load(Ordering::SeqCst)
         && let Ok(mut answer) = serde_json::from_slice::<Value>(&body)
@@ -588,7 +593,7 @@ fn a_forged_copy_does_not_hide_the_genuine_request_from_the_next_run() {
     let transaction = server.trigger();
     proxy.tamper.store(true, Ordering::SeqCst);
     let forged = env.with_passphrase(&["push", "watch", "--once"], "").ok();
-    assert!(proxy.altered.load(Ordering::SeqCst) > 0);
+    assert!(proxy.altered.load(Ordering::SeqCst) > 0, "{forged:#?}");
     assert!(
         forged.stderr.contains("dropped") && forged.stderr.contains("push_bad_signature"),
         "{forged:#?}"
