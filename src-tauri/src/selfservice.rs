@@ -565,7 +565,9 @@ pub(crate) async fn enroll(
         EnrollKind::Hotp => pi.enroll_hotp_here(description, now).await?,
         EnrollKind::Push => {
             // RSA 4096, as the official app makes; generated on the blocking pool.
-            let token = pi.enroll_push_here(description, KeySize::Rsa4096).await?;
+            let token = pi
+                .enroll_push_here(description, KeySize::Rsa4096, false)
+                .await?;
             let serial = token.serial().to_owned();
             let label = token.label.clone();
             // Into the push key store, which polls while the vault is locked.

@@ -340,6 +340,18 @@ fn describe(error: &anyhow::Error) -> Described {
 
 fn describe_push(error: &PushError) -> Described {
     let (status, hint) = match error {
+        PushError::InvalidUri(tessera_push::UriError::InsecureUrl) => (
+            status::BAD_INPUT,
+            Some(
+                "ask your organisation for an https:// enrollment link (plain http only to this computer)",
+            ),
+        ),
+        PushError::UnverifiedTls => (
+            status::BAD_INPUT,
+            Some(
+                "the link turns TLS certificate checks off: add --allow-unverified-tls only if you trust every network between here and the server",
+            ),
+        ),
         PushError::InvalidUri(_) => (
             status::BAD_INPUT,
             Some("give the otpauth://pipush/… link from your organisation's enrollment page"),

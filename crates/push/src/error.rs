@@ -22,6 +22,21 @@ pub enum UriError {
     /// `v` is not `1`, the only version privacyIDEA and its apps speak.
     #[error("unsupported push enrollment version")]
     Version,
+    /// The registration URL is plain `http://` to another computer: the server key would be
+    /// pinned from an answer anyone in between could write.
+    #[error("the enrollment link must use https:// (plain http is only allowed to this computer)")]
+    InsecureUrl,
+}
+
+impl UriError {
+    /// A stable identifier: `push_insecure_url` for a plain-http link (the user can ask for an
+    /// https one), `push_invalid_uri` for everything else.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InsecureUrl => "push_insecure_url",
+            _ => "push_invalid_uri",
+        }
+    }
 }
 
 /// Everything that can go wrong with a push token.
@@ -67,6 +82,12 @@ pub enum PushError {
     /// A bad enrollment link.
     #[error(transparent)]
     InvalidUri(#[from] UriError),
+    /// An enrollment link that turns TLS certificate checks off (`sslverify=0`), without the
+    /// user's explicit choice to enroll it anyway.
+    #[error(
+        "the enrollment link turns TLS certificate checks off; enroll it only if you choose to"
+    )]
+    UnverifiedTls,
     /// Key generation or signing failed in the RSA library.
     #[error("the device key could not be made or used")]
     Key,
@@ -112,7 +133,7 @@ impl PushError {
             Self::EnrollmentNotPending => "push_enrollment_not_pending",
             Self::InvalidResponse(_) => "push_invalid_response",
             Self::InvalidStoredToken(_) => "push_invalid_stored_token",
-            Self::InvalidUri(_) => "push_invalid_uri",
+            Self::InvalidUri(error) => error.code(),
             Self::Key => "push_key",
             Self::Network(_) => "push_network",
             Self::PollingNotAllowed => "push_polling_not_allowed",
@@ -121,6 +142,7 @@ impl PushError {
             Self::Timeout => "push_timeout",
             Self::TokenUnknownToServer => "push_token_unknown_to_server",
             Self::UnknownSerial => "push_unknown_serial",
+            Self::UnverifiedTls => "push_unverified_tls",
         }
     }
 
@@ -154,6 +176,7 @@ mod tests {
             PushError::InvalidResponse("x"),
             PushError::InvalidStoredToken("x"),
             PushError::InvalidUri(UriError::NotPush),
+            PushError::InvalidUri(UriError::InsecureUrl),
             PushError::Key,
             PushError::Network("x".into()),
             PushError::PollingNotAllowed,
@@ -165,6 +188,7 @@ mod tests {
             PushError::Timeout,
             PushError::TokenUnknownToServer,
             PushError::UnknownSerial,
+            PushError::UnverifiedTls,
         ];
         let mut codes: Vec<_> = errors.iter().map(PushError::code).collect();
         codes.sort_unstable();

@@ -66,8 +66,8 @@ impl PollerSet {
     }
 
     /// Polls exactly `tokens`: a poller starts for each new server (on the current tokio
-    /// runtime; it remembers `handled`, the nonces answered or logged before, for replay
-    /// detection), the others get their new token lists, and servers with no token left stop.
+    /// runtime; it remembers `handled`, the nonces of [`crate::store::seen_nonces`], for
+    /// replay detection), the others get their new token lists, and servers with no token left stop.
     pub fn set_tokens(
         &mut self,
         tokens: &[Arc<PushToken>],

@@ -363,6 +363,8 @@ pub enum Outcome {
     /// Answered elsewhere, cancelled, or expired on the server before an answer here.
     Withdrawn,
     /// Never shown: forged, altered, replayed, or for an unknown token ([`PushError::code`]).
+    /// Only older versions wrote it: unverified data is now counted in memory, never stored
+    /// (a stored forgery's nonce hid the genuine request). Still read, to show old logs.
     Dropped {
         /// The error code.
         code: String,
@@ -372,6 +374,38 @@ pub enum Outcome {
         /// The error code.
         code: String,
     },
+}
+
+impl Outcome {
+    /// Whether this ends a request whose signatures verified, for good: answered (the server
+    /// took or refused the answer), expired, or withdrawn by the server. Not a dropped request
+    /// (its nonce is whatever the sender wrote) nor an answer that never arrived (the request
+    /// may still be open at the server).
+    pub fn closes_verified_request(&self) -> bool {
+        match self {
+            Self::Accepted
+            | Self::Refused
+            | Self::CodeShown { .. }
+            | Self::Expired
+            | Self::Withdrawn => true,
+            Self::Dropped { .. } | Self::Failed { .. } => false,
+        }
+    }
+}
+
+/// The nonces that count as seen after a restart ([`crate::protocol::Inbox::remember`]), with
+/// when each was handled: those of entries whose outcome
+/// [closes a verified request](Outcome::closes_verified_request). A forged copy of a pending
+/// request, dropped (and, by older versions, logged), must not make the genuine one a replay.
+pub fn seen_nonces(entries: &[ActivityEntry]) -> Vec<(String, std::time::SystemTime)> {
+    entries
+        .iter()
+        .filter(|entry| entry.outcome.closes_verified_request())
+        .map(|entry| {
+            let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(entry.time.0);
+            (entry.nonce.clone(), at)
+        })
+        .collect()
 }
 
 /// One line of the sign-in history.
@@ -564,6 +598,97 @@ mod tests {
             load_tokens(&data),
             Err(PushError::InvalidStoredToken("device key missing"))
         ));
+    }
+
+    #[test]
+    fn only_verified_closed_requests_count_as_seen() {
+        let a = token(
+            "otpauth://pipush/W?v=1&serial=PIPU4&enrollment_credential=c&url=https://pi.example/ttype/push",
+        );
+        let code = |code: &str| code.to_owned();
+        let cases: [(&str, ActivityDecision, Outcome, bool); 8] = [
+            (
+                "approved and accepted",
+                ActivityDecision::Approved,
+                Outcome::Accepted,
+                true,
+            ),
+            (
+                "denied, the server refused the answer",
+                ActivityDecision::Declined { reason: None },
+                Outcome::Refused,
+                true,
+            ),
+            (
+                "code to phone shown",
+                ActivityDecision::Approved,
+                Outcome::CodeShown { code: code("123") },
+                true,
+            ),
+            (
+                "expired unanswered",
+                ActivityDecision::None,
+                Outcome::Expired,
+                true,
+            ),
+            (
+                "withdrawn by the server",
+                ActivityDecision::None,
+                Outcome::Withdrawn,
+                true,
+            ),
+            (
+                "forged copy logged by an older version",
+                ActivityDecision::None,
+                Outcome::Dropped {
+                    code: code("push_bad_signature"),
+                },
+                false,
+            ),
+            (
+                "unknown serial logged by an older version",
+                ActivityDecision::None,
+                Outcome::Dropped {
+                    code: code("push_unknown_serial"),
+                },
+                false,
+            ),
+            (
+                "answer not delivered: still open at the server",
+                ActivityDecision::Approved,
+                Outcome::Failed {
+                    code: code("push_network"),
+                },
+                false,
+            ),
+        ];
+        for (name, decision, outcome, seen) in cases {
+            let entry = ActivityEntry::new(UnixTime(100), &a, "NONCE", "", "", decision, outcome);
+            let nonces = seen_nonces(std::slice::from_ref(&entry));
+            assert_eq!(!nonces.is_empty(), seen, "{name}");
+            if seen {
+                assert_eq!(
+                    nonces,
+                    [(
+                        "NONCE".to_owned(),
+                        std::time::UNIX_EPOCH + std::time::Duration::from_secs(100)
+                    )],
+                    "{name}"
+                );
+            }
+        }
+        // As an older version stored it: read back, and still not seen.
+        let mut data = VaultData::new(UnixTime(1));
+        data.set_section(
+            ACTIVITY_SECTION,
+            serde_json::json!({"version": 1, "entries": [{
+                "time": 100, "server": "https://pi.example", "serial": "PIPU4", "nonce": "N1",
+                "title": "", "question": "", "decision": {"kind": "none"},
+                "outcome": {"kind": "dropped", "code": "push_bad_signature"},
+            }]}),
+        );
+        assert_eq!(load_activity(&data).len(), 1);
+        assert!(seen_nonces(&load_activity(&data)).is_empty());
     }
 
     #[test]

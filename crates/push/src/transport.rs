@@ -14,7 +14,7 @@ use tokio::sync::{Notify, mpsc};
 use crate::PushError;
 use crate::protocol::{
     Admission, AnswerOutcome, ClockOffset, Decision, DeviceKey, EnrollmentUri, Inbox, KeySize,
-    PollRequest, PushRequest, Unverified, Verified, expires_at, parse_answer_response,
+    PollRequest, PushRequest, Unverified, Verified, expires_at, is_loopback, parse_answer_response,
     parse_enroll_response, parse_poll_response,
 };
 use crate::store::PushToken;
@@ -154,25 +154,31 @@ impl PushClient {
         (self.inner.config.clock)()
     }
 
-    pub(crate) fn http(&self, sslverify: bool) -> &reqwest::Client {
-        if sslverify {
+    /// Builds a request with the client that checks TLS certificates (`sslverify`) or the one
+    /// that does not, and sends it with this client's limits; also used by
+    /// [`crate::selfservice`]. One flag picks the client and says how far its `Date` header
+    /// can be trusted, so the two cannot disagree.
+    pub(crate) async fn send(
+        &self,
+        sslverify: bool,
+        build: impl FnOnce(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<Response, PushError> {
+        let http = if sslverify {
             &self.inner.verifying
         } else {
             &self.inner.trusting
-        }
-    }
-
-    /// Sends `request` with this client's limits; also used by [`crate::selfservice`].
-    pub(crate) async fn send(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<Response, PushError> {
-        let mut response = request.send().await.map_err(map_reqwest)?;
-        if let Some(date) = response
-            .headers()
-            .get(DATE)
-            .and_then(|value| value.to_str().ok())
+        };
+        let mut response = build(http).send().await.map_err(map_reqwest)?;
+        // The offset moves poll timestamps and, when the user asks, TOTP codes: only a server
+        // whose answer nobody in between could have written may set it (certificate-checked
+        // TLS, or this computer), and never by more than MAX_OFFSET.
+        if trusted_transport(response.url(), sslverify)
+            && let Some(date) = response
+                .headers()
+                .get(DATE)
+                .and_then(|value| value.to_str().ok())
             && let Some(offset) = ClockOffset::from_date_header(date, self.now())
+            && offset.within(MAX_OFFSET)
         {
             *lock(&self.inner.offset) = offset;
         }
@@ -205,13 +211,13 @@ impl PushClient {
         uri: &EnrollmentUri,
         device_key: DeviceKey,
     ) -> Result<PushToken, PushError> {
+        // Callers check before making the key; this guards every path that sends.
+        uri.check_transport()?;
         let request = uri.enroll_request(&device_key)?;
         let response = self
-            .send(
-                self.http(uri.sslverify())
-                    .post(request.url().clone())
-                    .form(&request.form()),
-            )
+            .send(uri.sslverify(), |http| {
+                http.post(request.url().clone()).form(&request.form())
+            })
             .await?;
         let server_key = parse_enroll_response(response.status, &response.body)?;
         let enrolled = UnixTime(
@@ -233,11 +239,9 @@ impl PushClient {
             let poll =
                 PollRequest::new(token.serial(), offset.apply(self.now()), token.device_key());
             let response = self
-                .send(
-                    self.http(token.sslverify())
-                        .get(token.url())
-                        .query(poll.query()),
-                )
+                .send(token.sslverify(), |http| {
+                    http.get(token.url()).query(poll.query())
+                })
                 .await?;
             match parse_poll_response(response.status, &response.body, self.now()) {
                 Ok((requests, malformed)) => {
@@ -275,13 +279,26 @@ impl PushClient {
         }
         let answer = request.answer(token.device_key(), decision)?;
         let response = self
-            .send(
-                self.http(token.sslverify())
-                    .post(answer.url().clone())
-                    .form(answer.form()),
-            )
+            .send(token.sslverify(), |http| {
+                http.post(answer.url().clone()).form(answer.form())
+            })
             .await?;
         parse_answer_response(response.status, &response.body)
+    }
+}
+
+/// The largest clock offset taken from a server: a machine clock off by more than a day is
+/// not a drift to correct but a header to distrust (a far offset would make TOTP codes of
+/// another day).
+pub const MAX_OFFSET: Duration = Duration::from_secs(24 * 3600);
+
+/// Whether an answer from `url`, read with certificate checks on or off (`sslverify`), came
+/// from the server itself: over TLS with its certificate checked, or from this computer.
+fn trusted_transport(url: &reqwest::Url, sslverify: bool) -> bool {
+    match url.scheme() {
+        "https" => sslverify,
+        "http" => is_loopback(url),
+        _ => false,
     }
 }
 
@@ -359,7 +376,8 @@ pub enum PollEvent {
         request: PushRequest<Verified>,
     },
     /// A request dropped without showing it (forged or altered, replayed, unknown serial,
-    /// expired): log it. Its texts are not given: they are unverified.
+    /// expired): count it, store nothing. Its texts are not given and its nonce is not to be
+    /// kept: they are unverified, and a stored forgery's nonce would hide the genuine request.
     Dropped {
         /// The polled token.
         token_id: String,
@@ -471,7 +489,8 @@ impl Poller {
         lock(&self.shared.inbox).answered(nonce, now);
     }
 
-    /// Nonces handled in earlier sessions (from the activity log), for replay detection.
+    /// Nonces handled in earlier sessions ([`crate::store::seen_nonces`]), for replay
+    /// detection.
     pub fn remember(&self, nonces: impl IntoIterator<Item = (String, SystemTime)>) {
         let mut inbox = lock(&self.shared.inbox);
         for (nonce, at) in nonces {
@@ -670,4 +689,55 @@ fn with_jitter(delay: Duration) -> Duration {
         .map(|since| since.subsec_nanos())
         .unwrap_or_default();
     delay + delay.mul_f64(f64::from(nanos % 1000) / 10_000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_checked_tls_or_this_computer_may_set_the_clock() {
+        let cases = [
+            (
+                "https, certificate checked",
+                "https://pi.example.com/ttype/push",
+                true,
+                true,
+            ),
+            (
+                "https, checks off",
+                "https://pi.example.com/ttype/push",
+                false,
+                false,
+            ),
+            (
+                "http to this computer",
+                "http://127.0.0.1:5000/ttype/push",
+                false,
+                true,
+            ),
+            (
+                "http to localhost",
+                "http://localhost:5000/ttype/push",
+                true,
+                true,
+            ),
+            (
+                "http to another computer",
+                "http://192.0.2.1/ttype/push",
+                true,
+                false,
+            ),
+            (
+                "http to another computer, checks off",
+                "http://pi.example.com/",
+                false,
+                false,
+            ),
+        ];
+        for (name, url, sslverify, trusted) in cases {
+            let url = reqwest::Url::parse(url).unwrap();
+            assert_eq!(trusted_transport(&url, sslverify), trusted, "{name}");
+        }
+    }
 }

@@ -14,28 +14,33 @@ use crate::push::dto::{
 };
 
 /// Enrolls from an `otpauth://pipush/…` or `pia://pipush/…` link. The device key is made on
-/// the blocking pool (seconds of CPU); `on_progress` hears each step.
+/// the blocking pool (seconds of CPU); `on_progress` hears each step. `allow_unverified_tls`:
+/// the user explicitly chose to enroll a link with TLS checks off (`sslverify=0`); without it
+/// such a link is refused (`push_unverified_tls`).
 #[tauri::command]
 pub(crate) async fn enroll_push<R: Runtime>(
     app: AppHandle<R>,
     push: State<'_, PushService>,
     uri: SecretText,
+    allow_unverified_tls: bool,
     on_progress: Channel<EnrollStep>,
 ) -> Result<PushTokenDto, IpcError> {
-    push.enroll(&app, &uri, |step| {
+    push.enroll(&app, &uri, allow_unverified_tls, |step| {
         let _ = on_progress.send(step);
     })
     .await
 }
 
-/// Enrolls the push link opened from outside (its preview is in `push_status().link`).
+/// Enrolls the push link opened from outside (its preview is in `push_status().link`);
+/// `allow_unverified_tls` as for [`enroll_push`].
 #[tauri::command]
 pub(crate) async fn enroll_push_link<R: Runtime>(
     app: AppHandle<R>,
     push: State<'_, PushService>,
+    allow_unverified_tls: bool,
     on_progress: Channel<EnrollStep>,
 ) -> Result<PushTokenDto, IpcError> {
-    push.enroll_link(&app, |step| {
+    push.enroll_link(&app, allow_unverified_tls, |step| {
         let _ = on_progress.send(step);
     })
     .await

@@ -240,7 +240,8 @@ pub(crate) async fn qr_dismiss(
     Ok(())
 }
 
-/// Hands a scanned push enrollment link to the push service, in Rust.
+/// Hands a scanned push enrollment link to the push service, in Rust
+/// (`allow_unverified_tls` as for `enroll_push`).
 #[tauri::command]
 pub(crate) async fn qr_enroll_push<R: Runtime>(
     app: AppHandle<R>,
@@ -248,10 +249,11 @@ pub(crate) async fn qr_enroll_push<R: Runtime>(
     push: State<'_, PushService>,
     scan_id: String,
     id: usize,
+    allow_unverified_tls: bool,
     on_progress: Channel<EnrollStep>,
 ) -> Result<PushTokenDto, IpcError> {
     let link = state.qr_push_link(&scan_id, id)?;
-    push.enroll(&app, &link, |step| {
+    push.enroll(&app, &link, allow_unverified_tls, |step| {
         let _ = on_progress.send(step);
     })
     .await

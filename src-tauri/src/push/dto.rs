@@ -238,6 +238,9 @@ pub(crate) struct PushStatusDto {
     pub(crate) link: Option<PushLinkDto>,
     /// TOTP codes are computed at the server's time (`clock_offset_secs` applied).
     pub(crate) server_time_for_codes: bool,
+    /// Requests dropped unshown since the app started (forged or altered, replayed, for an
+    /// unknown token): counted in memory, never written to the activity log.
+    pub(crate) dropped_count: u64,
 }
 
 /// An enrollment link opened from outside (deep link), as the UI asks about it: never the

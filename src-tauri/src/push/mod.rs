@@ -11,8 +11,9 @@
 //! changes (the CLI enrolling, say), window visibility and waking from sleep.
 //!
 //! Only `PushRequest<Verified>` reaches the book of open prompts and the UI; what the poller
-//! drops (forged, replayed, unknown serial, expired) is only logged. Answers are signed and sent
-//! by `tessera_push`; every outcome goes to the vault's activity log.
+//! drops (forged, replayed, unknown serial, expired) is only counted, in memory: unverified, its
+//! nonce written to the activity log would pass for seen and hide the genuine request. Answers
+//! are signed and sent by `tessera_push`; every outcome goes to the activity log.
 //!
 //! The prompt is an in-app modal in the main window (over the lock screen when the vault is
 //! locked), which is brought to the front and kept on top while a prompt is open: one webview
@@ -40,7 +41,7 @@ use tessera_push::protocol::expires_at;
 use tessera_push::sealed::{PushStore, PushStoreError};
 use tessera_push::store::{
     ActivityDecision, ActivityEntry, Outcome, PUSH_SECTION, append_activity, load_activity,
-    load_tokens, remove_token, rename_token, save_token,
+    load_tokens, remove_token, rename_token, save_token, seen_nonces,
 };
 use tessera_push::transport::{ClientConfig, PollEvent, PollerMode, Schedule, make_device_key};
 use tessera_push::{
@@ -136,6 +137,9 @@ struct Inner {
     wake: Option<WakeDetector>,
     mode: Option<PollerMode>,
     on_top: bool,
+    /// Requests dropped unshown since start (forged, replayed, unknown serial): counted here
+    /// only, never stored.
+    dropped: u64,
     /// A push enrollment link opened from outside: the text (it holds the one-time enrollment
     /// credential, so it is wiped when dropped) and its preview.
     link: Option<(Zeroizing<String>, PushLinkDto)>,
@@ -230,6 +234,7 @@ impl PushService {
                 .collect(),
             link: inner.link.as_ref().map(|(_, preview)| preview.clone()),
             server_time_for_codes: self.server_time_for_codes.load(Ordering::Relaxed),
+            dropped_count: inner.dropped,
         }
     }
 
@@ -265,9 +270,11 @@ impl PushService {
     }
 
     /// Enrolls the waiting link (kept if enrollment fails, so the user can retry).
+    /// `allow_unverified_tls`: see [`Self::enroll`].
     pub(crate) async fn enroll_link<R: Runtime>(
         &self,
         app: &AppHandle<R>,
+        allow_unverified_tls: bool,
         progress: impl Fn(EnrollStep),
     ) -> Result<PushTokenDto, IpcError> {
         let link = self
@@ -276,7 +283,9 @@ impl PushService {
             .as_ref()
             .map(|(text, _)| Zeroizing::new(text.as_str().to_owned()))
             .ok_or_else(|| IpcError::not_found("push enrollment link"))?;
-        let token = self.enroll(app, &link, progress).await?;
+        let token = self
+            .enroll(app, &link, allow_unverified_tls, progress)
+            .await?;
         self.dismiss_link();
         Ok(token)
     }
@@ -429,10 +438,9 @@ impl PushService {
         }
         let loaded = self.with_store(app, |store| {
             let tokens = load_tokens(store.data())?;
-            let seen: Vec<(String, SystemTime)> = load_activity(store.data())
-                .into_iter()
-                .map(|entry| (entry.nonce, UNIX_EPOCH + Duration::from_secs(entry.time.0)))
-                .collect();
+            // Only verified requests that were answered or closed: a logged forgery (older
+            // versions wrote them) must not hide the genuine request.
+            let seen = seen_nonces(&load_activity(store.data()));
             Ok((tokens, seen))
         });
         let (tokens, seen) = match loaded {
@@ -560,25 +568,12 @@ impl PushService {
                     notify(app, &prompt);
                 }
             }
-            PollEvent::Dropped {
-                token_id,
-                nonce,
-                error,
-            } => {
-                let Some(token) = self.inner().token(&token_id) else {
-                    return;
-                };
-                // The texts of a request that did not verify are not the server's: not kept.
-                self.log(
-                    app,
-                    &token,
-                    &nonce,
-                    None,
-                    ActivityDecision::None,
-                    Outcome::Dropped {
-                        code: error.code().to_owned(),
-                    },
-                );
+            // Counted, never stored: nothing of an unverified request is the server's word.
+            PollEvent::Dropped { .. } => {
+                let mut inner = self.inner();
+                inner.dropped = inner.dropped.saturating_add(1);
+                drop(inner);
+                self.emit_status();
             }
             PollEvent::Expired { nonce, .. } => {
                 self.close_unanswered(app, &nonce, ClosedReason::Expired, Outcome::Expired);
@@ -913,13 +908,22 @@ impl PushService {
     /// Enrolls a push token from an `otpauth://pipush/…` or `pia://pipush/…` link: makes the
     /// device key off the UI thread, registers it with the server, stores the token, and starts
     /// polling it. `progress` hears each step.
+    ///
+    /// `allow_unverified_tls` is the user's explicit choice to enroll a link that turns TLS
+    /// certificate checks off (`sslverify=0`); the UI sends `true` only after its deliberate
+    /// second step. Without it such a link, like plain http to another computer, is refused
+    /// before the key is made.
     pub(crate) async fn enroll<R: Runtime>(
         &self,
         app: &AppHandle<R>,
         link: &str,
+        allow_unverified_tls: bool,
         progress: impl Fn(EnrollStep),
     ) -> Result<PushTokenDto, IpcError> {
-        let uri = EnrollmentUri::parse(link.trim()).map_err(PushError::from)?;
+        let uri = EnrollmentUri::parse(link.trim())
+            .map_err(PushError::from)?
+            .allowing_unverified_tls(allow_unverified_tls);
+        uri.check_transport()?;
         let id = format!(
             "{}@{}",
             uri.serial(),

@@ -283,31 +283,30 @@ fn the_first_push_token_turns_start_at_login_on_once() {
 }
 
 #[test]
-fn dropped_requests_are_logged_without_their_texts_and_problems_reach_the_token_list() {
+fn dropped_requests_are_counted_not_stored_and_problems_reach_the_token_list() {
     let h = Harness::new();
     let token = h.known_token();
     h.push().save(h.app.handle(), &token).unwrap();
-    h.push().handle(
-        h.app.handle(),
-        SERVER,
-        PollEvent::Dropped {
-            token_id: token.id(),
-            nonce: "FORGED".into(),
-            error: PushError::BadSignature,
-        },
-    );
-    let logged = h.activity();
-    assert_eq!(
-        logged[0].outcome,
-        Outcome::Dropped {
-            code: "push_bad_signature".into()
-        }
-    );
-    assert_eq!(
-        (logged[0].title.as_str(), logged[0].question.as_str()),
-        ("", "")
-    );
-    assert!(h.push().status().prompts.is_empty(), "never shown");
+    for (nonce, error) in [
+        ("FORGED", PushError::BadSignature),
+        ("OTHER", PushError::UnknownSerial),
+    ] {
+        h.push().handle(
+            h.app.handle(),
+            SERVER,
+            PollEvent::Dropped {
+                token_id: token.id(),
+                nonce: nonce.into(),
+                error,
+            },
+        );
+    }
+    // Issue 16: a stored forgery's nonce passed for seen and hid the genuine request.
+    assert!(h.activity().is_empty(), "unverified data writes nothing");
+    let status = h.push().status();
+    assert!(status.prompts.is_empty(), "never shown");
+    assert_eq!(status.dropped_count, 2);
+    assert_eq!(h.event_types(), ["status", "status"]);
 
     h.push().handle(
         h.app.handle(),
@@ -600,6 +599,47 @@ fn a_push_link_from_outside_waits_with_a_preview_and_can_be_dismissed() {
     assert!(!json.contains("c0ffee"), "{json}");
     h.push().dismiss_link();
     assert!(h.push().status().link.is_none());
+}
+
+/// Issue 16: plain http to another computer, and a link that turns TLS checks off without the
+/// user's explicit choice, are refused before the device key is made (no progress step).
+#[test]
+fn insecure_links_are_refused_before_any_key_is_made() {
+    let h = Harness::new();
+    let steps = Mutex::new(Vec::new());
+    let enroll = |link: &str, allow: bool| {
+        tauri::async_runtime::block_on(h.push().enroll(h.app.handle(), link, allow, |step| {
+            steps.lock().unwrap().push(step)
+        }))
+        .unwrap_err()
+        .code
+    };
+    let plain = "otpauth://pipush/X?v=1&serial=PIPU1&enrollment_credential=c&url=http://192.0.2.1/ttype/push";
+    assert_eq!(enroll(plain, false), "push_insecure_url");
+    assert_eq!(
+        enroll(plain, true),
+        "push_insecure_url",
+        "no choice makes http safe"
+    );
+    let unchecked = "otpauth://pipush/X?v=1&serial=PIPU1&enrollment_credential=c&sslverify=0&url=https://192.0.2.1/ttype/push";
+    assert_eq!(enroll(unchecked, false), "push_unverified_tls");
+    assert!(steps.lock().unwrap().is_empty(), "no key made");
+    // The same from outside: the preview says so, and "add" without the choice is refused
+    // (the link stays for the deliberate retry).
+    assert_eq!(
+        h.push().offer_link(plain).unwrap_err().code,
+        "push_insecure_url"
+    );
+    h.push().offer_link(unchecked).unwrap();
+    assert!(!h.push().status().link.unwrap().sslverify);
+    let refused =
+        tauri::async_runtime::block_on(h.push().enroll_link(h.app.handle(), false, |step| {
+            steps.lock().unwrap().push(step)
+        }))
+        .unwrap_err();
+    assert_eq!(refused.code, "push_unverified_tls");
+    assert!(steps.lock().unwrap().is_empty(), "no key made");
+    assert!(h.push().status().link.is_some());
 }
 
 #[test]

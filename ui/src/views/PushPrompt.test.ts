@@ -19,7 +19,7 @@ describe('push prompt', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     vi.setSystemTime(START);
     backend = new FakeBackend({ state: 'unlocked' });
-    await backend.push.enrollPush(LINK, () => {});
+    await backend.push.enrollPush(LINK, true, () => {});
     await start(backend);
   });
   afterEach(() => {
@@ -131,7 +131,7 @@ describe('push prompt', () => {
     expect(backend.calls.find((call) => call.method === 'denyAllPush')?.args).toEqual(['notMe']);
   });
 
-  it('enrolls a push token from a pasted link, with its TLS warning', async () => {
+  it('enrolls a pasted link with TLS checks off only once the box is ticked', async () => {
     backend.push.tokens = [];
     await fireEvent.click(screen.getByRole('button', { name: 'Add an account (Ctrl+N)' }));
     await settle();
@@ -141,9 +141,35 @@ describe('push prompt', () => {
     await fireEvent.input(field, { target: { value: LINK } });
     await settle();
     expect(screen.getByText(/turns TLS checks off/)).toBeTruthy();
+    const submit = screen.getByRole('button', { name: 'Add push token' }) as HTMLButtonElement;
+    const choice = screen.getByRole('checkbox', { name: /without checking the server’s certificate/ }) as HTMLInputElement;
+    expect(choice.checked).toBe(false);
+    expect(submit.disabled).toBe(true);
+    // Enter in the field does not enroll either.
+    await fireEvent.submit(field.closest('form')!);
+    await settle();
+    expect(backend.calls.some((call) => call.method === 'enrollPush')).toBe(false);
+    await fireEvent.click(choice);
+    await settle();
+    expect(submit.disabled).toBe(false);
+    await fireEvent.click(submit);
+    await settle();
+    expect(backend.calls.find((call) => call.method === 'enrollPush')?.args).toEqual([LINK, true]);
+    expect(backend.push.tokens.map((token) => token.id)).toEqual(['PIPU00005FB7@http://127.0.0.1:5000']);
+  });
+
+  it('refuses a pasted link that registers over plain http with another computer', async () => {
+    backend.push.tokens = [];
+    await fireEvent.click(screen.getByRole('button', { name: 'Add an account (Ctrl+N)' }));
+    await settle();
+    await fireEvent.click(screen.getByText('Paste an otpauth:// link'));
+    await settle();
+    const plain = LINK.replace('127.0.0.1%3A5000', '192.0.2.1').replace('&sslverify=0', '');
+    await fireEvent.input(screen.getByRole('textbox'), { target: { value: plain } });
     await fireEvent.click(screen.getByRole('button', { name: 'Add push token' }));
     await settle();
-    expect(backend.push.tokens.map((token) => token.id)).toEqual(['PIPU00005FB7@http://127.0.0.1:5000']);
+    expect(document.querySelector('[data-error-code]')?.getAttribute('data-error-code')).toBe('push_insecure_url');
+    expect(backend.push.tokens).toEqual([]);
   });
 
   it('asks before enrolling a push link opened from outside, and can dismiss it', async () => {
@@ -156,10 +182,26 @@ describe('push prompt', () => {
     expect(screen.queryByRole('dialog', { name: 'Add a push token?' })).toBeNull();
     backend.push.openLink(LINK);
     await settle();
-    await fireEvent.click(screen.getByRole('button', { name: 'Add push token' }));
+    // TLS checks off: "Add" is neither the focused button nor usable before the explicit choice.
+    const add = screen.getByRole('button', { name: 'Add push token' }) as HTMLButtonElement;
+    expect(add.disabled).toBe(true);
+    expect(document.activeElement?.textContent?.trim()).toBe('Not now');
+    await fireEvent.click(screen.getByRole('checkbox', { name: /without checking the server’s certificate/ }));
     await settle();
+    await fireEvent.click(add);
+    await settle();
+    expect(backend.calls.find((call) => call.method === 'enrollPushLink')?.args).toEqual([true]);
     expect(backend.push.tokens).toHaveLength(1);
     expect(screen.queryByRole('dialog', { name: 'Add a push token?' })).toBeNull();
+  });
+
+  it('counts dropped requests in the push panel; nothing of them is in the activity', async () => {
+    backend.push.droppedCount = 2;
+    backend.push.emit({ type: 'status', status: await backend.push.pushStatus() });
+    await fireEvent.click(screen.getByRole('button', { name: 'Sign-in approvals' }));
+    await settle();
+    expect(document.querySelector('.push-dropped')?.textContent).toContain('2 sign-in requests were dropped unshown');
+    expect(backend.push.activity).toEqual([]);
   });
 
   it('warns on the accounts screen when the push server says the clock is off', async () => {

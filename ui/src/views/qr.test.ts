@@ -122,7 +122,39 @@ describe('QR enrollment in the app', () => {
     expect(document.body.innerHTML).not.toContain('pipush');
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Enrôler' }));
     await settle();
-    expect(backend.calls.find((c) => c.method === 'qrEnrollPush')?.args).toEqual(['scan-1', 0]);
+    expect(backend.calls.find((c) => c.method === 'qrEnrollPush')?.args).toEqual(['scan-1', 0, false]);
+  });
+
+  it('a scanned push link with TLS checks off is enrolled only after the explicit choice', async () => {
+    const backend = new FakeBackend();
+    const link =
+      'otpauth://pipush/PIPU2?v=1&serial=PIPU2&enrollment_credential=c&sslverify=0&url=https%3A//pi.example.com/ttype/push';
+    backend.qr.files.set('/home/user/code.png', [{ kind: 'push', link }]);
+    backend.qr.nextPick = '/home/user/code.png';
+    await start(backend);
+    await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: /Scan a QR code/ }));
+    await settle();
+    const dialog = screen.getByRole('dialog', { name: 'Scan a QR code' });
+    await fireEvent.click(within(dialog).getByRole('button', { name: /From image/ }));
+    await settle();
+    const enroll = () => within(dialog).getByRole('button', { name: 'Enroll' }) as HTMLButtonElement;
+    await fireEvent.click(enroll());
+    await settle();
+    // Refused by the backend (Rust) without the choice; the choice appears, unticked.
+    expect(dialog.querySelector('[data-error-code]')?.getAttribute('data-error-code')).toBe('push_unverified_tls');
+    expect(enroll().disabled).toBe(true);
+    await fireEvent.click(within(dialog).getByRole('checkbox', { name: /without checking the server’s certificate/ }));
+    await settle();
+    await fireEvent.click(enroll());
+    await settle();
+    const calls = backend.calls.filter((c) => c.method === 'qrEnrollPush').map((c) => c.args);
+    expect(calls).toEqual([
+      ['scan-1', 0, false],
+      ['scan-1', 0, true],
+    ]);
+    expect(backend.push.tokens.map((token) => token.id)).toEqual(['PIPU2@https://pi.example.com']);
   });
 
   it('shows an account as a QR code only after the warning, without its link in the page', async () => {

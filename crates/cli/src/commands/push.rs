@@ -3,7 +3,7 @@
 //! answer them, and show the activity log.
 //!
 //! Only requests whose server signatures verify against the stored server key are ever shown
-//! or answered (`PushRequest<Verified>`); the others are logged as dropped.
+//! or answered (`PushRequest<Verified>`); the others are told on stderr, never stored.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,6 +22,7 @@ use tessera_push::protocol::{DeclineReason, Inbox, KeySize, PushRequest, Verifie
 use tessera_push::sealed::PushStore;
 use tessera_push::store::{
     self, ActivityDecision, ActivityEntry, Outcome, append_activity, load_activity, load_tokens,
+    seen_nonces,
 };
 use tessera_push::transport::{ClientConfig, PollEvent, PollerMode, Schedule, make_device_key};
 use tessera_push::{Decision, EnrollmentUri, PushClient, PushError, PushToken};
@@ -68,6 +69,10 @@ pub(crate) struct EnrollArgs {
     /// Device key size in bits (tests use 2048; 4096 is what the official app makes).
     #[arg(long, hide = true, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(2048..=4096))]
     key_bits: u32,
+    /// Enroll a link that turns TLS certificate checks off (sslverify=0): anyone between this
+    /// computer and the server could then answer in its place. Refused without this flag.
+    #[arg(long)]
+    allow_unverified_tls: bool,
 }
 
 #[derive(Debug, Args)]
@@ -169,7 +174,12 @@ fn enroll(session: &mut Session, args: &EnrollArgs) -> anyhow::Result<()> {
     } else {
         Zeroizing::new(args.uri.clone())
     };
-    let uri = EnrollmentUri::parse(text.trim()).map_err(PushError::from)?;
+    // Plain http to another computer (refused by parse) and a link that turns TLS checks off
+    // without the flag are refused here, before the key is made or anything is sent.
+    let uri = EnrollmentUri::parse(text.trim())
+        .map_err(PushError::from)?
+        .allowing_unverified_tls(args.allow_unverified_tls);
+    uri.check_transport()?;
     let existing = load_tokens(store.data())?;
     let id = format!(
         "{}@{}",
@@ -456,11 +466,9 @@ fn watch(session: &mut Session, args: &WatchArgs) -> anyhow::Result<()> {
     }
     let interactive = Input::is_interactive();
     // Handled in earlier runs (the app's too), for replay detection: at the time they were
-    // handled, so that only a poll racing a fresh answer passes as no replay.
-    let remembered: Vec<(String, SystemTime)> = load_activity(store.data())
-        .into_iter()
-        .map(|entry| (entry.nonce, UNIX_EPOCH + Duration::from_secs(entry.time.0)))
-        .collect();
+    // handled, so that only a poll racing a fresh answer passes as no replay. Only verified
+    // requests count (a logged forgery must not hide the genuine request).
+    let remembered = seen_nonces(&load_activity(store.data()));
     let client = client()?;
     let mut watcher = Watcher {
         store: &mut store,
@@ -629,14 +637,16 @@ impl Watcher<'_> {
                     Handled::StdinEnded => return Ok(false),
                 }
             }
+            // Told, never stored: its nonce is unverified, and stored it would pass for seen.
             PollEvent::Dropped {
-                token_id,
-                nonce,
-                error,
+                token_id, error, ..
             } => {
-                if let Some(token) = token(&token_id) {
-                    self.dropped(token, &nonce, &error)?;
-                }
+                eprintln!(
+                    "A sign-in request for {} was dropped without showing it: {} ({}).",
+                    sanitize(&token_id),
+                    sanitize(&error.to_string()),
+                    error.code()
+                );
             }
             PollEvent::Expired { nonce, .. } => {
                 self.notice("expired", &nonce, "a sign-in request expired unanswered")?;
@@ -681,27 +691,6 @@ impl Watcher<'_> {
         } else {
             print_json(&serde_json::json!({ "event": event, "nonce": nonce }))
         }
-    }
-
-    fn dropped(&mut self, token: &PushToken, nonce: &str, error: &PushError) -> anyhow::Result<()> {
-        eprintln!(
-            "A sign-in request for {} was dropped without showing it: {} ({}).",
-            sanitize(&token.id()),
-            sanitize(&error.to_string()),
-            error.code()
-        );
-        let entry = ActivityEntry::new(
-            now(None)?,
-            token,
-            nonce,
-            "",
-            "",
-            ActivityDecision::None,
-            Outcome::Dropped {
-                code: error.code().to_owned(),
-            },
-        );
-        self.log(&entry)
     }
 
     fn log(&mut self, entry: &ActivityEntry) -> anyhow::Result<()> {

@@ -103,6 +103,10 @@ pub(crate) struct EnrollPushArgs {
     /// Device key size in bits (tests use 2048; 4096 is what the official app makes).
     #[arg(long, hide = true, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(2048..=4096))]
     key_bits: u32,
+    /// Enroll even if the server's push link turns TLS certificate checks off (sslverify=0):
+    /// anyone between this computer and the server could then answer in its place.
+    #[arg(long)]
+    allow_unverified_tls: bool,
 }
 
 #[derive(Debug, Args)]
@@ -443,7 +447,7 @@ fn enroll_push(session: &mut Session, args: &EnrollPushArgs) -> anyhow::Result<(
         "Making the device key (RSA {}) and registering it: this takes a few seconds…",
         args.key_bits
     );
-    let token = rt.block_on(pi.enroll_push_here(description, size))?;
+    let token = rt.block_on(pi.enroll_push_here(description, size, args.allow_unverified_tls))?;
     // The server's push link may say sslverify=0 even though this session verified TLS.
     if !token.sslverify() {
         eprintln!("{}", push::TLS_WARNING);

@@ -41,6 +41,11 @@ impl ClockOffset {
         })
     }
 
+    /// Whether the offset is at most `bound` either way.
+    pub fn within(self, bound: Duration) -> bool {
+        u128::from(self.0.unsigned_abs()) <= bound.as_millis()
+    }
+
     /// Milliseconds, server minus local.
     pub fn millis(self) -> i64 {
         self.0
@@ -105,6 +110,16 @@ mod tests {
         assert_eq!(offset.millis(), -3_599_500);
         assert!(ClockOffset::from_date_header("yesterday", at(0, 0)).is_none());
         assert!(ClockOffset::from_date_header("", at(0, 0)).is_none());
+    }
+
+    #[test]
+    fn within_bounds_both_ways() {
+        let day = Duration::from_secs(86_400);
+        assert!(ClockOffset::from_millis(86_400_000).within(day));
+        assert!(ClockOffset::from_millis(-86_400_000).within(day));
+        assert!(!ClockOffset::from_millis(86_400_001).within(day));
+        assert!(!ClockOffset::from_millis(i64::MIN).within(day));
+        assert!(ClockOffset::ZERO.within(Duration::ZERO));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use serde_json::Value;
-use url::Url;
+use url::{Host, Url};
 use zeroize::Zeroizing;
 
 use super::keys::{DeviceKey, ServerKey};
@@ -27,6 +27,20 @@ pub struct EnrollmentUri {
     poll_only: bool,
     pin: bool,
     force_unlock: Option<ForceUnlock>,
+    /// The user chose to enroll although the link turns TLS certificate checks off.
+    unverified_tls_chosen: bool,
+}
+
+/// Whether `url` names this computer (127.0.0.0/8, `::1`, `localhost`): the only place plain
+/// `http://` may go, since no network lies between client and server there. One rule for push
+/// enrollment links, self-service servers and the clock offset.
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 /// What the organisation asks before this device approves a sign-in (protocol doc §3: the
@@ -113,6 +127,12 @@ impl EnrollmentUri {
         if !matches!(url_parsed.scheme(), "http" | "https") || url_parsed.host().is_none() {
             return Err(UriError::BadUrl);
         }
+        // The server key is pinned from the enrollment answer: over plain http to another
+        // computer, whoever sits in between would own the token. Refused here, before any key
+        // is made or anything is sent.
+        if url_parsed.scheme() == "http" && !is_loopback(&url_parsed) {
+            return Err(UriError::InsecureUrl);
+        }
         let credential = credential
             .filter(|c| !c.is_empty())
             .ok_or(UriError::Missing("enrollment_credential"))?;
@@ -132,7 +152,29 @@ impl EnrollmentUri {
             poll_only,
             pin,
             force_unlock: force_unlock.or(pin.then_some(ForceUnlock::Any)),
+            unverified_tls_chosen: false,
         })
+    }
+
+    /// The same link, with the user's explicit choice to enroll it although it turns TLS
+    /// certificate checks off (`sslverify=0`): the CLI's `--allow-unverified-tls`, the app's
+    /// deliberate second step. Without it such a link is refused by [`Self::check_transport`].
+    pub fn allowing_unverified_tls(self, chosen: bool) -> Self {
+        Self {
+            unverified_tls_chosen: chosen,
+            ..self
+        }
+    }
+
+    /// Whether step 2 may go ahead: a link that turns TLS checks off needs the user's choice
+    /// ([`Self::allowing_unverified_tls`]). Call it before making the device key;
+    /// [`crate::PushClient::enroll`] checks it again before sending anything.
+    pub fn check_transport(&self) -> Result<(), PushError> {
+        if self.sslverify || self.unverified_tls_chosen {
+            Ok(())
+        } else {
+            Err(PushError::UnverifiedTls)
+        }
     }
 
     /// The label (the `tokenlabel` policy; the serial by default).
@@ -361,8 +403,20 @@ mod tests {
                 UriError::Missing("url"),
             ),
             (
-                "otpauth://pipush/x?v=1&url=http://h/p&serial=S",
+                "otpauth://pipush/x?v=1&url=https://h/p&serial=S",
                 UriError::Missing("enrollment_credential"),
+            ),
+            (
+                "otpauth://pipush/x?v=1&url=http://192.0.2.1/ttype/push&enrollment_credential=a&serial=S",
+                UriError::InsecureUrl,
+            ),
+            (
+                "otpauth://pipush/x?v=1&url=http://pi.example.com/ttype/push&enrollment_credential=a&serial=S",
+                UriError::InsecureUrl,
+            ),
+            (
+                "otpauth://pipush/x?v=1&url=http://localhost.pi.example.com/p&enrollment_credential=a&serial=S",
+                UriError::InsecureUrl,
             ),
             (
                 "otpauth://pipush/x?v=1&url=file:///etc/passwd&enrollment_credential=a&serial=S",
@@ -380,6 +434,55 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(EnrollmentUri::parse(text).unwrap_err(), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn plain_http_only_to_this_computer() {
+        let link = |url: &str| {
+            format!("otpauth://pipush/x?v=1&enrollment_credential=a&serial=S&url={url}")
+        };
+        for url in [
+            "http://127.0.0.1:5000/ttype/push",
+            "http://127.8.9.10/ttype/push",
+            "http://[::1]:5000/ttype/push",
+            "http://localhost:5000/ttype/push",
+            "http://LOCALHOST/ttype/push",
+            "https://pi.example.com/ttype/push",
+            "https://192.0.2.1/ttype/push",
+        ] {
+            assert!(EnrollmentUri::parse(&link(url)).is_ok(), "{url}");
+        }
+        for url in [
+            "http://192.0.2.1/ttype/push",
+            "http://[2001:db8::1]/ttype/push",
+            "http://pi.example.com/ttype/push",
+            "http://0.0.0.0:5000/ttype/push",
+        ] {
+            let error = EnrollmentUri::parse(&link(url)).unwrap_err();
+            assert_eq!(error, UriError::InsecureUrl, "{url}");
+            assert_eq!(PushError::from(error).code(), "push_insecure_url");
+        }
+    }
+
+    #[test]
+    fn unverified_tls_needs_the_users_choice() {
+        let off = EnrollmentUri::parse(LINK).unwrap();
+        assert!(matches!(
+            off.check_transport(),
+            Err(PushError::UnverifiedTls)
+        ));
+        assert!(off.allowing_unverified_tls(true).check_transport().is_ok());
+        let on = EnrollmentUri::parse(&LINK.replace("sslverify=0", "sslverify=1")).unwrap();
+        assert!(on.check_transport().is_ok());
+        // Choosing it back off is refused again.
+        let off = EnrollmentUri::parse(LINK)
+            .unwrap()
+            .allowing_unverified_tls(true)
+            .allowing_unverified_tls(false);
+        assert_eq!(
+            off.check_transport().unwrap_err().code(),
+            "push_unverified_tls"
+        );
     }
 
     #[test]

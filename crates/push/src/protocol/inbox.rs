@@ -66,8 +66,10 @@ impl Inbox {
         Self::default()
     }
 
-    /// Remembers a nonce handled in an earlier session (from the activity log), so that its
-    /// replay is recognised after a restart.
+    /// Remembers a nonce handled in an earlier session ([`crate::store::seen_nonces`]: only
+    /// verified requests, answered or closed), so that its replay is recognised after a
+    /// restart. Nonces of dropped requests are never remembered: unverified, they may be a
+    /// forged copy's of a request still to come.
     pub fn remember(&mut self, nonce: &str, at: SystemTime) {
         self.close(nonce, Closed::Answered, at);
     }

@@ -11,12 +11,13 @@ mod request;
 mod response;
 
 pub use clock::{ClockOffset, format_timestamp};
+pub(crate) use enroll::is_loopback;
 pub use enroll::{EnrollRequest, EnrollmentUri, ForceUnlock, parse_enroll_response};
 pub use inbox::{Admission, Inbox, REQUEST_LIFETIME, expires_at};
 pub use keys::{DeviceKey, KeySize, ServerKey};
 pub use request::{
-    AnswerOutcome, AnswerRequest, Decision, DeclineReason, PollRequest, PushRequest, Unverified,
-    Verified, parse_answer_response, parse_poll_response,
+    AnswerOutcome, AnswerRequest, Decision, DeclineReason, MAX_NONCE_LEN, PollRequest, PushRequest,
+    Unverified, Verified, parse_answer_response, parse_poll_response,
 };
 
 #[cfg(test)]

@@ -80,6 +80,9 @@ impl DeclineReason {
 
 /// Most challenges one poll answer may carry; more is a hostile or broken server.
 const MAX_REQUESTS_PER_POLL: usize = 64;
+/// Longest nonce read. privacyIDEA's are 32 base32 characters (20 random bytes); nonces are
+/// kept in memory to report a rejection once, so their size is what bounds that memory.
+pub const MAX_NONCE_LEN: usize = 128;
 
 impl<S> PushRequest<S> {
     /// The token serial the request is for (routing: find the token and its key).
@@ -332,34 +335,46 @@ pub fn parse_poll_response(
     let mut malformed = 0;
     for entry in entries.iter().take(MAX_REQUESTS_PER_POLL) {
         match parse_entry(entry, received) {
-            Some(request) => requests.push(request),
-            None => malformed += 1,
+            Ok(request) => requests.push(request),
+            Err(_) => malformed += 1,
         }
     }
     malformed += entries.len().saturating_sub(MAX_REQUESTS_PER_POLL);
     Ok((requests, malformed))
 }
 
-fn parse_entry(entry: &Value, received: SystemTime) -> Option<PushRequest<Unverified>> {
+/// One challenge of a poll answer. An entry that is not one is
+/// [`PushError::InvalidResponse`]; a nonce over [`MAX_NONCE_LEN`] is `"nonce too long"`.
+fn parse_entry(entry: &Value, received: SystemTime) -> Result<PushRequest<Unverified>, PushError> {
+    let malformed = PushError::InvalidResponse("malformed challenge");
     let text = |name: &str| entry.get(name).and_then(Value::as_str).map(str::to_owned);
     let capabilities = match entry.get("capabilities") {
         None | Some(Value::Null) => None,
         // 3.14 sends a JSON text; re-parse it to canonicalise (do not sign the raw string).
-        Some(Value::String(text)) => Some(serde_json::from_str::<Value>(text).ok()?),
+        Some(Value::String(text)) => {
+            Some(serde_json::from_str::<Value>(text).map_err(|_| malformed)?)
+        }
         Some(object @ Value::Object(_)) => Some(object.clone()),
-        Some(_) => return None,
+        Some(_) => return Err(malformed),
     };
-    Some(PushRequest {
-        nonce: text("nonce").filter(|nonce| !nonce.is_empty())?,
-        url: text("url")?,
-        serial: text("serial")?,
-        question: text("question")?,
-        title: text("title")?,
-        sslverify: text("sslverify")?,
+    let nonce = text("nonce")
+        .filter(|nonce| !nonce.is_empty())
+        .ok_or(PushError::InvalidResponse("malformed challenge"))?;
+    if nonce.len() > MAX_NONCE_LEN {
+        return Err(PushError::InvalidResponse("nonce too long"));
+    }
+    let field = |name: &str| text(name).ok_or(PushError::InvalidResponse("malformed challenge"));
+    Ok(PushRequest {
+        nonce,
+        url: field("url")?,
+        serial: field("serial")?,
+        question: field("question")?,
+        title: field("title")?,
+        sslverify: field("sslverify")?,
         require_presence: text("require_presence"),
         capabilities,
         capabilities_signature: text("capabilities_signature"),
-        signature: text("signature")?,
+        signature: field("signature")?,
         received,
         state: PhantomData,
     })
@@ -749,6 +764,24 @@ mod tests {
         assert_eq!((requests.len(), malformed), (64, 36));
         let (requests, _) = parse_poll_response(200, &poll_body(&[]), now()).unwrap();
         assert!(requests.is_empty());
+    }
+
+    #[test]
+    fn a_nonce_too_long_is_refused_at_parse() {
+        let mut long = vector_entry();
+        long["nonce"] = Value::String("N".repeat(MAX_NONCE_LEN + 1));
+        assert!(matches!(
+            parse_entry(&long, now()),
+            Err(PushError::InvalidResponse("nonce too long"))
+        ));
+        let mut longest = vector_entry();
+        longest["nonce"] = Value::String("N".repeat(MAX_NONCE_LEN));
+        assert!(parse_entry(&longest, now()).is_ok());
+        // In a poll answer it is one malformed entry; the genuine one beside it still comes.
+        let (requests, malformed) =
+            parse_poll_response(200, &poll_body(&[long, vector_entry()]), now()).unwrap();
+        assert_eq!((requests.len(), malformed), (1, 1));
+        assert_eq!(requests[0].nonce(), "H5ALR6GNGDYXSU426AXFCCJHLD2ACCFK");
     }
 
     #[test]

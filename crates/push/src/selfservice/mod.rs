@@ -24,7 +24,9 @@ mod secret;
 mod session;
 mod tokens;
 
-use url::{Host, Url};
+use url::Url;
+
+use crate::protocol::is_loopback;
 
 pub use error::SelfServiceError;
 pub use parse::Challenge;
@@ -60,7 +62,7 @@ impl Server {
         }
         match base.scheme() {
             "https" => {}
-            "http" if is_loopback(base.host()) => {}
+            "http" if is_loopback(&base) => {}
             "http" => return Err(SelfServiceError::InsecureServerUrl),
             _ => return Err(SelfServiceError::BadServerUrl),
         }
@@ -95,15 +97,6 @@ impl Server {
 
     pub(crate) fn base(&self) -> &Url {
         &self.base
-    }
-}
-
-fn is_loopback(host: Option<Host<&str>>) -> bool {
-    match host {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
     }
 }
 

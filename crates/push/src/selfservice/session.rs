@@ -98,12 +98,9 @@ async fn post_auth(
     form: &[(&str, &str)],
 ) -> Result<AuthOutcome, SelfServiceError> {
     let response = client
-        .send(
-            client
-                .http(server.verifies_tls())
-                .post(server.endpoint(&["auth"]))
-                .form(form),
-        )
+        .send(server.verifies_tls(), |http| {
+            http.post(server.endpoint(&["auth"])).form(form)
+        })
         .await?;
     parse_auth(response.status, &zeroize::Zeroizing::new(response.body))
 }
@@ -234,12 +231,12 @@ impl Session {
         path: &[&str],
         form: &[(&str, &str)],
     ) -> Result<(u16, zeroize::Zeroizing<Vec<u8>>), SelfServiceError> {
-        let request = self
+        let response = self
             .client
-            .http(self.server.verifies_tls())
-            .post(self.server.endpoint(path))
-            .form(form);
-        let response = self.client.send(self.authorized(request)).await?;
+            .send(self.server.verifies_tls(), |http| {
+                self.authorized(http.post(self.server.endpoint(path)).form(form))
+            })
+            .await?;
         Ok((response.status, zeroize::Zeroizing::new(response.body)))
     }
 
@@ -248,12 +245,15 @@ impl Session {
         let mut tokens = Vec::new();
         for page in 1..=MAX_PAGES {
             let page = page.to_string();
-            let request = self
+            let response = self
                 .client
-                .http(self.server.verifies_tls())
-                .get(self.server.endpoint(&["token", ""]))
-                .query(&[("page", page.as_str()), ("pagesize", "100")]);
-            let response = self.client.send(self.authorized(request)).await?;
+                .send(self.server.verifies_tls(), |http| {
+                    self.authorized(
+                        http.get(self.server.endpoint(&["token", ""]))
+                            .query(&[("page", page.as_str()), ("pagesize", "100")]),
+                    )
+                })
+                .await?;
             let (mut listed, more) = parse_token_page(response.status, &response.body)?;
             tokens.append(&mut listed);
             if !more {
@@ -312,10 +312,17 @@ impl Session {
     /// Enrolls a new push token end to end: step 1 as the user, a fresh device key of `size`
     /// (made on the blocking pool), step 2 with the push client. Save the result with
     /// [`crate::store::save_token`]. Needs `enrollPUSH`.
+    ///
+    /// A push link that turns TLS certificate checks off (the server's `push_ssl_verify=0`) is
+    /// enrolled only with `allow_unverified_tls` (the user's explicit choice), or where this
+    /// session had no certificate checks to lose: turned off by the user for this server, or
+    /// plain http to this computer. Otherwise [`crate::PushError::UnverifiedTls`], before the
+    /// key is made.
     pub async fn enroll_push_here(
         &self,
         description: Option<&str>,
         size: KeySize,
+        allow_unverified_tls: bool,
     ) -> Result<PushToken, SelfServiceError> {
         self.require(Right::EnrollPush)?;
         let mut form = vec![("type", "push"), ("genkey", "1")];
@@ -323,7 +330,11 @@ impl Session {
             form.push(("description", description));
         }
         let (status, body) = self.post(&["token", "init"], &form).await?;
+        let unchecked_session =
+            !self.server.verifies_tls() || self.server.base().scheme() == "http";
         let (_, uri) = parse_push_enrollment(status, &body)?;
+        let uri = uri.allowing_unverified_tls(allow_unverified_tls || unchecked_session);
+        uri.check_transport()?;
         let key = make_device_key(size).await?;
         Ok(self.client.enroll(&uri, key).await?)
     }
@@ -393,11 +404,12 @@ impl Session {
     /// Deletes a token ("I lost my device"). Needs `delete`.
     pub async fn delete(&self, serial: &str) -> Result<(), SelfServiceError> {
         self.require(Right::Delete)?;
-        let request = self
+        let response = self
             .client
-            .http(self.server.verifies_tls())
-            .delete(self.server.endpoint(&["token", serial]));
-        let response = self.client.send(self.authorized(request)).await?;
+            .send(self.server.verifies_tls(), |http| {
+                self.authorized(http.delete(self.server.endpoint(&["token", serial])))
+            })
+            .await?;
         if parse_action(response.status, &response.body, Right::Delete)? {
             Ok(())
         } else {
@@ -493,12 +505,13 @@ impl SecondFactor {
     pub async fn wait_for_push(&self, timeout: Duration) -> Result<SignIn, SelfServiceError> {
         let deadline = Instant::now() + timeout;
         loop {
-            let request = self
+            let response = self
                 .client
-                .http(self.server.verifies_tls())
-                .get(self.server.endpoint(&["validate", "polltransaction"]))
-                .query(&[("transaction_id", self.transaction_id.as_str())]);
-            let response = self.client.send(request).await?;
+                .send(self.server.verifies_tls(), |http| {
+                    http.get(self.server.endpoint(&["validate", "polltransaction"]))
+                        .query(&[("transaction_id", self.transaction_id.as_str())])
+                })
+                .await?;
             match parse_poll_transaction(response.status, &response.body)? {
                 PushStatus::Accepted => return self.finish("").await,
                 PushStatus::Declined => return Err(SelfServiceError::Declined),

@@ -1,6 +1,8 @@
 //! Servers that misbehave (no privacyIDEA does this on purpose, so these are local sockets):
 //! every case must end in a typed error within the configured time, never a hang or a panic.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tessera_push::PushError;
@@ -87,9 +89,7 @@ async fn hostile_servers_end_in_typed_errors_within_the_timeout() {
         ("server error", Behaviour::ServerError),
     ] {
         let url = hostile(behaviour).await;
-        let link = format!(
-            "otpauth://pipush/x?v=1&serial=PIPU1&enrollment_credential=c&sslverify=0&url={url}"
-        );
+        let link = format!("otpauth://pipush/x?v=1&serial=PIPU1&enrollment_credential=c&url={url}");
         let uri = EnrollmentUri::parse(&link).unwrap();
         let key = make_device_key(key_size).await.unwrap();
         let started = Instant::now();
@@ -119,6 +119,64 @@ async fn hostile_servers_end_in_typed_errors_within_the_timeout() {
             "{name}"
         );
     }
+}
+
+/// Issue 16: whoever answers the enrollment pins the server key, so a link that would let
+/// someone in between answer is refused before any connection: plain http to another computer
+/// at parse, `sslverify=0` without the user's choice by the client itself.
+#[tokio::test(flavor = "multi_thread")]
+async fn insecure_enrollment_is_refused_before_any_connection() {
+    let started = Instant::now();
+    let error = EnrollmentUri::parse(
+        "otpauth://pipush/x?v=1&serial=PIPU1&enrollment_credential=c&url=http://192.0.2.1/ttype/push",
+    )
+    .unwrap_err();
+    assert_eq!(PushError::from(error).code(), "push_insecure_url");
+    assert!(started.elapsed() < Duration::from_secs(1));
+
+    // A listener that counts every connection made to it.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&connections);
+    let accepting = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            held.push(socket);
+        }
+    });
+    let link = format!(
+        "otpauth://pipush/x?v=1&serial=PIPU1&enrollment_credential=c&sslverify=0&url=http://{address}/ttype/push"
+    );
+    let client = PushClient::new(ClientConfig::default()).unwrap();
+    let uri = EnrollmentUri::parse(&link).unwrap();
+    assert!(matches!(
+        uri.check_transport(),
+        Err(PushError::UnverifiedTls)
+    ));
+    // Even a caller that skipped the check (and made a key) sends nothing.
+    let key = make_device_key(KeySize::Rsa2048).await.unwrap();
+    assert!(matches!(
+        client.enroll(&uri, key).await,
+        Err(PushError::UnverifiedTls)
+    ));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(connections.load(Ordering::SeqCst), 0);
+    // Chosen: the registration goes out (and this listener never answers it).
+    let mut config = ClientConfig::default();
+    config.timeout = Duration::from_secs(1);
+    let client = PushClient::new(config).unwrap();
+    let uri = EnrollmentUri::parse(&link)
+        .unwrap()
+        .allowing_unverified_tls(true);
+    let key = make_device_key(KeySize::Rsa2048).await.unwrap();
+    assert!(matches!(
+        client.enroll(&uri, key).await,
+        Err(PushError::Timeout)
+    ));
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+    accepting.abort();
 }
 
 #[tokio::test(flavor = "multi_thread")]

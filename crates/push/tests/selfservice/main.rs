@@ -245,7 +245,7 @@ async fn enroll_push_here_and_approve_a_sign_in() {
     let session = sign_in(&rp).await;
     let started = Instant::now();
     let token = session
-        .enroll_push_here(Some("Tessera push"), KeySize::Rsa2048)
+        .enroll_push_here(Some("Tessera push"), KeySize::Rsa2048, false)
         .await
         .unwrap();
     eprintln!(
@@ -500,7 +500,7 @@ async fn login_mode_privacyidea_with_a_code_a_backup_code_and_a_push_approval() 
     let backup: Vec<String> = codes.expose_codes().map(str::to_owned).collect();
     drop(codes);
     let push_token = session
-        .enroll_push_here(None, KeySize::Rsa2048)
+        .enroll_push_here(None, KeySize::Rsa2048, false)
         .await
         .unwrap();
     session.sign_out();

@@ -45,6 +45,8 @@ export const pushEn = {
   'push.panel.insecure': 'TLS not checked',
   'push.panel.revoked': 'Revoked by your organisation: the server no longer knows this token.',
   'push.panel.problem': 'Checking fails for this token.',
+  'push.panel.dropped.one': '{count} sign-in request was dropped unshown since Tessera started (forged, altered, replayed or for another token). Nothing of it was kept.',
+  'push.panel.dropped.other': '{count} sign-in requests were dropped unshown since Tessera started (forged, altered, replayed or for another token). Nothing of them was kept.',
   'push.panel.serverDown': '{server} cannot be reached; next try in {seconds} s.',
   'push.panel.mode.active': 'Checking for requests every 3 seconds.',
   'push.panel.mode.idle': 'Checking for requests every 15 seconds while Tessera is in the background.',
@@ -76,6 +78,7 @@ export const pushEn = {
   'push.enroll.register': 'Registering it with the server…',
   'push.enroll.saved': 'Saved.',
   'push.enroll.insecure': 'This link turns TLS checks off for its server. Use it only on a network you trust.',
+  'push.enroll.allowUnverified': 'Add it anyway, without checking the server’s certificate',
   'push.enroll.submit': 'Add push token',
   'push.enroll.done': 'Push token {label} added: sign-in requests will appear here.',
   'push.link.title': 'Add a push token?',
@@ -91,6 +94,10 @@ export const pushEn = {
   'error.push_invalid_response': 'The server’s answer is not valid.',
   'error.push_invalid_stored_token': 'A stored push token is damaged.',
   'error.push_invalid_uri': 'This is not a valid push enrollment link.',
+  'error.push_insecure_url':
+    'This link registers over plain http with another computer: anyone on the way could take the token over. Ask for an https:// link.',
+  'error.push_unverified_tls':
+    'This link turns the server’s certificate check off. Tick “add it anyway” only if you trust every network on the way.',
   'error.push_key': 'The device key could not be made or used.',
   'error.push_network': 'The server cannot be reached.',
   'error.push_polling_not_allowed': 'Your organisation does not allow this token to check for requests.',
@@ -159,6 +166,8 @@ export const pushFr: Record<keyof typeof pushEn, string> = {
   'push.panel.insecure': 'TLS non vérifié',
   'push.panel.revoked': 'Révoqué par votre organisation : le serveur ne connaît plus ce jeton.',
   'push.panel.problem': 'La vérification échoue pour ce jeton.',
+  'push.panel.dropped.one': '{count} demande de connexion a été écartée sans être affichée depuis le démarrage de Tessera (falsifiée, modifiée, rejouée ou pour un autre jeton). Rien n’en a été conservé.',
+  'push.panel.dropped.other': '{count} demandes de connexion ont été écartées sans être affichées depuis le démarrage de Tessera (falsifiées, modifiées, rejouées ou pour un autre jeton). Rien n’en a été conservé.',
   'push.panel.serverDown': '{server} est injoignable ; prochain essai dans {seconds} s.',
   'push.panel.mode.active': 'Vérification des demandes toutes les 3 secondes.',
   'push.panel.mode.idle': 'Vérification des demandes toutes les 15 secondes quand Tessera est en arrière-plan.',
@@ -191,6 +200,7 @@ export const pushFr: Record<keyof typeof pushEn, string> = {
   'push.enroll.saved': 'Enregistré.',
   'push.enroll.insecure':
     'Ce lien désactive la vérification TLS pour son serveur. Ne l’utilisez que sur un réseau de confiance.',
+  'push.enroll.allowUnverified': 'L’ajouter quand même, sans vérifier le certificat du serveur',
   'push.enroll.submit': 'Ajouter le jeton push',
   'push.enroll.done': 'Jeton push {label} ajouté : les demandes de connexion apparaîtront ici.',
   'push.link.title': 'Ajouter un jeton push ?',
@@ -207,6 +217,10 @@ export const pushFr: Record<keyof typeof pushEn, string> = {
   'error.push_invalid_response': 'La réponse du serveur n’est pas valide.',
   'error.push_invalid_stored_token': 'Un jeton push enregistré est endommagé.',
   'error.push_invalid_uri': 'Ce n’est pas un lien d’enrôlement push valide.',
+  'error.push_insecure_url':
+    'Ce lien s’enregistre en http simple auprès d’un autre ordinateur : n’importe qui sur le trajet pourrait s’approprier le jeton. Demandez un lien https://.',
+  'error.push_unverified_tls':
+    'Ce lien désactive la vérification du certificat du serveur. Cochez « l’ajouter quand même » seulement si vous faites confiance à tous les réseaux sur le trajet.',
   'error.push_key': 'La clé de l’appareil n’a pas pu être créée ou utilisée.',
   'error.push_network': 'Le serveur est injoignable.',
   'error.push_polling_not_allowed': 'Votre organisation n’autorise pas ce jeton à vérifier les demandes.',

@@ -481,7 +481,7 @@ export class FakeBackend implements Backend {
     has: (form) =>
       this.accounts.some((stored) => stored.secret === form.secret.replace(/[\s-]/g, '').toUpperCase() && stored.view.kind === form.kind),
     add: (form) => this.addAccountForm(form),
-    enrollPush: (link, onProgress) => this.push.enrollPush(link, onProgress),
+    enrollPush: (link, allowUnverifiedTls, onProgress) => this.push.enrollPush(link, allowUnverifiedTls, onProgress),
   });
   async qrScanScreen() {
     this.#record('qrScanScreen', []);
@@ -515,9 +515,9 @@ export class FakeBackend implements Backend {
     this.#record('qrDismiss', [scanId]);
     return this.qr.qrDismiss(scanId);
   }
-  async qrEnrollPush(scanId: string, id: number, onProgress: (step: EnrollStep) => void) {
-    this.#record('qrEnrollPush', [scanId, id]);
-    return this.qr.qrEnrollPush(scanId, id, onProgress);
+  async qrEnrollPush(scanId: string, id: number, allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void) {
+    this.#record('qrEnrollPush', [scanId, id, allowUnverifiedTls]);
+    return this.qr.qrEnrollPush(scanId, id, allowUnverifiedTls, onProgress);
   }
   async accountQrSvg(id: string) {
     this.#record('accountQrSvg', [id]);
@@ -526,13 +526,13 @@ export class FakeBackend implements Backend {
 
   // Push sign-in approvals: the in-memory push side (pushFake.ts), calls recorded here.
   readonly push = new FakePush(() => this.clock());
-  async enrollPush(uri: string, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
-    this.#record('enrollPush', [uri]);
-    return this.push.enrollPush(uri, onProgress);
+  async enrollPush(uri: string, allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+    this.#record('enrollPush', [uri, allowUnverifiedTls]);
+    return this.push.enrollPush(uri, allowUnverifiedTls, onProgress);
   }
-  async enrollPushLink(onProgress: (step: EnrollStep) => void): Promise<PushToken> {
-    this.#record('enrollPushLink', []);
-    return this.push.enrollPushLink(onProgress);
+  async enrollPushLink(allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+    this.#record('enrollPushLink', [allowUnverifiedTls]);
+    return this.push.enrollPushLink(allowUnverifiedTls, onProgress);
   }
   async dismissPushLink(): Promise<void> {
     this.#record('dismissPushLink', []);

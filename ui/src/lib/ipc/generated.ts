@@ -399,7 +399,12 @@ link: PushLinkPreview | null,
 /**
  * TOTP codes are computed at the server's time (`clock_offset_secs` applied).
  */
-serverTimeForCodes: boolean, };
+serverTimeForCodes: boolean,
+/**
+ * Requests dropped unshown since the app started (forged or altered, replayed, for an
+ * unknown token): counted in memory, never written to the activity log.
+ */
+droppedCount: number, };
 
 /**
  * Enrollment progress, sent on the channel given to `enroll_push`.

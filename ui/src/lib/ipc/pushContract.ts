@@ -56,6 +56,8 @@ export const PUSH_ERROR_CODES = [
   'push_invalid_response',
   'push_invalid_stored_token',
   'push_invalid_uri',
+  'push_insecure_url',
+  'push_unverified_tls',
   'push_key',
   'push_network',
   'push_polling_not_allowed',
@@ -81,10 +83,14 @@ export const PUSH_ERROR_CODES = [
 
 /** The push half of `Backend`. */
 export interface PushBackend {
-  /** Makes the device key (seconds, in Rust off the UI thread), registers it, stores the token. */
-  enrollPush(uri: string, onProgress: (step: EnrollStep) => void): Promise<PushToken>;
-  /** Enrolls the link opened from outside (`PushStatus.link`). */
-  enrollPushLink(onProgress: (step: EnrollStep) => void): Promise<PushToken>;
+  /**
+   * Makes the device key (seconds, in Rust off the UI thread), registers it, stores the token.
+   * `allowUnverifiedTls`: the user ticked "add it anyway" for a link that turns TLS certificate
+   * checks off (`sslverify=0`); without it Rust refuses such a link (`push_unverified_tls`).
+   */
+  enrollPush(uri: string, allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken>;
+  /** Enrolls the link opened from outside (`PushStatus.link`); `allowUnverifiedTls` as above. */
+  enrollPushLink(allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken>;
   dismissPushLink(): Promise<void>;
   listPushTokens(): Promise<PushToken[]>;
   renamePushToken(id: string, label: string): Promise<void>;

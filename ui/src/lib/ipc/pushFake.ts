@@ -27,6 +27,8 @@ export class FakePush implements PushBackend {
   rightNumber = new Map<string, string>();
   clockOffsetSecs = 0;
   serverTimeForCodes = false;
+  /** Requests dropped unshown (Rust counts them in memory; tests set it). */
+  droppedCount = 0;
   /** A link opened from outside (`openLink`), waiting for "add it?". */
   link: string | null = null;
   checks = 0;
@@ -63,13 +65,20 @@ export class FakePush implements PushBackend {
     return full;
   }
 
-  async enrollPush(uri: string, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+  async enrollPush(uri: string, allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
     if (!isPushLink(uri)) throw fail('push_invalid_uri', 'not a privacyIDEA push enrollment link');
     const url = new URL(uri.trim().replace(/^pia:/i, 'otpauth:'));
     const serial = url.searchParams.get('serial') ?? '';
     const registration = url.searchParams.get('url') ?? '';
     if (serial === '' || registration === '') throw fail('push_invalid_uri', 'missing serial or url');
-    const server = new URL(registration).origin;
+    // Rust's rules (crates/push EnrollmentUri): plain http only to this computer, and TLS
+    // checks off only by the user's explicit choice; both before any key is made.
+    const registrationUrl = new URL(registration);
+    if (registrationUrl.protocol === 'http:' && !/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/i.test(registrationUrl.hostname))
+      throw fail('push_insecure_url', 'plain http to another computer');
+    if (url.searchParams.get('sslverify') === '0' && !allowUnverifiedTls)
+      throw fail('push_unverified_tls', 'TLS checks off without the user’s choice');
+    const server = registrationUrl.origin;
     const id = `${serial}@${server}`;
     if (this.tokens.some((token) => token.id === id)) throw fail('push_duplicate', 'already enrolled');
     for (const step of ['key', 'register', 'saved'] as const) onProgress(step);
@@ -103,9 +112,9 @@ export class FakePush implements PushBackend {
     };
   }
 
-  async enrollPushLink(onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+  async enrollPushLink(allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
     if (this.link === null) throw fail('not_found', 'no push enrollment link');
-    const token = await this.enrollPush(this.link, onProgress);
+    const token = await this.enrollPush(this.link, allowUnverifiedTls, onProgress);
     await this.dismissPushLink();
     return token;
   }
@@ -146,6 +155,7 @@ export class FakePush implements PushBackend {
       prompts: [...this.prompts],
       link: this.link === null ? null : this.#preview(this.link),
       serverTimeForCodes: this.serverTimeForCodes,
+      droppedCount: this.droppedCount,
     };
   }
 

@@ -13,10 +13,14 @@ import type {
 } from './pushContract';
 
 export const tauriPush: PushBackend = {
-  enrollPush: (uri, onProgress) =>
-    call(() => invoke<PushToken>(COMMANDS.enrollPush, { uri, onProgress: new Channel<EnrollStep>(onProgress) })),
-  enrollPushLink: (onProgress) =>
-    call(() => invoke<PushToken>(COMMANDS.enrollPushLink, { onProgress: new Channel<EnrollStep>(onProgress) })),
+  enrollPush: (uri, allowUnverifiedTls, onProgress) =>
+    call(() =>
+      invoke<PushToken>(COMMANDS.enrollPush, { uri, allowUnverifiedTls, onProgress: new Channel<EnrollStep>(onProgress) }),
+    ),
+  enrollPushLink: (allowUnverifiedTls, onProgress) =>
+    call(() =>
+      invoke<PushToken>(COMMANDS.enrollPushLink, { allowUnverifiedTls, onProgress: new Channel<EnrollStep>(onProgress) }),
+    ),
   dismissPushLink: () => call(() => invoke<void>(COMMANDS.dismissPushLink)),
   listPushTokens: () => call(() => invoke<PushToken[]>(COMMANDS.listPushTokens)),
   renamePushToken: (id, label) => call(() => invoke<void>(COMMANDS.renamePushToken, { id, label })),

@@ -53,7 +53,12 @@ export interface QrBackend {
   qrAdd(scanId: string, ids: number[]): Promise<QrAdded>;
   qrDismiss(scanId: string): Promise<void>;
   /** Enrolls a scanned push token; its link never leaves Rust. */
-  qrEnrollPush(scanId: string, id: number, onProgress: (step: EnrollStep) => void): Promise<PushToken>;
+  qrEnrollPush(
+    scanId: string,
+    id: number,
+    allowUnverifiedTls: boolean,
+    onProgress: (step: EnrollStep) => void,
+  ): Promise<PushToken>;
   /** The account's otpauth:// QR code as an SVG document (modules only, no text). */
   accountQrSvg(id: string): Promise<QrSvg>;
 }

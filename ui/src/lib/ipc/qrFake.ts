@@ -20,7 +20,7 @@ export interface FakeQrHost {
   /** Whether the vault has an account with this secret and kind. */
   has(form: AccountForm): boolean;
   add(form: AccountForm): Promise<unknown>;
-  enrollPush(link: string, onProgress: (step: EnrollStep) => void): Promise<PushToken>;
+  enrollPush(link: string, allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken>;
 }
 
 const fail = (code: string, message: string): IpcError => ({ code: code as IpcError['code'], message });
@@ -175,10 +175,15 @@ export class FakeQr implements QrBackend {
     if (this.#held?.id === scanId) this.#held = null;
   }
 
-  async qrEnrollPush(scanId: string, id: number, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+  async qrEnrollPush(
+    scanId: string,
+    id: number,
+    allowUnverifiedTls: boolean,
+    onProgress: (step: EnrollStep) => void,
+  ): Promise<PushToken> {
     const { code } = this.#entry(scanId, id);
     if (code.kind !== 'push') throw fail('invalid_input', `item ${id} is not a push enrollment`);
-    return this.host.enrollPush(code.link, onProgress);
+    return this.host.enrollPush(code.link, allowUnverifiedTls, onProgress);
   }
 
   async accountQrSvg(id: string): Promise<{ svg: string }> {

@@ -12,7 +12,14 @@ export const tauriQr: QrBackend = {
   qrScanClipboard: () => call(() => invoke<QrScan>(COMMANDS.qrScanClipboard)),
   qrAdd: (scanId, ids) => call(() => invoke<QrAdded>(COMMANDS.qrAdd, { scanId, ids })),
   qrDismiss: (scanId) => call(() => invoke<void>(COMMANDS.qrDismiss, { scanId })),
-  qrEnrollPush: (scanId, id, onProgress) =>
-    call(() => invoke<PushToken>(COMMANDS.qrEnrollPush, { scanId, id, onProgress: new Channel<EnrollStep>(onProgress) })),
+  qrEnrollPush: (scanId, id, allowUnverifiedTls, onProgress) =>
+    call(() =>
+      invoke<PushToken>(COMMANDS.qrEnrollPush, {
+        scanId,
+        id,
+        allowUnverifiedTls,
+        onProgress: new Channel<EnrollStep>(onProgress),
+      }),
+    ),
   accountQrSvg: (id) => call(() => invoke<QrSvg>(COMMANDS.accountQrSvg, { id })),
 };
