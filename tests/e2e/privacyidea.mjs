@@ -103,6 +103,10 @@ export async function enrollThroughUi(app, link) {
   await app.button('Paste an otpauth:// link');
   await app.type('input[name="uri"]', link);
   await app.wait('the TLS warning of sslverify=0', '.form-error');
+  // The test server's links turn TLS checks off (plain http on loopback): enrolled only by the
+  // explicit choice, never by the default button alone.
+  assert.equal(await app.js(`return document.querySelector('input[name="allow-unverified-tls"]').checked`), false);
+  await app.click('input[name="allow-unverified-tls"]');
   const start = Date.now();
   await app.button('Add push token');
   await waitFor(

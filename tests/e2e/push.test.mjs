@@ -230,6 +230,9 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   await waitFor('the link preview', async () => (await app.text('.dialog')).includes('Add a push token?'));
   assert.ok((await app.text('.dialog')).includes(env.PI_URL));
   await app.screenshot('push-link-offer');
+  // "Add" waits for the explicit choice to enroll a link that turns TLS checks off.
+  assert.equal(await app.js(`return [...document.querySelectorAll('.dialog button')].find((b) => b.textContent.trim() === 'Add push token').disabled`), true);
+  await app.click('.dialog input[name="allow-unverified-tls"]');
   await app.button('Add push token');
   await waitFor(
     'the enrollment from the link',
