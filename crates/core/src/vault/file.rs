@@ -77,6 +77,18 @@ pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// The directory that holds the backups of the vault at `path`.
+/// Creates `dir` and its missing parents readable by the owner only on Unix (0700): the vault's
+/// folder and its backups folder hold encrypted secrets, and their names and change times are
+/// nobody else's business. Folders that exist are left as they are (the user's choice).
+/// Elsewhere the per-user profile's ACLs already keep other users out.
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 pub(crate) fn backups_dir(path: &Path) -> PathBuf {
     sibling(path, ".backups")
 }
@@ -191,7 +203,7 @@ fn keep_backup(path: &Path, generation: u64) -> io::Result<()> {
         return Ok(());
     }
     let dir = backups_dir(path);
-    fs::create_dir_all(&dir)?;
+    create_private_dir(&dir)?;
     let target = dir.join(format!("{generation:020}{BACKUP_SUFFIX}"));
     // A restored older backup can make a generation number come round again.
     let _ = fs::remove_file(&target);
@@ -269,6 +281,24 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             self.file.flush()
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_vault_and_backup_folders_are_owner_only_and_existing_ones_untouched() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let root = tempfile::tempdir().unwrap();
+        let mode = |dir: &Path| fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+        let nested = root.path().join("a/b");
+        create_private_dir(&nested).unwrap();
+        assert_eq!(mode(&nested), 0o700);
+        assert_eq!(mode(&root.path().join("a")), 0o700, "missing parents too");
+        // A folder the user made (or shares on purpose) keeps its mode.
+        let shared = root.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&shared).unwrap();
+        assert_eq!(mode(&shared), 0o755);
     }
 
     fn dir_names(dir: &Path) -> Vec<String> {

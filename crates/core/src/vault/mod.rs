@@ -366,7 +366,7 @@ impl Vault {
         now: UnixTime,
     ) -> Result<(Vault, RecoveryKey), VaultError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(|e| VaultError::io("create", parent, e))?;
+            file::create_private_dir(parent).map_err(|e| VaultError::io("create", parent, e))?;
         }
         let _lock = file::lock(path).map_err(|e| VaultError::io("lock", path, e))?;
         if path.exists() {
