@@ -276,15 +276,17 @@ pub(crate) fn list_set_aside(path: &Path) -> io::Result<Vec<PathBuf>> {
 }
 
 /// Deletes the kept versions and the set-aside copies: every earlier copy Tessera made of the
-/// vault, which would still open with the secrets they were written for. Returns how many.
-pub(crate) fn remove_earlier_copies(path: &Path) -> io::Result<usize> {
-    let backups = list_backups(path)?;
+/// vault, which would still open with the secrets they were written for.
+pub(crate) fn remove_earlier_copies(path: &Path) -> io::Result<()> {
     let set_aside = list_set_aside(path)?;
-    let count = backups.len() + set_aside.len();
-    for file in backups.into_iter().map(|b| b.path).chain(set_aside) {
+    for file in list_backups(path)?
+        .into_iter()
+        .map(|b| b.path)
+        .chain(set_aside)
+    {
         fs::remove_file(file)?;
     }
-    Ok(count)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -372,7 +374,7 @@ mod tests {
         assert_eq!(set_aside_path(&path, 8), sibling(&path, ".damaged-8-1"));
         fs::write(sibling(&path, ".damaged-notes.txt"), b"not ours").unwrap();
         assert_eq!(list_set_aside(&path).unwrap(), [aside]);
-        assert_eq!(remove_earlier_copies(&path).unwrap(), 6);
+        remove_earlier_copies(&path).unwrap();
         assert!(list_backups(&path).unwrap().is_empty());
         assert!(list_set_aside(&path).unwrap().is_empty());
     }

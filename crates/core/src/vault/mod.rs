@@ -506,8 +506,9 @@ impl Vault {
     /// a forgery whose other slots belong to someone else and whose vault key they know, so
     /// this re-keys from what the user proved alone: a new vault key; the slot they opened it
     /// with is kept; a passphrase slot they did not prove is dropped; a recovery slot they did
-    /// not prove gets a new recovery key (returned: show it once); the keychain is bound afresh
-    /// and pinned to the new key. The accounts are kept as the file holds them.
+    /// not prove gets a new recovery key (returned: show it once); the keychain entry is pinned
+    /// to the new key (bound afresh if the file has no keychain slot, its secret replaced if it
+    /// does not open the slot). The accounts are kept as the file holds them.
     pub fn adopt(&mut self, store: &dyn KeyStore) -> Result<Option<RecoveryKey>, VaultError> {
         self.rekey(SlotChange::Adopt, store)
     }
@@ -678,36 +679,35 @@ impl Vault {
             .ok_or(VaultError::NoRandomness)
     }
 
-    /// Puts a fresh keychain slot in place (after the entry was lost, or on a new computer):
-    /// a new secret is stored in `store`, the file is saved, then the old entry is removed.
-    /// If the save fails, the new entry is removed again and the old slot stays.
+    /// Puts the keychain slot back in working order (after the entry was lost, or on a new
+    /// computer) and pins the entry to this vault's key: a vault without a keychain slot gets a
+    /// new one; a slot whose entry is gone or does not open it gets a new secret under the
+    /// *same* entry name, so copies of the file from before keep naming the entry whose pin
+    /// refuses them. The entry is written first; if the save fails it is put back as it was.
     pub fn rebind_keychain(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
         let _lock = self.writer_lock()?;
         self.sync_with_disk()?;
         let vault_id = self.header.vault_id;
-        let generation = self.header.generation.wrapping_add(1);
-        let (slot, new_name) = bind_keychain(store, &vault_id, &self.key, generation)?;
-        let old_names: Vec<String> = self
-            .header
-            .slots
-            .iter()
-            .filter_map(|slot| match slot {
-                Slot::Keychain { key_id, .. } => Some(keychain_entry_name(&vault_id, key_id)),
-                _ => None,
-            })
-            .collect();
         let mut header = self.header.clone();
-        header.generation = generation;
-        header
-            .slots
-            .retain(|slot| !matches!(slot, Slot::Keychain { .. }));
-        header.slots.push(slot);
-        if let Err(error) = self.write(header, Some(self.header.generation)) {
-            let _ = store.delete(&new_name);
-            return Err(error);
+        header.generation = header.generation.wrapping_add(1);
+        let mut entries = EntryWrites::default();
+        let mut bound = false;
+        for slot in &mut header.slots {
+            if let Slot::Keychain { key_id, wrap } = slot {
+                let name = keychain_entry_name(&vault_id, key_id);
+                *wrap =
+                    entries.repin(store, name, wrap, &self.key, &vault_id, header.generation)?;
+                bound = true;
+            }
         }
-        for old in old_names.iter().filter(|old| **old != new_name) {
-            let _ = store.delete(old);
+        if !bound {
+            let (slot, name) = bind_keychain(store, &vault_id, &self.key, header.generation)?;
+            entries.created.push(name);
+            header.slots.push(slot);
+        }
+        if let Err(error) = self.write(header, Some(self.header.generation)) {
+            entries.undo(store);
+            return Err(error);
         }
         Ok(())
     }
@@ -767,19 +767,11 @@ impl Vault {
         file::list_backups(path).map_err(|e| VaultError::io("read", &file::backups_dir(path), e))
     }
 
-    /// The copies [`Vault::restore_backup`] set aside (`<vault>.damaged-<generation>`), oldest
-    /// name first. Each is a complete vault file that still opens with the secrets it was
-    /// written for; a re-key deletes them with the kept versions, and
-    /// [`Vault::remove_set_aside`] deletes them on request.
+    /// The copies [`Vault::restore_backup`] set aside (`<vault>.damaged-<generation>`), sorted
+    /// by name. Each is a complete vault file that still opens with the secrets it was written
+    /// for, so a re-key deletes them with the kept versions.
     pub fn set_aside_copies(path: &Path) -> Result<Vec<PathBuf>, VaultError> {
         file::list_set_aside(path).map_err(|e| VaultError::io("read", path, e))
-    }
-
-    /// Deletes every kept version and every set-aside copy of the vault at `path` (what a
-    /// re-key does), returning how many files went.
-    pub fn remove_set_aside(path: &Path) -> Result<usize, VaultError> {
-        let _lock = file::lock(path).map_err(|e| VaultError::io("lock", path, e))?;
-        file::remove_earlier_copies(path).map_err(|e| VaultError::io("write", path, e))
     }
 
     /// Replaces the vault at `path` with `backup`, for when the vault is damaged and the user
@@ -869,11 +861,8 @@ impl Vault {
         let mut slots = Vec::with_capacity(self.header.slots.len() + 1);
         for slot in &self.header.slots {
             match slot {
-                // Adopting binds the keychain afresh below: the entry named here may be the
-                // pin of the vault this file replaced, or a forger's choice of name.
-                Slot::Keychain { key_id, .. } if adopt => {
-                    entries.retire(keychain_entry_name(&vault_id, key_id));
-                }
+                // Adopting too: the entry keeps its name and (if it opens this slot) its secret,
+                // which are this keychain's own; only its pin moves to the new key.
                 Slot::Keychain { key_id, wrap } => {
                     let name = keychain_entry_name(&vault_id, key_id);
                     let wrap = entries.repin(store, name, wrap, &new_key, &vault_id, generation)?;
@@ -921,7 +910,10 @@ impl Vault {
         if let SlotChange::SetPassphrase(passphrase, params) = change {
             slots.push(passphrase_slot(&vault_id, passphrase, params, &new_key)?);
         }
-        if adopt {
+        let bound = slots
+            .iter()
+            .any(|slot| matches!(slot, Slot::Keychain { .. }));
+        if adopt && !bound {
             let (slot, name) = match bind_keychain(store, &vault_id, &new_key, generation) {
                 Ok(bound) => bound,
                 Err(error) => {
@@ -929,7 +921,7 @@ impl Vault {
                     return Err(error);
                 }
             };
-            entries.created(name);
+            entries.created.push(name);
             slots.push(slot);
         }
         let header = Header {
@@ -943,7 +935,6 @@ impl Vault {
             entries.undo(store);
             return Err(error);
         }
-        entries.finish(store);
         // Earlier copies hold the old key and open with the old secrets: they must go.
         let _ = file::remove_earlier_copies(&self.path);
         Ok(new_recovery)
@@ -957,8 +948,6 @@ struct EntryWrites {
     rewritten: Vec<(String, Option<KeyMaterial>)>,
     /// Entries made for a fresh binding.
     created: Vec<String>,
-    /// Entries of dropped keychain slots, deleted once the file is written.
-    retired: Vec<String>,
 }
 
 impl EntryWrites {
@@ -1013,14 +1002,6 @@ impl EntryWrites {
         }
     }
 
-    fn created(&mut self, name: String) {
-        self.created.push(name);
-    }
-
-    fn retire(&mut self, name: String) {
-        self.retired.push(name);
-    }
-
     /// The file was not written: every entry goes back to what it held (best effort).
     fn undo(&mut self, store: &dyn KeyStore) {
         for (name, previous) in self.rewritten.drain(..) {
@@ -1031,15 +1012,6 @@ impl EntryWrites {
         }
         for name in self.created.drain(..) {
             let _ = store.delete(&name);
-        }
-    }
-
-    /// The file was written: entries of dropped slots go (best effort).
-    fn finish(self, store: &dyn KeyStore) {
-        for name in self.retired {
-            if !self.created.contains(&name) {
-                let _ = store.delete(&name);
-            }
         }
     }
 }

@@ -613,7 +613,7 @@ fn an_old_copy_put_back_is_refused_as_rolled_back_until_restored_or_adopted() {
     fs::copy(&aside, &path).unwrap();
     let mut old = Vault::open(&path, Unlock::Passphrase(&Passphrase::from("old"))).unwrap();
     let new_recovery = old.adopt(&store).unwrap().expect("a new recovery key");
-    assert_eq!(store.len(), 1, "the old entry was retired");
+    assert_eq!(store.len(), 1, "the same entry, pinned to the new key");
     assert!(Vault::set_aside_copies(&path).unwrap().is_empty());
     assert_eq!(
         issuers(&Vault::open(&path, Unlock::Keychain(&store)).unwrap()),
@@ -804,5 +804,34 @@ fn a_re_key_without_the_keychain_changes_nothing() {
     vault
         .set_passphrase(&Passphrase::from("pw"), low_kdf(), &store)
         .unwrap();
+    assert!(Vault::open(&path, Unlock::Keychain(&store)).is_ok());
+}
+
+#[test]
+fn a_copy_from_before_a_re_key_stays_refused_after_the_entry_is_lost_and_rebound() {
+    let store = MemoryKeyStore::new();
+    let (dir, path, mut vault, old_recovery) = new_vault(&store);
+    let old_copy = dir.path().join("old-copy");
+    fs::copy(&path, &old_copy).unwrap();
+    let recovery = vault.rotate_recovery_key(&store).unwrap();
+    drop(vault);
+    let name = keychain_name(&path);
+    store.delete(&name).unwrap();
+    let mut vault = Vault::open(&path, Unlock::RecoveryKey(&recovery)).unwrap();
+    vault.rebind_keychain(&store).unwrap();
+    assert_eq!(
+        keychain_name(&path),
+        name,
+        "the rebind kept the entry's name"
+    );
+
+    // The new secret does not open the copy's slot; the old recovery key does, and the pin
+    // under the same name still refuses it.
+    assert_eq!(
+        code(Vault::open(&old_copy, Unlock::Keychain(&store))),
+        "keychain_mismatch"
+    );
+    let old = Vault::open(&old_copy, Unlock::RecoveryKey(&old_recovery)).unwrap();
+    assert_eq!(code(old.check_keychain(&store)), "vault_rolled_back");
     assert!(Vault::open(&path, Unlock::Keychain(&store)).is_ok());
 }
