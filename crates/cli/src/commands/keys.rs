@@ -83,8 +83,9 @@ fn rekeyed(bound: bool, old_secret: &str) -> String {
     };
     format!(
         "The vault was re-keyed: this file no longer opens with {old_secret}, and its kept \
-         versions and set-aside copies were deleted. A copy made before (a backup, a synced folder) still opens with \
-         {old_secret} where this computer's keychain is not asked; {refused}."
+         versions and set-aside copies were deleted. A copy made before (a backup, a synced \
+         folder) still opens with {old_secret} where this computer's keychain is not asked; \
+         {refused}."
     )
 }
 

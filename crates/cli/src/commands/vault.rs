@@ -282,7 +282,8 @@ fn restore_this_file(session: &mut Session, args: &RestoreArgs) -> anyhow::Resul
     anstream::eprintln!("{}", sanitize(&refusal.to_string()));
     input::confirm(
         &format!(
-            "Keep this file ({} accounts) as the vault? It is re-keyed from the secret you just              gave; any other passphrase or recovery key it had stops opening it.",
+            "Keep this file ({} accounts) as the vault? It is re-keyed from the secret you just \
+             gave; any other passphrase or recovery key it had stops opening it.",
             vault.accounts().len()
         ),
         "keeping a vault file the keychain refuses",
@@ -290,7 +291,8 @@ fn restore_this_file(session: &mut Session, args: &RestoreArgs) -> anyhow::Resul
     )?;
     let new_recovery_key = vault.adopt(session.keychain())?;
     anstream::eprintln!(
-        "Kept this vault file and re-keyed it: it opens with the system keychain again, and          with the secret you gave; its earlier copies were deleted."
+        "Kept this vault file and re-keyed it: it opens with the system keychain again, and \
+         with the secret you gave; its earlier copies were deleted."
     );
     match new_recovery_key {
         Some(key) => show_recovery_key(&key),

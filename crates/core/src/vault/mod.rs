@@ -859,70 +859,73 @@ impl Vault {
         let mut new_recovery = None;
         let mut entries = EntryWrites::default();
         let mut slots = Vec::with_capacity(self.header.slots.len() + 1);
-        for slot in &self.header.slots {
-            match slot {
-                // Adopting too: the entry keeps its name and (if it opens this slot) its secret,
-                // which are this keychain's own; only its pin moves to the new key.
-                Slot::Keychain { key_id, wrap } => {
-                    let name = keychain_entry_name(&vault_id, key_id);
-                    let wrap = entries.repin(store, name, wrap, &new_key, &vault_id, generation)?;
-                    slots.push(Slot::Keychain {
-                        key_id: *key_id,
-                        wrap,
-                    });
-                }
-                Slot::Passphrase { kdf, salt, wrap } => {
-                    let keep = match change {
-                        SlotChange::RotateRecovery => true,
-                        SlotChange::Adopt => proven(Slot::PASSPHRASE),
-                        SlotChange::RemovePassphrase | SlotChange::SetPassphrase(..) => false,
-                    };
-                    if keep {
-                        slots.push(Slot::Passphrase {
-                            kdf: *kdf,
-                            salt: *salt,
-                            wrap: rewrap(&vault_id, Slot::PASSPHRASE, wrap, &new_key)?,
+        // Any failure once an entry was rewritten puts the entries back (see `EntryWrites`).
+        let built = (|| -> Result<(), VaultError> {
+            for slot in &self.header.slots {
+                match slot {
+                    // Adopting too: the entry keeps its name and (if it opens this slot) its
+                    // secret, which are this keychain's own; only its pin moves to the new key.
+                    Slot::Keychain { key_id, wrap } => {
+                        let name = keychain_entry_name(&vault_id, key_id);
+                        let wrap =
+                            entries.repin(store, name, wrap, &new_key, &vault_id, generation)?;
+                        slots.push(Slot::Keychain {
+                            key_id: *key_id,
+                            wrap,
                         });
                     }
-                }
-                Slot::Recovery { wrap } => {
-                    let replace = match change {
-                        SlotChange::RotateRecovery => true,
-                        SlotChange::Adopt => !proven(Slot::RECOVERY),
-                        SlotChange::RemovePassphrase | SlotChange::SetPassphrase(..) => false,
-                    };
-                    if replace {
-                        let recovery_key = RecoveryKey::make()?;
-                        // EXPOSE: deriving the new recovery slot's public key.
-                        let recipient =
-                            derive_recipient(recovery_key.expose_secret(), LABEL_RECOVERY);
-                        slots.push(recovery_slot(&vault_id, &recipient.public(), &new_key)?);
-                        new_recovery = Some(recovery_key);
-                    } else {
-                        slots.push(Slot::Recovery {
-                            wrap: rewrap(&vault_id, Slot::RECOVERY, wrap, &new_key)?,
-                        });
+                    Slot::Passphrase { kdf, salt, wrap } => {
+                        let keep = match change {
+                            SlotChange::RotateRecovery => true,
+                            SlotChange::Adopt => proven(Slot::PASSPHRASE),
+                            SlotChange::RemovePassphrase | SlotChange::SetPassphrase(..) => false,
+                        };
+                        if keep {
+                            slots.push(Slot::Passphrase {
+                                kdf: *kdf,
+                                salt: *salt,
+                                wrap: rewrap(&vault_id, Slot::PASSPHRASE, wrap, &new_key)?,
+                            });
+                        }
                     }
+                    Slot::Recovery { wrap } => {
+                        let replace = match change {
+                            SlotChange::RotateRecovery => true,
+                            SlotChange::Adopt => !proven(Slot::RECOVERY),
+                            SlotChange::RemovePassphrase | SlotChange::SetPassphrase(..) => false,
+                        };
+                        if replace {
+                            let recovery_key = RecoveryKey::make()?;
+                            // EXPOSE: deriving the new recovery slot's public key.
+                            let recipient =
+                                derive_recipient(recovery_key.expose_secret(), LABEL_RECOVERY);
+                            slots.push(recovery_slot(&vault_id, &recipient.public(), &new_key)?);
+                            new_recovery = Some(recovery_key);
+                        } else {
+                            slots.push(Slot::Recovery {
+                                wrap: rewrap(&vault_id, Slot::RECOVERY, wrap, &new_key)?,
+                            });
+                        }
+                    }
+                    Slot::Unknown { .. } => {}
                 }
-                Slot::Unknown { .. } => {}
             }
-        }
-        if let SlotChange::SetPassphrase(passphrase, params) = change {
-            slots.push(passphrase_slot(&vault_id, passphrase, params, &new_key)?);
-        }
-        let bound = slots
-            .iter()
-            .any(|slot| matches!(slot, Slot::Keychain { .. }));
-        if adopt && !bound {
-            let (slot, name) = match bind_keychain(store, &vault_id, &new_key, generation) {
-                Ok(bound) => bound,
-                Err(error) => {
-                    entries.undo(store);
-                    return Err(error);
-                }
-            };
-            entries.created.push(name);
-            slots.push(slot);
+            if let SlotChange::SetPassphrase(passphrase, params) = change {
+                slots.push(passphrase_slot(&vault_id, passphrase, params, &new_key)?);
+            }
+            let bound = slots
+                .iter()
+                .any(|slot| matches!(slot, Slot::Keychain { .. }));
+            if adopt && !bound {
+                let (slot, name) = bind_keychain(store, &vault_id, &new_key, generation)?;
+                entries.created.push(name);
+                slots.push(slot);
+            }
+            Ok(())
+        })();
+        if let Err(error) = built {
+            entries.undo(store);
+            return Err(error);
         }
         let header = Header {
             vault_id,
@@ -1071,8 +1074,9 @@ fn seal_file(header: &Header, key: &SymmetricKey, data: &VaultData) -> Result<Ve
     Ok(bytes)
 }
 
-/// The keychain entry name: `<vault id>.<key id>` as UUID and hex. A new key id per binding
-/// lets a rebind store the new secret before the file points at it.
+/// The keychain entry name: `<vault id>.<key id>` as UUID and hex. The key id stays for the
+/// life of the keychain slot (a rebind or re-key rewrites the entry under the same name), so
+/// every copy of the file names the one entry whose pin says which vault key is current.
 fn keychain_entry_name(vault_id: &[u8; VAULT_ID_LEN], key_id: &[u8; KEY_ID_LEN]) -> String {
     format!(
         "vault {}.{}",
