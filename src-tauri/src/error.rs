@@ -197,6 +197,12 @@ mod tests {
             VaultError::NoKeychainSlot.code(),
             VaultError::Damaged { backups: 0 }.code(),
             VaultError::DiskFull.code(),
+            VaultError::VaultReplaced.code(),
+            VaultError::VaultRolledBack {
+                found: 1,
+                pinned: 2,
+            }
+            .code(),
             UriError::MissingSecret.code(),
             UriError::InvalidSecret.code(),
             UriError::NotOtpauth.code(),

@@ -233,6 +233,11 @@ impl AppState {
             }
         }
         .map_err(unlock_error)?;
+        // A secret opens whatever file was wrapped to its public key (an older copy put back, a
+        // forgery copying the slots): the keychain's pin, where it answers, says whether this
+        // is the vault Tessera last wrote. Keeping a refused file is `tessera restore
+        // --this-file`'s job, which re-keys it.
+        vault.check_keychain(self.keychain.as_ref())?;
         let lost = self.keychain_entry_lost(&vault);
         let status = self.install(vault);
         if !lost {

@@ -419,6 +419,48 @@ fn lock_then_unlock_with_the_keychain_or_the_recovery_key_after_the_entry_is_los
     h.ok("unlock_vault", json!({"how": {"method": "keychain"}}));
 }
 
+/// A copy from before a re-key (the CLI's `passphrase set`) put back in place: the app gives
+/// the CLI's code for it, through the keychain and with the recovery key alike.
+#[test]
+fn an_older_copy_put_back_is_refused_with_the_clis_code() {
+    let h = harness();
+    let recovery = h.created();
+    h.add_uri("GitHub");
+    h.ok("lock_vault", json!({}));
+    let copy = h.path.with_file_name("before-rekey");
+    std::fs::copy(&h.path, &copy).unwrap();
+    let store = Shared(Arc::clone(&h.keychain));
+    let mut vault = Vault::open(&h.path, Unlock::Keychain(&store)).unwrap();
+    vault
+        .set_passphrase(
+            &tessera_core::vault::Passphrase::from("new"),
+            low_kdf(),
+            &store,
+        )
+        .unwrap();
+    drop(vault);
+    std::fs::copy(&copy, &h.path).unwrap();
+
+    assert_eq!(
+        state_for(&h.path, &h.keychain)
+            .open_with_keychain()
+            .unwrap_err()
+            .code,
+        "vault_rolled_back"
+    );
+    let error = h.err(
+        "unlock_vault",
+        json!({"how": {"method": "keychain", "interactive": true}}),
+    );
+    assert_eq!(error["code"], json!("vault_rolled_back"));
+    let error = h.err(
+        "unlock_vault",
+        json!({"how": {"method": "recoveryKey", "secret": recovery}}),
+    );
+    assert_eq!(error["code"], json!("vault_rolled_back"));
+    assert_eq!(h.err("list_accounts", json!({}))["code"], json!("locked"));
+}
+
 #[test]
 fn a_passphrase_vault_without_keychain() {
     let h = harness();

@@ -453,6 +453,28 @@ fn describe_vault(error: &VaultError) -> Described {
                 status::FAILURE,
                 Some("`tessera list` shows what it holds; `--vault PATH` picks another file"),
             ),
+            // The keychain's pin refuses the file. The recovery key or passphrase is not the
+            // way past it: a forged file may carry slots copied from the user's own (they wrap
+            // to public keys), so only the user's word (`restore --this-file`, which re-keys
+            // from the secret they give) or a file the keychain opens gets past it.
+            "vault_rolled_back" => (
+                status::FAILURE,
+                Some(
+                    "put the newer vault file back if you have it, or `tessera restore --kept` \
+                     for the newest kept version (this file is moved aside, not deleted); to \
+                     keep this older copy, `tessera restore --this-file` re-keys it from your \
+                     recovery key or passphrase",
+                ),
+            ),
+            "vault_replaced" => (
+                status::FAILURE,
+                Some(
+                    "someone or something replaced the vault file: put your own file back, or \
+                     `tessera restore --kept` for the newest kept version (this file is moved \
+                     aside, not deleted); only if you know where this file comes from, `tessera \
+                     restore --this-file` keeps it",
+                ),
+            ),
             "damaged" | "cannot_decrypt" => (
                 status::FAILURE,
                 Some(

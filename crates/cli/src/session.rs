@@ -159,9 +159,15 @@ impl Session {
     }
 
     /// [`Session::open`] for another vault file (a kept backup of this one).
+    ///
+    /// A vault opened with a passphrase or recovery key is checked against the keychain's pin
+    /// too ([`Vault::check_keychain`]): an older copy or a forgery put in the vault's place
+    /// opens with the secrets it was made for, and must not be taken for the vault.
     pub(crate) fn open_at(&mut self, path: &Path) -> anyhow::Result<Vault> {
         if let Some(secret) = &self.stdin_secret {
-            return Ok(open_with(path, secret)?);
+            let vault = open_with(path, secret)?;
+            vault.check_keychain(&self.keychain)?;
+            return Ok(vault);
         }
         let error = match Vault::open(path, Unlock::Keychain(&self.keychain)) {
             Ok(vault) => return Ok(vault),
@@ -173,7 +179,26 @@ impl Session {
         if bound {
             eprintln!("{}", crate::sanitize::sanitize(&error.to_string()));
         }
-        open_interactively(path, bound)
+        let vault = open_interactively(path, bound)?;
+        vault.check_keychain(&self.keychain)?;
+        Ok(vault)
+    }
+
+    /// Opens the vault file with the passphrase or recovery key (from stdin, else asked on the
+    /// terminal) without the keychain's check: for `restore --this-file`, which keeps a file the
+    /// keychain refuses on the user's word.
+    pub(crate) fn open_unchecked(&mut self) -> anyhow::Result<Vault> {
+        if let Some(secret) = &self.stdin_secret {
+            return Ok(open_with(&self.path, secret)?);
+        }
+        if !Input::is_interactive() {
+            return Err(CliError::NotATerminal {
+                needed: "the passphrase or recovery key",
+                flag: "--recovery-key-stdin (or --passphrase-stdin)",
+            }
+            .into());
+        }
+        open_interactively(&self.path, false)
     }
 
     /// Opens with a secret of `kind`: from stdin if given there, else asked on the terminal.

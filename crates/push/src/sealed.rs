@@ -97,6 +97,11 @@ impl PushStore {
             Ok(vault) => Ok(Self { vault }),
             Err(VaultError::NotFound { .. }) => Err(PushStoreError::Missing),
             Err(error) if error.needs_other_unlock() => Err(PushStoreError::NeedsVault(error)),
+            // A store file the keychain's pin refuses (put back, or forged from the header's
+            // public keys): the vault decides what happens to it (`open_from_vault`).
+            Err(error @ (VaultError::VaultReplaced | VaultError::VaultRolledBack { .. })) => {
+                Err(PushStoreError::NeedsVault(error))
+            }
             Err(error) => Err(error.into()),
         }
     }
@@ -113,7 +118,17 @@ impl PushStore {
         let keychain = keychain.filter(|_| vault.has_keychain_slot());
         let existing = match held_recovery_key(vault.data()) {
             Some(recovery) => match Vault::open(&path, Unlock::RecoveryKey(&recovery)) {
-                Ok(store) => Some(store),
+                // The recovery slot wraps to a public key too, so a forged store may open with
+                // it: the store's keychain pin, when there is one, says whether it is ours. A
+                // refused store is set aside (not deleted) and a new one made.
+                Ok(store) => match keychain.map(|keychain| store.check_keychain(keychain)) {
+                    Some(Err(VaultError::VaultReplaced | VaultError::VaultRolledBack { .. })) => {
+                        drop(store);
+                        set_aside(&path);
+                        None
+                    }
+                    _ => Some(store),
+                },
                 Err(VaultError::NotFound { .. }) => None,
                 // Made for another vault (a vault file copied in from elsewhere): unreadable
                 // with what this vault holds, so it is moved aside and a new one is made.
@@ -124,15 +139,17 @@ impl PushStore {
                 Err(error) => return Err(error.into()),
             },
             None if !path.exists() => None,
-            None => match keychain.map(|keychain| Vault::open(&path, Unlock::Keychain(keychain))) {
+            None => match keychain
+                .map(|keychain| (keychain, Vault::open(&path, Unlock::Keychain(keychain))))
+            {
                 // Made just before a crash, before its recovery key reached the vault.
-                Some(Ok(mut store)) => {
-                    let recovery = store.rotate_recovery_key()?;
+                Some((keychain, Ok(mut store))) => {
+                    let recovery = store.rotate_recovery_key(keychain)?;
                     save_recovery_key(vault, &recovery)?;
                     Some(store)
                 }
                 // The keychain did not answer: try again later rather than lose the store.
-                Some(Err(error @ VaultError::Keychain(_))) => return Err(error.into()),
+                Some((_, Err(error @ VaultError::Keychain(_)))) => return Err(error.into()),
                 // Nothing this vault holds opens it.
                 _ => {
                     set_aside(&path);

@@ -10,7 +10,7 @@ use crate::session::{SecretKind, Session, show_recovery_key};
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub(crate) enum PassphraseCommand {
-    /// Set or change the passphrase (re-keys the vault: old backups stop opening).
+    /// Set or change the passphrase (re-keys the vault and deletes its kept versions).
     Set {
         /// Read the new passphrase from standard input (after the unlock secret, if any)
         /// instead of asking twice on the terminal.
@@ -40,15 +40,15 @@ pub(crate) fn passphrase(session: &mut Session, command: &PassphraseCommand) -> 
                 .into());
             };
             let had = vault.has_passphrase();
-            vault.set_passphrase(&passphrase, KdfParams::RECOMMENDED)?;
+            vault.set_passphrase(&passphrase, KdfParams::RECOMMENDED, session.keychain())?;
             anstream::eprintln!(
-                "{} The vault was re-keyed: earlier copies and kept versions no longer open with \
-                 the old secrets.",
+                "{} {}",
                 if had {
                     "Changed the passphrase."
                 } else {
                     "Set the passphrase."
-                }
+                },
+                rekeyed(vault.has_keychain_slot(), "the old passphrase")
             );
         }
         PassphraseCommand::Remove => {
@@ -56,7 +56,7 @@ pub(crate) fn passphrase(session: &mut Session, command: &PassphraseCommand) -> 
                 anstream::eprintln!("This vault has no passphrase: nothing to remove.");
                 return Ok(());
             }
-            vault.remove_passphrase()?;
+            vault.remove_passphrase(session.keychain())?;
             anstream::eprintln!(
                 "Removed the passphrase. The vault opens with {}the recovery key.",
                 if vault.has_keychain_slot() {
@@ -68,6 +68,25 @@ pub(crate) fn passphrase(session: &mut Session, command: &PassphraseCommand) -> 
         }
     }
     Ok(())
+}
+
+/// What a re-key did, and what it cannot do, as the tests in `tests/cli/keychain.rs`
+/// (`a_copy_from_before_passphrase_set_*`) check sentence by sentence.
+fn rekeyed(bound: bool, old_secret: &str) -> String {
+    let refused = if bound {
+        "Tessera on this computer refuses it (vault_rolled_back) in this vault's place or \
+         anywhere else, whichever secret is given, unless you keep it with `tessera restore \
+         --this-file`"
+    } else {
+        "this vault is not bound to the system keychain, which is what refuses older copies, \
+         so one put back in its place opens again"
+    };
+    format!(
+        "The vault was re-keyed: this file no longer opens with {old_secret}, and its kept \
+         versions and set-aside copies were deleted. A copy made before (a backup, a synced \
+         folder) still opens with {old_secret} where this computer's keychain is not asked; \
+         {refused}."
+    )
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,8 +113,11 @@ pub(crate) fn recovery_key(
         "replacing the recovery key",
         *yes,
     )?;
-    let key = vault.rotate_recovery_key()?;
-    anstream::eprintln!("Replaced the recovery key; the old one no longer opens this vault.");
+    let key = vault.rotate_recovery_key(session.keychain())?;
+    anstream::eprintln!(
+        "Replaced the recovery key. {}",
+        rekeyed(vault.has_keychain_slot(), "the old recovery key")
+    );
     show_recovery_key(&key)
 }
 
@@ -123,6 +145,9 @@ pub(crate) fn unlock(session: &mut Session, args: &UnlockArgs) -> anyhow::Result
         }
     };
     let mut vault = session.open_with_secret(kind)?;
+    // Binding the keychain to a file it refuses would pin that file's key: keeping such a file
+    // is `restore --this-file`'s job, which re-keys it first.
+    vault.check_keychain(session.keychain())?;
     vault.rebind_keychain(session.keychain())?;
     anstream::eprintln!(
         "Unlocked, and bound the vault to the system keychain again: the next commands open it \

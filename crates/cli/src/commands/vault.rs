@@ -101,7 +101,10 @@ fn backup_passphrase(
 #[derive(Debug, Args)]
 pub(crate) struct RestoreArgs {
     /// The backup file written by `tessera backup` (or exported by the app).
-    #[arg(required_unless_present = "kept", conflicts_with = "kept")]
+    #[arg(
+        required_unless_present_any = ["kept", "this_file"],
+        conflicts_with_all = ["kept", "this_file"]
+    )]
     path: Option<PathBuf>,
     /// Read the backup passphrase from standard input (after the unlock secret, if any).
     #[arg(long)]
@@ -111,8 +114,13 @@ pub(crate) struct RestoreArgs {
     replace: bool,
     /// Put back the newest kept earlier version of this vault that still opens (for a damaged
     /// vault; the damaged file is moved aside, not deleted).
-    #[arg(long, conflicts_with_all = ["replace", "backup_passphrase_stdin"])]
+    #[arg(long, conflicts_with_all = ["replace", "backup_passphrase_stdin", "this_file"])]
     kept: bool,
+    /// Keep the vault file now in place although the system keychain refuses it (an older
+    /// copy put back, or a file Tessera did not write): it opens with your recovery key or
+    /// passphrase and is re-keyed from that secret alone (asks first, unless --yes).
+    #[arg(long, conflicts_with_all = ["replace", "backup_passphrase_stdin"])]
+    this_file: bool,
     /// Do not ask for confirmation.
     #[arg(long, short = 'y')]
     yes: bool,
@@ -122,6 +130,9 @@ pub(crate) struct RestoreArgs {
 }
 
 pub(crate) fn restore(session: &mut Session, args: &RestoreArgs) -> anyhow::Result<()> {
+    if args.this_file {
+        return restore_this_file(session, args);
+    }
     let Some(path) = &args.path else {
         return restore_kept(session, args);
     };
@@ -209,7 +220,12 @@ fn restore_kept(session: &mut Session, args: &RestoreArgs) -> anyhow::Result<()>
                 let damaged = error.downcast_ref::<VaultError>().is_some_and(|e| {
                     matches!(
                         e.code(),
-                        "damaged" | "cannot_decrypt" | "payload_unreadable" | "unsupported_version"
+                        "damaged"
+                            | "cannot_decrypt"
+                            | "payload_unreadable"
+                            | "unsupported_version"
+                            | "vault_rolled_back"
+                            | "vault_replaced"
                     )
                 });
                 if damaged {
@@ -248,6 +264,40 @@ fn restore_kept(session: &mut Session, args: &RestoreArgs) -> anyhow::Result<()>
             path: session.path().to_owned(),
         })
     }))
+}
+
+/// `restore --this-file`: the user vouches for the file the keychain refused.
+fn restore_this_file(session: &mut Session, args: &RestoreArgs) -> anyhow::Result<()> {
+    let mut vault = session.open_unchecked()?;
+    let refusal = match vault.check_keychain(session.keychain()) {
+        Ok(()) => {
+            anstream::eprintln!(
+                "The system keychain does not refuse this vault file: nothing to do."
+            );
+            return Ok(());
+        }
+        Err(error @ (VaultError::VaultRolledBack { .. } | VaultError::VaultReplaced)) => error,
+        Err(error) => return Err(error.into()),
+    };
+    anstream::eprintln!("{}", sanitize(&refusal.to_string()));
+    input::confirm(
+        &format!(
+            "Keep this file ({} accounts) as the vault? It is re-keyed from the secret you just \
+             gave; any other passphrase or recovery key it had stops opening it.",
+            vault.accounts().len()
+        ),
+        "keeping a vault file the keychain refuses",
+        args.yes,
+    )?;
+    let new_recovery_key = vault.adopt(session.keychain())?;
+    anstream::eprintln!(
+        "Kept this vault file and re-keyed it: it opens with the system keychain again, and \
+         with the secret you gave; its earlier copies were deleted."
+    );
+    match new_recovery_key {
+        Some(key) => show_recovery_key(&key),
+        None => Ok(()),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -79,7 +79,9 @@ fn init_code_lost_entry_unlock_silent_again() {
     );
     let rebound = keychain_entry_names(&env.vault).unwrap();
     assert_eq!(rebound.len(), 1);
-    assert_ne!(rebound[0], names[0], "a rebind stores a new entry");
+    // The same entry name, a new secret: copies from before keep naming the entry whose pin
+    // refuses them.
+    assert_eq!(rebound[0], names[0], "a rebind keeps the entry's name");
 
     // Silent again.
     let code = env.run(&["code", "acme", "--at", "59"], "").ok();
@@ -193,5 +195,125 @@ fn code_by_keychain_glance_answers_like_a_full_open() {
     assert_eq!(second.stdout, "287082\n");
     let third = env.run(&["code", "bank"], "").ok();
     assert_eq!(third.stdout, "359152\n");
+    env.run(&["lock"], "").ok();
+}
+
+/// `passphrase set` says what the re-key did and what it cannot do; each sentence is checked
+/// here by putting a copy from before the change back and watching how it opens (or not).
+#[test]
+fn a_copy_from_before_passphrase_set_is_refused_the_way_the_message_says() {
+    if !real_keychain() {
+        return;
+    }
+    use tessera_core::Vault;
+    let env = Env::new();
+    let key = recovery_key_in(&env.run(&["init"], "").ok().stdout);
+    let uri = format!("otpauth://totp/ACME:bob?secret={RFC_SECRET}&digits=8&issuer=ACME");
+    env.run(&["add", "--uri", &uri], "").ok();
+    env.run(
+        &["passphrase", "set", "--new-passphrase-stdin"],
+        "old passphrase\n",
+    )
+    .ok();
+    let carol = "otpauth://totp/ACME:carol?secret=JBSWY3DPEHPK3PXP&issuer=ACME";
+    env.run(&["add", "--uri", carol], "").ok();
+    assert!(!Vault::backups(&env.vault).unwrap().is_empty());
+    let old_copy = env.dir.path().join("old-copy.tessera");
+    std::fs::copy(&env.vault, &old_copy).unwrap();
+
+    let set = env
+        .run(
+            &["passphrase", "set", "--new-passphrase-stdin"],
+            "new passphrase\n",
+        )
+        .ok();
+    let said = set.stderr.replace('\n', " ");
+    for sentence in [
+        "Changed the passphrase.",
+        "The vault was re-keyed: this file no longer opens with the old passphrase, and its kept \
+         versions and set-aside copies were deleted.",
+        "A copy made before (a backup, a synced folder) still opens with the old passphrase \
+         where this computer's keychain is not asked;",
+        "Tessera on this computer refuses it (vault_rolled_back) in this vault's place or \
+         anywhere else, whichever secret is given, unless you keep it with `tessera restore \
+         --this-file`.",
+    ] {
+        assert!(said.contains(sentence), "{sentence:?} in {said:?}");
+    }
+    let old = |args: &[&str]| {
+        let mut full = vec!["--passphrase-stdin"];
+        full.extend_from_slice(args);
+        env.run(&full, "old passphrase\n")
+    };
+
+    // "this file no longer opens with the old passphrase, and its kept versions and set-aside
+    // copies were deleted"
+    old(&["list"]).fails(5, "wrong_passphrase");
+    assert!(Vault::backups(&env.vault).unwrap().is_empty());
+    assert!(Vault::set_aside_copies(&env.vault).unwrap().is_empty());
+    let dave = "otpauth://totp/ACME:dave?secret=MFRGGZDFMZTWQ2LK&issuer=ACME";
+    env.run(&["add", "--uri", dave], "").ok();
+
+    // "still opens with the old passphrase where this computer's keychain is not asked"
+    let elsewhere = format!("{}-another-computer", env.keychain_service);
+    let args = ["--passphrase-stdin", "list"];
+    let opened = env.run_command(
+        env.command()
+            .env("TESSERA_KEYCHAIN_SERVICE", &elsewhere)
+            .env("TESSERA_VAULT", &old_copy)
+            .args(args),
+        &args,
+        "old passphrase\n",
+    );
+    let opened = opened.ok();
+    assert!(opened.stdout.contains("carol"), "{}", opened.stdout);
+
+    // "Tessera on this computer refuses it (vault_rolled_back) in this vault's place or
+    // anywhere else, whichever secret is given"
+    std::fs::copy(&old_copy, &env.vault).unwrap();
+    let refused = env.run(&["list"], "").fails(1, "vault_rolled_back");
+    assert!(
+        refused.stderr.contains("tessera restore --kept"),
+        "{}",
+        refused.stderr
+    );
+    env.run(&["code", "acme", "--at", "59"], "")
+        .fails(1, "vault_rolled_back");
+    old(&["list"]).fails(1, "vault_rolled_back");
+    env.with_key(&key, &["list"], "")
+        .fails(1, "vault_rolled_back");
+    old(&["unlock", "--passphrase"]).fails(1, "vault_rolled_back");
+    let at_old_copy = |stdin: &str, args: &[&str]| {
+        env.run_command(
+            env.command().env("TESSERA_VAULT", &old_copy).args(args),
+            args,
+            stdin,
+        )
+    };
+    at_old_copy("", &["list"]).fails(1, "vault_rolled_back");
+    at_old_copy("old passphrase\n", &["--passphrase-stdin", "list"]).fails(1, "vault_rolled_back");
+
+    // The way back the hint names: the newest kept version, the refused file set aside.
+    let restored = env.run(&["restore", "--kept", "--yes"], "").ok();
+    assert!(restored.stderr.contains(".damaged-"), "{}", restored.stderr);
+    let listed = env.run(&["list"], "").ok();
+    assert!(listed.stdout.contains("carol") && !listed.stdout.contains("dave"));
+
+    // "unless you keep it with `tessera restore --this-file`": re-keyed from the old
+    // passphrase, with a new recovery key (the old one was not proven), silent again.
+    std::fs::copy(&old_copy, &env.vault).unwrap();
+    old(&["restore", "--this-file"]).fails(2, "confirmation_needed");
+    let kept = old(&["restore", "--this-file", "--yes"]).ok();
+    let new_key = recovery_key_in(&kept.stdout);
+    env.run(&["list"], "").ok();
+    old(&["list"]).ok();
+    env.with_key(&new_key, &["list"], "").ok();
+    env.with_key(&key, &["list"], "")
+        .fails(5, "wrong_recovery_key");
+
+    let store = OsKeyStore::with_service(env.keychain_service.clone());
+    for name in keychain_entry_names(&env.vault).unwrap() {
+        store.delete(&name).unwrap();
+    }
     env.run(&["lock"], "").ok();
 }

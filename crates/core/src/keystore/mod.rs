@@ -87,6 +87,11 @@ impl KeyStoreError {
 pub trait KeyStore {
     /// The secret stored under `name`, or `Ok(None)` when there is none.
     fn load(&self, name: &str) -> Result<Option<KeyMaterial>, KeyStoreError>;
+    /// [`KeyStore::load`] from the store itself, past any cache in front of it: what a caller
+    /// asks when a cached copy may predate another process's change to the entry.
+    fn load_fresh(&self, name: &str) -> Result<Option<KeyMaterial>, KeyStoreError> {
+        self.load(name)
+    }
     /// Stores (or replaces) the secret under `name`.
     fn store(&self, name: &str, secret: &KeyMaterial) -> Result<(), KeyStoreError>;
     /// Removes `name`; removing a missing entry succeeds.

@@ -14,6 +14,10 @@
 //!   see that it exists, not read it); [`tests`] checks that.
 //! - It expires `ttl` seconds after the look-up that made it (a kernel timeout, so it expires
 //!   even if no Tessera process runs again). A deletion through Tessera removes it at once.
+//! - The copy holds the whole keychain entry: the slot secret and the pin beside it (the
+//!   commitment to the vault key and the re-key generation, see `vault/keychain.rs`). When a
+//!   pin does not match the vault, the vault asks [`KeyStore::load_fresh`], which reads the
+//!   keychain past the copy: a re-key by another process is never taken for a rolled-back file.
 //! - An entry deleted from the keychain *by another program* (Seahorse, `secret-tool clear`)
 //!   still opens the vault from this session until the copy expires or `tessera lock` runs.
 //!
@@ -73,6 +77,13 @@ impl<S: KeyStore> KeyStore for SessionCache<S> {
             kernel::put(&description, secret, self.ttl);
         }
         Ok(loaded)
+    }
+
+    fn load_fresh(&self, name: &str) -> Result<Option<KeyMaterial>, KeyStoreError> {
+        // Another process (the app re-keying) may have rewritten the entry since this session
+        // copied it: drop the copy and read the keychain, which caches the new value.
+        kernel::forget(&self.description(name));
+        self.load(name)
     }
 
     fn store(&self, name: &str, secret: &KeyMaterial) -> Result<(), KeyStoreError> {

@@ -16,6 +16,7 @@ use std::io;
 
 use aes_gcm::aead::AeadInOut;
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
+use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
 /// Bytes of an AES-256 key.
@@ -60,6 +61,18 @@ impl SymmetricKey {
         key.copy_from_slice(bytes);
         bytes.zeroize();
         Self(key)
+    }
+
+    /// A commitment to this key: SHA-256 over a label, `context` (the vault id) and the key.
+    /// Kept in the keychain entry so a keychain unlock can tell the key it unwrapped is the one
+    /// Tessera last wrote: the key cannot be recovered from it, and no other key matches it.
+    pub(crate) fn commitment(&self, context: &[u8]) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"tessera vault key commitment v1");
+        hasher.update(context);
+        // EXPOSE: hashed into a one-way commitment; the bytes go nowhere else.
+        hasher.update(self.0.as_slice());
+        hasher.finalize().into()
     }
 
     fn cipher(&self) -> Aes256Gcm {

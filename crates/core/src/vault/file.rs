@@ -251,10 +251,52 @@ fn prune_backups(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Deletes every backup (after a re-key they would still open with the old secrets).
-pub(crate) fn remove_backups(path: &Path) -> io::Result<()> {
-    for backup in list_backups(path)? {
-        fs::remove_file(&backup.path)?;
+const SET_ASIDE_INFIX: &str = ".damaged-";
+
+/// Where a restore sets the current file aside: `<vault>.damaged-<generation>`, with `-<n>`
+/// added when that name is taken.
+pub(crate) fn set_aside_path(path: &Path, generation: u64) -> PathBuf {
+    let mut target = sibling(path, &format!("{SET_ASIDE_INFIX}{generation}"));
+    let mut attempt = 1;
+    while target.exists() {
+        target = sibling(path, &format!("{SET_ASIDE_INFIX}{generation}-{attempt}"));
+        attempt += 1;
+    }
+    target
+}
+
+/// The copies a restore set aside beside the vault at `path`, sorted by name.
+pub(crate) fn list_set_aside(path: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut prefix = file_name(path)?;
+    prefix.push(SET_ASIDE_INFIX);
+    let Some(prefix) = prefix.to_str() else {
+        return Ok(Vec::new());
+    };
+    let mut copies: Vec<PathBuf> = fs::read_dir(parent_dir(path))?
+        .flatten()
+        .filter(|entry| {
+            entry.file_name().to_str().is_some_and(|name| {
+                name.strip_prefix(prefix).is_some_and(|rest| {
+                    !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                })
+            })
+        })
+        .map(|entry| entry.path())
+        .collect();
+    copies.sort();
+    Ok(copies)
+}
+
+/// Deletes the kept versions and the set-aside copies: every earlier copy Tessera made of the
+/// vault, which would still open with the secrets they were written for.
+pub(crate) fn remove_earlier_copies(path: &Path) -> io::Result<()> {
+    let set_aside = list_set_aside(path)?;
+    for file in list_backups(path)?
+        .into_iter()
+        .map(|b| b.path)
+        .chain(set_aside)
+    {
+        fs::remove_file(file)?;
     }
     Ok(())
 }
@@ -357,8 +399,14 @@ mod tests {
         assert_eq!(generations, [7, 6, 5, 4, 3]);
         assert_eq!(fs::read(&backups[0].path).unwrap(), 7u64.to_le_bytes());
         assert_eq!(fs::read(&path).unwrap(), 8u64.to_le_bytes());
-        remove_backups(&path).unwrap();
+        let aside = set_aside_path(&path, 8);
+        fs::write(&aside, b"set aside").unwrap();
+        assert_eq!(set_aside_path(&path, 8), sibling(&path, ".damaged-8-1"));
+        fs::write(sibling(&path, ".damaged-notes.txt"), b"not ours").unwrap();
+        assert_eq!(list_set_aside(&path).unwrap(), [aside]);
+        remove_earlier_copies(&path).unwrap();
         assert!(list_backups(&path).unwrap().is_empty());
+        assert!(list_set_aside(&path).unwrap().is_empty());
     }
 
     #[test]

@@ -11,10 +11,18 @@
 //!
 //! Re-keying: [`Vault::set_passphrase`], [`Vault::remove_passphrase`] and
 //! [`Vault::rotate_recovery_key`] make a new vault key, re-encrypt the payload and rewrite every
-//! slot, so an old copy of the file plus an old secret never opens the new vault. They also
-//! delete the kept backups, which would still open with the old secrets (deletion is a normal
-//! unlink: on SSDs and copy-on-write file systems the old blocks may survive until reused).
-//! Slots of kinds this version does not know are dropped by a re-key (they cannot be rewrapped).
+//! slot, so an old secret never opens the new file. They also delete the kept backups and the
+//! set-aside copies (`.damaged-N`), which would still open with the old secrets (deletion is a
+//! normal unlink: on SSDs and copy-on-write file systems the old blocks may survive until
+//! reused). Slots of kinds this version does not know are dropped by a re-key (they cannot be
+//! rewrapped).
+//!
+//! What a re-key cannot do is make an old copy kept *elsewhere* stop opening with the secrets it
+//! was written for: whoever has that file and the old passphrase decrypts it, by construction.
+//! What it does is move the keychain entry's pin (see `keychain.rs`) to the new key, so such a
+//! copy put back in the vault's place is refused as [`VaultError::VaultRolledBack`], through the
+//! keychain and, where the keychain answers, with the old passphrase or recovery key too
+//! ([`Vault::check_keychain`]). [`Vault::adopt`] is the one way to keep a refused file.
 //!
 //! Concurrency: every change takes the writer lock, re-reads the file if another process changed
 //! it, applies the caller's closure to a copy, and writes; so two writers never lose an update.
@@ -24,6 +32,7 @@ mod crypto;
 mod file;
 mod format;
 mod glance;
+mod keychain;
 mod passphrase;
 mod payload;
 mod recovery;
@@ -43,6 +52,7 @@ use crate::keystore::{KeyMaterial, KeyStore, KeyStoreError};
 use crate::model::{Account, UnixTime};
 use crypto::{CannotSeal, SymmetricKey};
 use format::{FormatError, Header, KEY_ID_LEN, SALT_LEN, Slot, StoredKdf, VAULT_ID_LEN};
+use keychain::{Entry, Pin};
 use slots::{Recipient, SlotWrap, derive_recipient};
 
 /// Whether `bytes` start with the vault file magic: a vault or an export of one (what format
@@ -57,8 +67,6 @@ pub const VAULT_PATH_ENV: &str = "TESSERA_VAULT";
 const LABEL_KEYCHAIN: &[u8] = b"keychain";
 const LABEL_PASSPHRASE: &[u8] = b"passphrase";
 const LABEL_RECOVERY: &[u8] = b"recovery";
-/// Bytes of the secret kept in the keychain.
-const KEYCHAIN_SECRET_LEN: usize = 32;
 
 /// Where the vault lives unless the caller says otherwise: `$TESSERA_VAULT` if set and
 /// non-empty, else `vault.tessera` in the platform data directory (e.g.
@@ -204,6 +212,27 @@ pub enum VaultError {
     /// The vault has no passphrase.
     #[error("this vault has no passphrase: open it with the system keychain or your recovery key")]
     NoPassphraseSlot,
+    /// The keychain opens this file, but its vault key is not the one Tessera last wrote and
+    /// the file is older than the last re-key: an earlier copy put back in the vault's place.
+    #[error(
+        "this vault file is an older copy (write {found}) from before its keys last changed \
+         (write {pinned}): Tessera does not open it; put the newer file back, or go back to a kept \
+         version"
+    )]
+    VaultRolledBack {
+        /// The generation of the file found.
+        found: u64,
+        /// The generation of the last re-key, as the keychain entry records it.
+        pinned: u64,
+    },
+    /// The keychain opens this file, but its vault key is not one Tessera wrote: the file was
+    /// replaced by one made from the header's public keys (or by a copy Tessera cannot place).
+    #[error(
+        "this vault file was not written by Tessera on this computer (its key is not the one \
+         the system keychain vouches for), so it may have been forged: Tessera does not open \
+         it; put your vault file back, or go back to a kept version"
+    )]
+    VaultReplaced,
     /// The OS gave no random bytes.
     #[error("the operating system gave no random bytes; nothing was changed: try again")]
     NoRandomness,
@@ -274,6 +303,8 @@ impl VaultError {
             Self::PayloadUnreadable { .. } => "payload_unreadable",
             Self::RekeyedElsewhere => "rekeyed_elsewhere",
             Self::UnsupportedVersion { .. } => "unsupported_version",
+            Self::VaultReplaced => "vault_replaced",
+            Self::VaultRolledBack { .. } => "vault_rolled_back",
             Self::WrongPassphrase => "wrong_passphrase",
             Self::WrongRecoveryKey => "wrong_recovery_key",
         }
@@ -326,6 +357,17 @@ pub enum Unlock<'a> {
     RecoveryKey(&'a RecoveryKey),
 }
 
+impl Unlock<'_> {
+    /// The kind of slot this way in opens.
+    fn slot_kind(&self) -> u8 {
+        match self {
+            Self::Keychain(_) => Slot::KEYCHAIN,
+            Self::Passphrase(_) => Slot::PASSPHRASE,
+            Self::RecoveryKey(_) => Slot::RECOVERY,
+        }
+    }
+}
+
 /// How a new vault is protected besides its recovery key (which every vault has).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Protection<'a> {
@@ -342,6 +384,9 @@ pub struct Vault {
     key: SymmetricKey,
     data: VaultData,
     stamp: Option<file::Stamp>,
+    /// The slot kind the user proved to open this vault (`None`: created here), which a
+    /// [`Vault::adopt`] keeps.
+    opened_with: Option<u8>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -386,7 +431,7 @@ impl Vault {
         }
         let keychain = match protection.keychain {
             Some(store) => {
-                let (slot, name) = bind_keychain(store, &vault_id, &key)?;
+                let (slot, name) = bind_keychain(store, &vault_id, &key, 1)?;
                 slots.push(slot);
                 Some((store, name))
             }
@@ -403,6 +448,7 @@ impl Vault {
             key,
             data: VaultData::new(now),
             stamp: None,
+            opened_with: None,
         };
         if let Err(error) = vault.write(header, None) {
             if let Some((store, name)) = keychain {
@@ -427,7 +473,44 @@ impl Vault {
             key,
             data,
             stamp,
+            opened_with: Some(unlock.slot_kind()),
         })
+    }
+
+    /// After an open with the passphrase or the recovery key: refuses this vault when `store`
+    /// pins another vault key for it ([`VaultError::VaultRolledBack`] or
+    /// [`VaultError::VaultReplaced`], as a keychain unlock would), so a copy put back in the
+    /// vault's place does not open with its old secrets either while this keychain answers.
+    ///
+    /// Cannot tell (and so lets the open stand): a keychain that does not answer, an entry gone
+    /// or written before pins, a file without a keychain slot. Every slot wraps to a public
+    /// key, so a forged file may well open with the user's own passphrase or recovery key: the
+    /// secret proves nothing about the file, only this check does.
+    pub fn check_keychain(&self, store: &dyn KeyStore) -> Result<(), VaultError> {
+        for slot in &self.header.slots {
+            if let Slot::Keychain { key_id, .. } = slot {
+                keychain::check_opened(
+                    store,
+                    &keychain_entry_name(&self.header.vault_id, key_id),
+                    &self.key,
+                    &self.header.vault_id,
+                    self.header.generation,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps a file that [`Vault::check_keychain`] (or a keychain unlock) refused, on the
+    /// user's word, after they opened it with their passphrase or recovery key. The file may be
+    /// a forgery whose other slots belong to someone else and whose vault key they know, so
+    /// this re-keys from what the user proved alone: a new vault key; the slot they opened it
+    /// with is kept; a passphrase slot they did not prove is dropped; a recovery slot they did
+    /// not prove gets a new recovery key (returned: show it once); the keychain entry is pinned
+    /// to the new key (bound afresh if the file has no keychain slot, its secret replaced if it
+    /// does not open the slot). The accounts are kept as the file holds them.
+    pub fn adopt(&mut self, store: &dyn KeyStore) -> Result<Option<RecoveryKey>, VaultError> {
+        self.rekey(SlotChange::Adopt, store)
     }
 
     /// Reads an exported backup (see [`Vault::export_to`]) with its passphrase.
@@ -562,60 +645,69 @@ impl Vault {
         Ok(true)
     }
 
-    /// Sets or replaces the passphrase, and re-keys the vault (see the module doc).
+    /// Sets or replaces the passphrase, and re-keys the vault (see the module doc). `keychain`
+    /// is where the vault's keychain entry lives, if it has a keychain slot: its pin moves to
+    /// the new key, and if it does not answer nothing is changed.
     pub fn set_passphrase(
         &mut self,
         passphrase: &Passphrase,
         params: KdfParams,
+        keychain: &dyn KeyStore,
     ) -> Result<(), VaultError> {
         if passphrase.is_empty() {
             return Err(VaultError::EmptyPassphrase);
         }
-        self.rekey(SlotChange::SetPassphrase(passphrase, params))
+        self.rekey(SlotChange::SetPassphrase(passphrase, params), keychain)
             .map(|_| ())
     }
 
-    /// Removes the passphrase, and re-keys the vault.
-    pub fn remove_passphrase(&mut self) -> Result<(), VaultError> {
-        self.rekey(SlotChange::RemovePassphrase).map(|_| ())
+    /// Removes the passphrase, and re-keys the vault (`keychain` as for
+    /// [`Vault::set_passphrase`]).
+    pub fn remove_passphrase(&mut self, keychain: &dyn KeyStore) -> Result<(), VaultError> {
+        self.rekey(SlotChange::RemovePassphrase, keychain)
+            .map(|_| ())
     }
 
-    /// Replaces the recovery key, and re-keys the vault. The old recovery key stops working;
-    /// show the returned one to the user exactly once.
-    pub fn rotate_recovery_key(&mut self) -> Result<RecoveryKey, VaultError> {
-        self.rekey(SlotChange::RotateRecovery)?
+    /// Replaces the recovery key, and re-keys the vault (`keychain` as for
+    /// [`Vault::set_passphrase`]). The old recovery key stops working; show the returned one
+    /// to the user exactly once.
+    pub fn rotate_recovery_key(
+        &mut self,
+        keychain: &dyn KeyStore,
+    ) -> Result<RecoveryKey, VaultError> {
+        self.rekey(SlotChange::RotateRecovery, keychain)?
             .ok_or(VaultError::NoRandomness)
     }
 
-    /// Puts a fresh keychain slot in place (after the entry was lost, or on a new computer):
-    /// a new secret is stored in `store`, the file is saved, then the old entry is removed.
-    /// If the save fails, the new entry is removed again and the old slot stays.
+    /// Puts the keychain slot back in working order (after the entry was lost, or on a new
+    /// computer) and pins the entry to this vault's key: a vault without a keychain slot gets a
+    /// new one; a slot whose entry is gone or does not open it gets a new secret under the
+    /// *same* entry name, so copies of the file from before keep naming the entry whose pin
+    /// refuses them. The entry is written first; if the save fails it is put back as it was.
     pub fn rebind_keychain(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
         let _lock = self.writer_lock()?;
         self.sync_with_disk()?;
         let vault_id = self.header.vault_id;
-        let (slot, new_name) = bind_keychain(store, &vault_id, &self.key)?;
-        let old_names: Vec<String> = self
-            .header
-            .slots
-            .iter()
-            .filter_map(|slot| match slot {
-                Slot::Keychain { key_id, .. } => Some(keychain_entry_name(&vault_id, key_id)),
-                _ => None,
-            })
-            .collect();
         let mut header = self.header.clone();
         header.generation = header.generation.wrapping_add(1);
-        header
-            .slots
-            .retain(|slot| !matches!(slot, Slot::Keychain { .. }));
-        header.slots.push(slot);
-        if let Err(error) = self.write(header, Some(self.header.generation)) {
-            let _ = store.delete(&new_name);
-            return Err(error);
+        let mut entries = EntryWrites::default();
+        let mut bound = false;
+        for slot in &mut header.slots {
+            if let Slot::Keychain { key_id, wrap } = slot {
+                let name = keychain_entry_name(&vault_id, key_id);
+                *wrap =
+                    entries.repin(store, name, wrap, &self.key, &vault_id, header.generation)?;
+                bound = true;
+            }
         }
-        for old in old_names.iter().filter(|old| **old != new_name) {
-            let _ = store.delete(old);
+        if !bound {
+            let (slot, name) = bind_keychain(store, &vault_id, &self.key, header.generation)?;
+            entries.created.push(name);
+            header.slots.push(slot);
+        }
+        if let Err(error) = self.write(header, Some(self.header.generation)) {
+            entries.undo(store);
+            return Err(error);
         }
         Ok(())
     }
@@ -675,6 +767,13 @@ impl Vault {
         file::list_backups(path).map_err(|e| VaultError::io("read", &file::backups_dir(path), e))
     }
 
+    /// The copies [`Vault::restore_backup`] set aside (`<vault>.damaged-<generation>`), sorted
+    /// by name. Each is a complete vault file that still opens with the secrets it was written
+    /// for, so a re-key deletes them with the kept versions.
+    pub fn set_aside_copies(path: &Path) -> Result<Vec<PathBuf>, VaultError> {
+        file::list_set_aside(path).map_err(|e| VaultError::io("read", path, e))
+    }
+
     /// Replaces the vault at `path` with `backup`, for when the vault is damaged and the user
     /// agreed to go back to that version. The current file is not deleted: it is moved aside to
     /// `<vault>.damaged-<generation>` and that path is returned (if there was a file).
@@ -683,14 +782,7 @@ impl Vault {
         let bytes = fs::read(&backup.path).map_err(|e| VaultError::io("read", &backup.path, e))?;
         let parsed = format::decode(&bytes).map_err(|e| format_error(e, &backup.path))?;
         let aside = if path.exists() {
-            let mut suffix = format!(".damaged-{}", parsed.header.generation);
-            let mut target = file::sibling(path, &suffix);
-            let mut attempt = 1;
-            while target.exists() {
-                suffix = format!(".damaged-{}-{attempt}", parsed.header.generation);
-                target = file::sibling(path, &suffix);
-                attempt += 1;
-            }
+            let target = file::set_aside_path(path, parsed.header.generation);
             fs::copy(path, &target).map_err(|e| VaultError::io("write", &target, e))?;
             Some(target)
         } else {
@@ -745,67 +837,190 @@ impl Vault {
         Ok(())
     }
 
-    /// New vault key, payload re-encrypted, every slot rewrapped (with `change` applied), old
-    /// backups deleted.
-    fn rekey(&mut self, change: SlotChange<'_>) -> Result<Option<RecoveryKey>, VaultError> {
+    /// New vault key, payload re-encrypted, every slot rewrapped (with `change` applied), the
+    /// keychain entries' pins moved to the new key, earlier copies deleted.
+    ///
+    /// Order: the keychain entries are rewritten before the file, and put back if the file
+    /// cannot be written: a pin for the new key beside the old file would refuse the user's own
+    /// vault. A crash between the two leaves exactly that (refused as rolled back, with the
+    /// data intact): [`Vault::adopt`] after a passphrase or recovery-key open recovers it.
+    fn rekey(
+        &mut self,
+        change: SlotChange<'_>,
+        store: &dyn KeyStore,
+    ) -> Result<Option<RecoveryKey>, VaultError> {
         let _lock = self.writer_lock()?;
         self.sync_with_disk()?;
         let vault_id = self.header.vault_id;
+        let generation = self.header.generation.wrapping_add(1);
         let new_key = SymmetricKey::make()?;
+        let adopt = matches!(change, SlotChange::Adopt);
+        let proven = |kind: u8| adopt && self.opened_with == Some(kind);
         let mut new_recovery = None;
+        let mut entries = EntryWrites::default();
         let mut slots = Vec::with_capacity(self.header.slots.len() + 1);
-        for slot in &self.header.slots {
-            match slot {
-                Slot::Keychain { key_id, wrap } => slots.push(Slot::Keychain {
-                    key_id: *key_id,
-                    wrap: rewrap(&vault_id, Slot::KEYCHAIN, wrap, &new_key)?,
-                }),
-                Slot::Passphrase { kdf, salt, wrap } => {
-                    if matches!(change, SlotChange::RotateRecovery) {
-                        slots.push(Slot::Passphrase {
-                            kdf: *kdf,
-                            salt: *salt,
-                            wrap: rewrap(&vault_id, Slot::PASSPHRASE, wrap, &new_key)?,
+        // Any failure once an entry was rewritten puts the entries back (see `EntryWrites`).
+        let built = (|| -> Result<(), VaultError> {
+            for slot in &self.header.slots {
+                match slot {
+                    // Adopting too: the entry keeps its name and (if it opens this slot) its
+                    // secret, which are this keychain's own; only its pin moves to the new key.
+                    Slot::Keychain { key_id, wrap } => {
+                        let name = keychain_entry_name(&vault_id, key_id);
+                        let wrap =
+                            entries.repin(store, name, wrap, &new_key, &vault_id, generation)?;
+                        slots.push(Slot::Keychain {
+                            key_id: *key_id,
+                            wrap,
                         });
                     }
-                }
-                Slot::Recovery { wrap } => {
-                    if matches!(change, SlotChange::RotateRecovery) {
-                        let recovery_key = RecoveryKey::make()?;
-                        // EXPOSE: deriving the new recovery slot's public key.
-                        let recipient =
-                            derive_recipient(recovery_key.expose_secret(), LABEL_RECOVERY);
-                        slots.push(recovery_slot(&vault_id, &recipient.public(), &new_key)?);
-                        new_recovery = Some(recovery_key);
-                    } else {
-                        slots.push(Slot::Recovery {
-                            wrap: rewrap(&vault_id, Slot::RECOVERY, wrap, &new_key)?,
-                        });
+                    Slot::Passphrase { kdf, salt, wrap } => {
+                        let keep = match change {
+                            SlotChange::RotateRecovery => true,
+                            SlotChange::Adopt => proven(Slot::PASSPHRASE),
+                            SlotChange::RemovePassphrase | SlotChange::SetPassphrase(..) => false,
+                        };
+                        if keep {
+                            slots.push(Slot::Passphrase {
+                                kdf: *kdf,
+                                salt: *salt,
+                                wrap: rewrap(&vault_id, Slot::PASSPHRASE, wrap, &new_key)?,
+                            });
+                        }
                     }
+                    Slot::Recovery { wrap } => {
+                        let replace = match change {
+                            SlotChange::RotateRecovery => true,
+                            SlotChange::Adopt => !proven(Slot::RECOVERY),
+                            SlotChange::RemovePassphrase | SlotChange::SetPassphrase(..) => false,
+                        };
+                        if replace {
+                            let recovery_key = RecoveryKey::make()?;
+                            // EXPOSE: deriving the new recovery slot's public key.
+                            let recipient =
+                                derive_recipient(recovery_key.expose_secret(), LABEL_RECOVERY);
+                            slots.push(recovery_slot(&vault_id, &recipient.public(), &new_key)?);
+                            new_recovery = Some(recovery_key);
+                        } else {
+                            slots.push(Slot::Recovery {
+                                wrap: rewrap(&vault_id, Slot::RECOVERY, wrap, &new_key)?,
+                            });
+                        }
+                    }
+                    Slot::Unknown { .. } => {}
                 }
-                Slot::Unknown { .. } => {}
             }
-        }
-        if let SlotChange::SetPassphrase(passphrase, params) = change {
-            slots.push(passphrase_slot(&vault_id, passphrase, params, &new_key)?);
+            if let SlotChange::SetPassphrase(passphrase, params) = change {
+                slots.push(passphrase_slot(&vault_id, passphrase, params, &new_key)?);
+            }
+            let bound = slots
+                .iter()
+                .any(|slot| matches!(slot, Slot::Keychain { .. }));
+            if adopt && !bound {
+                let (slot, name) = bind_keychain(store, &vault_id, &new_key, generation)?;
+                entries.created.push(name);
+                slots.push(slot);
+            }
+            Ok(())
+        })();
+        if let Err(error) = built {
+            entries.undo(store);
+            return Err(error);
         }
         let header = Header {
             vault_id,
-            generation: self.header.generation.wrapping_add(1),
+            generation,
             slots,
         };
         let old_key = std::mem::replace(&mut self.key, new_key);
         if let Err(error) = self.write(header, None) {
             self.key = old_key;
+            entries.undo(store);
             return Err(error);
         }
-        // Backups hold the old key and open with the old secrets: they must go.
-        let _ = file::remove_backups(&self.path);
+        // Earlier copies hold the old key and open with the old secrets: they must go.
+        let _ = file::remove_earlier_copies(&self.path);
         Ok(new_recovery)
     }
 }
 
+/// The keychain entries a re-key changes, and how to put them back if the file write fails.
+#[derive(Default)]
+struct EntryWrites {
+    /// Entries rewritten, with what they held before (`None`: there was none).
+    rewritten: Vec<(String, Option<KeyMaterial>)>,
+    /// Entries made for a fresh binding.
+    created: Vec<String>,
+}
+
+impl EntryWrites {
+    /// Pins the entry `name` of a kept keychain slot to `new_key` and rewraps the slot. The
+    /// stored secret stays when it opens the slot; an entry that is gone or does not open it
+    /// gets a fresh secret under the same name (the slot is useless until rebound anyway). A
+    /// keychain that does not answer fails the re-key: otherwise the old pin would stay, and
+    /// the re-keyed vault be refused by its own keychain.
+    fn repin(
+        &mut self,
+        store: &dyn KeyStore,
+        name: String,
+        wrap: &SlotWrap,
+        new_key: &SymmetricKey,
+        vault_id: &[u8; VAULT_ID_LEN],
+        generation: u64,
+    ) -> Result<SlotWrap, VaultError> {
+        let result = (|| -> Result<(SlotWrap, Option<KeyMaterial>), VaultError> {
+            let previous = store.load_fresh(&name)?;
+            let kept = previous.as_ref().map(Entry::decode).filter(|entry| {
+                // EXPOSE: deriving the slot's public key to see whether the secret opens it.
+                derive_recipient(entry.secret(), LABEL_KEYCHAIN).public() == wrap.recipient
+            });
+            let secret = match &kept {
+                // EXPOSE: the same secret is written back beside the new pin.
+                Some(entry) => zeroize::Zeroizing::new(entry.secret().to_vec()),
+                None => zeroize::Zeroizing::new(
+                    crypto::random_array::<{ keychain::SECRET_LEN }>()?.to_vec(),
+                ),
+            };
+            let recipient = derive_recipient(&secret, LABEL_KEYCHAIN);
+            let wrap = SlotWrap::seal_to(
+                &recipient.public(),
+                new_key,
+                &Slot::context(vault_id, Slot::KEYCHAIN),
+            )?;
+            store.store(
+                &name,
+                &Entry::encode(&secret, Pin::of(new_key, vault_id, generation)),
+            )?;
+            Ok((wrap, previous))
+        })();
+        match result {
+            Ok((wrap, previous)) => {
+                self.rewritten.push((name, previous));
+                Ok(wrap)
+            }
+            Err(error) => {
+                self.undo(store);
+                Err(error)
+            }
+        }
+    }
+
+    /// The file was not written: every entry goes back to what it held (best effort).
+    fn undo(&mut self, store: &dyn KeyStore) {
+        for (name, previous) in self.rewritten.drain(..) {
+            let _ = match previous {
+                Some(previous) => store.store(&name, &previous),
+                None => store.delete(&name),
+            };
+        }
+        for name in self.created.drain(..) {
+            let _ = store.delete(&name);
+        }
+    }
+}
+
 enum SlotChange<'a> {
+    Adopt,
     RemovePassphrase,
     RotateRecovery,
     SetPassphrase(&'a Passphrase, KdfParams),
@@ -859,8 +1074,9 @@ fn seal_file(header: &Header, key: &SymmetricKey, data: &VaultData) -> Result<Ve
     Ok(bytes)
 }
 
-/// The keychain entry name: `<vault id>.<key id>` as UUID and hex. A new key id per binding
-/// lets a rebind store the new secret before the file points at it.
+/// The keychain entry name: `<vault id>.<key id>` as UUID and hex. The key id stays for the
+/// life of the keychain slot (a rebind or re-key rewrites the entry under the same name), so
+/// every copy of the file names the one entry whose pin says which vault key is current.
 fn keychain_entry_name(vault_id: &[u8; VAULT_ID_LEN], key_id: &[u8; KEY_ID_LEN]) -> String {
     format!(
         "vault {}.{}",
@@ -869,23 +1085,29 @@ fn keychain_entry_name(vault_id: &[u8; VAULT_ID_LEN], key_id: &[u8; KEY_ID_LEN])
     )
 }
 
-/// Makes a keychain secret, stores it, and returns the slot for it and the entry name.
+/// Makes a keychain secret, stores it with the pin of `key` as written at `generation`, and
+/// returns the slot for it and the entry name.
 fn bind_keychain(
     store: &dyn KeyStore,
     vault_id: &[u8; VAULT_ID_LEN],
     key: &SymmetricKey,
+    generation: u64,
 ) -> Result<(Slot, String), VaultError> {
-    let secret = KeyMaterial::from_bytes(crypto::random_array::<KEYCHAIN_SECRET_LEN>()?.to_vec());
+    let secret =
+        zeroize::Zeroizing::new(crypto::random_array::<{ keychain::SECRET_LEN }>()?.to_vec());
     let key_id: [u8; KEY_ID_LEN] = crypto::random_array()?;
     // EXPOSE: deriving the keychain slot's public key from the new keychain secret.
-    let recipient = derive_recipient(secret.expose_secret(), LABEL_KEYCHAIN);
+    let recipient = derive_recipient(&secret, LABEL_KEYCHAIN);
     let wrap = SlotWrap::seal_to(
         &recipient.public(),
         key,
         &Slot::context(vault_id, Slot::KEYCHAIN),
     )?;
     let name = keychain_entry_name(vault_id, &key_id);
-    store.store(&name, &secret)?;
+    store.store(
+        &name,
+        &Entry::encode(&secret, Pin::of(key, vault_id, generation)),
+    )?;
     Ok((Slot::Keychain { key_id, wrap }, name))
 }
 
@@ -957,13 +1179,18 @@ fn unlock_key(header: &Header, unlock: Unlock<'_>) -> Result<SymmetricKey, Vault
                     _ => None,
                 })
                 .ok_or(VaultError::NoKeychainSlot)?;
-            let secret = store
-                .load(&keychain_entry_name(vault_id, key_id))?
-                .ok_or(VaultError::KeychainEntryMissing)?;
+            let name = keychain_entry_name(vault_id, key_id);
+            let stored = store.load(&name)?.ok_or(VaultError::KeychainEntryMissing)?;
+            let entry = Entry::decode(&stored);
             // EXPOSE: deriving the keychain slot's secret key to unwrap the vault key.
-            let recipient = derive_recipient(secret.expose_secret(), LABEL_KEYCHAIN);
-            wrap.open_with(&recipient, &Slot::context(vault_id, Slot::KEYCHAIN))
-                .map_err(|_| VaultError::KeychainMismatch)
+            let recipient = derive_recipient(entry.secret(), LABEL_KEYCHAIN);
+            let key = wrap
+                .open_with(&recipient, &Slot::context(vault_id, Slot::KEYCHAIN))
+                .map_err(|_| VaultError::KeychainMismatch)?;
+            // The secret opens any file wrapped to its public key, which is in the header for
+            // anyone to use: only the pin says this is the key Tessera last wrote.
+            keychain::check_unlocked(store, &name, &entry, &key, vault_id, header.generation)?;
+            Ok(key)
         }
         Unlock::Passphrase(passphrase) => {
             let (kdf, salt, wrap) = header

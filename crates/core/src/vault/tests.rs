@@ -58,7 +58,7 @@ fn create_update_open_round_trip_with_every_unlock() {
         })
         .unwrap();
     vault
-        .set_passphrase(&Passphrase::from("pw"), low_kdf())
+        .set_passphrase(&Passphrase::from("pw"), low_kdf(), &store)
         .unwrap();
     let expected = vault.data().duplicate();
     for unlock in [
@@ -93,7 +93,7 @@ fn wrong_secrets_have_their_own_codes() {
         "no_passphrase"
     );
     vault
-        .set_passphrase(&Passphrase::from("right"), low_kdf())
+        .set_passphrase(&Passphrase::from("right"), low_kdf(), &store)
         .unwrap();
     assert_eq!(
         open(Unlock::Passphrase(&Passphrase::from("wrong"))),
@@ -167,7 +167,7 @@ fn rekey_invalidates_old_passphrase_old_file_and_backups() {
     let store = MemoryKeyStore::new();
     let (dir, path, mut vault, recovery) = new_vault(&store);
     vault
-        .set_passphrase(&Passphrase::from("old"), low_kdf())
+        .set_passphrase(&Passphrase::from("old"), low_kdf(), &store)
         .unwrap();
     add(&mut vault, "A");
     add(&mut vault, "B");
@@ -176,7 +176,7 @@ fn rekey_invalidates_old_passphrase_old_file_and_backups() {
     fs::copy(&path, &old_file).unwrap();
 
     vault
-        .set_passphrase(&Passphrase::from("new"), low_kdf())
+        .set_passphrase(&Passphrase::from("new"), low_kdf(), &store)
         .unwrap();
     assert!(
         Vault::backups(&path).unwrap().is_empty(),
@@ -212,15 +212,15 @@ fn remove_passphrase_and_rotate_recovery_key() {
     let store = MemoryKeyStore::new();
     let (_dir, path, mut vault, old_recovery) = new_vault(&store);
     vault
-        .set_passphrase(&Passphrase::from("pw"), low_kdf())
+        .set_passphrase(&Passphrase::from("pw"), low_kdf(), &store)
         .unwrap();
     assert!(vault.has_passphrase());
-    vault.remove_passphrase().unwrap();
+    vault.remove_passphrase(&store).unwrap();
     assert!(!vault.has_passphrase());
     let error = Vault::open(&path, Unlock::Passphrase(&Passphrase::from("pw"))).unwrap_err();
     assert_eq!(error.code(), "no_passphrase");
 
-    let new_recovery = vault.rotate_recovery_key().unwrap();
+    let new_recovery = vault.rotate_recovery_key(&store).unwrap();
     let error = Vault::open(&path, Unlock::RecoveryKey(&old_recovery)).unwrap_err();
     assert_eq!(error.code(), "wrong_recovery_key");
     assert!(Vault::open(&path, Unlock::RecoveryKey(&new_recovery)).is_ok());
@@ -313,7 +313,7 @@ fn rekey_elsewhere_is_reported() {
     let store = MemoryKeyStore::new();
     let (_dir, path, mut first, _recovery) = new_vault(&store);
     let mut second = Vault::open(&path, Unlock::Keychain(&store)).unwrap();
-    second.rotate_recovery_key().unwrap();
+    second.rotate_recovery_key(&store).unwrap();
     assert_eq!(
         first.reload_if_changed().unwrap_err().code(),
         "rekeyed_elsewhere"
@@ -408,7 +408,7 @@ fn absurd_kdf_params_in_a_file_are_refused_before_allocating() {
     let store = MemoryKeyStore::new();
     let (_dir, path, mut vault, _recovery) = new_vault(&store);
     vault
-        .set_passphrase(&Passphrase::from("pw"), low_kdf())
+        .set_passphrase(&Passphrase::from("pw"), low_kdf(), &store)
         .unwrap();
     let bytes = fs::read(&path).unwrap();
     let parsed = format::decode(&bytes).unwrap();
@@ -547,4 +547,291 @@ fn a_glance_unlocks_like_open_and_reads_the_same_accounts() {
         Glance::open(&path, Unlock::Keychain(&store)),
         Err(VaultError::CannotDecrypt { .. })
     ));
+}
+
+fn keychain_name(path: &Path) -> String {
+    let names = keychain_entry_names(path).unwrap();
+    assert_eq!(names.len(), 1);
+    names.into_iter().next().unwrap()
+}
+
+fn code<T: std::fmt::Debug>(result: Result<T, VaultError>) -> &'static str {
+    result.unwrap_err().code()
+}
+
+#[test]
+fn an_old_copy_put_back_is_refused_as_rolled_back_until_restored_or_adopted() {
+    let store = MemoryKeyStore::new();
+    let (dir, path, mut vault, recovery) = new_vault(&store);
+    vault
+        .set_passphrase(&Passphrase::from("old"), low_kdf(), &store)
+        .unwrap();
+    add(&mut vault, "A");
+    let old_copy = dir.path().join("old-copy");
+    fs::copy(&path, &old_copy).unwrap();
+    vault
+        .set_passphrase(&Passphrase::from("new"), low_kdf(), &store)
+        .unwrap();
+    add(&mut vault, "B");
+    drop(vault);
+    fs::copy(&old_copy, &path).unwrap();
+
+    // Through the keychain: refused, by a full open and by a glance.
+    assert_eq!(
+        code(Vault::open(&path, Unlock::Keychain(&store))),
+        "vault_rolled_back"
+    );
+    assert_eq!(
+        code(Glance::open(&path, Unlock::Keychain(&store))),
+        "vault_rolled_back"
+    );
+    // The old passphrase still decrypts the copy (whoever holds the file and the passphrase
+    // can, by construction), but with this keychain present the open is refused as well.
+    let old = Vault::open(&path, Unlock::Passphrase(&Passphrase::from("old"))).unwrap();
+    assert_eq!(code(old.check_keychain(&store)), "vault_rolled_back");
+    let by_recovery = Vault::open(&path, Unlock::RecoveryKey(&recovery)).unwrap();
+    assert_eq!(
+        code(by_recovery.check_keychain(&store)),
+        "vault_rolled_back"
+    );
+    drop(by_recovery);
+
+    // The kept version written after the re-key is the way back (the refused file set aside).
+    let backups = Vault::backups(&path).unwrap();
+    assert_eq!(backups.len(), 1);
+    let aside = Vault::restore_backup(&path, &backups[0]).unwrap().unwrap();
+    assert_eq!(
+        Vault::set_aside_copies(&path).unwrap(),
+        std::slice::from_ref(&aside)
+    );
+    let restored = Vault::open(&path, Unlock::Keychain(&store)).unwrap();
+    assert_eq!(issuers(&restored), ["A"]);
+    drop(restored);
+
+    // Or the user keeps the old copy on purpose: adopting re-keys it from the passphrase they
+    // proved; the recovery slot they did not prove gets a new key.
+    fs::copy(&aside, &path).unwrap();
+    let mut old = Vault::open(&path, Unlock::Passphrase(&Passphrase::from("old"))).unwrap();
+    let new_recovery = old.adopt(&store).unwrap().expect("a new recovery key");
+    assert_eq!(store.len(), 1, "the same entry, pinned to the new key");
+    assert!(Vault::set_aside_copies(&path).unwrap().is_empty());
+    assert_eq!(
+        issuers(&Vault::open(&path, Unlock::Keychain(&store)).unwrap()),
+        ["A"]
+    );
+    assert!(Vault::open(&path, Unlock::Passphrase(&Passphrase::from("old"))).is_ok());
+    assert!(Vault::open(&path, Unlock::RecoveryKey(&new_recovery)).is_ok());
+    assert_eq!(
+        code(Vault::open(&path, Unlock::RecoveryKey(&recovery))),
+        "wrong_recovery_key"
+    );
+}
+
+/// A vault built by someone who can write the file but knows no secret: everything taken from
+/// the header's public data, a vault key of their own, a passphrase slot of their own.
+fn forge(path: &Path, generation: u64, copy_passphrase_slot: bool) {
+    let bytes = fs::read(path).unwrap();
+    let header = format::decode(&bytes).unwrap().header;
+    let key = SymmetricKey::make().unwrap();
+    let vault_id = header.vault_id;
+    let mut slots = Vec::new();
+    for slot in &header.slots {
+        match slot {
+            Slot::Keychain { key_id, wrap } => slots.push(Slot::Keychain {
+                key_id: *key_id,
+                wrap: rewrap(&vault_id, Slot::KEYCHAIN, wrap, &key).unwrap(),
+            }),
+            Slot::Recovery { wrap } => slots.push(Slot::Recovery {
+                wrap: rewrap(&vault_id, Slot::RECOVERY, wrap, &key).unwrap(),
+            }),
+            Slot::Passphrase { kdf, salt, wrap } if copy_passphrase_slot => {
+                slots.push(Slot::Passphrase {
+                    kdf: *kdf,
+                    salt: *salt,
+                    wrap: rewrap(&vault_id, Slot::PASSPHRASE, wrap, &key).unwrap(),
+                })
+            }
+            _ => {}
+        }
+    }
+    if !copy_passphrase_slot {
+        slots.push(
+            passphrase_slot(&vault_id, &Passphrase::from("attacker"), low_kdf(), &key).unwrap(),
+        );
+    }
+    let forged = Header {
+        vault_id,
+        generation,
+        slots,
+    };
+    fs::write(
+        path,
+        seal_file(&forged, &key, &VaultData::new(NOW)).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_vault_forged_from_the_header_is_refused() {
+    let store = MemoryKeyStore::new();
+    let (_dir, path, mut vault, recovery) = new_vault(&store);
+    add(&mut vault, "A");
+    vault
+        .set_passphrase(&Passphrase::from("pw"), low_kdf(), &store)
+        .unwrap();
+    let generation = vault.generation();
+    drop(vault);
+    let genuine = fs::read(&path).unwrap();
+
+    // What the keychain used to open silently, with the attacker's passphrase slot beside it.
+    forge(&path, generation + 1, false);
+    assert!(Vault::open(&path, Unlock::Passphrase(&Passphrase::from("attacker"))).is_ok());
+    assert_eq!(
+        code(Vault::open(&path, Unlock::Keychain(&store))),
+        "vault_replaced"
+    );
+    assert_eq!(
+        code(Glance::open(&path, Unlock::Keychain(&store))),
+        "vault_replaced"
+    );
+    // A forger may claim an older generation: still refused, only the message differs.
+    fs::write(&path, &genuine).unwrap();
+    forge(&path, 1, false);
+    assert_eq!(
+        code(Vault::open(&path, Unlock::Keychain(&store))),
+        "vault_rolled_back"
+    );
+    // Slots wrap to public keys, so the user's own passphrase and recovery key open a forgery
+    // that copies them: the keychain's pin refuses it all the same.
+    fs::write(&path, &genuine).unwrap();
+    forge(&path, generation + 5, true);
+    for unlock in [
+        Unlock::Passphrase(&Passphrase::from("pw")),
+        Unlock::RecoveryKey(&recovery),
+    ] {
+        let forged = Vault::open(&path, unlock).unwrap();
+        assert_eq!(code(forged.check_keychain(&store)), "vault_replaced");
+    }
+
+    fs::write(&path, &genuine).unwrap();
+    let vault = Vault::open(&path, Unlock::Keychain(&store)).unwrap();
+    assert_eq!(issuers(&vault), ["A"]);
+    assert!(vault.check_keychain(&store).is_ok());
+}
+
+#[test]
+fn an_entry_from_before_pins_opens_and_is_pinned_on_first_use() {
+    let store = MemoryKeyStore::new();
+    let (_dir, path, vault, _recovery) = new_vault(&store);
+    let generation = vault.generation();
+    drop(vault);
+    let name = keychain_name(&path);
+    let stored = store.load(&name).unwrap().unwrap();
+    // EXPOSE: test: writing the entry back as a version 1 (bare secret) entry.
+    let bare = keychain::Entry::decode(&stored).secret().to_vec();
+    store.store(&name, &KeyMaterial::from_bytes(bare)).unwrap();
+
+    assert!(Vault::open(&path, Unlock::Keychain(&store)).is_ok());
+    let upgraded = store.load(&name).unwrap().unwrap();
+    assert_eq!(upgraded.expose_secret(), stored.expose_secret());
+    forge(&path, generation + 1, false);
+    assert_eq!(
+        code(Vault::open(&path, Unlock::Keychain(&store))),
+        "vault_replaced"
+    );
+}
+
+/// A session cache whose copy predates another process's re-key: `load` answers the stale
+/// copy, `load_fresh` the keychain.
+struct StaleCopy<'a> {
+    keychain: &'a MemoryKeyStore,
+    copy: MemoryKeyStore,
+}
+
+impl KeyStore for StaleCopy<'_> {
+    fn load(&self, name: &str) -> Result<Option<KeyMaterial>, KeyStoreError> {
+        match self.copy.load(name)? {
+            Some(copy) => Ok(Some(copy)),
+            None => self.keychain.load(name),
+        }
+    }
+    fn load_fresh(&self, name: &str) -> Result<Option<KeyMaterial>, KeyStoreError> {
+        self.copy.delete(name)?;
+        self.keychain.load(name)
+    }
+    fn store(&self, name: &str, secret: &KeyMaterial) -> Result<(), KeyStoreError> {
+        self.copy.delete(name)?;
+        self.keychain.store(name, secret)
+    }
+    fn delete(&self, name: &str) -> Result<(), KeyStoreError> {
+        self.copy.delete(name)?;
+        self.keychain.delete(name)
+    }
+}
+
+#[test]
+fn a_cached_entry_from_before_a_re_key_elsewhere_is_read_again() {
+    let store = MemoryKeyStore::new();
+    let (_dir, path, mut vault, _recovery) = new_vault(&store);
+    let name = keychain_name(&path);
+    let cached = StaleCopy {
+        keychain: &store,
+        copy: MemoryKeyStore::new(),
+    };
+    cached
+        .copy
+        .store(&name, &store.load(&name).unwrap().unwrap())
+        .unwrap();
+    vault.rotate_recovery_key(&store).unwrap();
+    assert!(Vault::open(&path, Unlock::Keychain(&cached)).is_ok());
+}
+
+#[test]
+fn a_re_key_without_the_keychain_changes_nothing() {
+    let store = MemoryKeyStore::new();
+    let (_dir, path, mut vault, _recovery) = new_vault(&store);
+    add(&mut vault, "A");
+    let before = fs::read(&path).unwrap();
+    store.set_unavailable(true);
+    assert_eq!(
+        code(vault.set_passphrase(&Passphrase::from("pw"), low_kdf(), &store)),
+        "keychain_unavailable"
+    );
+    assert_eq!(fs::read(&path).unwrap(), before);
+    store.set_unavailable(false);
+    assert!(Vault::open(&path, Unlock::Keychain(&store)).is_ok());
+    // The same vault handle re-keys once the keychain answers.
+    vault
+        .set_passphrase(&Passphrase::from("pw"), low_kdf(), &store)
+        .unwrap();
+    assert!(Vault::open(&path, Unlock::Keychain(&store)).is_ok());
+}
+
+#[test]
+fn a_copy_from_before_a_re_key_stays_refused_after_the_entry_is_lost_and_rebound() {
+    let store = MemoryKeyStore::new();
+    let (dir, path, mut vault, old_recovery) = new_vault(&store);
+    let old_copy = dir.path().join("old-copy");
+    fs::copy(&path, &old_copy).unwrap();
+    let recovery = vault.rotate_recovery_key(&store).unwrap();
+    drop(vault);
+    let name = keychain_name(&path);
+    store.delete(&name).unwrap();
+    let mut vault = Vault::open(&path, Unlock::RecoveryKey(&recovery)).unwrap();
+    vault.rebind_keychain(&store).unwrap();
+    assert_eq!(
+        keychain_name(&path),
+        name,
+        "the rebind kept the entry's name"
+    );
+
+    // The new secret does not open the copy's slot; the old recovery key does, and the pin
+    // under the same name still refuses it.
+    assert_eq!(
+        code(Vault::open(&old_copy, Unlock::Keychain(&store))),
+        "keychain_mismatch"
+    );
+    let old = Vault::open(&old_copy, Unlock::RecoveryKey(&old_recovery)).unwrap();
+    assert_eq!(code(old.check_keychain(&store)), "vault_rolled_back");
+    assert!(Vault::open(&path, Unlock::Keychain(&store)).is_ok());
 }

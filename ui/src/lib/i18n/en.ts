@@ -307,6 +307,8 @@ export const en = {
   'error.no_passphrase': 'This vault has no passphrase: use the recovery key.',
   'error.empty_passphrase': 'Type a passphrase.',
   'error.damaged': 'The vault file is damaged. Restore it from a backup.',
+  'error.vault_rolled_back': 'This vault file is an older copy, from before its keys last changed, so Tessera did not open it. Put the newer file back, or go back to the newest kept version with `tessera restore --kept`. To keep this copy instead, run `tessera restore --this-file`.',
+  'error.vault_replaced': 'This vault file was not written by Tessera on this computer and may be forged, so Tessera did not open it, not even with your recovery key. Put your own vault file back, or go back to the newest kept version with `tessera restore --kept`.',
   'error.not_a_vault': 'The vault file is not a Tessera vault.',
   'error.unsupported_version': 'This vault was made by a newer Tessera. Update Tessera to open it.',
   'error.disk_full': 'The disk is full: the change was not saved. Free some space and try again.',

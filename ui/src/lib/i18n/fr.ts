@@ -307,6 +307,8 @@ export const fr: Catalogue = {
   'error.no_passphrase': 'Ce coffre n’a pas de phrase secrète : utilisez la clé de secours.',
   'error.empty_passphrase': 'Saisissez une phrase secrète.',
   'error.damaged': 'Le fichier du coffre est endommagé. Restaurez-le depuis une sauvegarde.',
+  'error.vault_rolled_back': 'Ce fichier de coffre est une copie antérieure au dernier changement de ses clés : Tessera ne l’a pas ouvert. Remettez le fichier plus récent en place, ou revenez à la dernière version conservée avec `tessera restore --kept`. Pour garder plutôt cette copie, lancez `tessera restore --this-file`.',
+  'error.vault_replaced': 'Ce fichier de coffre n’a pas été écrit par Tessera sur cet ordinateur et pourrait être falsifié : Tessera ne l’a pas ouvert, pas même avec votre clé de secours. Remettez votre propre fichier de coffre en place, ou revenez à la dernière version conservée avec `tessera restore --kept`.',
   'error.not_a_vault': 'Ce fichier n’est pas un coffre Tessera.',
   'error.unsupported_version': 'Ce coffre a été créé par une version plus récente de Tessera. Mettez Tessera à jour pour l’ouvrir.',
   'error.disk_full': 'Le disque est plein : la modification n’a pas été enregistrée. Libérez de la place, puis réessayez.',

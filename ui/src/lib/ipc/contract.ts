@@ -112,6 +112,10 @@ export const IPC_ERROR_CODES = [
   'payload_unreadable',
   'rekeyed_elsewhere',
   'unsupported_version',
+  // The keychain's pin refuses the vault file: an older copy put back, or a file Tessera did
+  // not write (see crates/core/src/vault/keychain.rs). Neither is opened by any secret.
+  'vault_replaced',
+  'vault_rolled_back',
   'wrong_passphrase',
   'wrong_recovery_key',
   // recovery key text
