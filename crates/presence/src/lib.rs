@@ -11,7 +11,8 @@
 //! second from a background thread:
 //!
 //! - Linux/X11: the MIT-SCREEN-SAVER extension's `ms_since_user_input` (what `xprintidle` and
-//!   screen savers read). Xwayland answers it too, but only for input to X clients.
+//!   screen savers read). Not under Wayland: Xwayland answers it too, but only for input to X
+//!   clients, so a user typing in a Wayland window would look away.
 //! - Linux, any display server: logind's session properties: `LockedHint` (set by screen
 //!   lockers through `SetLockedHint`) and, without X11, `IdleHint`/`IdleSinceHintMonotonic`
 //!   (set by GNOME and KDE after their own idle delay).

@@ -179,8 +179,11 @@ pub(crate) struct Sources {
 
 impl Sources {
     pub(crate) fn read(&mut self) -> Reading {
-        let has_display = std::env::var_os("DISPLAY").is_some_and(|display| !display.is_empty());
-        let x11_idle = if has_display {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+        // Under Wayland, Xwayland's idle time counts input to X clients only: a user typing in
+        // a native Wayland browser would look away. There logind's hint (set by GNOME and KDE)
+        // is the source, or none.
+        let x11_idle = if set("DISPLAY") && !set("WAYLAND_DISPLAY") {
             self.x11.read(|| X11Idle::connect(None), X11Idle::idle)
         } else {
             None
