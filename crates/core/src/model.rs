@@ -171,6 +171,29 @@ impl Otp {
         period: Period::THIRTY,
     };
 
+    /// Whether an account with these parameters makes the same codes as one with `other`, given
+    /// the same secret: the same kind, algorithm, digits and period. An HOTP counter is not
+    /// compared: it advances with use, so an older export of an account has a lower one.
+    /// (Two accounts with one secret and SHA-1 against SHA-256, or 30 s against 45 s, make
+    /// different codes: they are different accounts.)
+    pub fn same_codes_as(&self, other: &Otp) -> bool {
+        match (self, other) {
+            (
+                Otp::Hotp {
+                    algorithm: a1,
+                    digits: d1,
+                    ..
+                },
+                Otp::Hotp {
+                    algorithm: a2,
+                    digits: d2,
+                    ..
+                },
+            ) => a1 == a2 && d1 == d2,
+            _ => self == other,
+        }
+    }
+
     /// The stable lower-case name of the kind: `totp`, `hotp`, `steam`.
     pub fn kind_name(&self) -> &'static str {
         match self {
@@ -209,6 +232,13 @@ pub struct Account {
 }
 
 impl Account {
+    /// The one rule for "the same account" (imports, scans, adding, the CLI): the same secret
+    /// making the same codes ([`Otp::same_codes_as`]). Issuer, name and tags do not count: they
+    /// may have been edited on either side.
+    pub fn same_as(&self, secret: &OtpSecret, otp: &Otp) -> bool {
+        self.secret == *secret && self.otp.same_codes_as(otp)
+    }
+
     /// A new account with a fresh id, no tags and no icon, created and updated at `now`.
     pub fn new(
         issuer: impl Into<String>,
@@ -258,6 +288,53 @@ mod tests {
         assert_eq!(Digits::new(10).map(Digits::get), Some(10));
         assert_eq!(Digits::new(11), None);
         assert_eq!(Digits::new(u32::MAX), None);
+    }
+
+    #[test]
+    fn the_same_account_is_the_same_secret_making_the_same_codes() {
+        let totp = |algorithm, digits: u32, period: u32| Otp::Totp {
+            algorithm,
+            digits: Digits::new(digits).unwrap(),
+            period: Period::new(period).unwrap(),
+        };
+        let hotp = |counter| Otp::Hotp {
+            algorithm: Algorithm::Sha1,
+            digits: Digits::SIX,
+            counter,
+        };
+        let cases = [
+            ("identical", Otp::DEFAULT_TOTP, Otp::DEFAULT_TOTP, true),
+            (
+                "SHA-1 against SHA-256",
+                Otp::DEFAULT_TOTP,
+                totp(Algorithm::Sha256, 6, 30),
+                false,
+            ),
+            (
+                "30 s against 45 s",
+                Otp::DEFAULT_TOTP,
+                totp(Algorithm::Sha1, 6, 45),
+                false,
+            ),
+            (
+                "6 digits against 8",
+                Otp::DEFAULT_TOTP,
+                totp(Algorithm::Sha1, 8, 30),
+                false,
+            ),
+            ("TOTP against Steam", Otp::DEFAULT_TOTP, Otp::Steam, false),
+            ("TOTP against HOTP", Otp::DEFAULT_TOTP, hotp(0), false),
+            ("HOTP counters advance with use", hotp(3), hotp(9), true),
+        ];
+        let secret = OtpSecret::from_slice(b"12345678901234567890");
+        for (name, a, b, same) in cases {
+            assert_eq!(a.same_codes_as(&b), same, "{name}");
+            assert_eq!(b.same_codes_as(&a), same, "{name}, reversed");
+            let account = Account::new("I", "n", secret.duplicate(), a, UnixTime(0));
+            assert_eq!(account.same_as(&secret, &b), same, "{name}, same secret");
+            let other = OtpSecret::from_slice(b"another secret bytes");
+            assert!(!account.same_as(&other, &b), "{name}, other secret");
+        }
     }
 
     #[test]

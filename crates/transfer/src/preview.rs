@@ -1,6 +1,6 @@
 //! Sorting an import against the vault: new accounts, duplicates, conflicts.
 
-use tessera_core::{Account, AccountId, Otp};
+use tessera_core::{Account, AccountId};
 
 use crate::{Import, ImportedEntry};
 
@@ -76,7 +76,7 @@ fn status(
 ) -> PreviewStatus {
     if let Some(account) = existing
         .iter()
-        .find(|a| a.secret == entry.secret && same_kind(&a.otp, &entry.otp))
+        .find(|a| a.same_as(&entry.secret, &entry.otp))
     {
         return PreviewStatus::Duplicate {
             existing: account.id,
@@ -84,7 +84,7 @@ fn status(
     }
     if let Some(first) = import.entries[..index]
         .iter()
-        .position(|e| e.secret == entry.secret && same_kind(&e.otp, &entry.otp))
+        .position(|e| e.secret == entry.secret && e.otp.same_codes_as(&entry.otp))
     {
         return PreviewStatus::RepeatedInFile { first };
     }
@@ -99,25 +99,6 @@ fn status(
     PreviewStatus::New
 }
 
-/// Same kind and parameters; HOTP counters are ignored (they advance with use).
-fn same_kind(a: &Otp, b: &Otp) -> bool {
-    match (a, b) {
-        (
-            Otp::Hotp {
-                algorithm: a1,
-                digits: d1,
-                ..
-            },
-            Otp::Hotp {
-                algorithm: a2,
-                digits: d2,
-                ..
-            },
-        ) => a1 == a2 && d1 == d2,
-        _ => a == b,
-    }
-}
-
 /// Issuer and name equal after trimming, ignoring case (how users perceive "the same account").
 fn same_label(issuer_a: &str, name_a: &str, issuer_b: &str, name_b: &str) -> bool {
     let eq = |x: &str, y: &str| x.trim().to_lowercase() == y.trim().to_lowercase();
@@ -128,7 +109,7 @@ fn same_label(issuer_a: &str, name_a: &str, issuer_b: &str, name_b: &str) -> boo
 mod tests {
     use super::*;
     use crate::Format;
-    use tessera_core::{Algorithm, Digits, OtpSecret, UnixTime};
+    use tessera_core::{Algorithm, Digits, Otp, OtpSecret, UnixTime};
 
     fn entry(issuer: &str, name: &str, key: &[u8], otp: Otp) -> ImportedEntry {
         ImportedEntry {
@@ -175,6 +156,17 @@ mod tests {
                 entry("X", "y", b"aaaa", Otp::Steam),
                 // repeated within the file
                 entry("X", "y2", b"aaaa", Otp::Steam),
+                // same secret as GitHub, SHA-256 (a Google export had both): other codes, new
+                entry(
+                    "GH",
+                    "sha256",
+                    b"aaaa",
+                    Otp::Totp {
+                        algorithm: Algorithm::Sha256,
+                        digits: Digits::SIX,
+                        period: tessera_core::Period::THIRTY,
+                    },
+                ),
                 entry("New", "one", b"dddd", Otp::DEFAULT_TOTP),
             ],
             problems: Vec::new(),
@@ -198,6 +190,7 @@ mod tests {
                 },
                 PreviewStatus::New,
                 PreviewStatus::RepeatedInFile { first: 3 },
+                PreviewStatus::New,
                 PreviewStatus::New,
             ]
         );

@@ -331,9 +331,9 @@ impl Scan {
     }
 }
 
-/// The same account: the same secret for the same kind of codes (issuer and name may differ).
+/// The same account: core's one rule ([`Account::same_as`]).
 fn same_account(a: &Account, b: &Account) -> bool {
-    a.otp.kind_name() == b.otp.kind_name() && a.secret == b.secret
+    a.same_as(&b.secret, &b.otp)
 }
 
 impl AppState {

@@ -196,10 +196,9 @@ fn otp_from_flags(args: &AddArgs) -> Result<Otp, anyhow::Error> {
     })
 }
 
-/// Whether two accounts are the same one: the same id, or the same secret for the same kind
-/// of codes (issuer and name may have been edited on either side).
+/// Whether two accounts are the same one: the same id, or core's rule ([`Account::same_as`]).
 pub(crate) fn same_account(a: &Account, b: &Account) -> bool {
-    a.id == b.id || (a.otp.kind_name() == b.otp.kind_name() && a.secret == b.secret)
+    a.id == b.id || a.same_as(&b.secret, &b.otp)
 }
 
 fn add_tag(account: &mut Account, tag: &str) -> Result<bool, CliError> {

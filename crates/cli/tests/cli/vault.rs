@@ -404,6 +404,20 @@ fn bad_input_and_locked_vaults_have_their_exit_codes() {
     // Usage errors are clap's: exit 2.
     assert_eq!(env.run(&["add", "--type", "motp"], "").status, Some(2));
     assert_eq!(env.run(&["tag", "add", "bob"], "").status, Some(2));
+    // The same secret with a 45 s period makes other codes: another account, not a duplicate.
+    env.with_key(
+        &key,
+        &[
+            "add",
+            "--issuer",
+            "Again",
+            "--secret-stdin",
+            "--period",
+            "45",
+        ],
+        &format!("{RFC_SECRET}\n"),
+    )
+    .ok();
     // The duplicate check can be overridden.
     env.with_key(
         &key,
