@@ -20,6 +20,19 @@ pub struct ServerEvent {
     pub event: PollEvent,
 }
 
+/// `tokens` grouped by [`PushToken::server`], in server order: one poller (or one poll round)
+/// per server.
+pub fn by_server(tokens: &[Arc<PushToken>]) -> BTreeMap<String, Vec<Arc<PushToken>>> {
+    let mut by_server: BTreeMap<String, Vec<Arc<PushToken>>> = BTreeMap::new();
+    for token in tokens {
+        by_server
+            .entry(token.server().to_owned())
+            .or_default()
+            .push(Arc::clone(token));
+    }
+    by_server
+}
+
 /// What [`PollerSet::set_tokens`] changed.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Changes {
@@ -73,13 +86,7 @@ impl PollerSet {
         tokens: &[Arc<PushToken>],
         handled: &[(String, SystemTime)],
     ) -> Changes {
-        let mut by_server: BTreeMap<String, Vec<Arc<PushToken>>> = BTreeMap::new();
-        for token in tokens {
-            by_server
-                .entry(token.server().to_owned())
-                .or_default()
-                .push(Arc::clone(token));
-        }
+        let by_server = by_server(tokens);
         let mut changes = Changes::default();
         self.pollers.retain(|server, _| {
             let keep = by_server.contains_key(server);

@@ -5,7 +5,6 @@
 //! Only requests whose server signatures verify against the stored server key are ever shown
 //! or answered (`PushRequest<Verified>`); the others are told on stderr, never stored.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -17,7 +16,7 @@ use tessera_core::vault::{Passphrase, RecoveryKey};
 use tessera_core::{UnixTime, Unlock, Vault};
 use tessera_push::answer::{NumberError, answer, check_number};
 use tessera_push::approval::{Required, verification_due};
-use tessera_push::pollers::{PollerSet, ServerEvent};
+use tessera_push::pollers::{PollerSet, ServerEvent, by_server};
 use tessera_push::protocol::{DeclineReason, Inbox, KeySize, PushRequest, Verified, expires_at};
 use tessera_push::sealed::PushStore;
 use tessera_push::store::{
@@ -488,18 +487,6 @@ fn watch(session: &mut Session, args: &WatchArgs) -> anyhow::Result<()> {
         }
         watcher.forever(&tokens, remembered, args.interval).await
     })
-}
-
-/// The tokens grouped by server: one poller (or one round) each.
-fn by_server(tokens: &[Arc<PushToken>]) -> BTreeMap<String, Vec<Arc<PushToken>>> {
-    let mut by_server: BTreeMap<String, Vec<Arc<PushToken>>> = BTreeMap::new();
-    for token in tokens {
-        by_server
-            .entry(token.server().to_owned())
-            .or_default()
-            .push(Arc::clone(token));
-    }
-    by_server
 }
 
 struct Watcher<'a> {
