@@ -154,13 +154,8 @@ where
 }
 
 fn write_row(out: &Path, name: &str, row: &[String]) {
-    let json = format!(
-        "[{}]",
-        row.iter()
-            .map(|cell| format!("{cell:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    // serde_json, not `{:?}`: Rust's escapes are not JSON's.
+    let json = serde_json::to_string(row).expect("a row of strings is JSON");
     std::fs::write(out.join(name), json).expect("write the bench row");
 }
 

@@ -162,13 +162,8 @@ mod bench {
             "p95 < 100 ms".to_owned(),
         ];
         if let Ok(out) = std::env::var("TESSERA_BENCH_OUT") {
-            let json = format!(
-                "[{}]",
-                row.iter()
-                    .map(|cell| format!("{cell:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            // serde_json, not `{:?}`: Rust's escapes are not JSON's.
+            let json = serde_json::to_string(&row).expect("a row of strings is JSON");
             std::fs::write(
                 std::path::Path::new(&out).join("verify-polkit.row.json"),
                 json,
