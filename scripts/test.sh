@@ -39,6 +39,9 @@ if cargo tree --locked -p tessera-core -e normal --prefix none | grep -E '^(taur
     exit 1
 fi
 
+step "the architecture picture matches the Cargo.toml files (docs/architecture.md)"
+python3 scripts/crate_graph.py --check
+
 step "dependency policy (licences, sources, bans)"
 cargo deny --log-level error check bans licenses sources
 
