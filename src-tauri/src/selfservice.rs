@@ -15,8 +15,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tessera_core::{Account, AccountId, Otp, UnixTime, Vault};
 use tessera_push::selfservice::{
-    Here, LastServer, Password, SecondFactor, SelfServiceError, Server, Session, SignIn, TokenInfo,
-    last_server, local_account, mark_here, remember_server, save_enrolled,
+    Here, LastServer, Password, SecondFactor, Server, Session, SignIn, TokenInfo, last_server,
+    local_account, mark_here, remember_server, save_enrolled,
 };
 use tessera_push::transport::ClientConfig;
 use tessera_push::{KeySize, PushClient};
@@ -74,37 +74,12 @@ pub(crate) enum AppError {
     NotResyncable,
 }
 
-impl AppError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::SignedOut => "selfservice_signed_out",
-            Self::NoSecondStep => "selfservice_no_second_step",
-            Self::NotHere => "selfservice_not_here",
-            Self::NotResyncable => "selfservice_not_resyncable",
-        }
-    }
-}
-
-impl From<AppError> for IpcError {
-    fn from(error: AppError) -> Self {
-        Self {
-            code: error.code(),
-            message: error.to_string(),
-            field: None,
-        }
-    }
-}
-
-impl From<SelfServiceError> for IpcError {
-    fn from(error: SelfServiceError) -> Self {
-        // Plain words that never quote the server, a password, a code or a secret.
-        Self {
-            code: error.code(),
-            message: error.to_string(),
-            field: None,
-        }
-    }
-}
+tessera_core::error_codes!(AppError {
+    SignedOut => "selfservice_signed_out",
+    NoSecondStep => "selfservice_no_second_step",
+    NotHere => "selfservice_not_here",
+    NotResyncable => "selfservice_not_resyncable",
+});
 
 /// Who is signed in where, and what they may do (offer only these actions).
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceSession"))]

@@ -8,7 +8,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use tessera_verify::{Verifier, VerifyError};
 
 use crate::desktop::Language;
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 
 /// Managed state: the OS verifier, the platform's at first use.
@@ -84,15 +84,7 @@ impl Verification {
 /// instead when the OS has no verifier (`verify_stand_in`).
 pub(crate) fn to_ipc(error: VerifyError, stand_in: &str) -> IpcError {
     if error.allows_stand_in() {
-        return IpcError {
-            code: "verify_stand_in",
-            message: format!("{error}: {stand_in}"),
-            field: None,
-        };
+        return IpcError::new(IpcErrorCode::VerifyStandIn, format!("{error}: {stand_in}"));
     }
-    IpcError {
-        code: error.code(),
-        message: error.to_string(),
-        field: None,
-    }
+    error.into()
 }

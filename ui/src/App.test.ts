@@ -41,8 +41,8 @@ describe('App', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Créer mon coffre' }));
     await settle();
     expect(backend.calls.find((c) => c.method === 'createVault')?.args).toEqual([null]);
-    expect(backend.settings.language).toBe('fr');
-    expect(backend.settings.theme).toBe('dark');
+    expect(backend.vault.settings.language).toBe('fr');
+    expect(backend.vault.settings.theme).toBe('dark');
 
     const key = screen.getByRole('list', { name: 'Clé de secours, en 8 groupes' });
     const groups = [...key.querySelectorAll('.recovery-group')].map((g) => g.textContent);
@@ -78,13 +78,13 @@ describe('App', () => {
     await fireEvent.input(screen.getByLabelText('Passphrase again'), { target: { value: 'correct horse' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Create my vault' }));
     await settle();
-    expect(backend.passphrase).toBe('correct horse');
+    expect(backend.vault.passphrase).toBe('correct horse');
     expect(screen.getByRole('heading', { name: 'Your recovery key' })).toBeTruthy();
   });
 
   it('unlocks silently with the keychain once the user turned the verification off', async () => {
     const backend = new FakeBackend({ state: 'locked', accounts: [totp('GitHub', 'alice')] });
-    backend.settings.verifyKeychainUnlock = false;
+    backend.vault.settings.verifyKeychainUnlock = false;
     await start(backend);
     expect(backend.calls.find((c) => c.method === 'unlockVault')?.args).toEqual(['keychain']);
     expect(issuers()).toEqual(['GitHub']);
@@ -92,7 +92,7 @@ describe('App', () => {
 
   it('asks the OS to verify before the keychain unlocks; refused, it stays locked', async () => {
     const backend = new FakeBackend({ state: 'locked', accounts: [totp('GitHub', 'alice')] });
-    backend.verifier = 'refused';
+    backend.vault.verifier = 'refused';
     await start(backend);
     // At start: no dialog nobody asked for, no error, the lock screen and its button.
     expect(screen.queryByRole('alert')).toBeNull();
@@ -101,11 +101,11 @@ describe('App', () => {
     expect(screen.getByRole('alert').textContent).toBe('Your computer could not verify it’s you: Tessera stays locked.');
     expect(screen.getByRole('heading', { name: 'Tessera is locked' })).toBeTruthy();
     // No verifier on this desktop: the passphrase or recovery key stands in, and it says so.
-    backend.verifier = 'none';
+    backend.vault.verifier = 'none';
     await fireEvent.click(screen.getByRole('button', { name: 'Use the keychain' }));
     await settle();
     expect(screen.getByRole('alert').textContent).toContain('Unlock with your passphrase or recovery key');
-    backend.verifier = 'ok';
+    backend.vault.verifier = 'ok';
     await fireEvent.click(screen.getByRole('button', { name: 'Use the keychain' }));
     await settle();
     expect(issuers()).toEqual(['GitHub']);
@@ -113,7 +113,7 @@ describe('App', () => {
 
   it('explains a missing keychain entry and unlocks with the recovery key', async () => {
     const backend = new FakeBackend({ state: 'locked', accounts: [totp('GitHub', 'alice')] });
-    backend.keychainEntry = false;
+    backend.vault.keychainEntry = false;
     await start(backend);
     const alert = screen.getByRole('alert');
     expect(alert.dataset.errorCode).toBe('keychain_entry_missing');
@@ -134,11 +134,11 @@ describe('App', () => {
     await settle();
     expect(issuers()).toEqual(['GitHub']);
     // The keychain lost the entry: asked, never re-bound silently.
-    expect(backend.keychainEntry).toBe(false);
+    expect(backend.vault.keychainEntry).toBe(false);
     expect(screen.getByRole('alert').textContent).toContain('no longer holds Tessera’s key');
     await fireEvent.click(screen.getByRole('button', { name: 'Store in the keychain' }));
     await settle();
-    expect(backend.keychainEntry).toBe(true);
+    expect(backend.vault.keychainEntry).toBe(true);
     expect(screen.queryByRole('button', { name: 'Store in the keychain' })).toBeNull();
   });
 
@@ -158,22 +158,22 @@ describe('App', () => {
 
   it('locks with Ctrl+L and when Rust reports an auto-lock', async () => {
     const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice')] });
-    backend.keychainAvailable = false;
+    backend.vault.keychainAvailable = false;
     await start(backend);
     await fireEvent.keyDown(window, { key: 'l', ctrlKey: true });
     await settle();
-    expect(backend.state).toBe('locked');
+    expect(backend.vault.state).toBe('locked');
     expect(screen.getByRole('heading', { name: 'Tessera is locked' })).toBeTruthy();
     expect(screen.queryByText('GitHub')).toBeNull();
 
-    backend.state = 'unlocked';
-    backend.emit({ type: 'vaultChanged' });
+    backend.vault.state = 'unlocked';
+    backend.vault.emit({ type: 'vaultChanged' });
     await fireEvent.input(screen.getByLabelText('Recovery key'), { target: { value: FAKE_RECOVERY_KEY } });
     await fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
     await settle();
     expect(issuers()).toEqual(['GitHub']);
-    backend.state = 'locked';
-    backend.emit({ type: 'vaultLocked' });
+    backend.vault.state = 'locked';
+    backend.vault.emit({ type: 'vaultLocked' });
     await settle();
     expect(screen.getByRole('heading', { name: 'Tessera is locked' })).toBeTruthy();
   });
@@ -182,7 +182,7 @@ describe('App', () => {
     const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice@example.com')] });
     await start(backend);
     const row = rowOf('GitHub');
-    const code = backend.codeOf('acc-1');
+    const code = backend.vault.codeOf('acc-1');
     expect(row.querySelector('.code')?.getAttribute('data-code')).toBe(code);
     expect([...row.querySelectorAll('.code-group')].map((g) => g.textContent)).toEqual([code.slice(0, 3), code.slice(3)]);
     expect(within(row).getByText(`Code ${code.split('').join(' ')}`)).toBeTruthy();
@@ -223,9 +223,9 @@ describe('App', () => {
     const backend = new FakeBackend({
       accounts: [totp('GitHub', 'alice'), totp('Société Générale', 'bob'), totp('Google', 'carol'), totp('Proton', 'dave')],
     });
-    backend.accounts[2]!.view.favorite = true;
-    backend.accounts[1]!.view.tags = ['banque'];
-    backend.accounts[3]!.view.tags = ['perso'];
+    backend.vault.accounts[2]!.view.favorite = true;
+    backend.vault.accounts[1]!.view.tags = ['banque'];
+    backend.vault.accounts[3]!.view.tags = ['perso'];
     await start(backend);
     expect(issuers()).toEqual(['Google', 'GitHub', 'Société Générale', 'Proton']);
 
@@ -250,7 +250,7 @@ describe('App', () => {
 
   it('copies on click and on Enter, arrows move through the list, and a toast confirms', async () => {
     const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice'), totp('Google', 'carol')] });
-    backend.settings.clipboardClearSecs = 20;
+    backend.vault.settings.clipboardClearSecs = 20;
     await start(backend);
     const first = rowOf('GitHub').querySelector('.account-main') as HTMLButtonElement;
     await fireEvent.click(first);
@@ -326,13 +326,13 @@ describe('App', () => {
     expect(screen.getByText('From 5 to 10 digits.')).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
     await settle();
-    expect(backend.accounts).toHaveLength(0);
+    expect(backend.vault.accounts).toHaveLength(0);
     await fireEvent.input(screen.getByLabelText('Digits'), { target: { value: '8' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
     await settle();
 
-    expect(backend.accounts[0]?.secret).toBe('JBSWY3DPEHPK3PXP');
-    expect(backend.accounts[0]?.view.digits).toBe(8);
+    expect(backend.vault.accounts[0]?.secret).toBe('JBSWY3DPEHPK3PXP');
+    expect(backend.vault.accounts[0]?.view.digits).toBe(8);
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(issuers()).toEqual(['Example']);
     expect(document.querySelector('.toast-text')?.textContent).toBe('Example added');
@@ -388,13 +388,13 @@ describe('App', () => {
     await fireEvent.keyDown(b, { key: 'ArrowUp', altKey: true });
     await settle();
     expect(issuers()).toEqual(['B', 'A', 'C']);
-    expect(backend.accounts.map((s) => s.view.issuer)).toEqual(['B', 'A', 'C']);
+    expect(backend.vault.accounts.map((s) => s.view.issuer)).toEqual(['B', 'A', 'C']);
     expect(document.activeElement).toBe(rowOf('B').querySelector('.account-main'));
     await fireEvent.click(within(rowOf('A')).getByRole('button', { name: 'Actions for A' }));
     await settle();
     await fireEvent.click(screen.getByRole('menuitem', { name: 'Move down' }));
     await settle();
-    expect(backend.accounts.map((s) => s.view.issuer)).toEqual(['B', 'C', 'A']);
+    expect(backend.vault.accounts.map((s) => s.view.issuer)).toEqual(['B', 'C', 'A']);
   });
 
   it('HOTP: shows the next-code button instead of a countdown', async () => {
@@ -404,14 +404,14 @@ describe('App', () => {
     expect(within(rowOf('Bank')).queryByRole('timer')).toBeNull();
     await fireEvent.click(within(rowOf('Bank')).getByRole('button', { name: 'Next code for Bank' }));
     await settle();
-    expect(backend.accounts[0]?.view.counter).toBe(4);
+    expect(backend.vault.accounts[0]?.view.counter).toBe(4);
     expect(rowOf('Bank').querySelector('.code')?.getAttribute('data-code')).not.toBe(before);
   });
 
   it('asks before adding a deep link, and can refuse', async () => {
     const backend = new FakeBackend();
     await start(backend);
-    backend.openLink(`otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example`);
+    backend.vault.openLink(`otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example`);
     await settle();
     const dialog = screen.getByRole('alertdialog', { name: 'Add this account?' });
     expect(dialog.textContent).toContain('Example');
@@ -424,11 +424,11 @@ describe('App', () => {
     await settle();
     expect(issuers()).toEqual(['Example']);
 
-    backend.openLink(`otpauth://totp/Other:bob?secret=${SECRET}`);
+    backend.vault.openLink(`otpauth://totp/Other:bob?secret=${SECRET}`);
     await settle();
     await fireEvent.keyDown(screen.getByRole('alertdialog'), { key: 'Escape' });
     await settle();
-    expect(backend.pending).toBeNull();
+    expect(backend.vault.pending).toBeNull();
     expect(issuers()).toEqual(['Example']);
   });
 
@@ -443,7 +443,7 @@ describe('App', () => {
     await fireEvent.click(screen.getByLabelText('Show the next code when the current one is about to expire'));
     await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await settle();
-    expect(backend.settings).toMatchObject({ language: 'fr', theme: 'light', clipboardClearSecs: 45, showNextCode: false });
+    expect(backend.vault.settings).toMatchObject({ language: 'fr', theme: 'light', clipboardClearSecs: 45, showNextCode: false });
     expect(document.documentElement.dataset.theme).toBe('light');
     expect(screen.getByRole('button', { name: 'Paramètres' })).toBeTruthy();
     // The lock screen keeps the language: it is remembered outside the vault.

@@ -2,15 +2,16 @@
 //! saying what to do next when there is one, a typed exit status (see [`status`]), and silence
 //! when stdout was closed early (`| head`).
 
+use std::error::Error;
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anstream::eprintln;
-use tessera_core::VaultError;
 use tessera_core::keystore::KeyStoreError;
 use tessera_core::uri::UriError;
 use tessera_core::vault::RecoveryKeyError;
+use tessera_core::{ErrorCode, VaultError};
 use tessera_push::PushError;
 use tessera_push::selfservice::SelfServiceError;
 use tessera_qr::screen::ScreenError;
@@ -99,38 +100,36 @@ pub(crate) enum CliError {
     UnlockConflict(&'static str),
 }
 
-impl CliError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Ambiguous { .. } => "ambiguous",
-            Self::Cancelled => "cancelled",
-            Self::Clipboard { .. } => "clipboard_unavailable",
-            Self::ConfirmationNeeded { .. } => "confirmation_needed",
-            Self::CopyNeedsOneAccount => "copy_needs_one_account",
-            Self::CounterExhausted => "counter_exhausted",
-            Self::Duplicate { .. } => "duplicate_account",
-            Self::EmptyStdin => "empty_stdin",
-            Self::FileExists { .. } => "file_exists",
-            Self::FileTooLarge { .. } => "file_too_large",
-            Self::InvalidParameters(_) => "invalid_parameters",
-            Self::InvalidTag => "invalid_tag",
-            Self::NoAccounts => "no_accounts",
-            Self::NoChange => "nothing_to_change",
-            Self::NoLabel => "missing_label",
-            Self::NoMatch { .. } => "no_match",
-            Self::NoPushToken { .. } => "no_push_token",
-            Self::NoPushTokens => "no_push_tokens",
-            Self::NotATerminal { .. } => "not_a_terminal",
-            Self::NoKeptVersion { .. } => "no_kept_version",
-            Self::NoVaultPath => "no_vault_path",
-            Self::PassphraseMismatch => "passphrase_mismatch",
-            Self::StdinEnded(_) => "stdin_ended",
-            Self::StdinTooLong => "stdin_too_long",
-            Self::ScanIncomplete { .. } => "scan_incomplete",
-            Self::UnlockConflict(_) => "conflicting_unlock",
-        }
-    }
+tessera_core::error_codes!(CliError {
+    Ambiguous => "ambiguous",
+    Cancelled => "cancelled",
+    Clipboard => "clipboard_unavailable",
+    ConfirmationNeeded => "confirmation_needed",
+    CopyNeedsOneAccount => "copy_needs_one_account",
+    CounterExhausted => "counter_exhausted",
+    Duplicate => "duplicate_account",
+    EmptyStdin => "empty_stdin",
+    FileExists => "file_exists",
+    FileTooLarge => "file_too_large",
+    InvalidParameters => "invalid_parameters",
+    InvalidTag => "invalid_tag",
+    NoAccounts => "no_accounts",
+    NoChange => "nothing_to_change",
+    NoLabel => "missing_label",
+    NoMatch => "no_match",
+    NoPushToken => "no_push_token",
+    NoPushTokens => "no_push_tokens",
+    NotATerminal => "not_a_terminal",
+    NoKeptVersion => "no_kept_version",
+    NoVaultPath => "no_vault_path",
+    PassphraseMismatch => "passphrase_mismatch",
+    StdinEnded => "stdin_ended",
+    StdinTooLong => "stdin_too_long",
+    ScanIncomplete => "scan_incomplete",
+    UnlockConflict => "conflicting_unlock",
+});
 
+impl CliError {
     fn status(&self) -> u8 {
         match self {
             Self::Ambiguous { .. } => status::AMBIGUOUS,
@@ -236,94 +235,50 @@ struct Described {
 }
 
 impl Described {
-    /// A failure whose hint, if any, is fixed text.
-    fn fixed(status: u8, code: &'static str, hint: Option<&str>) -> Self {
+    /// A failure with `error`'s code, whose hint, if any, is fixed text.
+    fn fixed(error: &impl ErrorCode, status: u8, hint: Option<&str>) -> Self {
         Self {
             status,
-            code,
+            code: error.code(),
             hint: hint.map(str::to_owned),
         }
     }
 }
 
-const NETWORK_HINT: &str = "check the network connection and the server address, then try again";
+/// An error type the CLI reports with its own exit status and hint.
+trait Failure: ErrorCode + Error + 'static {
+    fn describe(&self) -> Described;
+}
 
+/// `cause` described as an `E`, if it is one.
+fn describe_as<E: Failure>(cause: &(dyn Error + 'static)) -> Option<Described> {
+    cause.downcast_ref::<E>().map(E::describe)
+}
+
+/// Every [`Failure`] type, tried on each cause of an error chain (a cause is at most one of them).
+const FAILURES: &[fn(&(dyn Error + 'static)) -> Option<Described>] = &[
+    describe_as::<CliError>,
+    describe_as::<VaultError>,
+    describe_as::<KeyStoreError>,
+    describe_as::<RecoveryKeyError>,
+    describe_as::<UriError>,
+    describe_as::<ImportError>,
+    describe_as::<ExportError>,
+    describe_as::<DecodeError>,
+    describe_as::<ScreenError>,
+    describe_as::<RenderError>,
+    describe_as::<PushError>,
+    describe_as::<SelfServiceError>,
+];
+
+/// The outermost cause the CLI knows describes the error; a bare I/O error or anything else is
+/// a plain failure.
 fn describe(error: &anyhow::Error) -> Described {
     for cause in error.chain() {
-        if let Some(e) = cause.downcast_ref::<CliError>() {
-            return Described {
-                status: e.status(),
-                code: e.code(),
-                hint: e.hint(),
-            };
+        if let Some(described) = FAILURES.iter().find_map(|describe| describe(cause)) {
+            return described;
         }
-        if let Some(e) = cause.downcast_ref::<VaultError>() {
-            return describe_vault(e);
-        }
-        if let Some(e) = cause.downcast_ref::<KeyStoreError>() {
-            return Described {
-                status: status::LOCKED,
-                code: e.code(),
-                hint: Some(UNLOCK_HINT.into()),
-            };
-        }
-        if let Some(e) = cause.downcast_ref::<ImportError>() {
-            return describe_import(e);
-        }
-        if let Some(e) = cause.downcast_ref::<ExportError>() {
-            return Described {
-                status: if matches!(e, ExportError::EmptyPassword) {
-                    status::BAD_INPUT
-                } else {
-                    status::FAILURE
-                },
-                code: e.code(),
-                hint: None,
-            };
-        }
-        if let Some(e) = cause.downcast_ref::<DecodeError>() {
-            return Described {
-                status: status::BAD_INPUT,
-                code: e.code(),
-                hint: None,
-            };
-        }
-        if let Some(e) = cause.downcast_ref::<ScreenError>() {
-            return Described {
-                status: status::FAILURE,
-                code: e.code(),
-                hint: matches!(e, ScreenError::NoDisplay | ScreenError::NotSupported)
-                    .then(|| "take a screenshot and pass it: `tessera scan FILE`".into()),
-            };
-        }
-        if let Some(e) = cause.downcast_ref::<RenderError>() {
-            return Described {
-                status: status::FAILURE,
-                code: e.code(),
-                hint: None,
-            };
-        }
-        if let Some(e) = cause.downcast_ref::<RecoveryKeyError>() {
-            return Described {
-                status: status::BAD_INPUT,
-                code: e.code(),
-                hint: None,
-            };
-        }
-        if let Some(e) = cause.downcast_ref::<PushError>() {
-            return describe_push(e);
-        }
-        if let Some(e) = cause.downcast_ref::<SelfServiceError>() {
-            return describe_selfservice(e);
-        }
-        if let Some(e) = cause.downcast_ref::<UriError>() {
-            return Described {
-                status: status::BAD_INPUT,
-                code: e.code(),
-                hint: None,
-            };
-        }
-        if cause.downcast_ref::<io::Error>().is_some() {
+        if cause.is::<io::Error>() {
             return Described {
                 status: status::FAILURE,
                 code: "io_error",
@@ -338,154 +293,227 @@ fn describe(error: &anyhow::Error) -> Described {
     }
 }
 
-fn describe_push(error: &PushError) -> Described {
-    let (status, hint) = match error {
-        PushError::InvalidUri(tessera_push::UriError::InsecureUrl) => (
-            status::BAD_INPUT,
-            Some(
-                "ask your organisation for an https:// enrollment link (plain http only to this computer)",
-            ),
-        ),
-        PushError::UnverifiedTls => (
-            status::BAD_INPUT,
-            Some(
-                "the link turns TLS certificate checks off: add --allow-unverified-tls only if you trust every network between here and the server",
-            ),
-        ),
-        PushError::InvalidUri(_) => (
-            status::BAD_INPUT,
-            Some("give the otpauth://pipush/… link from your organisation's enrollment page"),
-        ),
-        PushError::EnrollmentRefused | PushError::EnrollmentNotPending => (
-            status::FAILURE,
-            Some("an enrollment link works once and for a few minutes: ask for a new one"),
-        ),
-        PushError::ClockSkew { .. } => (
-            status::FAILURE,
-            Some("set this computer's clock right (turn on automatic time)"),
-        ),
-        PushError::TokenUnknownToServer => (
-            status::FAILURE,
-            Some("your organisation revoked this token: `tessera push rm ID` removes it here"),
-        ),
-        PushError::Network(_) | PushError::Timeout => (status::FAILURE, Some(NETWORK_HINT)),
-        _ => (status::FAILURE, None),
-    };
-    Described::fixed(status, error.code(), hint)
+impl Failure for CliError {
+    fn describe(&self) -> Described {
+        Described {
+            status: self.status(),
+            code: self.code(),
+            hint: self.hint(),
+        }
+    }
 }
 
-fn describe_selfservice(error: &SelfServiceError) -> Described {
-    if let SelfServiceError::Push(push) = error {
-        return describe_push(push);
+impl Failure for KeyStoreError {
+    fn describe(&self) -> Described {
+        Described::fixed(self, status::LOCKED, Some(UNLOCK_HINT))
     }
-    let (status, hint) = match error {
-        SelfServiceError::BadServerUrl | SelfServiceError::InsecureServerUrl => (
-            status::BAD_INPUT,
-            Some("give the server as https://host[/path] (plain http only to this computer)"),
-        ),
-        SelfServiceError::BadCredentials => (
-            status::FAILURE,
-            Some("check the user name, realm and password (and the code, if one was asked)"),
-        ),
-        SelfServiceError::NotAllowed(_) | SelfServiceError::PolicyRefused => (
-            status::FAILURE,
-            Some("this is your organisation's choice: ask its IT service to do it or to allow it"),
-        ),
-        SelfServiceError::TokenNotFound => (
-            status::NO_MATCH,
-            Some("`tessera account tokens` lists the serials of your tokens"),
-        ),
-        SelfServiceError::ResyncFailed => (
-            status::FAILURE,
-            Some("give two codes shown one after the other by the same token"),
-        ),
-        SelfServiceError::Network(_) | SelfServiceError::Timeout => {
-            (status::FAILURE, Some(NETWORK_HINT))
+}
+
+impl Failure for RecoveryKeyError {
+    fn describe(&self) -> Described {
+        Described::fixed(self, status::BAD_INPUT, None)
+    }
+}
+
+impl Failure for UriError {
+    fn describe(&self) -> Described {
+        Described::fixed(self, status::BAD_INPUT, None)
+    }
+}
+
+impl Failure for ExportError {
+    fn describe(&self) -> Described {
+        let status = if matches!(self, Self::EmptyPassword) {
+            status::BAD_INPUT
+        } else {
+            status::FAILURE
+        };
+        Described::fixed(self, status, None)
+    }
+}
+
+impl Failure for DecodeError {
+    fn describe(&self) -> Described {
+        Described::fixed(self, status::BAD_INPUT, None)
+    }
+}
+
+impl Failure for ScreenError {
+    fn describe(&self) -> Described {
+        let hint = matches!(self, Self::NoDisplay | Self::NotSupported)
+            .then_some("take a screenshot and pass it: `tessera scan FILE`");
+        Described::fixed(self, status::FAILURE, hint)
+    }
+}
+
+impl Failure for RenderError {
+    fn describe(&self) -> Described {
+        Described::fixed(self, status::FAILURE, None)
+    }
+}
+
+const NETWORK_HINT: &str = "check the network connection and the server address, then try again";
+
+impl Failure for PushError {
+    fn describe(&self) -> Described {
+        let (status, hint) = match self {
+            PushError::InvalidUri(tessera_push::UriError::InsecureUrl) => (
+                status::BAD_INPUT,
+                Some(
+                    "ask your organisation for an https:// enrollment link (plain http only to this computer)",
+                ),
+            ),
+            PushError::UnverifiedTls => (
+                status::BAD_INPUT,
+                Some(
+                    "the link turns TLS certificate checks off: add --allow-unverified-tls only if you trust every network between here and the server",
+                ),
+            ),
+            PushError::InvalidUri(_) => (
+                status::BAD_INPUT,
+                Some("give the otpauth://pipush/… link from your organisation's enrollment page"),
+            ),
+            PushError::EnrollmentRefused | PushError::EnrollmentNotPending => (
+                status::FAILURE,
+                Some("an enrollment link works once and for a few minutes: ask for a new one"),
+            ),
+            PushError::ClockSkew { .. } => (
+                status::FAILURE,
+                Some("set this computer's clock right (turn on automatic time)"),
+            ),
+            PushError::TokenUnknownToServer => (
+                status::FAILURE,
+                Some("your organisation revoked this token: `tessera push rm ID` removes it here"),
+            ),
+            PushError::Network(_) | PushError::Timeout => (status::FAILURE, Some(NETWORK_HINT)),
+            _ => (status::FAILURE, None),
+        };
+        Described::fixed(self, status, hint)
+    }
+}
+
+impl Failure for SelfServiceError {
+    fn describe(&self) -> Described {
+        if let SelfServiceError::Push(push) = self {
+            // Reported as the push failure it is (its own code, status and hint).
+            return push.describe();
         }
-        _ => (status::FAILURE, None),
-    };
-    Described::fixed(status, error.code(), hint)
+        let (status, hint) = match self {
+            SelfServiceError::BadServerUrl | SelfServiceError::InsecureServerUrl => (
+                status::BAD_INPUT,
+                Some("give the server as https://host[/path] (plain http only to this computer)"),
+            ),
+            SelfServiceError::BadCredentials => (
+                status::FAILURE,
+                Some("check the user name, realm and password (and the code, if one was asked)"),
+            ),
+            SelfServiceError::NotAllowed(_) | SelfServiceError::PolicyRefused => (
+                status::FAILURE,
+                Some(
+                    "this is your organisation's choice: ask its IT service to do it or to allow it",
+                ),
+            ),
+            SelfServiceError::TokenNotFound => (
+                status::NO_MATCH,
+                Some("`tessera account tokens` lists the serials of your tokens"),
+            ),
+            SelfServiceError::ResyncFailed => (
+                status::FAILURE,
+                Some("give two codes shown one after the other by the same token"),
+            ),
+            SelfServiceError::Network(_) | SelfServiceError::Timeout => {
+                (status::FAILURE, Some(NETWORK_HINT))
+            }
+            _ => (status::FAILURE, None),
+        };
+        Described::fixed(self, status, hint)
+    }
 }
 
 const UNLOCK_HINT: &str = "pass --recovery-key-stdin or --passphrase-stdin with the secret on \
      standard input, or run `tessera unlock --recovery-key` in a terminal: it binds the system \
      keychain again so later commands ask for nothing";
 
-fn describe_import(error: &ImportError) -> Described {
-    let hint = match error {
-        ImportError::PasswordRequired { .. } => Some(
-            "pass --password-stdin and write the file's password as one line on standard input \
+impl Failure for ImportError {
+    fn describe(&self) -> Described {
+        let hint = match self {
+            ImportError::PasswordRequired { .. } => Some(
+                "pass --password-stdin and write the file's password as one line on standard input \
              (after the vault's unlock secret, if any), or run the command in a terminal",
-        ),
-        ImportError::WrongPassword { .. } => {
-            Some("check the password the app asked for when it exported")
-        }
-        ImportError::Image => Some("`tessera scan FILE` reads the QR codes of an image"),
-        ImportError::SteamFolderRequired => Some("pass the folder, or all its files at once"),
-        _ => None,
-    };
-    Described::fixed(status::BAD_INPUT, error.code(), hint)
+            ),
+            ImportError::WrongPassword { .. } => {
+                Some("check the password the app asked for when it exported")
+            }
+            ImportError::Image => Some("`tessera scan FILE` reads the QR codes of an image"),
+            ImportError::SteamFolderRequired => Some("pass the folder, or all its files at once"),
+            _ => None,
+        };
+        Described::fixed(self, status::BAD_INPUT, hint)
+    }
 }
 
-fn describe_vault(error: &VaultError) -> Described {
-    let code = error.code();
-    let (status, hint): (u8, Option<&str>) = if error.needs_other_unlock() {
-        (status::LOCKED, Some(UNLOCK_HINT))
-    } else {
-        match code {
-            "wrong_passphrase" | "no_passphrase" => (
-                status::LOCKED,
-                Some("use --recovery-key-stdin (or `tessera unlock --recovery-key`) instead"),
-            ),
-            "wrong_recovery_key" | "no_recovery_slot" => (
-                status::LOCKED,
-                Some(
-                    "a rotated recovery key replaces the old one: use the newest key you wrote \
-                     down, or your passphrase (--passphrase-stdin)",
+impl Failure for VaultError {
+    fn describe(&self) -> Described {
+        let (status, hint): (u8, Option<&str>) = if self.needs_other_unlock() {
+            (status::LOCKED, Some(UNLOCK_HINT))
+        } else {
+            match self.code() {
+                "wrong_passphrase" | "no_passphrase" => (
+                    status::LOCKED,
+                    Some("use --recovery-key-stdin (or `tessera unlock --recovery-key`) instead"),
                 ),
-            ),
-            "empty_passphrase" => (status::BAD_INPUT, None),
-            "not_found" => (
-                status::FAILURE,
-                Some("create one with `tessera init`, or pass --vault PATH (or set TESSERA_VAULT)"),
-            ),
-            "already_exists" => (
-                status::FAILURE,
-                Some("`tessera list` shows what it holds; `--vault PATH` picks another file"),
-            ),
-            // The keychain's pin refuses the file. The recovery key or passphrase is not the
-            // way past it: a forged file may carry slots copied from the user's own (they wrap
-            // to public keys), so only the user's word (`restore --this-file`, which re-keys
-            // from the secret they give) or a file the keychain opens gets past it.
-            "vault_rolled_back" => (
-                status::FAILURE,
-                Some(
-                    "put the newer vault file back if you have it, or `tessera restore --kept` \
+                "wrong_recovery_key" | "no_recovery_slot" => (
+                    status::LOCKED,
+                    Some(
+                        "a rotated recovery key replaces the old one: use the newest key you wrote \
+                     down, or your passphrase (--passphrase-stdin)",
+                    ),
+                ),
+                "empty_passphrase" => (status::BAD_INPUT, None),
+                "vault_not_found" => (
+                    status::FAILURE,
+                    Some(
+                        "create one with `tessera init`, or pass --vault PATH (or set TESSERA_VAULT)",
+                    ),
+                ),
+                "already_exists" => (
+                    status::FAILURE,
+                    Some("`tessera list` shows what it holds; `--vault PATH` picks another file"),
+                ),
+                // The keychain's pin refuses the file. The recovery key or passphrase is not the
+                // way past it: a forged file may carry slots copied from the user's own (they wrap
+                // to public keys), so only the user's word (`restore --this-file`, which re-keys
+                // from the secret they give) or a file the keychain opens gets past it.
+                "vault_rolled_back" => (
+                    status::FAILURE,
+                    Some(
+                        "put the newer vault file back if you have it, or `tessera restore --kept` \
                      for the newest kept version (this file is moved aside, not deleted); to \
                      keep this older copy, `tessera restore --this-file` re-keys it from your \
                      recovery key or passphrase",
+                    ),
                 ),
-            ),
-            "vault_replaced" => (
-                status::FAILURE,
-                Some(
-                    "someone or something replaced the vault file: put your own file back, or \
+                "vault_replaced" => (
+                    status::FAILURE,
+                    Some(
+                        "someone or something replaced the vault file: put your own file back, or \
                      `tessera restore --kept` for the newest kept version (this file is moved \
                      aside, not deleted); only if you know where this file comes from, `tessera \
                      restore --this-file` keeps it",
+                    ),
                 ),
-            ),
-            "damaged" | "cannot_decrypt" => (
-                status::FAILURE,
-                Some(
-                    "`tessera restore --kept` puts the newest kept version back (the damaged \
+                "damaged" | "cannot_decrypt" => (
+                    status::FAILURE,
+                    Some(
+                        "`tessera restore --kept` puts the newest kept version back (the damaged \
                      file is moved aside, not deleted)",
+                    ),
                 ),
-            ),
-            _ => (status::FAILURE, None),
-        }
-    };
-    Described::fixed(status, code, hint)
+                _ => (status::FAILURE, None),
+            }
+        };
+        Described::fixed(self, status, hint)
+    }
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

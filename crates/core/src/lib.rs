@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod error_code;
 pub mod keystore;
 pub mod migration;
 pub mod model;
@@ -12,6 +13,7 @@ pub mod secret;
 pub mod uri;
 pub mod vault;
 
+pub use error_code::ErrorCode;
 pub use model::{Account, AccountId, Algorithm, Digits, Otp, Period, UnixTime};
 pub use secret::OtpSecret;
 pub use vault::{Unlock, Vault, VaultError};

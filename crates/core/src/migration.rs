@@ -118,17 +118,12 @@ pub enum MigrationError {
     NotMigrationUri,
 }
 
-impl MigrationError {
-    /// Stable snake_case identifier.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidBase64 => "invalid_base64",
-            Self::InvalidPayload => "invalid_payload",
-            Self::MissingData => "missing_data",
-            Self::NotMigrationUri => "not_migration_uri",
-        }
-    }
-}
+crate::error_codes!(pub MigrationError {
+    InvalidBase64 => "invalid_base64",
+    InvalidPayload => "invalid_payload",
+    MissingData => "missing_data",
+    NotMigrationUri => "not_migration_uri",
+});
 
 /// Why one account of a payload was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -154,19 +149,14 @@ pub enum EntryError {
     UnknownType,
 }
 
-impl EntryError {
-    /// Stable snake_case identifier.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::EmptySecret => "empty_secret",
-            Self::InvalidCounter => "invalid_counter",
-            Self::UnsupportedAlgorithm => "unsupported_algorithm",
-            Self::UnknownAlgorithm => "unknown_algorithm",
-            Self::UnknownDigits => "unknown_digits",
-            Self::UnknownType => "unknown_type",
-        }
-    }
-}
+crate::error_codes!(pub EntryError {
+    EmptySecret => "empty_secret",
+    InvalidCounter => "invalid_counter",
+    UnsupportedAlgorithm => "unsupported_algorithm",
+    UnknownAlgorithm => "unknown_algorithm",
+    UnknownDigits => "unknown_digits",
+    UnknownType => "unknown_type",
+});
 
 /// Why accounts cannot be written to a migration payload: Google's format cannot express them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -198,17 +188,12 @@ pub enum WriteError {
     },
 }
 
-impl WriteError {
-    /// Stable snake_case identifier.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::CounterTooLarge { .. } => "counter_too_large",
-            Self::UnsupportedDigits { .. } => "unsupported_digits",
-            Self::UnsupportedPeriod { .. } => "unsupported_period",
-            Self::UnsupportedSteam { .. } => "unsupported_steam",
-        }
-    }
-}
+crate::error_codes!(pub WriteError {
+    CounterTooLarge => "counter_too_large",
+    UnsupportedDigits => "unsupported_digits",
+    UnsupportedPeriod => "unsupported_period",
+    UnsupportedSteam => "unsupported_steam",
+});
 
 /// Reads one `otpauth-migration://offline?data=…` URI.
 pub fn parse(text: &str) -> Result<MigrationBatch, MigrationError> {

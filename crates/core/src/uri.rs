@@ -68,23 +68,18 @@ pub enum UriError {
     UnsupportedType,
 }
 
-impl UriError {
-    /// Stable snake_case identifier for UIs, scripts and logs.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidAlgorithm => "invalid_algorithm",
-            Self::InvalidCounter => "invalid_counter",
-            Self::InvalidDigits => "invalid_digits",
-            Self::InvalidLabel => "invalid_label",
-            Self::InvalidPeriod => "invalid_period",
-            Self::InvalidSecret => "invalid_secret",
-            Self::MissingSecret => "missing_secret",
-            Self::NotOtpauth => "not_otpauth",
-            Self::UnknownType => "unknown_type",
-            Self::UnsupportedType => "unsupported_type",
-        }
-    }
-}
+crate::error_codes!(pub UriError {
+    InvalidAlgorithm => "invalid_algorithm",
+    InvalidCounter => "invalid_counter",
+    InvalidDigits => "invalid_digits",
+    InvalidLabel => "invalid_label",
+    InvalidPeriod => "invalid_period",
+    InvalidSecret => "invalid_secret",
+    MissingSecret => "missing_secret",
+    NotOtpauth => "not_otpauth",
+    UnknownType => "unknown_type",
+    UnsupportedType => "unsupported_type",
+});
 
 /// A secret read from base32 text.
 #[derive(Debug)]

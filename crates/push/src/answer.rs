@@ -27,16 +27,11 @@ pub enum NumberError {
     NotAsked,
 }
 
-impl NumberError {
-    /// A stable identifier for the UI and logs (never changes once shipped).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Missing => "push_number_missing",
-            Self::NotAnOption => "push_number_not_an_option",
-            Self::NotAsked => "push_number_not_asked",
-        }
-    }
-}
+tessera_core::error_codes!(pub NumberError {
+    Missing => "push_number_missing",
+    NotAnOption => "push_number_not_an_option",
+    NotAsked => "push_number_not_asked",
+});
 
 /// Whether `decision` fits `request`: an approval of a number-matching request carries one of
 /// [`PushRequest::presence_options`], an approval of any other request none. A decline always

@@ -28,16 +28,16 @@ pub enum UriError {
     InsecureUrl,
 }
 
-impl UriError {
-    /// A stable identifier: `push_insecure_url` for a plain-http link (the user can ask for an
-    /// https one), `push_invalid_uri` for everything else.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::InsecureUrl => "push_insecure_url",
-            _ => "push_invalid_uri",
-        }
-    }
-}
+// `push_insecure_url` for a plain-http link (the user can ask for an https one),
+// `push_invalid_uri` for everything else.
+tessera_core::error_codes!(pub UriError {
+    Missing => "push_invalid_uri",
+    NotPush => "push_invalid_uri",
+    BadUrl => "push_invalid_uri",
+    Invalid => "push_invalid_uri",
+    Version => "push_invalid_uri",
+    InsecureUrl => "push_insecure_url",
+});
 
 /// Everything that can go wrong with a push token.
 #[derive(Debug, thiserror::Error)]
@@ -120,32 +120,30 @@ pub enum PushError {
     UnknownSerial,
 }
 
-impl PushError {
-    /// A stable identifier for the UI and logs (never changes once shipped).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::AnswerMismatch => "push_answer_mismatch",
-            Self::BadSignature => "push_bad_signature",
-            Self::BodyTooLarge { .. } => "push_body_too_large",
-            Self::ClockSkew { .. } => "push_clock_skew",
-            Self::Expired => "push_expired",
-            Self::EnrollmentRefused => "push_enrollment_refused",
-            Self::EnrollmentNotPending => "push_enrollment_not_pending",
-            Self::InvalidResponse(_) => "push_invalid_response",
-            Self::InvalidStoredToken(_) => "push_invalid_stored_token",
-            Self::InvalidUri(error) => error.code(),
-            Self::Key => "push_key",
-            Self::Network(_) => "push_network",
-            Self::PollingNotAllowed => "push_polling_not_allowed",
-            Self::Replay => "push_replay",
-            Self::Server { .. } => "push_server",
-            Self::Timeout => "push_timeout",
-            Self::TokenUnknownToServer => "push_token_unknown_to_server",
-            Self::UnknownSerial => "push_unknown_serial",
-            Self::UnverifiedTls => "push_unverified_tls",
-        }
-    }
+tessera_core::error_codes!(pub PushError {
+    AnswerMismatch => "push_answer_mismatch",
+    BadSignature => "push_bad_signature",
+    BodyTooLarge => "push_body_too_large",
+    ClockSkew => "push_clock_skew",
+    Expired => "push_expired",
+    EnrollmentRefused => "push_enrollment_refused",
+    EnrollmentNotPending => "push_enrollment_not_pending",
+    InvalidResponse => "push_invalid_response",
+    InvalidStoredToken => "push_invalid_stored_token",
+    Key => "push_key",
+    Network => "push_network",
+    PollingNotAllowed => "push_polling_not_allowed",
+    Replay => "push_replay",
+    Server => "push_server",
+    Timeout => "push_timeout",
+    TokenUnknownToServer => "push_token_unknown_to_server",
+    UnknownSerial => "push_unknown_serial",
+    UnverifiedTls => "push_unverified_tls",
+} nested {
+    InvalidUri(UriError),
+});
 
+impl PushError {
     /// Whether retrying later may help (the poller backs off on these instead of giving up).
     pub fn is_transient(&self) -> bool {
         matches!(

@@ -60,17 +60,13 @@ pub enum PushStoreError {
     Token(#[from] PushError),
 }
 
-impl PushStoreError {
-    /// A stable identifier for the UI and logs.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Missing => "push_store_missing",
-            Self::NeedsVault(_) => "push_store_needs_vault",
-            Self::Vault(error) => error.code(),
-            Self::Token(error) => error.code(),
-        }
-    }
-}
+tessera_core::error_codes!(pub PushStoreError {
+    Missing => "push_store_missing",
+    NeedsVault => "push_store_needs_vault",
+} nested {
+    Vault(VaultError),
+    Token(PushError),
+});
 
 /// The open push key store. Dropping it wipes its key and the device keys.
 #[derive(Debug)]

@@ -36,15 +36,10 @@ pub enum ClassifyError {
     InvalidOtpAuth(#[source] UriError),
 }
 
-impl ClassifyError {
-    /// Stable snake_case code: the cause's code, prefixed by what was being read.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidMigration(_) => "qr_invalid_migration",
-            Self::InvalidOtpAuth(_) => "qr_invalid_otpauth",
-        }
-    }
-}
+tessera_core::error_codes!(pub ClassifyError {
+    InvalidMigration => "qr_invalid_migration",
+    InvalidOtpAuth => "qr_invalid_otpauth",
+});
 
 /// Says what a QR code's text is, parsing accounts and exports with the core parsers.
 ///

@@ -37,15 +37,10 @@ pub enum CollectError {
     },
 }
 
-impl CollectError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::IndexOutOfRange { .. } => "migration_index_out_of_range",
-            Self::SizeMismatch { .. } => "migration_size_mismatch",
-        }
-    }
-}
+tessera_core::error_codes!(pub CollectError {
+    IndexOutOfRange => "migration_index_out_of_range",
+    SizeMismatch => "migration_size_mismatch",
+});
 
 /// The batches of one or more exports, scanned in any order, possibly more than once.
 #[derive(Debug, Default)]

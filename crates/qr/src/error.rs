@@ -56,20 +56,15 @@ pub enum DecodeError {
     UnsupportedFormat,
 }
 
-impl DecodeError {
-    /// Stable snake_case code for the CLI exit path and the IPC `{code, message}` error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::EmptyImage => "image_empty",
-            Self::FileTooLarge { .. } => "image_file_too_large",
-            Self::FrameSizeMismatch { .. } => "frame_size_mismatch",
-            Self::Malformed(_) => "image_malformed",
-            Self::MemoryLimit => "image_memory_limit",
-            Self::TooLarge { .. } => "image_too_large",
-            Self::UnsupportedFormat => "image_format_unsupported",
-        }
-    }
-}
+tessera_core::error_codes!(pub DecodeError {
+    EmptyImage => "image_empty",
+    FileTooLarge => "image_file_too_large",
+    FrameSizeMismatch => "frame_size_mismatch",
+    Malformed => "image_malformed",
+    MemoryLimit => "image_memory_limit",
+    TooLarge => "image_too_large",
+    UnsupportedFormat => "image_format_unsupported",
+});
 
 /// The image decoder's own error, kept opaque so the `image` crate is not part of our API.
 pub struct ImageReadError(pub(crate) image::ImageError);
@@ -120,14 +115,9 @@ pub enum RenderError {
     },
 }
 
-impl RenderError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::DataTooLong { .. } => "qr_data_too_long",
-            Self::NoAccounts => "qr_no_accounts",
-            Self::NotOtpAuth => "qr_not_otpauth",
-            Self::NotPortable { .. } => "qr_not_portable",
-        }
-    }
-}
+tessera_core::error_codes!(pub RenderError {
+    DataTooLong => "qr_data_too_long",
+    NoAccounts => "qr_no_accounts",
+    NotOtpAuth => "qr_not_otpauth",
+    NotPortable => "qr_not_portable",
+});

@@ -156,25 +156,22 @@ pub enum EntryError {
     },
 }
 
-impl EntryError {
-    /// Stable snake_case identifier for UIs, scripts and logs.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::CannotDecrypt => "cannot_decrypt",
-            Self::InvalidAlgorithm => "invalid_algorithm",
-            Self::InvalidCounter => "invalid_counter",
-            Self::InvalidDigits => "invalid_digits",
-            Self::InvalidPeriod => "invalid_period",
-            Self::InvalidSecret => "invalid_secret",
-            Self::Malformed => "malformed_entry",
-            Self::MissingFile => "missing_file",
-            Self::MissingSecret => "missing_secret",
-            Self::NotAUri => "not_a_uri",
-            Self::UnknownType => "unknown_type",
-            Self::UnsupportedType { .. } => "unsupported_type",
-        }
-    }
+tessera_core::error_codes!(pub EntryError {
+    CannotDecrypt => "cannot_decrypt",
+    InvalidAlgorithm => "invalid_algorithm",
+    InvalidCounter => "invalid_counter",
+    InvalidDigits => "invalid_digits",
+    InvalidPeriod => "invalid_period",
+    InvalidSecret => "invalid_secret",
+    Malformed => "malformed_entry",
+    MissingFile => "missing_file",
+    MissingSecret => "missing_secret",
+    NotAUri => "not_a_uri",
+    UnknownType => "unknown_type",
+    UnsupportedType => "unsupported_type",
+});
 
+impl EntryError {
     /// The entry error for a URI the core parser refused.
     pub(crate) fn from_uri(error: UriError, uri: &str) -> Self {
         match error {

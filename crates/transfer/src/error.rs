@@ -104,28 +104,25 @@ pub enum ImportError {
     },
 }
 
-impl ImportError {
-    /// Stable snake_case identifier for UIs, scripts and logs.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::AccountRestricted => "account_restricted",
-            Self::Empty => "empty_file",
-            Self::Cancelled => "import_cancelled",
-            Self::Image => "image",
-            Self::InvalidContainer { .. } => "invalid_container",
-            Self::KdfBudgetExceeded { .. } => "kdf_budget_exceeded",
-            Self::KdfTooExpensive { .. } => "kdf_too_expensive",
-            Self::LimitExceeded { .. } => "limit_exceeded",
-            Self::SteamFolderRequired => "steam_folder_required",
-            Self::PasswordRequired { .. } => "password_required",
-            Self::Truncated { .. } => "truncated",
-            Self::UnknownFormat => "unknown_format",
-            Self::UnsupportedVersion { .. } => "unsupported_version",
-            Self::VaultWithoutPassphrase => "vault_without_passphrase",
-            Self::WrongPassword { .. } => "wrong_password",
-        }
-    }
+tessera_core::error_codes!(pub ImportError {
+    AccountRestricted => "account_restricted",
+    Empty => "empty_file",
+    Cancelled => "import_cancelled",
+    Image => "image",
+    InvalidContainer => "invalid_container",
+    KdfBudgetExceeded => "kdf_budget_exceeded",
+    KdfTooExpensive => "kdf_too_expensive",
+    LimitExceeded => "limit_exceeded",
+    SteamFolderRequired => "steam_folder_required",
+    PasswordRequired => "password_required",
+    Truncated => "truncated",
+    UnknownFormat => "unknown_format",
+    UnsupportedVersion => "import_unsupported_version",
+    VaultWithoutPassphrase => "vault_without_passphrase",
+    WrongPassword => "wrong_password",
+});
 
+impl ImportError {
     /// The format the file was recognised as, when it got that far.
     pub fn format(&self) -> Option<Format> {
         match *self {

@@ -41,16 +41,11 @@ pub enum ReadError {
     NoFile,
 }
 
-impl ReadError {
-    /// Stable snake_case identifier for UIs, scripts and logs.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::TooLarge { .. } => "file_too_large",
-            Self::Io { .. } => "file_access",
-            Self::NoFile => "no_file",
-        }
-    }
-}
+tessera_core::error_codes!(pub ReadError {
+    TooLarge => "file_too_large",
+    Io => "file_access",
+    NoFile => "no_file",
+});
 
 /// One file, refused past [`MAX_FILE_BYTES`].
 pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, ReadError> {

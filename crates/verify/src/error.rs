@@ -48,20 +48,17 @@ pub enum VerifyError {
     },
 }
 
-impl VerifyError {
-    /// A stable identifier for the UI and logs (never changes once shipped).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Refused => "verify_refused",
-            Self::Cancelled => "verify_cancelled",
-            Self::Timeout => "verify_timeout",
-            Self::Unavailable { .. } => "verify_unavailable",
-            Self::NoAgent => "verify_no_agent",
-            Self::BiometricUnavailable => "verify_biometric_unavailable",
-            Self::Failed { .. } => "verify_failed",
-        }
-    }
+tessera_core::error_codes!(pub VerifyError {
+    Refused => "verify_refused",
+    Cancelled => "verify_cancelled",
+    Timeout => "verify_timeout",
+    Unavailable => "verify_unavailable",
+    NoAgent => "verify_no_agent",
+    BiometricUnavailable => "verify_biometric_unavailable",
+    Failed => "verify_failed",
+});
 
+impl VerifyError {
     /// Whether the OS has no verifier to offer, so that the vault passphrase or the recovery
     /// key may stand in. A refusal, a cancel or a timeout never lets the stand-in in: the user
     /// was asked and did not confirm.

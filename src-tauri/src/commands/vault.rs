@@ -4,7 +4,7 @@ use tauri::{AppHandle, Manager as _, Runtime, State};
 
 use crate::clock;
 use crate::dto::{CreatedDto, SecretText, UnlockMethodIn, VaultStatusDto};
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 use crate::verification::{Purpose, Verification};
 
@@ -42,11 +42,10 @@ pub(crate) async fn unlock_vault<R: Runtime>(
     let vault = state.open_with_keychain()?;
     if vault.settings().verify_keychain_unlock {
         if !interactive {
-            return Err(IpcError {
-                code: "verify_required",
-                message: "the keychain unlocks after the OS verifies it is you".to_owned(),
-                field: None,
-            });
+            return Err(IpcError::new(
+                IpcErrorCode::VerifyRequired,
+                "the keychain unlocks after the OS verifies it is you",
+            ));
         }
         app.state::<Verification>()
             .ask(&app, Purpose::Unlock, false, None)

@@ -3,8 +3,10 @@
 //! The DTOs derive `ts_rs::TS` in test builds only (`#[cfg_attr(test, derive(ts_rs::TS))]`), so
 //! the app carries nothing of it. [`generated_typescript_is_current`] renders them all into
 //! `ui/src/lib/ipc/generated.ts` and fails while the committed file differs; with
-//! `TESSERA_WRITE_BINDINGS=1` it writes the file instead. The UI's contract modules import
-//! their DTO shapes from there and add what is not a DTO (the `Backend` API, error code lists,
+//! `TESSERA_WRITE_BINDINGS=1` it writes the file instead. The same file gets the command names
+//! (`COMMANDS`, from `commands/names.rs`) and every error code the backend can send
+//! (`IPC_ERROR_CODES`, from each error type's `ErrorCode::codes()`). The UI's contract modules
+//! import all of it from there and add only what is not one Rust type (the `Backend` API,
 //! UI-only types).
 //!
 //! The enums below are for TypeScript only: closed sets of codes that Rust sends as
@@ -17,11 +19,13 @@
 use std::any::TypeId;
 use std::path::PathBuf;
 
+use tessera_core::ErrorCode;
 use ts_rs::{Config, TS};
 
+use crate::commands::NAMES;
 use crate::commands::transfer::{ImportProgressDto, ImportStage};
 use crate::dto::*;
-use crate::error::{Field, IpcError};
+use crate::error::{Field, IpcError, IpcErrorCode};
 use crate::push::dto::*;
 use crate::selfservice::{
     AnswerIn, BackupCodesDto, ChallengeDto, EnrollKind, EnrolledDto, FactorDto, FactorHere,
@@ -160,11 +164,106 @@ fn sections(config: &Config) -> Vec<Section> {
     ]
 }
 
+/// The codes of every error type whose values reach the UI, by type: as an `IpcError` from a
+/// command or an event, or as a listed failure's code (`QrItem.detail`).
+fn error_code_sources() -> Vec<(String, Vec<&'static str>)> {
+    fn of<E: ErrorCode>() -> (String, Vec<&'static str>) {
+        // `crate::Type`, without the modules between (they move; the type's name stays).
+        let path = std::any::type_name::<E>();
+        let name = match (path.split_once("::"), path.rsplit_once("::")) {
+            (Some((krate, _)), Some((_, ty))) => format!("{krate}::{ty}"),
+            _ => path.to_owned(),
+        };
+        (name, E::codes())
+    }
+    vec![
+        of::<IpcErrorCode>(),
+        of::<tessera_core::VaultError>(),
+        of::<tessera_core::vault::RecoveryKeyError>(),
+        of::<tessera_core::uri::UriError>(),
+        of::<tessera_transfer::ImportError>(),
+        of::<tessera_transfer::export::ExportError>(),
+        of::<tessera_transfer::files::ReadError>(),
+        of::<crate::state::TransferErrorCode>(),
+        of::<tessera_push::PushError>(),
+        of::<tessera_push::sealed::PushStoreError>(),
+        of::<tessera_verify::VerifyError>(),
+        of::<tessera_push::selfservice::SelfServiceError>(),
+        of::<crate::selfservice::AppError>(),
+        of::<tessera_qr::DecodeError>(),
+        of::<tessera_qr::screen::ScreenError>(),
+        of::<tessera_qr::RenderError>(),
+        of::<tessera_qr::ClassifyError>(),
+        of::<tessera_qr::CollectError>(),
+    ]
+}
+
+/// Codes two error types share on purpose: the same condition, worded the same for the user.
+/// Any other code sent by two types would be one word with two meanings (as `not_found` was,
+/// for a vault file and for an account): give one a prefix instead.
+const SHARED_CODES: &[&str] = &["no_randomness"];
+
+/// `vault_status` → `vaultStatus`.
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The generated constants: command names and error codes.
+fn render_constants(commands: &[&str], errors: &[(String, Vec<&str>)]) -> String {
+    let mut out = String::from(
+        r#"
+// ---- command names (src-tauri/src/commands/names.rs) ----
+
+/** Command names as registered in src-tauri (`generate_handler!`, build.rs, capabilities). */
+export const COMMANDS = {
+"#,
+    );
+    for name in commands {
+        out.push_str(&format!("  {}: '{name}',\n", camel_case(name)));
+    }
+    out.push_str(
+        r#"} as const;
+
+// ---- error codes (each error type's `ErrorCode::codes()`) ----
+
+/**
+ * Every error code the backend can send, by the Rust type that makes it; `toIpcError` turns
+ * anything else into `unknown`. The UI has a text for each (checked by `errorTexts.test.ts`).
+ */
+export const IPC_ERROR_CODES = [
+"#,
+    );
+    let mut seen = Vec::new();
+    for (source, codes) in errors {
+        out.push_str(&format!("  // {source}\n"));
+        for code in codes {
+            if !seen.contains(code) {
+                seen.push(code);
+                out.push_str(&format!("  '{code}',\n"));
+            }
+        }
+    }
+    out.push_str("] as const;\nexport type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];\n");
+    out
+}
+
 /// The whole generated file.
 fn render(sections: &[Section]) -> String {
     let mut out = format!(
-        "// GENERATED from the Rust DTOs of src-tauri by ts-rs: do not edit.\n\
-         // Change the Rust types, then regenerate with\n\
+        "// GENERATED from src-tauri's DTOs (by ts-rs), command names and error codes: do not edit.\n\
+         // Change the Rust side, then regenerate with\n\
          //   {WRITE_VAR}=1 cargo nextest run -p tessera-desktop generated_typescript\n\
          // (src-tauri/src/dto/bindings.rs); the Rust tests fail while this file differs.\n"
     );
@@ -179,6 +278,7 @@ fn render(sections: &[Section]) -> String {
             }
         }
     }
+    out.push_str(&render_constants(NAMES, &error_code_sources()));
     out
 }
 
@@ -229,6 +329,47 @@ fn generated_typescript_is_current() {
             first + 1
         );
     }
+}
+
+#[test]
+fn no_code_means_two_things() {
+    let sources = error_code_sources();
+    let mut clashes = Vec::new();
+    for (index, (source, codes)) in sources.iter().enumerate() {
+        for code in codes {
+            assert!(
+                !code.is_empty()
+                    && code
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{source}: {code:?} is not snake_case"
+            );
+            for (other, other_codes) in &sources[index + 1..] {
+                // A type that holds another (`PushStoreError::Vault`) has all its codes.
+                let nested = codes.iter().all(|c| other_codes.contains(c))
+                    || other_codes.iter().all(|c| codes.contains(c));
+                if other_codes.contains(code) && !nested && !SHARED_CODES.contains(code) {
+                    clashes.push(format!("{source} and {other} both send `{code}`"));
+                }
+            }
+        }
+    }
+    assert!(
+        clashes.is_empty(),
+        "prefix one code of each pair (or list it in SHARED_CODES if both mean the same to the \
+         user):\n{}",
+        clashes.join("\n")
+    );
+    for name in NAMES {
+        assert!(
+            name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        camel_case("selfservice_token_action"),
+        "selfserviceTokenAction"
+    );
 }
 
 /// Whether the TypeScript union of `T` has the string literal `value`.

@@ -55,7 +55,7 @@ use self::dto::{
 };
 use zeroize::Zeroizing;
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 use crate::verification::{Purpose, Verification};
 
@@ -63,27 +63,6 @@ use crate::verification::{Purpose, Verification};
 /// this the app compensates, but tells the user their clock is wrong.
 const CLOCK_TOLERANCE_SECS: i64 = 60;
 const MAIN_WINDOW: &str = "main";
-
-impl From<PushStoreError> for IpcError {
-    fn from(error: PushStoreError) -> Self {
-        Self {
-            code: error.code(),
-            message: error.to_string(),
-            field: None,
-        }
-    }
-}
-
-impl From<PushError> for IpcError {
-    fn from(error: PushError) -> Self {
-        // PushError messages carry no key material and no server text (see its docs).
-        Self {
-            code: error.code(),
-            message: error.to_string(),
-            field: None,
-        }
-    }
-}
 
 /// An approval whose number does not fit the request: the UI's input error, the prompt still
 /// open (nothing was sent).
@@ -780,10 +759,7 @@ impl PushService {
             })
             .await
             .map_err(|_| {
-                IpcError::new(
-                    crate::error::IpcErrorCode::Unknown,
-                    "the verification worker stopped",
-                )
+                IpcError::new(IpcErrorCode::Unknown, "the verification worker stopped")
             })?;
         }
         let left = expires_at(request)
@@ -935,11 +911,10 @@ impl PushService {
                 .any(|token| token.id() == id))
         })?;
         if exists {
-            return Err(IpcError {
-                code: "push_duplicate",
-                message: "this push token is already enrolled".to_owned(),
-                field: None,
-            });
+            return Err(IpcError::new(
+                IpcErrorCode::PushDuplicate,
+                "this push token is already enrolled",
+            ));
         }
         let client = self.client()?.clone();
         progress(EnrollStep::Key);

@@ -42,49 +42,18 @@ pub(crate) enum TransferErrorCode {
     QrRender,
 }
 
+tessera_core::error_codes!(pub(crate) TransferErrorCode {
+    ImportGone => "import_gone",
+    PasswordMismatch => "password_mismatch",
+    PlainNotConfirmed => "plain_not_confirmed",
+    QrRender => "qr_render",
+});
+
 impl TransferErrorCode {
-    #[cfg(test)]
-    pub(crate) const ALL: [Self; 4] = [
-        Self::ImportGone,
-        Self::PasswordMismatch,
-        Self::PlainNotConfirmed,
-        Self::QrRender,
-    ];
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::ImportGone => "import_gone",
-            Self::PasswordMismatch => "password_mismatch",
-            Self::PlainNotConfirmed => "plain_not_confirmed",
-            Self::QrRender => "qr_render",
-        }
-    }
-
     pub(crate) fn error(self, message: impl Into<String>) -> IpcError {
         IpcError {
-            code: self.as_str(),
+            code: self.code(),
             message: message.into(),
-            field: None,
-        }
-    }
-}
-
-impl From<ImportError> for IpcError {
-    fn from(error: ImportError) -> Self {
-        // Import messages name the format and the reason, never contents or passwords.
-        Self {
-            code: error.code(),
-            message: error.to_string(),
-            field: None,
-        }
-    }
-}
-
-impl From<export::ExportError> for IpcError {
-    fn from(error: export::ExportError) -> Self {
-        Self {
-            code: error.code(),
-            message: error.to_string(),
             field: None,
         }
     }

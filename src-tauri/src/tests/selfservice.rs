@@ -8,7 +8,6 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::error::IpcError;
 
 // The push crate's helper (start.sh, admin and relying-party calls), shared, not copied.
 #[path = "../../../crates/push/tests/common/mod.rs"]
@@ -333,47 +332,6 @@ fn a_missing_right_is_refused_in_plain_words() {
         json!({"serial": "TOTP0001", "action": "delete"}),
     );
     assert_eq!(refused["code"], "selfservice_not_allowed");
-}
-
-/// Every self-service error code the commands can return is one the UI knows.
-#[test]
-fn every_selfservice_code_is_listed_in_the_typescript_contract() {
-    let contract = include_str!("../../../ui/src/lib/ipc/contract.ts");
-    let app = [
-        crate::selfservice::AppError::SignedOut,
-        crate::selfservice::AppError::NoSecondStep,
-        crate::selfservice::AppError::NotHere,
-        crate::selfservice::AppError::NotResyncable,
-    ];
-    for error in app {
-        let code = IpcError::from(error).code;
-        assert!(contract.contains(&format!("'{code}'")), "{code} missing");
-    }
-    use tessera_push::selfservice::{Right, SelfServiceError};
-    let server = [
-        SelfServiceError::BadCredentials,
-        SelfServiceError::BadServerUrl,
-        SelfServiceError::BodyTooLarge { limit: 1 },
-        SelfServiceError::Declined,
-        SelfServiceError::InsecureServerUrl,
-        SelfServiceError::InvalidResponse("x"),
-        SelfServiceError::NotAllowed(Right::Delete),
-        SelfServiceError::Network("x".into()),
-        SelfServiceError::PolicyRefused,
-        SelfServiceError::ResyncFailed,
-        SelfServiceError::Server {
-            status: 500,
-            code: None,
-        },
-        SelfServiceError::SessionExpired,
-        SelfServiceError::SignInExpired,
-        SelfServiceError::Timeout,
-        SelfServiceError::TokenNotFound,
-    ];
-    for error in server {
-        let code = error.code();
-        assert!(contract.contains(&format!("'{code}'")), "{code} missing");
-    }
 }
 
 /// Push end to end through the commands: a push token enrolled into the vault (the push

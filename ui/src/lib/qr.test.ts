@@ -69,7 +69,7 @@ describe('wording', () => {
       'Not an account: https://example.com',
     );
     expect(itemText(item(3, { kind: 'invalid', status: '', detail: 'qr_invalid_otpauth' }), en)).toBe(
-      'Damaged code: Something went wrong. Please try again.',
+      'Damaged code: This account code cannot be read.',
     );
     expect(itemText(item(4, { kind: 'push', status: '' }), fr)).toBe('Jeton de connexion push');
   });

@@ -19,7 +19,7 @@ describe('push prompt', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     vi.setSystemTime(START);
     backend = new FakeBackend({ state: 'unlocked' });
-    await backend.push.enrollPush(LINK, true, () => {});
+    await backend.push.enroll(LINK, true, () => {});
     await start(backend);
   });
   afterEach(() => {

@@ -65,7 +65,7 @@ describe('QR enrollment in the app', () => {
     await settle();
     const call = backend.calls.find((c) => c.method === 'qrAdd');
     expect(call?.args).toEqual(['scan-1', [0, 1, 4]]);
-    expect(backend.accounts.map((a) => a.view.issuer)).toEqual(['GitHub', 'ACME', 'Bank', 'Shop']);
+    expect(backend.vault.accounts.map((a) => a.view.issuer)).toEqual(['GitHub', 'ACME', 'Bank', 'Shop']);
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.body.textContent).toContain('3 accounts added');
   });

@@ -10,13 +10,13 @@ const start = startApp;
 
 function backendWithFile() {
   const backend = new FakeBackend({ accounts: [totp('GitHub', 'JBSWY3DPEHPK3PXP')] });
-  backend.importFiles.set('/tmp/2fas.2fas', {
+  backend.transfer.importFiles.set('/tmp/2fas.2fas', {
     format: 'two_fas',
     password: 'secret',
     entries: [totp('GitHub', 'JBSWY3DPEHPK3PXP'), totp('Proton', 'KRSXG5CTMVRXEZLU')],
     problems: [{ label: 'Old bank', status: 'unsupported', reason: 'unsupported_type' }],
   });
-  backend.nextPick = '/tmp/2fas.2fas';
+  backend.transfer.nextPick = '/tmp/2fas.2fas';
   return backend;
 }
 
@@ -67,13 +67,13 @@ describe('import and export in the app', () => {
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     await settle();
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(backend.accounts.map((stored) => stored.view.issuer)).toEqual(['GitHub', 'Proton']);
-    expect(backend.heldImports).toBe(0);
+    expect(backend.vault.accounts.map((stored) => stored.view.issuer)).toEqual(['GitHub', 'Proton']);
+    expect(backend.transfer.heldImports).toBe(0);
   });
 
   it('a file dropped on the window opens the wizard on its preview', async () => {
     const backend = backendWithFile();
-    backend.importFiles.set('/tmp/list.txt', { format: 'otpauth_uri', password: null, entries: [totp('Cloud', 'MFRGGZDFMZTWQ2LK')], problems: [] });
+    backend.transfer.importFiles.set('/tmp/list.txt', { format: 'otpauth_uri', password: null, entries: [totp('Cloud', 'MFRGGZDFMZTWQ2LK')], problems: [] });
     await start(backend);
     await backend.importOpenPaths(['/tmp/list.txt']);
     await settle();
@@ -97,7 +97,7 @@ describe('import and export in the app', () => {
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Enregistrer…' }));
     await settle();
     expect(dialog.textContent).toContain('Les deux mots de passe sont différents.');
-    expect(backend.exports).toEqual([]);
+    expect(backend.transfer.exports).toEqual([]);
 
     await fireEvent.click(within(dialog).getByLabelText(/Liens otpauth:\/\//));
     await settle();
@@ -107,7 +107,7 @@ describe('import and export in the app', () => {
     await settle();
     await fireEvent.click(save);
     await settle();
-    expect(backend.exports).toEqual([{ format: 'otpauth_list', path: '/home/user/tessera-export' }]);
+    expect(backend.transfer.exports).toEqual([{ format: 'otpauth_list', path: '/home/user/tessera-export' }]);
     expect(screen.getByRole('status').textContent).toContain('12 comptes exportés');
 
     await fireEvent.click(screen.getByRole('button', { name: 'Paramètres' }));

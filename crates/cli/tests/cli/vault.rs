@@ -242,7 +242,7 @@ fn bad_input_and_locked_vaults_have_their_exit_codes() {
     let env = Env::new();
     // No vault yet.
     env.run(&["list"], "")
-        .fails(FAILURE, "not_found")
+        .fails(FAILURE, "vault_not_found")
         .stderr
         .contains("tessera init")
         .then_some(())

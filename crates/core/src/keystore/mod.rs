@@ -73,15 +73,10 @@ pub enum KeyStoreError {
     },
 }
 
-impl KeyStoreError {
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::BadEntry { .. } => "keychain_bad_entry",
-            Self::Unavailable { .. } => "keychain_unavailable",
-        }
-    }
-}
+crate::error_codes!(pub KeyStoreError {
+    BadEntry => "keychain_bad_entry",
+    Unavailable => "keychain_unavailable",
+});
 
 /// A place that keeps small secrets by name.
 pub trait KeyStore {

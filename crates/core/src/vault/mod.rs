@@ -279,37 +279,35 @@ pub enum VaultError {
     WrongRecoveryKey,
 }
 
-impl VaultError {
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::AlreadyExists { .. } => "already_exists",
-            Self::CannotDecrypt { .. } => "cannot_decrypt",
-            Self::Damaged { .. } => "damaged",
-            Self::DifferentVault => "different_vault",
-            Self::DiskFull => "disk_full",
-            Self::EmptyPassphrase => "empty_passphrase",
-            Self::Io { .. } => "io",
-            Self::KdfParamsRejected { .. } => "kdf_params_rejected",
-            Self::Keychain(error) => error.code(),
-            Self::KeychainEntryMissing => "keychain_entry_missing",
-            Self::KeychainMismatch => "keychain_mismatch",
-            Self::NoKeychainSlot => "no_keychain_slot",
-            Self::NoPassphraseSlot => "no_passphrase",
-            Self::NoRandomness => "no_randomness",
-            Self::NoRecoverySlot => "no_recovery_slot",
-            Self::NotAVault { .. } => "not_a_vault",
-            Self::NotFound { .. } => "not_found",
-            Self::PayloadUnreadable { .. } => "payload_unreadable",
-            Self::RekeyedElsewhere => "rekeyed_elsewhere",
-            Self::UnsupportedVersion { .. } => "unsupported_version",
-            Self::VaultReplaced => "vault_replaced",
-            Self::VaultRolledBack { .. } => "vault_rolled_back",
-            Self::WrongPassphrase => "wrong_passphrase",
-            Self::WrongRecoveryKey => "wrong_recovery_key",
-        }
-    }
+crate::error_codes!(pub VaultError {
+    AlreadyExists => "already_exists",
+    CannotDecrypt => "cannot_decrypt",
+    Damaged => "damaged",
+    DifferentVault => "different_vault",
+    DiskFull => "disk_full",
+    EmptyPassphrase => "empty_passphrase",
+    Io => "io",
+    KdfParamsRejected => "kdf_params_rejected",
+    KeychainEntryMissing => "keychain_entry_missing",
+    KeychainMismatch => "keychain_mismatch",
+    NoKeychainSlot => "no_keychain_slot",
+    NoPassphraseSlot => "no_passphrase",
+    NoRandomness => "no_randomness",
+    NoRecoverySlot => "no_recovery_slot",
+    NotAVault => "not_a_vault",
+    NotFound => "vault_not_found",
+    PayloadUnreadable => "payload_unreadable",
+    RekeyedElsewhere => "rekeyed_elsewhere",
+    UnsupportedVersion => "unsupported_version",
+    VaultReplaced => "vault_replaced",
+    VaultRolledBack => "vault_rolled_back",
+    WrongPassphrase => "wrong_passphrase",
+    WrongRecoveryKey => "wrong_recovery_key",
+} nested {
+    Keychain(KeyStoreError),
+});
 
+impl VaultError {
     /// Whether opening with the recovery key or passphrase is the way forward (keychain gone,
     /// locked or not bound).
     pub fn needs_other_unlock(&self) -> bool {

@@ -57,16 +57,11 @@ pub enum RecoveryKeyError {
     },
 }
 
-impl RecoveryKeyError {
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Checksum => "recovery_key_typo",
-            Self::InvalidCharacter { .. } => "recovery_key_character",
-            Self::WrongLength { .. } => "recovery_key_length",
-        }
-    }
-}
+crate::error_codes!(pub RecoveryKeyError {
+    Checksum => "recovery_key_typo",
+    InvalidCharacter => "recovery_key_character",
+    WrongLength => "recovery_key_length",
+});
 
 /// A vault's recovery key. No `Clone`, no `Display`, redacted `Debug`, wiped on drop.
 pub struct RecoveryKey(Box<Zeroizing<[u8; KEY_BYTES]>>);

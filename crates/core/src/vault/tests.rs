@@ -253,7 +253,7 @@ fn create_refuses_existing_file_and_works_without_keychain() {
     assert!(!summary.passphrase && summary.keychain);
     assert_eq!(
         slot_summary(&dir.path().join("none")).unwrap_err().code(),
-        "not_found"
+        "vault_not_found"
     );
     let error = Vault::open(&headless, Unlock::Keychain(&store)).unwrap_err();
     assert_eq!(error.code(), "no_keychain_slot");
@@ -442,7 +442,7 @@ fn not_found_not_a_vault_and_newer_version() {
             .unwrap_err()
             .code()
     };
-    assert_eq!(open(&path), "not_found");
+    assert_eq!(open(&path), "vault_not_found");
     fs::write(&path, b"hello").unwrap();
     assert_eq!(open(&path), "not_a_vault");
     let (_dir2, vault_path, _vault, _recovery) = new_vault(&store);

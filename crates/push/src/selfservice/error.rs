@@ -77,30 +77,25 @@ pub enum SelfServiceError {
     TokenNotFound,
 }
 
-impl SelfServiceError {
-    /// A stable identifier for the UI, scripts and logs (never changes once shipped).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::BadCredentials => "selfservice_bad_credentials",
-            Self::BadServerUrl => "selfservice_bad_server_url",
-            Self::BodyTooLarge { .. } => "selfservice_body_too_large",
-            Self::Declined => "selfservice_declined",
-            Self::InsecureServerUrl => "selfservice_insecure_server_url",
-            Self::InvalidOtpUri(_) => "selfservice_invalid_otp_uri",
-            Self::InvalidResponse(_) => "selfservice_invalid_response",
-            Self::NotAllowed(_) => "selfservice_not_allowed",
-            Self::Network(_) => "selfservice_network",
-            Self::PolicyRefused => "selfservice_policy_refused",
-            Self::Push(_) => "selfservice_push",
-            Self::ResyncFailed => "selfservice_resync_failed",
-            Self::Server { .. } => "selfservice_server",
-            Self::SessionExpired => "selfservice_session_expired",
-            Self::SignInExpired => "selfservice_sign_in_expired",
-            Self::Timeout => "selfservice_timeout",
-            Self::TokenNotFound => "selfservice_token_not_found",
-        }
-    }
-}
+tessera_core::error_codes!(pub SelfServiceError {
+    BadCredentials => "selfservice_bad_credentials",
+    BadServerUrl => "selfservice_bad_server_url",
+    BodyTooLarge => "selfservice_body_too_large",
+    Declined => "selfservice_declined",
+    InsecureServerUrl => "selfservice_insecure_server_url",
+    InvalidOtpUri => "selfservice_invalid_otp_uri",
+    InvalidResponse => "selfservice_invalid_response",
+    NotAllowed => "selfservice_not_allowed",
+    Network => "selfservice_network",
+    PolicyRefused => "selfservice_policy_refused",
+    Push => "selfservice_push",
+    ResyncFailed => "selfservice_resync_failed",
+    Server => "selfservice_server",
+    SessionExpired => "selfservice_session_expired",
+    SignInExpired => "selfservice_sign_in_expired",
+    Timeout => "selfservice_timeout",
+    TokenNotFound => "selfservice_token_not_found",
+});
 
 impl From<PushError> for SelfServiceError {
     /// Transport failures keep their own variants; everything else is a push-protocol problem.

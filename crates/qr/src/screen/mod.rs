@@ -72,23 +72,19 @@ pub enum ScreenError {
     X11(String),
 }
 
-impl ScreenError {
-    /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Cancelled => "screen_capture_cancelled",
-            Self::Decode(error) => error.code(),
-            Self::NoDisplay => "screen_no_display",
-            Self::NotSupported => "screen_not_supported",
-            Self::PortalFile(_) => "screen_portal_file",
-            Self::PortalRefused => "screen_capture_refused",
-            Self::PortalTimeout => "screen_capture_timeout",
-            Self::PortalUnavailable(_) => "screen_portal_unavailable",
-            Self::UnsupportedPixelFormat { .. } => "screen_pixel_format_unsupported",
-            Self::X11(_) => "screen_x11_failed",
-        }
-    }
-}
+tessera_core::error_codes!(pub ScreenError {
+    Cancelled => "screen_capture_cancelled",
+    NoDisplay => "screen_no_display",
+    NotSupported => "screen_not_supported",
+    PortalFile => "screen_portal_file",
+    PortalRefused => "screen_capture_refused",
+    PortalTimeout => "screen_capture_timeout",
+    PortalUnavailable => "screen_portal_unavailable",
+    UnsupportedPixelFormat => "screen_pixel_format_unsupported",
+    X11 => "screen_x11_failed",
+} nested {
+    Decode(DecodeError),
+});
 
 /// Captures every monitor and returns the QR codes found on each, in monitor order (monitors
 /// without a code are listed with an empty list).

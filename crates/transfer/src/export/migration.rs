@@ -110,17 +110,12 @@ pub enum NotPortable {
     Steam,
 }
 
-impl NotPortable {
-    /// Stable snake_case identifier.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::CounterTooLarge => "counter_too_large",
-            Self::Digits { .. } => "unsupported_digits",
-            Self::Period { .. } => "unsupported_period",
-            Self::Steam => "unsupported_steam",
-        }
-    }
-}
+tessera_core::error_codes!(pub NotPortable {
+    CounterTooLarge => "counter_too_large",
+    Digits => "unsupported_digits",
+    Period => "unsupported_period",
+    Steam => "unsupported_steam",
+});
 
 /// A parameter written as it is, that some Google Authenticator versions ignore (formats.md
 /// §4: apps differ on whether it honours SHA-256/512 and 8 digits). The user should check the

@@ -137,18 +137,13 @@ pub enum ExportError {
     NoRandomness,
 }
 
-impl ExportError {
-    /// Stable snake_case identifier for UIs, scripts and logs.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::EmptyPassword => "empty_password",
-            Self::Encoding => "encoding_failed",
-            Self::Encryption => "encryption_failed",
-            Self::InvalidKdfParams => "invalid_kdf_params",
-            Self::NoRandomness => "no_randomness",
-        }
-    }
-}
+tessera_core::error_codes!(pub ExportError {
+    EmptyPassword => "empty_password",
+    Encoding => "encoding_failed",
+    Encryption => "encryption_failed",
+    InvalidKdfParams => "invalid_kdf_params",
+    NoRandomness => "no_randomness",
+});
 
 /// A growing byte buffer for exported plaintext that leaves no unwiped copy behind: when it
 /// must grow, the bytes move to a larger buffer and the old one is wiped (a plain `Vec` would

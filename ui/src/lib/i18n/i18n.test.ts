@@ -70,7 +70,7 @@ describe('translator', () => {
     const fr = translator('fr');
     expect(fr.errorText('wrong_passphrase')).toBe('Cette phrase secrète n’ouvre pas le coffre.');
     expect(fr.errorText('missing_secret')).toBe('Le lien ne contient pas de secret.');
-    expect(fr.errorText('no_randomness')).toBe('Un problème est survenu. Veuillez réessayer.');
+    expect(fr.errorText('not_a_code')).toBe('Un problème est survenu. Veuillez réessayer.');
     expect(translator('en').errorText('__proto__')).toBe('Something went wrong. Please try again.');
   });
 });

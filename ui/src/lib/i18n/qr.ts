@@ -59,6 +59,13 @@ export const qrEn = {
   'error.screen_pixel_format_unsupported': 'This display’s colour format is not supported. Save a screenshot and choose “From image…”.',
   'error.screen_x11_failed': 'The screen could not be read.',
   'error.qr_data_too_long': 'This account does not fit in a QR code.',
+  'error.qr_no_accounts': 'There are no accounts to show as QR codes.',
+  'error.qr_not_otpauth': 'Only otpauth:// accounts can be shown as a QR code.',
+  'error.qr_not_portable': 'An account cannot be moved to Google Authenticator.',
+  'error.qr_invalid_migration': 'This Google Authenticator export code cannot be read.',
+  'error.qr_invalid_otpauth': 'This account code cannot be read.',
+  'error.migration_index_out_of_range': 'This code does not belong to its export (its number is out of range).',
+  'error.migration_size_mismatch': 'The export’s codes disagree on how many there are: scan the codes of one export only.',
 } as const;
 
 export const qrFr: Record<keyof typeof qrEn, string> = {
@@ -119,4 +126,11 @@ export const qrFr: Record<keyof typeof qrEn, string> = {
   'error.screen_pixel_format_unsupported': 'Le format de couleurs de cet écran n’est pas pris en charge. Enregistrez une capture et choisissez « Depuis une image… ».',
   'error.screen_x11_failed': 'L’écran n’a pas pu être lu.',
   'error.qr_data_too_long': 'Ce compte ne tient pas dans un QR code.',
+  'error.qr_no_accounts': 'Aucun compte à afficher en QR code.',
+  'error.qr_not_otpauth': 'Seuls les comptes otpauth:// peuvent être affichés en QR code.',
+  'error.qr_not_portable': 'Un compte ne peut pas être transféré vers Google Authenticator.',
+  'error.qr_invalid_migration': 'Ce code d’export Google Authenticator est illisible.',
+  'error.qr_invalid_otpauth': 'Ce code de compte est illisible.',
+  'error.migration_index_out_of_range': 'Ce code n’appartient pas à son export (son numéro est hors limites).',
+  'error.migration_size_mismatch': 'Les codes de l’export ne s’accordent pas sur leur nombre : ne scannez que les codes d’un même export.',
 };

@@ -45,7 +45,7 @@ export type {
   PushStatus,
   PushToken,
 } from './pushContract';
-export { isPushLink, PUSH_ERROR_CODES } from './pushContract';
+export { isPushLink } from './pushContract';
 export type {
   BackupCodes,
   ConnectForm,
@@ -66,4 +66,3 @@ export type {
   TokenAction,
 } from './selfserviceContract';
 export type { QrAdded, QrFailure, QrItem, QrItemKind, QrItemStatus, QrScan } from './qrContract';
-export { QR_ERROR_CODES } from './qrContract';

@@ -44,43 +44,6 @@ export interface PushActivityEntry {
     | { kind: 'dropped' | 'failed'; code: string };
 }
 
-/** `PushError::code()`s of crates/push, plus the shell's `push_duplicate`. */
-export const PUSH_ERROR_CODES = [
-  'push_answer_mismatch',
-  'push_bad_signature',
-  'push_body_too_large',
-  'push_clock_skew',
-  'push_expired',
-  'push_enrollment_refused',
-  'push_enrollment_not_pending',
-  'push_invalid_response',
-  'push_invalid_stored_token',
-  'push_invalid_uri',
-  'push_insecure_url',
-  'push_unverified_tls',
-  'push_key',
-  'push_network',
-  'push_polling_not_allowed',
-  'push_replay',
-  'push_server',
-  'push_timeout',
-  'push_token_unknown_to_server',
-  'push_unknown_serial',
-  'push_duplicate',
-  // the push key store beside the vault (crates/push `PushStoreError::code()`)
-  'push_store_missing',
-  'push_store_needs_vault',
-  // "it's me" before an approval (crates/verify `VerifyError::code()`, src-tauri/src/push)
-  'verify_refused',
-  'verify_cancelled',
-  'verify_timeout',
-  'verify_unavailable',
-  'verify_no_agent',
-  'verify_biometric_unavailable',
-  'verify_failed',
-  'verify_stand_in',
-] as const;
-
 /** The push half of `Backend`. */
 export interface PushBackend {
   /**

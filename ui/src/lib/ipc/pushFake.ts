@@ -1,8 +1,10 @@
 // The push half of the in-memory fake backend (vitest and `npm run dev`). It behaves like Rust
 // where the UI can tell: enrollment with progress, tokens, open prompts that close when answered,
 // number matching with retries, deny all, and the activity log. Tests add prompts with `request`.
+// Calls are recorded on the shared recorder (fakeRecorder.ts).
 
-import type { IpcError, IpcErrorCode } from './contract';
+import type { IpcErrorCode } from './contract';
+import { fail, type CallRecorder } from './fakeRecorder';
 import type {
   DenyReason,
   EnrollStep,
@@ -16,8 +18,6 @@ import type {
   PushToken,
 } from './pushContract';
 import { isPushLink } from './pushContract';
-
-const fail = (code: string, message: string): IpcError => ({ code: code as IpcError['code'], message });
 
 export class FakePush implements PushBackend {
   tokens: PushToken[] = [];
@@ -34,7 +34,10 @@ export class FakePush implements PushBackend {
   checks = 0;
   #handlers = new Set<(event: PushEvent) => void>();
 
-  constructor(private readonly clock: () => number) {}
+  constructor(
+    private readonly recorder: CallRecorder,
+    private readonly clock: () => number,
+  ) {}
 
   emit(event: PushEvent): void {
     for (const handler of this.#handlers) handler(event);
@@ -66,6 +69,12 @@ export class FakePush implements PushBackend {
   }
 
   async enrollPush(uri: string, allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+    this.recorder.record('enrollPush', [uri, allowUnverifiedTls]);
+    return this.enroll(uri, allowUnverifiedTls, onProgress);
+  }
+
+  /** Enrolls without recording a call: for other fakes (a push link in a QR scan). */
+  async enroll(uri: string, allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
     if (!isPushLink(uri)) throw fail('push_invalid_uri', 'not a privacyIDEA push enrollment link');
     const url = new URL(uri.trim().replace(/^pia:/i, 'otpauth:'));
     const serial = url.searchParams.get('serial') ?? '';
@@ -113,13 +122,19 @@ export class FakePush implements PushBackend {
   }
 
   async enrollPushLink(allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken> {
+    this.recorder.record('enrollPushLink', [allowUnverifiedTls]);
     if (this.link === null) throw fail('not_found', 'no push enrollment link');
-    const token = await this.enrollPush(this.link, allowUnverifiedTls, onProgress);
-    await this.dismissPushLink();
+    const token = await this.enroll(this.link, allowUnverifiedTls, onProgress);
+    await this.#dismissLink();
     return token;
   }
 
   async dismissPushLink(): Promise<void> {
+    this.recorder.record('dismissPushLink');
+    await this.#dismissLink();
+  }
+
+  async #dismissLink(): Promise<void> {
     this.link = null;
     this.emit({ type: 'status', status: await this.pushStatus() });
   }
@@ -129,6 +144,7 @@ export class FakePush implements PushBackend {
   }
 
   async renamePushToken(id: string, label: string): Promise<void> {
+    this.recorder.record('renamePushToken', [id, label]);
     const token = this.tokens.find((token) => token.id === id);
     if (token === undefined) throw fail('not_found', 'no such push token');
     if (label.trim() === '') throw fail('invalid_input', 'a push token needs a name');
@@ -136,6 +152,7 @@ export class FakePush implements PushBackend {
   }
 
   async removePushToken(id: string): Promise<void> {
+    this.recorder.record('removePushToken', [id]);
     const before = this.tokens.length;
     this.tokens = this.tokens.filter((token) => token.id !== id);
     if (this.tokens.length === before) throw fail('not_found', 'no such push token');
@@ -183,6 +200,11 @@ export class FakePush implements PushBackend {
   standIn = 'vault passphrase';
 
   async answerPush(nonce: string, decision: PushDecision, standIn?: string): Promise<PushAnswer> {
+    this.recorder.record('answerPush', standIn === undefined ? [nonce, decision] : [nonce, decision, standIn]);
+    return this.#answer(nonce, decision, standIn);
+  }
+
+  async #answer(nonce: string, decision: PushDecision, standIn?: string): Promise<PushAnswer> {
     const prompt = this.prompts.find((prompt) => prompt.nonce === nonce);
     if (prompt === undefined) throw fail('not_found', 'no such sign-in request');
     if (decision.kind === 'approve' && this.verification !== null) {
@@ -227,13 +249,15 @@ export class FakePush implements PushBackend {
   }
 
   async denyAllPush(reason: DenyReason | null): Promise<PushAnswer[]> {
+    this.recorder.record('denyAllPush', [reason]);
     const answers: PushAnswer[] = [];
     for (const prompt of [...this.prompts])
-      answers.push(await this.answerPush(prompt.nonce, reason === null ? { kind: 'deny' } : { kind: 'deny', reason }));
+      answers.push(await this.#answer(prompt.nonce, reason === null ? { kind: 'deny' } : { kind: 'deny', reason }));
     return answers;
   }
 
   async useServerTime(enabled: boolean): Promise<PushStatus> {
+    this.recorder.record('useServerTime', [enabled]);
     this.serverTimeForCodes = enabled;
     const status = await this.pushStatus();
     this.emit({ type: 'status', status });
@@ -241,6 +265,7 @@ export class FakePush implements PushBackend {
   }
 
   async checkPushNow(): Promise<void> {
+    this.recorder.record('checkPushNow');
     this.checks += 1;
   }
 

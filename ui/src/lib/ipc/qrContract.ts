@@ -16,30 +16,6 @@ export type {
   QrSvg,
 } from './generated';
 
-/**
- * Error codes of the QR commands: `tessera_qr::DecodeError`, `ScreenError` and `RenderError`
- * codes (crates/qr).
- */
-export const QR_ERROR_CODES = [
-  'image_empty',
-  'image_file_too_large',
-  'frame_size_mismatch',
-  'image_malformed',
-  'image_memory_limit',
-  'image_too_large',
-  'image_format_unsupported',
-  'screen_capture_cancelled',
-  'screen_no_display',
-  'screen_not_supported',
-  'screen_portal_file',
-  'screen_capture_refused',
-  'screen_capture_timeout',
-  'screen_portal_unavailable',
-  'screen_pixel_format_unsupported',
-  'screen_x11_failed',
-  'qr_data_too_long',
-] as const;
-
 export interface QrBackend {
   /** Hides the window, captures every monitor, shows the window; adds what it found. */
   qrScanScreen(): Promise<QrScan>;

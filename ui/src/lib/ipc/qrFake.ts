@@ -2,8 +2,10 @@
 // where the UI can tell: scans add to one held list until add or dismiss, the same account is
 // listed once, export codes wait for their missing siblings, duplicates are marked and skipped.
 // What the "screen", files and clipboard hold is set by the test (`screen`, `files`, `clipboard`).
+// Calls are recorded on the shared recorder (fakeRecorder.ts).
 
-import type { AccountForm, IpcError } from './contract';
+import type { AccountForm, BackendEvent, IpcError } from './contract';
+import { fail, type CallRecorder } from './fakeRecorder';
 import type { EnrollStep, PushToken } from './pushContract';
 import type { QrAdded, QrBackend, QrItem, QrScan } from './qrContract';
 
@@ -21,9 +23,9 @@ export interface FakeQrHost {
   has(form: AccountForm): boolean;
   add(form: AccountForm): Promise<unknown>;
   enrollPush(link: string, allowUnverifiedTls: boolean, onProgress: (step: EnrollStep) => void): Promise<PushToken>;
+  /** Sends an event on the app's events channel. */
+  emit(event: BackendEvent): void;
 }
-
-const fail = (code: string, message: string): IpcError => ({ code: code as IpcError['code'], message });
 
 interface Held {
   id: string;
@@ -44,7 +46,10 @@ export class FakeQr implements QrBackend {
   #held: Held | null = null;
   #next = 1;
 
-  constructor(private readonly host: FakeQrHost) {}
+  constructor(
+    private readonly recorder: CallRecorder,
+    private readonly host: FakeQrHost,
+  ) {}
 
   #same(a: FakeQrCode, b: FakeQrCode): boolean {
     if (a.kind === 'account' && b.kind === 'account')
@@ -120,6 +125,7 @@ export class FakeQr implements QrBackend {
   }
 
   async qrScanScreen(): Promise<QrScan> {
+    this.recorder.record('qrScanScreen');
     this.host.unlocked();
     if (this.screenFailure !== null) {
       const failure = this.screenFailure;
@@ -129,11 +135,25 @@ export class FakeQr implements QrBackend {
     return this.#scan(Object.entries(this.screen).map(([monitor, codes]) => [`screen:${monitor}`, codes]));
   }
 
-  async qrScanPick(_filterName: string): Promise<QrScan | null> {
-    return this.nextPick === null ? null : this.qrScanPaths([this.nextPick]);
+  async qrScanPick(filterName: string): Promise<QrScan | null> {
+    this.recorder.record('qrScanPick', [filterName]);
+    return this.nextPick === null ? null : this.#paths([this.nextPick]);
   }
 
+  /** Like Rust, also tells the UI on the events channel, as a drop does. */
   async qrScanPaths(paths: string[]): Promise<QrScan> {
+    this.recorder.record('qrScanPaths', [paths]);
+    try {
+      const scan = this.#paths(paths);
+      this.host.emit({ type: 'qrScanned', scan });
+      return scan;
+    } catch (error) {
+      this.host.emit({ type: 'qrScanFailed', error: error as IpcError });
+      throw error;
+    }
+  }
+
+  #paths(paths: string[]): QrScan {
     if (paths.length === 0) throw fail('invalid_input', 'no file was given');
     return this.#scan(
       paths.map((path) => [
@@ -144,12 +164,14 @@ export class FakeQr implements QrBackend {
   }
 
   async qrScanClipboard(): Promise<QrScan> {
+    this.recorder.record('qrScanClipboard');
     this.host.unlocked();
     if (this.clipboard === null) throw fail('clipboard', 'the clipboard holds no image');
     return this.#scan([['clipboard', this.clipboard]]);
   }
 
   async qrAdd(scanId: string, ids: number[]): Promise<QrAdded> {
+    this.recorder.record('qrAdd', [scanId, ids]);
     this.host.unlocked();
     const forms: AccountForm[] = [];
     for (const id of ids) {
@@ -172,6 +194,7 @@ export class FakeQr implements QrBackend {
   }
 
   async qrDismiss(scanId: string): Promise<void> {
+    this.recorder.record('qrDismiss', [scanId]);
     if (this.#held?.id === scanId) this.#held = null;
   }
 
@@ -181,12 +204,14 @@ export class FakeQr implements QrBackend {
     allowUnverifiedTls: boolean,
     onProgress: (step: EnrollStep) => void,
   ): Promise<PushToken> {
+    this.recorder.record('qrEnrollPush', [scanId, id, allowUnverifiedTls]);
     const { code } = this.#entry(scanId, id);
     if (code.kind !== 'push') throw fail('invalid_input', `item ${id} is not a push enrollment`);
     return this.host.enrollPush(code.link, allowUnverifiedTls, onProgress);
   }
 
   async accountQrSvg(id: string): Promise<{ svg: string }> {
+    this.recorder.record('accountQrSvg', [id]);
     this.host.unlocked();
     // A fixed pattern: the fake has no QR encoder, and the UI only shows what Rust draws.
     return {

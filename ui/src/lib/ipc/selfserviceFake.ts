@@ -1,9 +1,11 @@
 // The self-service half of the in-memory fake backend (vitest and `npm run dev`). It behaves
 // like Rust where the UI can tell: sign-in with an optional second step, rights checked before
 // every action, factors marked when they live here, enrollment adding an account to the fake
-// vault, resync, backup codes, and sign-out on lock.
+// vault, resync, backup codes, and sign-out on lock. Calls are recorded on the shared recorder
+// (fakeRecorder.ts); passwords and codes are not.
 
-import type { AccountForm, IpcError } from './contract';
+import type { AccountForm } from './contract';
+import { fail, type CallRecorder } from './fakeRecorder';
 import type {
   BackupCodes,
   ConnectForm,
@@ -21,8 +23,6 @@ import type {
   TokenAction,
 } from './selfserviceContract';
 
-const fail = (code: string, message: string): IpcError => ({ code: code as IpcError['code'], message });
-
 export const ALL_RIGHTS: SelfServiceRight[] = [
   'delete',
   'disable',
@@ -36,7 +36,7 @@ export const ALL_RIGHTS: SelfServiceRight[] = [
 ];
 
 /** What the fake needs from the fake vault. */
-export interface FakeVault {
+export interface FakeSelfServiceHost {
   /** Throws `locked` unless unlocked. */
   requireUnlocked(): void;
   /** Adds an account; returns its id. */
@@ -58,7 +58,10 @@ export class FakeSelfService implements SelfServiceBackend {
   #pending = false;
   #next = 1;
 
-  constructor(private readonly vault: FakeVault) {}
+  constructor(
+    private readonly recorder: CallRecorder,
+    private readonly vault: FakeSelfServiceHost,
+  ) {}
 
   #signedIn(): SelfServiceSession {
     this.vault.requireUnlocked();
@@ -90,6 +93,7 @@ export class FakeSelfService implements SelfServiceBackend {
   }
 
   async selfserviceConnect(form: ConnectForm): Promise<SelfServiceStep> {
+    this.recorder.record('selfserviceConnect', [{ ...form, password: '<password>' }]);
     this.vault.requireUnlocked();
     this.signOut();
     if (!/^https:\/\//.test(form.server.trim())) {
@@ -107,6 +111,7 @@ export class FakeSelfService implements SelfServiceBackend {
   }
 
   async selfserviceAnswer(answer: SelfServiceAnswer): Promise<SelfServiceStep> {
+    this.recorder.record('selfserviceAnswer', [answer.method]);
     this.vault.requireUnlocked();
     if (!this.#pending) throw fail('selfservice_no_second_step', 'no second step');
     if (answer.method === 'tessera') {
@@ -126,11 +131,13 @@ export class FakeSelfService implements SelfServiceBackend {
   }
 
   async selfserviceFactors(): Promise<Factor[]> {
+    this.recorder.record('selfserviceFactors');
     this.#signedIn();
     return this.factors.map((f) => ({ ...f }));
   }
 
   async selfserviceEnroll(kind: EnrollKind): Promise<Enrolled> {
+    this.recorder.record('selfserviceEnroll', [kind]);
     this.#allowed(kind === 'totp' ? 'enrollTOTP' : kind === 'hotp' ? 'enrollHOTP' : 'enrollPUSH');
     const serial = `${kind === 'push' ? 'PIPU' : kind.toUpperCase()}${String(this.#next++).padStart(8, '0')}`;
     let accountId: string | null = null;
@@ -161,6 +168,7 @@ export class FakeSelfService implements SelfServiceBackend {
   }
 
   async selfserviceTokenAction(serial: string, action: TokenAction): Promise<void> {
+    this.recorder.record('selfserviceTokenAction', [serial, action]);
     this.#allowed(action);
     const factor = this.#factor(serial);
     if (action === 'delete') this.factors = this.factors.filter((f) => f !== factor);
@@ -173,6 +181,7 @@ export class FakeSelfService implements SelfServiceBackend {
   }
 
   async selfserviceResync(serial: string, codes: ResyncCodes): Promise<void> {
+    this.recorder.record('selfserviceResync', [serial, codes.method]);
     this.#allowed('resync');
     const factor = this.#factor(serial);
     if (codes.method === 'tessera' && factor.here !== 'account')
@@ -183,6 +192,7 @@ export class FakeSelfService implements SelfServiceBackend {
   }
 
   async selfserviceBackupCodes(count: number): Promise<BackupCodes> {
+    this.recorder.record('selfserviceBackupCodes', [count]);
     this.#allowed('enrollTAN');
     const serial = `PITN${String(this.#next++).padStart(8, '0')}`;
     const codes = Array.from({ length: count }, (_, i) => String(10_000_000 + i * 7919).slice(0, 8));
@@ -202,6 +212,7 @@ export class FakeSelfService implements SelfServiceBackend {
   }
 
   async selfserviceSignOut(): Promise<void> {
+    this.recorder.record('selfserviceSignOut');
     this.signOut();
   }
 }

@@ -27,8 +27,8 @@ const FILE: FakeImportFile = {
 function setup() {
   // GitHub is already in the vault: its entry is a duplicate.
   const backend = new FakeBackend({ accounts: [totp('GitHub', 'JBSWY3DPEHPK3PXP')] });
-  backend.importFiles.set('/tmp/aegis.json', FILE);
-  backend.nextPick = '/tmp/aegis.json';
+  backend.transfer.importFiles.set('/tmp/aegis.json', FILE);
+  backend.transfer.nextPick = '/tmp/aegis.json';
   return { backend, wizard: new ImportWizard(backend) };
 }
 
@@ -66,10 +66,10 @@ describe('import wizard', () => {
     expect(wizard.step).toBe('done');
     expect(wizard.summary).toEqual({ added: 1, skippedDuplicates: 1, notSelected: 1, unsupported: 1, rejected: 1 });
     expect(backend.calls.find((call) => call.method === 'importCommit')?.args[1]).toEqual([1]);
-    expect(backend.accounts.map((stored) => stored.view.issuer)).toEqual(['GitHub', 'Proton']);
+    expect(backend.vault.accounts.map((stored) => stored.view.issuer)).toEqual(['GitHub', 'Proton']);
     // The password never reaches the call log; Rust holds nothing any more.
     expect(JSON.stringify(backend.calls)).not.toContain('test');
-    expect(backend.heldImports).toBe(0);
+    expect(backend.transfer.heldImports).toBe(0);
   });
 
   it('select all and none cover only importable entries', async () => {
@@ -84,11 +84,11 @@ describe('import wizard', () => {
 
   it('a closed picker changes nothing; an unknown file shows its error', async () => {
     const { backend, wizard } = setup();
-    backend.nextPick = null;
+    backend.transfer.nextPick = null;
     await wizard.pick();
     expect(wizard.step).toBe('pick');
     expect(wizard.error).toBeNull();
-    backend.nextPick = '/tmp/notes.txt';
+    backend.transfer.nextPick = '/tmp/notes.txt';
     await wizard.pick();
     expect(wizard.step).toBe('pick');
     expect(wizard.error?.code).toBe('unknown_format');
@@ -97,19 +97,19 @@ describe('import wizard', () => {
   it('cancelling or closing lets Rust drop the held import; a dropped file replaces the one shown', async () => {
     const { backend, wizard } = setup();
     await wizard.pick();
-    expect(backend.heldImports).toBe(1);
+    expect(backend.transfer.heldImports).toBe(1);
     await wizard.cancelDerivation();
     expect(wizard.step).toBe('pick');
-    expect(backend.heldImports).toBe(0);
+    expect(backend.transfer.heldImports).toBe(0);
 
     await wizard.pick();
     const plain = { ...FILE, password: null };
-    backend.importFiles.set('/tmp/plain.json', plain);
+    backend.transfer.importFiles.set('/tmp/plain.json', plain);
     await wizard.accept(await backend.importOpenPaths(['/tmp/plain.json']));
     expect(wizard.step).toBe('preview');
-    expect(backend.heldImports).toBe(1);
+    expect(backend.transfer.heldImports).toBe(1);
     await wizard.close();
-    expect(backend.heldImports).toBe(0);
+    expect(backend.transfer.heldImports).toBe(0);
   });
 
   it('an expired import sends the wizard back to picking a file', async () => {
