@@ -9,9 +9,9 @@ use tessera_core::uri::{OtpUri, UriError, decode_base32};
 use tessera_core::{Account, Algorithm, Digits, Otp, OtpSecret, Period, UnixTime};
 use zeroize::Zeroizing;
 
-use crate::commands::{now, print_json, print_text};
 use crate::failure::CliError;
 use crate::input::{self, Input};
+use crate::output::{now, print_json, print_text};
 use crate::query;
 use crate::sanitize::sanitize;
 use crate::session::Session;

@@ -18,8 +18,9 @@ use tessera_push::selfservice::{
     save_enrolled,
 };
 
-use crate::commands::{now, print_json, print_text, push};
+use crate::commands::push;
 use crate::input::{self, Input};
+use crate::output::{now, print_json, print_text};
 use crate::query;
 use crate::sanitize::sanitize;
 use crate::session::Session;
@@ -348,7 +349,7 @@ fn tokens(session: &mut Session, args: &TokensArgs) -> anyhow::Result<()> {
     let store = tessera_push::sealed::PushStore::open_from_vault(
         &mut vault,
         Some(session.keychain()),
-        crate::commands::now(None)?,
+        crate::output::now(None)?,
     )?;
     let rt = runtime()?;
     let pi = sign_in(&rt, &mut session.input, &args.connect)?;
