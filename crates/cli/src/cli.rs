@@ -22,7 +22,6 @@ use crate::commands::{
     vault,
     vault::{BackupArgs, CompletionsArgs, InitArgs, RestoreArgs},
 };
-use crate::input::Input;
 use crate::session::{GlobalArgs, Session};
 
 const AFTER_HELP: &str = "\
@@ -99,8 +98,8 @@ pub(crate) enum Command {
     /// Open the vault with the recovery key or passphrase and bind the system keychain again,
     /// so later commands open it silently.
     Unlock(UnlockArgs),
-    /// Forget the keychain secret this login session keeps for a few minutes, so the next
-    /// command asks the system keychain again.
+    /// Forget the keychain secret and the privacyIDEA sign-in this login session keeps for a
+    /// few minutes, so the next command asks the system keychain again (and signs in again).
     Lock,
     /// Print a shell completion script.
     Completions(CompletionsArgs),
@@ -123,7 +122,6 @@ impl Command {
             Self::Code(args) => args.uses_vault(),
             Self::Completions(_) => false,
             Self::Scan(args) => args.uses_vault(),
-            Self::Account(group) => group.command.uses_vault(),
             _ => true,
         }
     }
@@ -137,14 +135,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Completions(args) => return vault::completions(args, Cli::command()),
         Command::Code(args) if !command.uses_vault() => return code::run_uri(args),
         Command::Scan(args) if !command.uses_vault() => return qr::scan(None, args),
-        Command::Account(Group { command }) if !command.uses_vault() => {
-            // An unlock secret given anyway is the first line: skip it, the password follows.
-            let mut input = Input::new();
-            if global.passphrase_stdin || global.recovery_key_stdin {
-                input.line("unlock secret")?;
-            }
-            return selfservice::run_without_vault(command, input);
-        }
         _ => {}
     }
     let mut session = Session::new(&global)?;

@@ -171,6 +171,22 @@ impl Session {
         })
     }
 
+    /// The vault, when opening it needs nobody: with the secret given on stdin, or silently
+    /// through the keychain. `None` when there is no vault file or opening would have to ask:
+    /// for commands that only read or note something in the vault on the side (`tessera
+    /// account disable` reading and remembering the server).
+    pub(crate) fn open_if_silent(&mut self) -> anyhow::Result<Option<Vault>> {
+        if !self.path.exists() {
+            return Ok(None);
+        }
+        if let Some(secret) = &self.stdin_secret {
+            let vault = open_with(&self.path, secret)?;
+            vault.check_keychain(&self.keychain)?;
+            return Ok(Some(vault));
+        }
+        Ok(Vault::open(&self.path, Unlock::Keychain(&self.keychain)).ok())
+    }
+
     /// A read-only [`Glance`] at the vault when the keychain opens it silently; `None` when
     /// opening needs a secret from the user, which [`Session::open`] then asks for (once).
     pub(crate) fn glance_silently(&self) -> anyhow::Result<Option<Glance>> {

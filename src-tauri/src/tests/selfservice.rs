@@ -351,7 +351,7 @@ fn every_selfservice_code_is_listed_in_the_typescript_contract() {
     }
     use tessera_push::selfservice::{Right, SelfServiceError};
     let server = [
-        SelfServiceError::BadCredentials,
+        SelfServiceError::BadCredentials { with_code: false },
         SelfServiceError::BadServerUrl,
         SelfServiceError::BodyTooLarge { limit: 1 },
         SelfServiceError::Declined,
