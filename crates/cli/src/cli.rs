@@ -1,20 +1,28 @@
-//! The command line: global options and the list of subcommands; each subcommand's arguments
-//! live with its code.
+//! The command line: the list of subcommands and the dispatch to them. Each subcommand's
+//! arguments live with its code; the options every command takes live with the session
+//! ([`GlobalArgs`]).
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory as _, Parser, Subcommand};
 
 use crate::commands::{
+    account,
     account::{AddArgs, EditArgs, ListArgs, RmArgs, TagCommand},
+    code,
     code::CodeArgs,
+    keys,
     keys::{PassphraseCommand, RecoveryKeyCommand, UnlockArgs},
+    push,
     push::PushCommand,
+    qr,
     qr::{QrArgs, ScanArgs},
+    selfservice,
     selfservice::AccountCommand,
+    transfer,
     transfer::{ExportArgs, ImportArgs},
+    vault,
     vault::{BackupArgs, CompletionsArgs, InitArgs, RestoreArgs},
 };
+use crate::session::{GlobalArgs, Session};
 
 const AFTER_HELP: &str = "\
 Secrets never go on the command line: they are asked for on the terminal, or read one per line
@@ -38,31 +46,6 @@ pub(crate) struct Cli {
     pub(crate) global: GlobalArgs,
     #[command(subcommand)]
     pub(crate) command: Command,
-}
-
-/// Options every vault command accepts.
-#[derive(Debug, Args)]
-pub(crate) struct GlobalArgs {
-    /// The vault file [default: vault.tessera in the platform data directory, e.g.
-    /// ~/.local/share/tessera/]
-    #[arg(long, global = true, env = "TESSERA_VAULT", value_name = "PATH")]
-    pub(crate) vault: Option<PathBuf>,
-    /// Open the vault with the passphrase on the first line of standard input (for `init` and a
-    /// restore into a new vault: the new vault's passphrase).
-    #[arg(long, global = true, conflicts_with = "recovery_key_stdin")]
-    pub(crate) passphrase_stdin: bool,
-    /// Open the vault with the recovery key on the first line of standard input.
-    #[arg(long, global = true)]
-    pub(crate) recovery_key_stdin: bool,
-    /// Keychain service name (tests use their own, so they never touch the real entries).
-    #[arg(long, global = true, hide = true, env = "TESSERA_KEYCHAIN_SERVICE")]
-    pub(crate) keychain_service: Option<String>,
-    /// Seconds this login session keeps the keychain secret in the kernel keyring after a
-    /// look-up, so the next commands skip the keychain (Linux; 0: never; `tessera lock` forgets
-    /// it now).
-    #[arg(long, global = true, env = "TESSERA_KEY_CACHE_SECONDS", value_name = "SECONDS",
-          default_value_t = tessera_core::keystore::SESSION_CACHE_TTL_SECONDS)]
-    pub(crate) key_cache_seconds: u32,
 }
 
 // Each subcommand's arguments are built only when that subcommand runs: building the whole
@@ -115,8 +98,8 @@ pub(crate) enum Command {
     /// Open the vault with the recovery key or passphrase and bind the system keychain again,
     /// so later commands open it silently.
     Unlock(UnlockArgs),
-    /// Forget the keychain secret this login session keeps for a few minutes, so the next
-    /// command asks the system keychain again.
+    /// Forget the keychain secret and the privacyIDEA sign-in this login session keeps for a
+    /// few minutes, so the next command asks the system keychain again (and signs in again).
     Lock,
     /// Print a shell completion script.
     Completions(CompletionsArgs),
@@ -139,8 +122,42 @@ impl Command {
             Self::Code(args) => args.uses_vault(),
             Self::Completions(_) => false,
             Self::Scan(args) => args.uses_vault(),
-            Self::Account(group) => group.command.uses_vault(),
             _ => true,
         }
+    }
+}
+
+/// Runs one subcommand.
+pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
+    let Cli { global, command } = cli;
+    // Commands that need no vault run without resolving one (or reading stdin for it).
+    match &command {
+        Command::Completions(args) => return vault::completions(args, Cli::command()),
+        Command::Code(args) if !command.uses_vault() => return code::run_uri(args),
+        Command::Scan(args) if !command.uses_vault() => return qr::scan(None, args),
+        _ => {}
+    }
+    let mut session = Session::new(&global)?;
+    match command {
+        Command::Init(args) => vault::init(&mut session, &args),
+        Command::Add(args) => account::add(&mut session, &args),
+        Command::List(args) => account::list(&mut session, &args),
+        Command::Code(args) => code::run(&mut session, &args),
+        Command::Edit(args) => account::edit(&mut session, &args),
+        Command::Rm(args) => account::rm(&mut session, &args),
+        Command::Tag(Group { command }) => account::tag(&mut session, &command),
+        Command::Backup(args) => vault::backup(&mut session, &args),
+        Command::Restore(args) => vault::restore(&mut session, &args),
+        Command::Passphrase(Group { command }) => keys::passphrase(&mut session, &command),
+        Command::RecoveryKey(Group { command }) => keys::recovery_key(&mut session, &command),
+        Command::Unlock(args) => keys::unlock(&mut session, &args),
+        Command::Lock => keys::lock(&session),
+        Command::Import(args) => transfer::import(&mut session, &args),
+        Command::Export(args) => transfer::export(&mut session, &args),
+        Command::Scan(args) => qr::scan(Some(&mut session), &args),
+        Command::Qr(args) => qr::qr(&mut session, &args),
+        Command::Push(Group { command }) => push::run(&mut session, &command),
+        Command::Account(Group { command }) => selfservice::run(&mut session, &command),
+        Command::Completions(_) => Ok(()),
     }
 }

@@ -88,6 +88,8 @@ pub(crate) enum CliError {
     NoKeptVersion { path: PathBuf },
     #[error("no home directory is known, so there is no default vault path")]
     NoVaultPath,
+    #[error("the {0} to sign in to is not given, and none is remembered from an earlier sign-in")]
+    NoServer(&'static str),
     #[error("the two passphrases differ")]
     PassphraseMismatch,
     #[error("standard input ended before the {0}")]
@@ -122,6 +124,7 @@ tessera_core::error_codes!(CliError {
     NotATerminal => "not_a_terminal",
     NoKeptVersion => "no_kept_version",
     NoVaultPath => "no_vault_path",
+    NoServer => "no_server",
     PassphraseMismatch => "passphrase_mismatch",
     StdinEnded => "stdin_ended",
     StdinTooLong => "stdin_too_long",
@@ -152,6 +155,7 @@ impl CliError {
             | Self::InvalidTag
             | Self::NoChange
             | Self::NoLabel
+            | Self::NoServer(_)
             | Self::NotATerminal { .. }
             | Self::PassphraseMismatch
             | Self::StdinEnded(_)
@@ -192,6 +196,9 @@ impl CliError {
                 format!("pass {flag} and write it as one line on standard input")
             }
             Self::NoVaultPath => "pass --vault PATH or set TESSERA_VAULT".into(),
+            Self::NoServer(_) => "pass --server URL --user NAME (and --realm if needed) once: \
+                                  later `tessera account` commands remember them"
+                .into(),
             Self::ScanIncomplete { .. } => {
                 "the lines marked unreadable say why; the other images were scanned".into()
             }
@@ -403,7 +410,14 @@ impl Failure for SelfServiceError {
                 status::BAD_INPUT,
                 Some("give the server as https://host[/path] (plain http only to this computer)"),
             ),
-            SelfServiceError::BadCredentials => (
+            SelfServiceError::BadCredentials { with_code: true } => (
+                status::FAILURE,
+                Some(
+                    "this server wants the password and a one-time code: the code is asked \
+                     after the password (on standard input: the line after it)",
+                ),
+            ),
+            SelfServiceError::BadCredentials { .. } => (
                 status::FAILURE,
                 Some("check the user name, realm and password (and the code, if one was asked)"),
             ),

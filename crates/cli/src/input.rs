@@ -51,6 +51,18 @@ impl Input {
         Ok(line)
     }
 
+    /// The next line of stdin, or `None` when it has ended.
+    pub(crate) fn next_line(
+        &mut self,
+        what: &'static str,
+    ) -> anyhow::Result<Option<Zeroizing<String>>> {
+        match self.line(what) {
+            Ok(line) => Ok(Some(line)),
+            Err(error) if matches!(error.downcast_ref(), Some(CliError::StdinEnded(_))) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     /// The next line that is not blank (URIs may come after empty lines).
     pub(crate) fn nonblank_line(
         &mut self,

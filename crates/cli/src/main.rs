@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod failure;
 mod input;
+mod output;
 mod query;
 mod sanitize;
 mod session;
@@ -33,7 +34,7 @@ fn main() -> ExitCode {
     }
     // Clap reports usage errors itself (exit code 2, colour per NO_COLOR/terminal).
     let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => failure::report(&error),
     }

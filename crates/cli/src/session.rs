@@ -1,15 +1,16 @@
-//! One run of a vault command: which vault, which keychain, the secrets given on standard
-//! input, and the opening flow (keychain first, then what the user gave or is asked for).
+//! One run of a vault command: the options every command takes ([`GlobalArgs`]), which vault,
+//! which keychain, the secrets given on standard input, and the opening flow (keychain first,
+//! then what the user gave or is asked for).
 
 use std::path::{Path, PathBuf};
 
 use anstream::eprintln;
+use clap::Args;
 use tessera_core::keystore::{OsKeyStore, SessionCache};
 use tessera_core::vault::{Glance, KdfParams, Passphrase, Protection, RecoveryKey};
 use tessera_core::{UnixTime, Unlock, Vault, VaultError};
 use tessera_push::sealed::{PushStore, PushStoreError};
 
-use crate::cli::GlobalArgs;
 use crate::failure::CliError;
 use crate::input::{self, Input};
 
@@ -24,6 +25,31 @@ pub(crate) enum StdinSecret {
 pub(crate) enum SecretKind {
     Passphrase,
     RecoveryKey,
+}
+
+/// Options every vault command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// The vault file [default: vault.tessera in the platform data directory, e.g.
+    /// ~/.local/share/tessera/]
+    #[arg(long, global = true, env = "TESSERA_VAULT", value_name = "PATH")]
+    pub(crate) vault: Option<PathBuf>,
+    /// Open the vault with the passphrase on the first line of standard input (for `init` and a
+    /// restore into a new vault: the new vault's passphrase).
+    #[arg(long, global = true, conflicts_with = "recovery_key_stdin")]
+    pub(crate) passphrase_stdin: bool,
+    /// Open the vault with the recovery key on the first line of standard input.
+    #[arg(long, global = true)]
+    pub(crate) recovery_key_stdin: bool,
+    /// Keychain service name (tests use their own, so they never touch the real entries).
+    #[arg(long, global = true, hide = true, env = "TESSERA_KEYCHAIN_SERVICE")]
+    pub(crate) keychain_service: Option<String>,
+    /// Seconds this login session keeps the keychain secret in the kernel keyring after a
+    /// look-up, so the next commands skip the keychain (Linux; 0: never; `tessera lock` forgets
+    /// it now).
+    #[arg(long, global = true, env = "TESSERA_KEY_CACHE_SECONDS", value_name = "SECONDS",
+          default_value_t = tessera_core::keystore::SESSION_CACHE_TTL_SECONDS)]
+    pub(crate) key_cache_seconds: u32,
 }
 
 pub(crate) struct Session {
@@ -111,7 +137,7 @@ impl Session {
             }
         }
         let mut vault = self.open()?;
-        let now = crate::commands::now(None)?;
+        let now = crate::output::now(None)?;
         Ok(PushStore::open_from_vault(
             &mut vault,
             Some(&self.keychain),
@@ -135,7 +161,7 @@ impl Session {
             }
         }
         let mut vault = self.open()?;
-        let now = crate::commands::now(None)?;
+        let now = crate::output::now(None)?;
         let store = PushStore::open_from_vault(&mut vault, Some(&self.keychain), now)?;
         // Opened silently through the keychain proves nothing either.
         let proven = self.stdin_secret.is_some() || !vault.has_keychain_slot();
@@ -143,6 +169,22 @@ impl Session {
             store,
             vault_settings: proven.then(|| vault.settings().clone()),
         })
+    }
+
+    /// The vault, when opening it needs nobody: with the secret given on stdin, or silently
+    /// through the keychain. `None` when there is no vault file or opening would have to ask:
+    /// for commands that only read or note something in the vault on the side (`tessera
+    /// account disable` reading and remembering the server).
+    pub(crate) fn open_if_silent(&mut self) -> anyhow::Result<Option<Vault>> {
+        if !self.path.exists() {
+            return Ok(None);
+        }
+        if let Some(secret) = &self.stdin_secret {
+            let vault = open_with(&self.path, secret)?;
+            vault.check_keychain(&self.keychain)?;
+            return Ok(Some(vault));
+        }
+        Ok(Vault::open(&self.path, Unlock::Keychain(&self.keychain)).ok())
     }
 
     /// A read-only [`Glance`] at the vault when the keychain opens it silently; `None` when
@@ -352,13 +394,13 @@ fn open_with(path: &Path, secret: &StdinSecret) -> Result<Vault, VaultError> {
     }
 }
 
-/// Prints a recovery key once: the key alone on stdout, the notice around it on stderr.
 /// The push key store, and the vault's settings when the user proved a vault secret.
 pub(crate) struct OpenedPushStore {
     pub(crate) store: PushStore,
     pub(crate) vault_settings: Option<tessera_core::vault::Settings>,
 }
 
+/// Prints a recovery key once: the key alone on stdout, the notice around it on stderr.
 pub(crate) fn show_recovery_key(key: &RecoveryKey) -> anyhow::Result<()> {
     use std::io::Write as _;
     eprintln!("\nYour recovery key (shown this once only; Tessera cannot show it again):\n");

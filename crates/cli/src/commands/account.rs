@@ -9,9 +9,9 @@ use tessera_core::uri::{OtpUri, UriError, decode_base32};
 use tessera_core::{Account, Algorithm, Digits, Otp, OtpSecret, Period, UnixTime};
 use zeroize::Zeroizing;
 
-use crate::commands::{now, print_json, print_text};
 use crate::failure::CliError;
 use crate::input::{self, Input};
+use crate::output::{now, print_json, print_text};
 use crate::query;
 use crate::sanitize::sanitize;
 use crate::session::Session;
@@ -67,6 +67,8 @@ pub(crate) struct AddArgs {
 pub(crate) fn add(session: &mut Session, args: &AddArgs) -> anyhow::Result<()> {
     let mut vault = session.open()?;
     let now = now(None)?;
+    // Kept until the account is saved: a privacyIDEA link names its token (`serial=`).
+    let mut link = None;
     let mut account = match &args.uri {
         Some(uri) => {
             let text = if uri == "-" {
@@ -75,6 +77,7 @@ pub(crate) fn add(session: &mut Session, args: &AddArgs) -> anyhow::Result<()> {
                 Zeroizing::new(uri.clone())
             };
             let mut account = OtpUri::parse(&text)?.into_account(now);
+            link = Some(text);
             if let Some(issuer) = &args.issuer {
                 account.issuer = issuer.trim().to_owned();
             }
@@ -107,6 +110,10 @@ pub(crate) fn add(session: &mut Session, args: &AddArgs) -> anyhow::Result<()> {
     let id = account.id;
     vault.update(|data| -> anyhow::Result<()> {
         data.accounts.push(account);
+        // `tessera account tokens` then knows the server token it came from.
+        if let Some(link) = &link {
+            tessera_push::selfservice::link_added(data, id, link);
+        }
         Ok(())
     })?;
     anstream::eprintln!("Added {} ({}).", sanitize(&label), query::short_id(id));

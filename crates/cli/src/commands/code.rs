@@ -12,9 +12,10 @@ use tessera_core::otp::{self, Code};
 use tessera_core::uri::OtpUri;
 use tessera_core::{Account, Otp, UnixTime};
 
-use crate::commands::{clipboard, now, print_json, print_text};
+use crate::commands::clipboard;
 use crate::failure::CliError;
 use crate::input::Input;
+use crate::output::{now, print_json, print_text};
 use crate::query::{self, Labelled as _};
 use crate::sanitize::sanitize;
 use crate::session::Session;

@@ -160,8 +160,8 @@ pub(crate) fn unlock(session: &mut Session, args: &UnlockArgs) -> anyhow::Result
 pub(crate) fn lock(session: &Session) -> anyhow::Result<()> {
     let dropped = session.keychain().forget_all();
     anstream::eprintln!(
-        "Locked: {dropped} cached keychain secret(s) forgotten; the next command asks the \
-         system keychain again."
+        "Locked: {dropped} cached keychain secret(s) or privacyIDEA sign-in(s) forgotten; the \
+         next command asks the system keychain again, and `tessera account` signs in again."
     );
     Ok(())
 }

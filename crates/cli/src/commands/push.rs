@@ -28,9 +28,9 @@ use tessera_push::{Decision, EnrollmentUri, PushClient, PushError, PushToken};
 use tessera_verify::{Verifier, VerifyError};
 use zeroize::Zeroizing;
 
-use crate::commands::{now, print_json, print_text};
 use crate::failure::CliError;
 use crate::input::{self, Input};
+use crate::output::{now, print_json, print_text};
 use crate::sanitize::sanitize;
 use crate::session::Session;
 

@@ -12,9 +12,9 @@ use tessera_qr::{MigrationCollector, Payload, QrText};
 
 use crate::commands::account::same_account;
 use crate::commands::transfer::read_file;
-use crate::commands::{now, print_json, print_text};
 use crate::failure::CliError;
 use crate::input;
+use crate::output::{now, print_json, print_text};
 use crate::query;
 use crate::sanitize::sanitize;
 use crate::session::Session;

@@ -3,8 +3,18 @@
 //! the vault (the secret is never shown), disable, enable, delete, reset or resync a token, and
 //! create backup codes (shown once).
 //!
-//! The password comes from standard input (after the vault's unlock secret, if any) or a hidden
-//! prompt; the session token stays in memory for this one command.
+//! Signing in: the password (from standard input after the vault's unlock secret, if any, or a
+//! hidden prompt), then a one-time code when the server wants one: asked for by a challenge
+//! (`login_mode=privacyIDEA` with a challenge-response policy), or checked together with the
+//! password (the same login mode without one: the password alone is refused, and the code is
+//! sent with it). The server, user and realm are remembered in the vault, and the whole
+//! sign-in is learnt too, so the next time asks for the code up front instead of spending a
+//! failure on every token.
+//!
+//! The signed-in session is kept for [`SIGN_IN_SECONDS`] in the kernel session keyring (the
+//! same place, with the same rules, as the keychain secret `tessera code` keeps: readable by
+//! this login session only, expired by the kernel, dropped by `tessera lock`; never on disk),
+//! so "disable, then delete" signs in once.
 
 use std::io::IsTerminal as _;
 use std::time::Duration;
@@ -13,13 +23,16 @@ use anstream::eprintln;
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde::Serialize;
+use tessera_core::Vault;
 use tessera_push::selfservice::{
-    Here, Password, SelfServiceError, Server, Session as PiSession, SignIn, TokenInfo, mark_here,
-    save_enrolled,
+    Here, Password, SelfServiceError, Server, Session as PiSession, SignIn, TokenInfo, last_server,
+    mark_here, remember_code_with_password, remember_server, save_enrolled,
 };
 
-use crate::commands::{now, print_json, print_text, push};
+use crate::commands::push;
+use crate::failure::CliError;
 use crate::input::{self, Input};
+use crate::output::{now, print_json, print_text};
 use crate::query;
 use crate::sanitize::sanitize;
 use crate::session::Session;
@@ -51,26 +64,23 @@ pub(crate) enum AccountCommand {
     BackupCodes(BackupCodesArgs),
 }
 
-impl AccountCommand {
-    /// Whether the command works on the vault.
-    pub(crate) fn uses_vault(&self) -> bool {
-        matches!(
-            self,
-            Self::Tokens(_) | Self::EnrollTotp(_) | Self::EnrollHotp(_) | Self::EnrollPush(_)
-        )
-    }
-}
+/// How long a sign-in is kept for the next `tessera account` commands (and never longer than
+/// `--key-cache-seconds`): long enough to look at the tokens and then disable and delete one,
+/// short because it lets anyone in this login session change the user's tokens at the server
+/// without a password or code. privacyIDEA's own sessions live an hour by default; a server
+/// that ends one sooner is signed in to again.
+const SIGN_IN_SECONDS: u32 = 300;
 
-/// Where and as whom to sign in.
+/// Where and as whom to sign in: given once, then remembered in the vault.
 #[derive(Debug, Args)]
 pub(crate) struct Connect {
-    /// The privacyIDEA server, e.g. https://pi.example.com
+    /// The privacyIDEA server, e.g. https://pi.example.com [default: the one last signed in to]
     #[arg(long, value_name = "URL", env = "TESSERA_PI_SERVER")]
-    server: String,
-    /// Your user name there.
+    server: Option<String>,
+    /// Your user name there [default: the one last signed in as, at that server]
     #[arg(long, value_name = "USER", env = "TESSERA_PI_USER")]
-    user: String,
-    /// Your realm, if the server has several.
+    user: Option<String>,
+    /// Your realm, if the server has several [default: the one last signed in to, likewise]
     #[arg(long, value_name = "REALM", env = "TESSERA_PI_REALM")]
     realm: Option<String>,
 }
@@ -142,13 +152,16 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the network runtime")
 }
 
-/// Runs a command that needs no vault.
-pub(crate) fn run_without_vault(command: &AccountCommand, mut input: Input) -> anyhow::Result<()> {
-    let rt = runtime()?;
+/// Runs one `tessera account` command.
+pub(crate) fn run(session: &mut Session, command: &AccountCommand) -> anyhow::Result<()> {
     match command {
-        AccountCommand::Disable(args) => simple(&rt, &mut input, args, Action::Disable),
-        AccountCommand::Enable(args) => simple(&rt, &mut input, args, Action::Enable),
-        AccountCommand::Reset(args) => simple(&rt, &mut input, args, Action::Reset),
+        AccountCommand::Tokens(args) => tokens(session, args),
+        AccountCommand::EnrollTotp(args) => enroll(session, args, false),
+        AccountCommand::EnrollHotp(args) => enroll(session, args, true),
+        AccountCommand::EnrollPush(args) => enroll_push(session, args),
+        AccountCommand::Disable(args) => simple(session, args, Action::Disable),
+        AccountCommand::Enable(args) => simple(session, args, Action::Enable),
+        AccountCommand::Reset(args) => simple(session, args, Action::Reset),
         AccountCommand::Delete(args) => {
             input::confirm(
                 &format!(
@@ -158,20 +171,25 @@ pub(crate) fn run_without_vault(command: &AccountCommand, mut input: Input) -> a
                 "deleting a token",
                 args.yes,
             )?;
-            simple(&rt, &mut input, &args.serial, Action::Delete)
+            simple(session, &args.serial, Action::Delete)
         }
         AccountCommand::Resync(args) => {
-            let pi = sign_in(&rt, &mut input, &args.connect)?;
-            let first = answer(&mut input, "first code", "First code: ")?;
-            let second = answer(&mut input, "second code", "The next code: ")?;
-            rt.block_on(pi.resync(&args.serial, &first, &second))?;
+            let mut vault = session.open_if_silent()?;
+            let mut pi = Pi::new(session, vault.as_mut(), &args.connect)?;
+            pi.signed_in()?;
+            let first = answer(&mut pi.session.input, "first code", "First code: ")?;
+            let second = answer(&mut pi.session.input, "second code", "The next code: ")?;
+            pi.call(async |pi| pi.resync(&args.serial, &first, &second).await)?;
             eprintln!("Token {} is in sync again.", sanitize(&args.serial));
             Ok(())
         }
         AccountCommand::BackupCodes(args) => {
-            let pi = sign_in(&rt, &mut input, &args.connect)?;
-            let codes =
-                rt.block_on(pi.create_backup_codes(args.count, Some("Tessera backup codes")))?;
+            let mut vault = session.open_if_silent()?;
+            let mut pi = Pi::new(session, vault.as_mut(), &args.connect)?;
+            let codes = pi.call(async |pi| {
+                pi.create_backup_codes(args.count, Some("Tessera backup codes"))
+                    .await
+            })?;
             eprintln!(
                 "Your {} backup codes (token {}), shown this once: print them or keep them \
                  somewhere safe. Each signs you in once, after your password.\n",
@@ -185,21 +203,6 @@ pub(crate) fn run_without_vault(command: &AccountCommand, mut input: Input) -> a
             }
             print_text(&text)
         }
-        AccountCommand::Tokens(_)
-        | AccountCommand::EnrollTotp(_)
-        | AccountCommand::EnrollHotp(_)
-        | AccountCommand::EnrollPush(_) => Ok(()),
-    }
-}
-
-/// Runs a command that works on the vault.
-pub(crate) fn run(session: &mut Session, command: &AccountCommand) -> anyhow::Result<()> {
-    match command {
-        AccountCommand::Tokens(args) => tokens(session, args),
-        AccountCommand::EnrollTotp(args) => enroll(session, args, false),
-        AccountCommand::EnrollHotp(args) => enroll(session, args, true),
-        AccountCommand::EnrollPush(args) => enroll_push(session, args),
-        _ => run_without_vault(command, Input::new()),
     }
 }
 
@@ -211,21 +214,16 @@ enum Action {
     Delete,
 }
 
-fn simple(
-    rt: &tokio::runtime::Runtime,
-    input: &mut Input,
-    args: &SerialArgs,
-    action: Action,
-) -> anyhow::Result<()> {
-    let pi = sign_in(rt, input, &args.connect)?;
+fn simple(session: &mut Session, args: &SerialArgs, action: Action) -> anyhow::Result<()> {
+    // The vault only tells the server last signed in to, and remembers this one.
+    let mut vault = session.open_if_silent()?;
+    let mut pi = Pi::new(session, vault.as_mut(), &args.connect)?;
     let serial = args.serial.as_str();
-    rt.block_on(async {
-        match action {
-            Action::Disable => pi.disable(serial).await,
-            Action::Enable => pi.enable(serial).await,
-            Action::Reset => pi.reset_failcounter(serial).await,
-            Action::Delete => pi.delete(serial).await,
-        }
+    pi.call(async |pi| match action {
+        Action::Disable => pi.disable(serial).await,
+        Action::Enable => pi.enable(serial).await,
+        Action::Reset => pi.reset_failcounter(serial).await,
+        Action::Delete => pi.delete(serial).await,
     })?;
     let done = match action {
         Action::Disable => "disabled: it signs nobody in until it is enabled again",
@@ -246,12 +244,176 @@ fn answer(input: &mut Input, what: &'static str, prompt: &str) -> anyhow::Result
     }
 }
 
-fn password(input: &mut Input, connect: &Connect) -> anyhow::Result<Password> {
-    let mut text = if std::io::stdin().is_terminal() {
+/// Where and as whom to sign in, from the options or the vault's memory of the last sign-in.
+struct Target {
+    server: Server,
+    user: String,
+    realm: Option<String>,
+    /// The server took the password together with a one-time code last time.
+    code_with_password: bool,
+}
+
+impl Target {
+    fn resolve(connect: &Connect, vault: Option<&Vault>) -> anyhow::Result<Target> {
+        let last = vault.and_then(|vault| last_server(vault.data()));
+        let given = connect.server.as_deref().map(Server::parse).transpose()?;
+        let same_server = |url: &str| match (&given, Server::parse(url)) {
+            (None, _) => true,
+            (Some(given), Ok(last)) => given.url() == last.url(),
+            (Some(_), Err(_)) => false,
+        };
+        // What is remembered counts for the server it was remembered for only.
+        let last = last.filter(|last| same_server(&last.url));
+        let server = match (given, &last) {
+            (Some(server), _) => server,
+            (None, Some(last)) => Server::parse(&last.url)?,
+            (None, None) => return Err(CliError::NoServer("privacyIDEA server (--server)").into()),
+        };
+        let last = last.filter(|last| connect.user.as_ref().is_none_or(|user| *user == last.user));
+        let user = match (&connect.user, &last) {
+            (Some(user), _) => user.trim().to_owned(),
+            (None, Some(last)) => last.user.clone(),
+            (None, None) => return Err(CliError::NoServer("user name (--user)").into()),
+        };
+        let realm = match &connect.realm {
+            Some(realm) => Some(realm.trim().to_owned()).filter(|realm| !realm.is_empty()),
+            None => last.as_ref().and_then(|last| last.realm.clone()),
+        };
+        Ok(Target {
+            server,
+            user,
+            realm,
+            code_with_password: last.is_some_and(|last| last.code_with_password),
+        })
+    }
+
+    /// The kernel-keyring name of this sign-in.
+    fn kept_name(&self) -> String {
+        format!(
+            "selfservice:{}|{}|{}",
+            self.server.url(),
+            self.user,
+            self.realm.as_deref().unwrap_or_default()
+        )
+    }
+}
+
+/// One command's way to the server: the sign-in kept from an earlier command, or a new one.
+struct Pi<'s> {
+    session: &'s mut Session,
+    rt: tokio::runtime::Runtime,
+    client: tessera_push::PushClient,
+    target: Target,
+    /// The vault, when it is open (or opens silently): it remembers where the user signed in.
+    vault: Option<&'s mut Vault>,
+    signed_in: Option<PiSession>,
+    /// `signed_in` came from the keyring: the server may have ended it meanwhile.
+    resumed: bool,
+}
+
+impl<'s> Pi<'s> {
+    fn new(
+        session: &'s mut Session,
+        vault: Option<&'s mut Vault>,
+        connect: &Connect,
+    ) -> anyhow::Result<Pi<'s>> {
+        let target = Target::resolve(connect, vault.as_deref())?;
+        Ok(Pi {
+            session,
+            rt: runtime()?,
+            client: push::client()?,
+            target,
+            vault,
+            signed_in: None,
+            resumed: false,
+        })
+    }
+
+    /// Signed in: with the session kept from an earlier command, or by signing in now.
+    fn signed_in(&mut self) -> anyhow::Result<&PiSession> {
+        if self.signed_in.is_none() {
+            let name = self.target.kept_name();
+            let kept =
+                self.session.keychain().kept(&name).and_then(|kept| {
+                    PiSession::resume(&self.client, &self.target.server, &kept).ok()
+                });
+            self.resumed = kept.is_some();
+            let pi = match kept {
+                Some(pi) => pi,
+                None => self.sign_in()?,
+            };
+            self.signed_in = Some(pi);
+        }
+        self.signed_in
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("not signed in"))
+    }
+
+    /// Runs `call` signed in; a kept sign-in the server no longer takes is replaced by a new
+    /// one, once (the server refused before doing anything, so the call is safe to repeat).
+    fn call<T>(
+        &mut self,
+        call: impl AsyncFn(&PiSession) -> Result<T, SelfServiceError>,
+    ) -> anyhow::Result<T> {
+        self.signed_in()?;
+        let result = match &self.signed_in {
+            Some(pi) => self.rt.block_on(call(pi)),
+            None => return Err(anyhow::anyhow!("not signed in")),
+        };
+        match result {
+            Err(SelfServiceError::SessionExpired) if self.resumed => {
+                self.session.keychain().forget(&self.target.kept_name());
+                self.signed_in = None;
+                self.resumed = false;
+                self.signed_in = Some(self.sign_in()?);
+                match &self.signed_in {
+                    Some(pi) => Ok(self.rt.block_on(call(pi))?),
+                    None => Err(anyhow::anyhow!("not signed in")),
+                }
+            }
+            result => Ok(result?),
+        }
+    }
+
+    /// Signs in now (password, then a code when the server wants one), keeps the session for
+    /// the next commands and remembers the server in the vault.
+    fn sign_in(&mut self) -> anyhow::Result<PiSession> {
+        let (pi, code_with_password) = sign_in(
+            &self.rt,
+            &self.client,
+            &mut self.session.input,
+            &self.target,
+        )?;
+        self.session
+            .keychain()
+            .keep(&self.target.kept_name(), &pi.keep(), SIGN_IN_SECONDS);
+        if let Some(vault) = &mut self.vault {
+            let realm = self.target.realm.as_deref();
+            vault.update(|data| -> anyhow::Result<()> {
+                remember_server(data, &self.target.server, &self.target.user, realm);
+                remember_code_with_password(data, code_with_password);
+                Ok(())
+            })?;
+        }
+        Ok(pi)
+    }
+}
+
+fn is_terminal() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+fn password(input: &mut Input, target: &Target) -> anyhow::Result<Password> {
+    let mut text = if is_terminal() {
         input::prompt_hidden(&format!(
-            "Password of {} at {}: ",
-            sanitize(&connect.user),
-            sanitize(&connect.server)
+            "Password of {} at {}{}: ",
+            sanitize(&target.user),
+            sanitize(target.server.url()),
+            if target.code_with_password {
+                " (the one-time code comes next)"
+            } else {
+                ""
+            }
         ))?
     } else {
         input.line("password")?
@@ -259,32 +421,91 @@ fn password(input: &mut Input, connect: &Connect) -> anyhow::Result<Password> {
     Ok(Password::new(std::mem::take(&mut *text)))
 }
 
+/// A one-time code to send with the password: asked on the terminal, else the next line of
+/// standard input. `None` when none is given (Enter alone, or standard input has ended).
+fn code_with_password(input: &mut Input) -> anyhow::Result<Option<zeroize::Zeroizing<String>>> {
+    let code = if is_terminal() {
+        Some(input::prompt_hidden(
+            "One-time code (from your authenticator, e.g. `tessera code`, or a backup code): ",
+        )?)
+    } else {
+        input.next_line("one-time code")?
+    };
+    Ok(code.filter(|code| !code.trim().is_empty()))
+}
+
+/// Signs in: the password alone first, unless the server is known to take it with a code;
+/// when the server refuses the password alone where it checks a code with it, the code is
+/// asked for and sent with the password. Then the second step, if the server opens one.
+/// Returns the session and whether the code went with the password.
 fn sign_in(
     rt: &tokio::runtime::Runtime,
+    client: &tessera_push::PushClient,
     input: &mut Input,
-    connect: &Connect,
-) -> anyhow::Result<PiSession> {
-    let server = Server::parse(&connect.server)?;
-    let password = password(input, connect)?;
-    let client = push::client()?;
-    let realm = connect.realm.as_deref();
-    let mut step = rt.block_on(PiSession::sign_in(
-        &client,
-        &server,
-        &connect.user,
-        realm,
-        &password,
-    ))?;
+    target: &Target,
+) -> anyhow::Result<(PiSession, bool)> {
+    let (server, user, realm) = (
+        &target.server,
+        target.user.as_str(),
+        target.realm.as_deref(),
+    );
+    let password = password(input, target)?;
+    let alone = async || PiSession::sign_in(client, server, user, realm, &password).await;
+    let mut with_code = target.code_with_password;
+    let first = if with_code {
+        let code = code_with_password(input)?.unwrap_or_default();
+        match rt.block_on(PiSession::sign_in_with_code(
+            client,
+            server,
+            user,
+            realm,
+            &password,
+            code.trim(),
+        )) {
+            // The server no longer checks a code with the password: the password alone, then.
+            Err(SelfServiceError::BadCredentials { with_code: false }) => {
+                with_code = false;
+                rt.block_on(alone())
+            }
+            result => result,
+        }
+    } else {
+        match rt.block_on(alone()) {
+            Err(refused @ SelfServiceError::BadCredentials { with_code: true }) => {
+                if is_terminal() {
+                    eprintln!(
+                        "The server refused the password alone: it checks a one-time code from \
+                         one of your tokens together with it. Type the code (or just Enter if \
+                         the password was mistyped, and run the command again)."
+                    );
+                }
+                let Some(code) = code_with_password(input)? else {
+                    return Err(refused.into());
+                };
+                with_code = true;
+                rt.block_on(PiSession::sign_in_with_code(
+                    client,
+                    server,
+                    user,
+                    realm,
+                    &password,
+                    code.trim(),
+                ))
+            }
+            result => result,
+        }
+    };
     drop(password);
+    let mut step = first?;
     let mut tries = 0;
     loop {
         let second = match step {
-            SignIn::Done(session) => return Ok(session),
+            SignIn::Done(session) => return Ok((session, with_code)),
             SignIn::SecondFactor(second) => second,
         };
         tries += 1;
         let push = second.has_push();
-        if std::io::stdin().is_terminal() {
+        if is_terminal() {
             eprintln!(
                 "The server asks for a second factor: {}.",
                 if push {
@@ -295,7 +516,7 @@ fn sign_in(
                 }
             );
         }
-        let mut code = if std::io::stdin().is_terminal() {
+        let mut code = if is_terminal() {
             input::prompt_hidden("Code: ")?
         } else {
             input.line("second-factor code")?
@@ -309,9 +530,7 @@ fn sign_in(
         zeroize::Zeroize::zeroize(&mut *code);
         match result {
             Ok(next) => step = next,
-            Err(SelfServiceError::BadCredentials)
-                if tries < 3 && std::io::stdin().is_terminal() =>
-            {
+            Err(SelfServiceError::BadCredentials { .. }) if tries < 3 && is_terminal() => {
                 eprintln!("That code is wrong; try again.");
                 step = SignIn::SecondFactor(second);
             }
@@ -348,12 +567,13 @@ fn tokens(session: &mut Session, args: &TokensArgs) -> anyhow::Result<()> {
     let store = tessera_push::sealed::PushStore::open_from_vault(
         &mut vault,
         Some(session.keychain()),
-        crate::commands::now(None)?,
+        crate::output::now(None)?,
     )?;
-    let rt = runtime()?;
-    let pi = sign_in(&rt, &mut session.input, &args.connect)?;
-    let mut tokens: Vec<TokenInfo> = rt.block_on(pi.list_tokens())?;
-    mark_here(&mut tokens, pi.server(), vault.data(), Some(store.data()));
+    let mut pi = Pi::new(session, Some(&mut vault), &args.connect)?;
+    let mut tokens: Vec<TokenInfo> = pi.call(async |pi| pi.list_tokens().await)?;
+    let server = pi.target.server.clone();
+    drop(pi);
+    mark_here(&mut tokens, &server, vault.data(), Some(store.data()));
     if args.json {
         let items: Vec<_> = tokens
             .iter()
@@ -401,11 +621,10 @@ fn tokens(session: &mut Session, args: &TokensArgs) -> anyhow::Result<()> {
 
 fn enroll(session: &mut Session, args: &EnrollArgs, hotp: bool) -> anyhow::Result<()> {
     let mut vault = session.open()?;
-    let rt = runtime()?;
-    let pi = sign_in(&rt, &mut session.input, &args.connect)?;
+    let mut pi = Pi::new(session, Some(&mut vault), &args.connect)?;
     let now = now(None)?;
     let description = Some(args.description.as_str()).filter(|text| !text.trim().is_empty());
-    let enrolled = rt.block_on(async {
+    let enrolled = pi.call(async |pi| {
         if hotp {
             pi.enroll_hotp_here(description, now).await
         } else {
@@ -414,7 +633,8 @@ fn enroll(session: &mut Session, args: &EnrollArgs, hotp: bool) -> anyhow::Resul
     })?;
     let serial = enrolled.serial.clone();
     let label = enrolled.account.display_label();
-    let server = pi.server().clone();
+    let server = pi.target.server.clone();
+    drop(pi);
     let id = vault.update(|data| -> anyhow::Result<_> {
         Ok(save_enrolled(data, &server, &serial, enrolled.account))
     })?;
@@ -439,15 +659,18 @@ fn enroll(session: &mut Session, args: &EnrollArgs, hotp: bool) -> anyhow::Resul
 
 fn enroll_push(session: &mut Session, args: &EnrollPushArgs) -> anyhow::Result<()> {
     let mut store = session.open_push_store()?;
-    let rt = runtime()?;
-    let pi = sign_in(&rt, &mut session.input, &args.enroll.connect)?;
+    let mut vault = session.open_if_silent()?;
+    let mut pi = Pi::new(session, vault.as_mut(), &args.enroll.connect)?;
     let description = Some(args.enroll.description.as_str()).filter(|text| !text.trim().is_empty());
     let size = push::key_size(args.key_bits);
     eprintln!(
         "Making the device key (RSA {}) and registering it: this takes a few seconds…",
         args.key_bits
     );
-    let token = rt.block_on(pi.enroll_push_here(description, size, args.allow_unverified_tls))?;
+    let token = pi.call(async |pi| {
+        pi.enroll_push_here(description, size, args.allow_unverified_tls)
+            .await
+    })?;
     // The server's push link may say sslverify=0 even though this session verified TLS.
     if !token.sslverify() {
         eprintln!("{}", push::TLS_WARNING);

@@ -3,15 +3,14 @@
 use std::io::{self, Write as _};
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory as _};
+use clap::Args;
 use tessera_core::vault::{KdfParams, Passphrase, VaultData};
 use tessera_core::{Account, Otp, Vault, VaultError};
 
-use crate::cli::Cli;
 use crate::commands::account::same_account;
-use crate::commands::now;
 use crate::failure::CliError;
 use crate::input::{self, Input};
+use crate::output::now;
 use crate::sanitize::sanitize;
 use crate::session::{Session, show_recovery_key};
 
@@ -306,10 +305,15 @@ pub(crate) struct CompletionsArgs {
     shell: clap_complete::Shell,
 }
 
-pub(crate) fn completions(args: &CompletionsArgs) -> anyhow::Result<()> {
+/// `command`: the whole command line (`Cli::command()`), passed in: `cli` depends on the
+/// commands, not the other way round.
+pub(crate) fn completions(
+    args: &CompletionsArgs,
+    mut command: clap::Command,
+) -> anyhow::Result<()> {
     // Generated into memory first: clap_complete panics on a failed write (`| head`).
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "tessera", &mut script);
+    clap_complete::generate(args.shell, &mut command, "tessera", &mut script);
     let mut out = io::stdout().lock();
     out.write_all(&script)?;
     out.flush()?;

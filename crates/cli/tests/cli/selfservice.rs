@@ -33,11 +33,13 @@ fn tokens_enroll_totp_sign_in_with_its_code_and_recover() {
         env.run(&full, stdin)
     };
 
+    // A wrong password first: a sign-in that worked is kept for the next commands.
+    let wrong = account(&["tokens"], "wrong password\n").fails(1, "selfservice_bad_credentials");
+    assert!(wrong.stderr.contains("check the user name"), "{wrong:#?}");
     assert_eq!(
         account(&["tokens", "--json"], &pass).ok().json(),
         serde_json::json!([])
     );
-    account(&["tokens"], "wrong password\n").fails(1, "selfservice_bad_credentials");
 
     // Enroll TOTP into the vault: the secret is never printed.
     let run = account(&["enroll-totp", "--json"], &pass).ok();
@@ -110,6 +112,7 @@ fn tokens_enroll_totp_sign_in_with_its_code_and_recover() {
         "{listed}"
     );
     // With login_mode=privacyIDEA the password opens a second step: a backup code answers it.
+    env.run(&["lock"], "").ok();
     server.admin_post(
         &format!("/policy/login_mode_{}", server.user),
         &[
@@ -182,10 +185,12 @@ fn enroll_hotp_then_resync_a_counter_that_ran_ahead() {
     let mut args = vec!["account", "resync"];
     args.extend_from_slice(&connect);
     args.push(&serial);
-    env.run(&args, &format!("{}{first}\n{second}\n", pass)).ok();
+    // Signed in by enroll-hotp a moment ago: the two codes alone, no password.
+    env.run(&args, &format!("{first}\n{second}\n")).ok();
     let checked = server.check(&format!("{}{}", server.user_pass, code()), None);
     assert_eq!(checked["result"]["authentication"], "ACCEPT", "{checked}");
     // Two codes that do not follow each other are refused in plain words.
+    env.run(&["lock"], "").ok();
     let run = env.run(&args, &format!("{pass}000000\n111111\n"));
     let run = run.fails(1, "selfservice_resync_failed");
     assert!(run.stderr.contains("hint: "), "{run:#?}");
@@ -269,4 +274,183 @@ fn enroll_push_then_approve_a_sign_in() {
         finalized["result"]["authentication"], "ACCEPT",
         "{finalized}"
     );
+}
+
+/// privacyIDEA's `login_mode=privacyIDEA` without a challenge-response policy (the default):
+/// the password alone is refused, and the right password and code sign in together. The
+/// server is remembered, the way to sign in there too, and the sign-in is kept for the next
+/// commands: "disable, then delete" needs one code, not two.
+#[test]
+fn login_mode_privacyidea_without_challenge_response_remembered_and_kept() {
+    let server = pi::server();
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let pass = format!("{}\n", server.user_pass);
+    // Signed in once with everything given; the next commands find it all in the vault.
+    let listed = env
+        .with_passphrase(
+            &[
+                "account",
+                "tokens",
+                "--json",
+                "--server",
+                &server.url,
+                "--user",
+                &server.user,
+                "--realm",
+                "testrealm",
+            ],
+            &pass,
+        )
+        .ok()
+        .json();
+    assert_eq!(listed, serde_json::json!([]));
+    let run = env
+        .with_passphrase(&["account", "backup-codes", "--count", "4"], "")
+        .ok();
+    let codes: Vec<String> = run.stdout.lines().map(str::to_owned).collect();
+    assert_eq!(codes.len(), 4, "{run:#?}");
+    let enrolled = env
+        .with_passphrase(&["account", "enroll-totp", "--json"], "")
+        .ok()
+        .json();
+    let totp = enrolled["serial"].as_str().unwrap().to_owned();
+
+    // Without a vault to remember them, the server and user must be given.
+    let bare = Env::new();
+    let run = bare.run(&["account", "disable", &totp], &pass);
+    assert!(run.fails(2, "no_server").stderr.contains("--server URL"));
+
+    server.admin_post(
+        &format!("/policy/login_mode_{}", server.user),
+        &[
+            ("scope", "webui"),
+            ("realm", "testrealm"),
+            ("user", &server.user),
+            ("action", "login_mode=privacyIDEA"),
+            ("active", "true"),
+        ],
+    );
+    env.run(&["lock"], "").ok();
+    // The password alone: refused, saying a code goes with it.
+    let run = env
+        .with_passphrase(&["account", "tokens", "--json"], &pass)
+        .fails(1, "selfservice_bad_credentials");
+    assert!(
+        run.stderr.contains("one-time code") && run.stderr.contains("the line after it"),
+        "{run:#?}"
+    );
+    // The password, then a code (a backup code here: a TOTP code is accepted once per 30 s).
+    let listed = env
+        .with_passphrase(
+            &["account", "tokens", "--json"],
+            &format!("{pass}{}\n", codes[0]),
+        )
+        .ok()
+        .json();
+    let tan = |listed: &serde_json::Value| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|token| token["type"] == "tan")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(tan(&listed)["remaining_codes"], 3, "{listed}");
+    let failures = |listed: &serde_json::Value| -> Vec<u64> {
+        let mut counts: Vec<_> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|token| token["failcount"].as_u64().unwrap())
+            .collect();
+        counts.sort_unstable();
+        counts
+    };
+    let before = failures(&listed);
+
+    // Learnt: the next sign-in sends the password and the code together, spending no failure
+    // on the user's other tokens (a password sent alone counts one on the TOTP token).
+    env.run(&["lock"], "").ok();
+    let listed = env
+        .with_passphrase(
+            &["account", "tokens", "--json"],
+            &format!("{pass}{}\n", codes[1]),
+        )
+        .ok()
+        .json();
+    assert_eq!(tan(&listed)["remaining_codes"], 2, "{listed}");
+    assert_eq!(failures(&listed), before, "{listed}");
+
+    // Kept: disable, then delete, with nothing more on standard input.
+    env.with_passphrase(&["account", "disable", &totp], "").ok();
+    env.with_passphrase(&["account", "delete", &totp, "--yes"], "")
+        .ok();
+    let listed = env
+        .with_passphrase(&["account", "tokens", "--json"], "")
+        .ok()
+        .json();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|token| token["serial"] != totp.as_str()),
+        "{listed}"
+    );
+    // `lock` drops the sign-in: the next command signs in again.
+    env.run(&["lock"], "").ok();
+    env.with_passphrase(&["account", "tokens", "--json"], "")
+        .fails(2, "stdin_ended");
+    for (args, stdout, stderr) in env.outputs() {
+        assert!(
+            !stdout.contains(&server.user_pass) && !stderr.contains(&server.user_pass),
+            "{args}"
+        );
+    }
+}
+
+/// A TOTP token enrolled by the server (here by the admin) and added from the server's own
+/// link (`serial=` in it) is listed as living here.
+#[test]
+fn an_account_added_from_the_servers_link_is_here() {
+    let server = pi::server();
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let body = server.admin_post(
+        "/token/init",
+        &[
+            ("type", "totp"),
+            ("genkey", "1"),
+            ("user", &server.user),
+            ("realm", "testrealm"),
+        ],
+    );
+    let link = body["detail"]["googleurl"]["value"].as_str().unwrap();
+    let serial = body["detail"]["serial"].as_str().unwrap();
+    assert!(link.contains(&format!("serial={serial}")), "{link}");
+    env.with_passphrase(&["add", "--uri", "-"], &format!("{link}\n"))
+        .ok();
+    let id = env.with_passphrase(&["list", "--json"], "").ok().json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listed = env
+        .with_passphrase(
+            &[
+                "account",
+                "tokens",
+                "--json",
+                "--server",
+                &server.url,
+                "--user",
+                &server.user,
+            ],
+            &format!("{}\n", server.user_pass),
+        )
+        .ok()
+        .json();
+    assert_eq!(listed[0]["serial"], serial, "{listed}");
+    assert_eq!(listed[0]["here"], id.as_str(), "{listed}");
 }

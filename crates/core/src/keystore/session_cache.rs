@@ -29,6 +29,9 @@ use super::{KeyMaterial, KeyStore, KeyStoreError};
 /// How long a cached secret lives by default: gpg-agent's `default-cache-ttl`.
 pub const DEFAULT_TTL_SECONDS: u32 = 600;
 
+/// The longest secret [`SessionCache::keep`] reads back (a privacyIDEA session is about 1 KiB).
+const MAX_KEPT_LEN: usize = 16 * 1024;
+
 /// `inner` with a session-keyring copy of each secret it returns, for `ttl` seconds. Entries are
 /// named `tessera:<scope>:<name>` so that keychain services (release, debug, tests) stay apart.
 pub struct SessionCache<S> {
@@ -56,6 +59,28 @@ impl<S: KeyStore> SessionCache<S> {
     /// dropped.
     pub fn forget_all(&self) -> usize {
         kernel::forget_prefix(&self.description(""))
+    }
+
+    /// Keeps `secret` under `name` in the session keyring only, never in the keychain, for
+    /// `ttl` seconds but never longer than this cache's own time (0 keeps nothing): what a
+    /// short-lived sign-in elsewhere lives in between commands (`tessera account`). Returns
+    /// whether it is kept. [`SessionCache::forget_all`] drops it with the rest.
+    pub fn keep(&self, name: &str, secret: &KeyMaterial, ttl: u32) -> bool {
+        let ttl = ttl.min(self.ttl);
+        ttl > 0 && kernel::put(&self.description(name), secret, ttl)
+    }
+
+    /// What [`SessionCache::keep`] kept under `name`, while it lives.
+    pub fn kept(&self, name: &str) -> Option<KeyMaterial> {
+        if self.ttl == 0 {
+            return None;
+        }
+        kernel::read_up_to(&self.description(name), MAX_KEPT_LEN)
+    }
+
+    /// Drops what [`SessionCache::keep`] kept under `name` (the server refused it, say).
+    pub fn forget(&self, name: &str) {
+        kernel::forget(&self.description(name));
     }
 
     fn description(&self, name: &str) -> String {
@@ -119,25 +144,32 @@ mod kernel {
     }
 
     pub(super) fn read(description: &str) -> Option<KeyMaterial> {
+        read_up_to(description, MAX_SECRET_LEN)
+    }
+
+    pub(super) fn read_up_to(description: &str, max: usize) -> Option<KeyMaterial> {
         let key = find(description)?;
-        let mut buffer = Zeroizing::new([0u8; MAX_SECRET_LEN]);
+        let mut buffer = Zeroizing::new(vec![0u8; max]);
         let len = key.read(&mut *buffer).ok()?;
-        if len == 0 || len > MAX_SECRET_LEN {
+        if len == 0 || len > max {
             return None;
         }
         Some(KeyMaterial::from_bytes(buffer[..len].to_vec()))
     }
 
-    pub(super) fn put(description: &str, secret: &KeyMaterial, ttl: u32) {
-        let Some(ring) = session() else { return };
+    /// Whether the secret is now kept (with its timeout).
+    pub(super) fn put(description: &str, secret: &KeyMaterial, ttl: u32) -> bool {
+        let Some(ring) = session() else { return false };
         // EXPOSE: the secret goes into kernel memory, readable only by this session.
         let Ok(key) = ring.add_key(description, secret.expose_secret()) else {
-            return;
+            return false;
         };
         // The kernel has no add-with-timeout: a copy that cannot expire must not stay.
         if key.set_timeout(ttl as usize).is_err() {
             let _ = key.invalidate();
+            return false;
         }
+        true
     }
 
     pub(super) fn forget(description: &str) {
@@ -172,7 +204,12 @@ mod kernel {
     pub(super) fn read(_description: &str) -> Option<KeyMaterial> {
         None
     }
-    pub(super) fn put(_description: &str, _secret: &KeyMaterial, _ttl: u32) {}
+    pub(super) fn read_up_to(_description: &str, _max: usize) -> Option<KeyMaterial> {
+        None
+    }
+    pub(super) fn put(_description: &str, _secret: &KeyMaterial, _ttl: u32) -> bool {
+        false
+    }
     pub(super) fn forget(_description: &str) {}
     pub(super) fn forget_prefix(_prefix: &str) -> usize {
         0
@@ -267,6 +304,45 @@ mod tests {
         assert!(second.load("vault c").unwrap().is_none());
         assert_eq!(second.forget_all(), 0);
         assert_eq!(first.forget_all(), 1);
+    }
+
+    #[test]
+    fn a_kept_secret_lives_in_the_kernel_only_and_goes_with_forget_all() {
+        if !kernel_keyring_works() {
+            return;
+        }
+        let cache = cache(60);
+        // Longer than a keychain secret (a signed-in session).
+        let long = KeyMaterial::from_bytes(vec![9; 1500]);
+        assert!(cache.keep("sign-in", &long, 300));
+        assert!(
+            cache.inner().load("sign-in").unwrap().is_none(),
+            "not in the keychain"
+        );
+        assert_eq!(
+            cache.kept("sign-in").unwrap().expose_secret(),
+            long.expose_secret()
+        );
+        let key = kernel::find(&cache.description("sign-in")).unwrap();
+        let perms = key.metadata().unwrap().get_perms().bits();
+        assert_eq!(
+            perms & 0x0002_0202,
+            0,
+            "only the possessor reads: {perms:#010x}"
+        );
+        cache.forget("sign-in");
+        assert!(cache.kept("sign-in").is_none());
+        assert!(cache.keep("sign-in", &long, 300));
+        assert_eq!(cache.forget_all(), 1);
+        assert!(cache.kept("sign-in").is_none());
+        // Never longer than the cache's own time; a cache that is off keeps nothing.
+        let short = super::SessionCache::new(MemoryKeyStore::new(), cache.scope.clone(), 1);
+        assert!(short.keep("brief", &long, 300));
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        assert!(short.kept("brief").is_none());
+        let off = super::SessionCache::new(MemoryKeyStore::new(), cache.scope.clone(), 0);
+        assert!(!off.keep("never", &long, 300));
+        assert!(off.kept("never").is_none());
     }
 
     #[test]

@@ -13,8 +13,19 @@ use crate::PushError;
 pub enum SelfServiceError {
     /// `/auth` refused the user name, the password, or the code of the second step (privacyIDEA
     /// 401, error 4031).
-    #[error("the user name, password or code is wrong")]
-    BadCredentials,
+    #[error("{}", if *.with_code {
+        "the user name, password or one-time code is wrong (this server checks a code from one of \
+         your tokens together with the password)"
+    } else {
+        "the user name, password or code is wrong"
+    })]
+    BadCredentials {
+        /// The server checks the password together with a one-time code (its `webui` policy
+        /// `login_mode=privacyIDEA`): a password sent alone is refused like a wrong one when
+        /// no challenge-response policy opens a second step. Give the code with it
+        /// ([`super::Session::sign_in_with_code`]).
+        with_code: bool,
+    },
     /// The server URL is not an absolute `https://` URL (or `http://` to this computer).
     #[error("the server address is not a valid https:// URL")]
     BadServerUrl,
@@ -116,7 +127,7 @@ mod tests {
     #[test]
     fn codes_are_distinct_and_prefixed() {
         let errors = [
-            SelfServiceError::BadCredentials,
+            SelfServiceError::BadCredentials { with_code: false },
             SelfServiceError::BadServerUrl,
             SelfServiceError::BodyTooLarge { limit: 1 },
             SelfServiceError::Declined,

@@ -34,8 +34,8 @@ pub use rights::{Right, Rights};
 pub use secret::{BackupCodes, Password};
 pub use session::{Enrolled, SecondFactor, Session, SignIn};
 pub use tokens::{
-    Here, LINK_SECTION, LastServer, TokenInfo, TokenStatus, last_server, local_account, mark_here,
-    remember_server, save_enrolled,
+    Here, LINK_SECTION, LastServer, TokenInfo, TokenStatus, last_server, link_added, local_account,
+    mark_here, remember_code_with_password, remember_server, save_enrolled,
 };
 
 /// A privacyIDEA server's base URL, e.g. `https://pi.example.com` or

@@ -37,6 +37,21 @@ struct Probe {
     result: ProbeResult,
 }
 
+/// `detail.loginmode` is `privacyIDEA` in a refusal of `/auth` when the server checks the
+/// password together with a one-time code (the `webui` policy `login_mode=privacyIDEA`). Read
+/// from refusals only, and leniently: a detail of another shape just says nothing.
+#[derive(Deserialize)]
+struct RefusalProbe {
+    #[serde(default)]
+    detail: Option<RefusalDetail>,
+}
+
+#[derive(Deserialize)]
+struct RefusalDetail {
+    #[serde(default)]
+    loginmode: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct ProbeResult {
     #[serde(default)]
@@ -57,7 +72,7 @@ pub(crate) fn check(status: u16, body: &[u8], context: Context) -> Result<(), Se
     let ok_status = (200..300).contains(&status);
     let probe: Probe = match serde_json::from_slice(body) {
         Ok(probe) => probe,
-        Err(_) if !ok_status => return Err(refusal(status, None, context)),
+        Err(_) if !ok_status => return Err(refusal(status, None, false, context)),
         Err(_) => {
             return Err(SelfServiceError::InvalidResponse(
                 "not a privacyIDEA JSON answer",
@@ -68,14 +83,18 @@ pub(crate) fn check(status: u16, body: &[u8], context: Context) -> Result<(), Se
         return Ok(());
     }
     let code = probe.result.error.and_then(|error| error.code);
-    Err(refusal(status, code, context))
+    let with_code = serde_json::from_slice::<RefusalProbe>(body)
+        .ok()
+        .and_then(|refusal| refusal.detail?.loginmode)
+        .is_some_and(|mode| mode.eq_ignore_ascii_case("privacyIDEA"));
+    Err(refusal(status, code, with_code, context))
 }
 
-fn refusal(status: u16, code: Option<i64>, context: Context) -> SelfServiceError {
+fn refusal(status: u16, code: Option<i64>, with_code: bool, context: Context) -> SelfServiceError {
     match (status, code, context) {
         // 4031: wrong credentials at /auth.
         (401, _, Context::SignIn) | (_, Some(4031), Context::SignIn) => {
-            SelfServiceError::BadCredentials
+            SelfServiceError::BadCredentials { with_code }
         }
         // 4033 no header, 4304/4305 bad or expired JWT, any other 401 with a token.
         (401, _, _) | (_, Some(4033 | 4304 | 4305), _) => SelfServiceError::SessionExpired,
@@ -523,6 +542,24 @@ mod tests {
             check(403, &error_body(303), Context::User(Some(Right::EnrollTan))),
             Err(SelfServiceError::NotAllowed(Right::EnrollTan))
         ));
+    }
+
+    #[test]
+    fn a_refusal_in_login_mode_privacyidea_says_a_code_goes_with_the_password() {
+        // As privacyIDEA 3.14 refuses /auth with the password alone (or a wrong one) when its
+        // webui policy says login_mode=privacyIDEA; without the policy the detail is empty.
+        let with_mode = br#"{"detail": {"loginmode": "privacyIDEA", "message": "wrong otp pin"},
+            "result": {"error": {"code": 4031, "message": "Authentication failed."}, "status": false}}"#;
+        let plain = br#"{"detail": {}, "result": {"error": {"code": 4031,
+            "message": "Authentication failed."}, "status": false}}"#;
+        let odd = br#"{"detail": [1], "result": {"error": {"code": 4031}, "status": false}}"#;
+        let cases: [(&[u8], bool); 3] = [(with_mode, true), (plain, false), (odd, false)];
+        for (body, want) in cases {
+            match check(401, body, Context::SignIn) {
+                Err(SelfServiceError::BadCredentials { with_code }) => assert_eq!(with_code, want),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //! signed-in user makes on their own tokens, over the push crate's HTTP client (same timeouts,
 //! body cap, no redirects, rustls).
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderValue;
+use serde::{Deserialize, Serialize};
+use tessera_core::keystore::KeyMaterial;
 use tessera_core::{Account, UnixTime};
 use url::Url;
+use zeroize::Zeroizing;
 
 use super::Server;
 use super::error::SelfServiceError;
@@ -25,6 +29,19 @@ use crate::transport::{PushClient, make_device_key};
 const MAX_PAGES: u32 = 20;
 /// How often a pending push sign-in is checked.
 const PUSH_CHECK_INTERVAL: Duration = Duration::from_millis(500);
+
+/// What [`Session::keep`] writes (JSON; the token is a JWT, so it borrows without escapes).
+#[derive(Serialize, Deserialize)]
+struct Kept<'a> {
+    #[serde(borrow)]
+    token: Cow<'a, str>,
+    #[serde(borrow)]
+    user: Cow<'a, str>,
+    #[serde(borrow)]
+    realm: Cow<'a, str>,
+    #[serde(borrow)]
+    rights: Vec<Cow<'a, str>>,
+}
 
 /// The outcome of a sign-in step.
 #[derive(Debug)]
@@ -199,6 +216,63 @@ impl Session {
     /// What the user may do: offer only these actions.
     pub fn rights(&self) -> &Rights {
         &self.rights
+    }
+
+    /// The session as bytes, for a caller that keeps it for a short while outside this process
+    /// (the CLI: in the kernel session keyring between commands, see `tessera account`): the
+    /// user, realm, rights and the session token itself. Keep it where only this user's login
+    /// session reads it, and not longer than the server's own limit (privacyIDEA's JWTs live an
+    /// hour by default); [`Session::resume`] reads it back.
+    pub fn keep(&self) -> KeyMaterial {
+        let kept = Kept {
+            token: Cow::Borrowed(self.token.expose_secret()),
+            user: Cow::Borrowed(&self.user),
+            realm: Cow::Borrowed(&self.realm),
+            rights: self
+                .rights
+                .actions()
+                .iter()
+                .map(|a| Cow::Borrowed(a.as_str()))
+                .collect(),
+        };
+        // Reserved up front, so the buffer holding the token is never reallocated (and left
+        // unwiped) while it grows.
+        let size = 256
+            + self.token.expose_secret().len()
+            + self.user.len()
+            + self.realm.len()
+            + self
+                .rights
+                .actions()
+                .iter()
+                .map(|a| a.len() + 3)
+                .sum::<usize>();
+        let mut bytes = Vec::with_capacity(size * 2);
+        // Plain strings: serialising them into memory cannot fail.
+        let _ = serde_json::to_writer(&mut bytes, &kept);
+        KeyMaterial::from_bytes(bytes)
+    }
+
+    /// A session [`Session::keep`] made, at `server`, over `client`. Whether the server still
+    /// takes it shows on the first call ([`SelfServiceError::SessionExpired`]: sign in again).
+    pub fn resume(
+        client: &PushClient,
+        server: &Server,
+        kept: &KeyMaterial,
+    ) -> Result<Session, SelfServiceError> {
+        let kept: Kept<'_> = serde_json::from_slice(kept.expose_secret())
+            .map_err(|_| SelfServiceError::InvalidResponse("kept session"))?;
+        if kept.token.is_empty() {
+            return Err(SelfServiceError::InvalidResponse("kept session"));
+        }
+        Ok(Session {
+            client: client.clone(),
+            server: server.clone(),
+            user: kept.user.into_owned(),
+            realm: kept.realm.into_owned(),
+            token: SessionToken::new(Zeroizing::new(kept.token.into_owned())),
+            rights: Rights::from_actions(kept.rights.into_iter().map(Cow::into_owned)),
+        })
     }
 
     /// Signs out: the session token is wiped. privacyIDEA's JWTs are stateless, so nothing is

@@ -128,22 +128,43 @@ pub struct LastServer {
     /// server).
     #[serde(default = "verify_by_default")]
     pub verify_tls: bool,
+    /// The server refused the password alone and took it with a one-time code (its
+    /// `login_mode=privacyIDEA` without a challenge-response policy): ask for both up front
+    /// next time, since each password sent alone counts as a failure on every token of the
+    /// user.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub code_with_password: bool,
 }
 
 fn verify_by_default() -> bool {
     true
 }
 
-/// Remembers where the user signed in (see [`LastServer`]).
+/// Remembers where the user signed in (see [`LastServer`]). What was learnt about signing in
+/// there ([`LastServer::code_with_password`]) is kept while the server and user stay the same.
 pub fn remember_server(data: &mut VaultData, server: &Server, user: &str, realm: Option<&str>) {
     let mut stored = links(data);
+    let code_with_password = stored.last.as_ref().is_some_and(|last| {
+        last.code_with_password && last.url == server.url() && last.user == user
+    });
     stored.last = Some(LastServer {
         url: server.url().to_owned(),
         user: user.to_owned(),
         realm: realm.map(str::to_owned),
         verify_tls: server.verifies_tls(),
+        code_with_password,
     });
     write_links(data, &stored);
+}
+
+/// Remembers whether the last server (see [`remember_server`]) takes the password together
+/// with a one-time code ([`LastServer::code_with_password`]).
+pub fn remember_code_with_password(data: &mut VaultData, needed: bool) {
+    let mut stored = links(data);
+    if let Some(last) = &mut stored.last {
+        last.code_with_password = needed;
+        write_links(data, &stored);
+    }
 }
 
 /// Where the user last signed in, if anywhere (a damaged section remembers nothing).
@@ -202,12 +223,56 @@ pub fn save_enrolled(
     id
 }
 
-/// The vault account enrolled at `server` as `serial`, if it still exists.
+/// Links an account just added from a privacyIDEA enrollment link (`uri`, an `otpauth://` URI)
+/// to the server token it came from, so [`mark_here`] knows it. privacyIDEA names the token
+/// in its links (`serial=`) but not the server: the link is kept without one, and matches the
+/// token of that serial on whichever server lists it (serials are the type and eight random
+/// hex digits: two servers giving the same one to the same user is not a real case). Returns
+/// the serial, or `None` when the URI names none (a link from another issuer).
+pub fn link_added(data: &mut VaultData, account: AccountId, uri: &str) -> Option<String> {
+    let serial = serial_in_link(uri)?;
+    let mut stored = links(data);
+    stored
+        .links
+        .retain(|link| !(link.server.is_empty() && link.serial == serial));
+    stored.links.push(Link {
+        account: account.to_string(),
+        server: String::new(),
+        serial: serial.clone(),
+        unknown: serde_json::Map::new(),
+    });
+    write_links(data, &stored);
+    Some(serial)
+}
+
+/// The `serial=` parameter of an enrollment link. Only that parameter is decoded: the rest of
+/// the link carries the secret, which is not copied here.
+fn serial_in_link(uri: &str) -> Option<String> {
+    let query = uri.split_once('?')?.1;
+    let query = query.split_once('#').map_or(query, |(before, _)| before);
+    let value = query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        key.eq_ignore_ascii_case("serial").then_some(value)
+    })?;
+    let serial: String = url::form_urlencoded::parse(format!("s={value}").as_bytes())
+        .next()?
+        .1
+        .trim()
+        .to_owned();
+    // privacyIDEA serials are short and printable (`TOTP000025A2`); anything else is not one.
+    let printable = serial.chars().all(|c| c.is_ascii_graphic());
+    (!serial.is_empty() && serial.len() <= 64 && printable).then_some(serial)
+}
+
+/// The vault account enrolled at `server` as `serial` (or added from a link naming `serial`,
+/// see [`link_added`]), if it still exists.
 pub fn local_account(data: &VaultData, server: &Server, serial: &str) -> Option<AccountId> {
     links(data)
         .links
         .iter()
-        .filter(|link| link.server == server.origin() && link.serial == serial)
+        .filter(|link| {
+            (link.server == server.origin() || link.server.is_empty()) && link.serial == serial
+        })
         .filter_map(|link| AccountId::parse(&link.account))
         .find(|id| data.account(*id).is_some())
 }
@@ -302,6 +367,13 @@ mod tests {
             ("alice", Some("staff"))
         );
         assert!(!last.verify_tls);
+        assert!(!last.code_with_password);
+        // Learnt once, kept while the server and user stay; forgotten for another user.
+        remember_code_with_password(&mut data, true);
+        remember_server(&mut data, &server, "alice", Some("staff"));
+        assert!(last_server(&data).unwrap().code_with_password);
+        remember_server(&mut data, &server, "carol", None);
+        assert!(!last_server(&data).unwrap().code_with_password);
         // Older sections (links only) still read, and keep their links.
         data.set_section(
             LINK_SECTION,
@@ -310,6 +382,41 @@ mod tests {
         assert_eq!(last_server(&data), None);
         remember_server(&mut data, &server, "bob", None);
         assert_eq!(data.section(LINK_SECTION).unwrap()["future"], 1);
+    }
+
+    #[test]
+    fn an_account_added_from_the_servers_own_link_is_marked_by_its_serial() {
+        let server = Server::parse("http://127.0.0.1:5000").unwrap();
+        let mut data = VaultData::new(UnixTime(1));
+        // As privacyIDEA 3.14 writes a TOTP token's link (the label is the serial by default,
+        // but a `tokenlabel` policy may make it anything: `serial=` is what names the token).
+        let uri = "otpauth://totp/alice%40example?secret=ZO36WIJ373B3BWZFAK5WNYVTUUZW5UCH\
+                   &period=30&digits=6&creator=privacyidea&issuer=privacyIDEA&serial=TOTP000025A2";
+        let account = tessera_core::uri::OtpUri::parse(uri)
+            .unwrap()
+            .into_account(UnixTime(1));
+        let id = account.id;
+        data.accounts.push(account);
+        assert_eq!(
+            link_added(&mut data, id, uri).as_deref(),
+            Some("TOTP000025A2")
+        );
+        let mut tokens = [token("TOTP000025A2"), token("TOTP00009999")];
+        mark_here(&mut tokens, &server, &data, None);
+        assert_eq!(tokens[0].here, Some(Here::Account(id)));
+        assert_eq!(tokens[1].here, None);
+        // Links of other issuers name no serial; odd serials are not taken.
+        for other in [
+            "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&serial=",
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&serial=a%0Ab",
+        ] {
+            assert_eq!(link_added(&mut data, id, other), None, "{other}");
+        }
+        assert_eq!(
+            serial_in_link("otpauth://totp/x?SERIAL=HOTP%2D1&secret=A#serial=no").as_deref(),
+            Some("HOTP-1")
+        );
     }
 
     #[test]

@@ -198,7 +198,7 @@ async fn sign_in_list_and_enroll_totp_into_the_vault_then_validate() {
     .await
     .unwrap_err();
     assert!(
-        matches!(wrong, SelfServiceError::BadCredentials),
+        matches!(wrong, SelfServiceError::BadCredentials { .. }),
         "{wrong:?}"
     );
     session.sign_out();
@@ -514,7 +514,7 @@ async fn login_mode_privacyidea_with_a_code_a_backup_code_and_a_push_approval() 
     assert!(step.has_push());
     let wrong = step.answer_code("000000").await.unwrap_err();
     assert!(
-        matches!(wrong, SelfServiceError::BadCredentials),
+        matches!(wrong, SelfServiceError::BadCredentials { .. }),
         "{wrong:?}"
     );
     let session = done(step.answer_code(&code_of(&totp.account)).await.unwrap());
@@ -541,7 +541,7 @@ async fn login_mode_privacyidea_with_a_code_a_backup_code_and_a_push_approval() 
         .await
         .unwrap_err();
     assert!(
-        matches!(used, SelfServiceError::BadCredentials),
+        matches!(used, SelfServiceError::BadCredentials { .. }),
         "used once only"
     );
 
