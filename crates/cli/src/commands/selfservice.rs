@@ -25,8 +25,8 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 use tessera_core::Vault;
 use tessera_push::selfservice::{
-    Here, Password, SelfServiceError, Server, Session as PiSession, SignIn, TokenInfo, last_server,
-    mark_here, remember_code_with_password, remember_server, save_enrolled,
+    Here, LastServer, Password, SelfServiceError, Server, Session as PiSession, SignIn, TokenInfo,
+    last_server, mark_here, remember_code_with_password, remember_server, save_enrolled,
 };
 
 use crate::commands::push;
@@ -254,8 +254,8 @@ struct Target {
 }
 
 impl Target {
-    fn resolve(connect: &Connect, vault: Option<&Vault>) -> anyhow::Result<Target> {
-        let last = vault.and_then(|vault| last_server(vault.data()));
+    /// The server, user and realm given, completed from `last` (the server last signed in to).
+    fn resolve(connect: &Connect, last: Option<LastServer>) -> anyhow::Result<Target> {
         let given = connect.server.as_deref().map(Server::parse).transpose()?;
         let same_server = |url: &str| match (&given, Server::parse(url)) {
             (None, _) => true,
@@ -268,6 +268,12 @@ impl Target {
             (Some(server), _) => server,
             (None, Some(last)) => Server::parse(&last.url)?,
             (None, None) => return Err(CliError::NoServer("privacyIDEA server (--server)").into()),
+        };
+        // The user's per-server choice to skip certificate checks (made in the app) holds here
+        // too, and saving the server again keeps it.
+        let server = match &last {
+            Some(last) => server.verifying_tls(last.verify_tls),
+            None => server,
         };
         let last = last.filter(|last| connect.user.as_ref().is_none_or(|user| *user == last.user));
         let user = match (&connect.user, &last) {
@@ -317,7 +323,10 @@ impl<'s> Pi<'s> {
         vault: Option<&'s mut Vault>,
         connect: &Connect,
     ) -> anyhow::Result<Pi<'s>> {
-        let target = Target::resolve(connect, vault.as_deref())?;
+        let target = Target::resolve(
+            connect,
+            vault.as_deref().and_then(|vault| last_server(vault.data())),
+        )?;
         Ok(Pi {
             session,
             rt: runtime()?,
@@ -688,4 +697,62 @@ fn enroll_push(session: &mut Session, args: &EnrollPushArgs) -> anyhow::Result<(
         print_json(&push::item(&token))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last(url: &str, verify_tls: bool) -> LastServer {
+        serde_json::from_value(serde_json::json!({
+            "url": url, "user": "alice", "realm": "staff", "verify_tls": verify_tls,
+        }))
+        .unwrap()
+    }
+
+    fn connect(server: Option<&str>, user: Option<&str>) -> Connect {
+        Connect {
+            server: server.map(str::to_owned),
+            user: user.map(str::to_owned),
+            realm: None,
+        }
+    }
+
+    #[test]
+    fn the_last_server_fills_what_is_not_given() {
+        let target =
+            Target::resolve(&connect(None, None), Some(last("https://pi.example", true))).unwrap();
+        assert_eq!(
+            target.server.url(),
+            Server::parse("https://pi.example").unwrap().url()
+        );
+        assert_eq!(target.user, "alice");
+        assert_eq!(target.realm.as_deref(), Some("staff"));
+    }
+
+    #[test]
+    fn a_choice_to_skip_certificate_checks_holds_for_its_server_only() {
+        let remembered = || Some(last("https://pi.example", false));
+        let same = Target::resolve(&connect(None, None), remembered()).unwrap();
+        assert!(
+            !same.server.verifies_tls(),
+            "the user's per-server choice is kept"
+        );
+        let other = Target::resolve(
+            &connect(Some("https://other.example"), Some("bob")),
+            remembered(),
+        )
+        .unwrap();
+        assert!(other.server.verifies_tls(), "another server is checked");
+        assert_eq!(other.realm, None, "nothing remembered for another server");
+    }
+
+    #[test]
+    fn nothing_given_and_nothing_remembered_says_what_to_pass() {
+        let Err(error) = Target::resolve(&connect(None, None), None) else {
+            panic!("resolved with nothing to resolve from");
+        };
+        let cli = error.downcast_ref::<CliError>().expect("a CliError");
+        assert!(matches!(cli, CliError::NoServer(_)), "{cli}");
+    }
 }
