@@ -32,18 +32,7 @@ pub(crate) mod tests {
     use super::{PushRequest, ServerKey, Verified, parse_poll_response};
 
     /// `detail.public_key` exactly as received, with its `\n` line breaks.
-    pub(crate) const VECTOR_SERVER_KEY: &str =
-        "MIICCgKCAgEAq6zM29t+KdHjeykDbi43buyLBl0AY/MDFZw7knum6iTnzd3dqs1t
-VYWGt6jHEVQxeq+cxv803j2l0obQ9D0cVuffchzEb3qGuWg56CCLNmbPCckwlkLe
-6pqLnowRFaUrmT9UbDqPwulnR3ReEyufAcn2FlVecnrRTT92BHt+ZE/HbZwzLF7M
-ANpnwGCh4QKelnmTOBz26AKF/noFeKMbCgnxUpd/So+BDThC1fH5a+X+BFPWyAoA
-5yK4lcPuc3XiBOYnlIOpQtjgVe9hHbc63cLOFPitqoFqrY6SMlXZqRkcYjiv0+xY
-jwzlXKDg4pqDhiz+1xw38L/l3aVY8THtOMWy20Sb8vHDkVsvD2NLNu+P8ogZKW8q
-BEPEB+Xkmj8NoW6t5TJbnT2IY7uTpmZUmjWkS6wrmPRTxmu9jSAaay8cSw+JcML9
-CxxlQOaTZ57oOu52Cs3vvB3xIUOFt/ftKYytkFtUB4P/kKE4QGhYG0o8FqcQgJCj
-pu815P5eKN5gAg22WSukhjPJJXB5dbXK9+zA+A1+wgxHdOIX7U8b9GDTcwBI61g3
-Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
-5+X7IvNGJjoeyEOD/eebcqDEfFAPOhaMMWRF6Zn+FHG39wmbBbPZhuMCAwEAAQ==";
+    pub(crate) const VECTOR_SERVER_KEY: &str = tessera_testkit::capture::SERVER_KEY;
 
     pub(crate) fn vector_server_key() -> ServerKey {
         #[allow(clippy::unwrap_used)]
@@ -53,7 +42,7 @@ Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
     /// The challenge entry from the poll answer, verbatim.
     pub(crate) fn vector_entry() -> Value {
         #[allow(clippy::unwrap_used)]
-        serde_json::from_str(include_str!("../../tests/data/challenge-3.14.json")).unwrap()
+        serde_json::from_str(tessera_testkit::capture::CHALLENGE).unwrap()
     }
 
     /// A challenge signed like the server does, with our test key in the server's role.
