@@ -13,6 +13,9 @@ step() { printf '\n\033[1m==> [%s] %s\033[0m\n' "$(date +%T)" "$*"; }
 step "rustfmt"
 cargo fmt --all --check
 
+step "shellcheck (every shell script)"
+shellcheck scripts/*.sh scripts/privacyidea/*.sh tests/*.sh tests/e2e/*.sh .ci/run
+
 step "UI: type check and unit tests"
 (cd ui && npm run check && npm test)
 
