@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod capture;
+pub mod files;
 #[cfg(feature = "pi")]
 pub mod hostile;
 #[cfg(feature = "otp")]

@@ -231,9 +231,19 @@ impl Rp {
 
     /// An authentication policy for this user only.
     pub async fn user_policy(&self, name: &str, action: &str) {
+        self.policy("authentication", name, action).await;
+    }
+
+    /// A `webui` policy for this user only, e.g. `login_mode=privacyIDEA` (self-service sign-in).
+    pub async fn webui_policy(&self, name: &str, action: &str) {
+        self.policy("webui", name, action).await;
+    }
+
+    /// A policy of `scope` for this user only, named `{name}_{user}`.
+    async fn policy(&self, scope: &str, name: &str, action: &str) {
         let name = format!("{name}_{}", self.user);
         let form = [
-            ("scope", "authentication"),
+            ("scope", scope),
             ("realm", self.server.realm.as_str()),
             ("user", &self.user),
             ("action", action),
@@ -353,6 +363,11 @@ impl Blocking {
     /// [`Rp::user_policy`].
     pub fn user_policy(&self, name: &str, action: &str) {
         self.runtime.block_on(self.rp.user_policy(name, action));
+    }
+
+    /// [`Rp::webui_policy`].
+    pub fn webui_policy(&self, name: &str, action: &str) {
+        self.runtime.block_on(self.rp.webui_policy(name, action));
     }
 
     /// [`Rp::push_link`].

@@ -214,16 +214,7 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
 
     // login_mode=privacyIDEA: the password opens a second step, which Tessera answers with the
     // HOTP account it holds.
-    block(rp.admin_post(
-        &format!("/policy/login_mode_{}", rp.user),
-        &[
-            ("scope", "webui"),
-            ("realm", rp.server.realm.as_str()),
-            ("user", &rp.user),
-            ("action", "login_mode=privacyIDEA"),
-            ("active", "true"),
-        ],
-    ));
+    block(rp.webui_policy("login_mode", "login_mode=privacyIDEA"));
     block(rp.user_policy("challenge_response", "challenge_response=hotp tan"));
     let step = connect(&h, &rp).unwrap();
     assert_eq!(step["step"], "secondFactor", "{step}");
@@ -377,16 +368,7 @@ fn enroll_push_then_sign_in_with_a_push_approval() {
     let listed = h.ok("list_push_tokens", json!({}));
     assert_eq!(listed[0]["serial"], serial.as_str(), "{listed}");
 
-    block(rp.admin_post(
-        &format!("/policy/login_mode_{}", rp.user),
-        &[
-            ("scope", "webui"),
-            ("realm", rp.server.realm.as_str()),
-            ("user", &rp.user),
-            ("action", "login_mode=privacyIDEA"),
-            ("active", "true"),
-        ],
-    ));
+    block(rp.webui_policy("login_mode", "login_mode=privacyIDEA"));
     let step = connect(&h, &rp).unwrap();
     assert_eq!(step["step"], "secondFactor", "{step}");
     assert_eq!(step["push"], true, "{step}");

@@ -431,18 +431,8 @@ async fn a_missing_right_is_refused_with_a_typed_error() {
 /// Turns on `login_mode=privacyIDEA` for this user, with challenge-response for OTP and TAN
 /// tokens so the password alone opens the second step.
 async fn require_second_factor(rp: &Rp) {
-    let user = rp.user.as_str();
-    rp.admin_post(
-        &format!("/policy/login_mode_{user}"),
-        &[
-            ("scope", "webui"),
-            ("realm", rp.server.realm.as_str()),
-            ("user", user),
-            ("action", "login_mode=privacyIDEA"),
-            ("active", "true"),
-        ],
-    )
-    .await;
+    rp.webui_policy("login_mode", "login_mode=privacyIDEA")
+        .await;
     rp.user_policy("challenge_response", "challenge_response=totp hotp tan")
         .await;
 }
