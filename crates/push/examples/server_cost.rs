@@ -6,7 +6,7 @@
 //! one request through that server.
 //!
 //! Real parts only: the throwaway privacyIDEA 3.14 of the tests (`scripts/privacyidea/start.sh`,
-//! through `tessera_testkit::pi` and `tests/common`), a push token enrolled with an RSA-4096 device key (the app's
+//! through `tessera_testkit`), a push token enrolled with an RSA-4096 device key (the app's
 //! default) by `tessera_push`, and polls signed by `PushClient::poll` exactly as the app's
 //! poller sends them. A few tasks keep the server busy for a fixed time; the server's own CPU
 //! time (utime + stime of its processes in `/proc`) over that time gives requests per
@@ -21,9 +21,6 @@
 
 // An example run has no caller to report to: failing setup aborts the run with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
-
-#[path = "../tests/common/mod.rs"]
-mod common;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -173,8 +170,8 @@ async fn main() {
     );
     let pid = server.pid;
     let link = rp.push_link().await;
-    let client = common::client();
-    let token = Arc::new(common::enroll(&client, &link, KeySize::Rsa4096).await);
+    let client = tessera_testkit::push::client();
+    let token = Arc::new(tessera_testkit::push::enroll(&client, &link, KeySize::Rsa4096).await);
     eprintln!(
         "server pid {pid} (processes {:?}), token {} enrolled; {tasks} tasks, {seconds} s per endpoint",
         server_tree(pid),

@@ -2,15 +2,13 @@
 //! recovers by itself. Own test binary, so stopping the server disturbs no other test.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{client, enroll};
 use tessera_push::protocol::{Decision, KeySize};
 use tessera_push::transport::{PollEvent, Poller, PollerMode, Schedule};
 use tessera_testkit::pi::{Rp, server, transaction_of};
+use tessera_testkit::push::{client, enroll};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn poller_backs_off_while_the_server_is_down_and_recovers() {

@@ -22,6 +22,8 @@ pub mod otp;
 pub mod pi;
 #[cfg(feature = "pi")]
 pub mod proxy;
+#[cfg(feature = "push")]
+pub mod push;
 pub mod real;
 pub mod xvfb;
 

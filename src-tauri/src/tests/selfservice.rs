@@ -398,8 +398,8 @@ fn enroll_push_then_sign_in_with_a_push_approval() {
     let token = tokens.pop().unwrap();
     let phone = std::thread::spawn(move || {
         block(async {
-            let client = pi::client();
-            let request = pi::poll_one(&client, &token)
+            let client = tessera_testkit::push::client();
+            let request = tessera_testkit::push::poll_one(&client, &token)
                 .await
                 .verify(token.server_key())
                 .unwrap();

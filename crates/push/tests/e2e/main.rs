@@ -4,14 +4,11 @@
 //! Tessera's own code, and checks the login outcome on the server.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
-#[path = "../common/mod.rs"]
-mod common;
 mod hostile;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{client, enroll, percentile, poll_one};
 use data_encoding::BASE64;
 use tessera_push::answer::{NumberError, answer};
 use tessera_push::pollers::{Changes, PollerSet, ServerEvent};
@@ -21,6 +18,7 @@ use tessera_push::transport::{ClientConfig, PollEvent, Poller, PollerMode, PushC
 use tessera_push::{Outcome, PushError, PushToken};
 use tessera_testkit::pi::{Rp, transaction_of};
 use tessera_testkit::proxy::Proxy;
+use tessera_testkit::push::{client, enroll, poll_one};
 
 fn link_of(detail: &serde_json::Value) -> String {
     detail["pushurl"]["value"].as_str().unwrap().to_owned()
@@ -584,4 +582,10 @@ async fn a_poller_set_polls_each_server_once_and_follows_token_changes() {
         ended.is_ok(),
         "the merged stream closes once its pollers are gone"
     );
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
 }

@@ -7,13 +7,10 @@
 //! fewer rights) are set for that test's user or realm only.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
-#[path = "../common/mod.rs"]
-mod common;
 mod hostile;
 
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{client, poll_one};
 use tessera_core::keystore::MemoryKeyStore;
 use tessera_core::otp::generate;
 use tessera_core::vault::{Protection, Unlock, Vault, VaultError};
@@ -25,6 +22,7 @@ use tessera_push::selfservice::{
 };
 use tessera_push::store::{load_tokens, save_token};
 use tessera_testkit::pi::{Rp, transaction_of};
+use tessera_testkit::push::{client, poll_one};
 
 fn now() -> UnixTime {
     UnixTime(

@@ -1,6 +1,5 @@
-//! The push side of the end-to-end tests: Tessera's own client enrolling and polling against
-//! the test server. The server, the relying party and the admin are `tessera_testkit::pi`'s.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
+//! Tessera's own push client against the test server ([`crate::pi`]): the push crate's
+//! end-to-end tests, its server-cost bench and the app's self-service tests.
 
 use std::time::{Duration, Instant};
 
@@ -34,10 +33,4 @@ pub async fn poll_one(client: &PushClient, token: &PushToken) -> PushRequest<Unv
         assert!(Instant::now() < deadline, "no request within 20 s");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-pub fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort();
-    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[index]
 }
