@@ -25,6 +25,7 @@ hyperfine --style basic --shell=none --warmup 30 --runs 300 \
 step "tessera code QUERY on a 1,000-account vault (real keychain look-up) vs oathtool --totp"
 # A private Secret Service (scripts/with-keyring.sh) with a throwaway service name; the vault is
 # bound to it, so every run looks the key up there as a user's `tessera code` does.
+# shellcheck disable=SC2016 # expanded by the inner bash, which gets its own arguments
 scripts/with-keyring.sh bash -c '
     set -euo pipefail
     vault_dir="$(mktemp -d)"

@@ -40,6 +40,7 @@ floor="$out/webkit-floor"
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
 cc -O2 -o "$floor" "$root/scripts/webkit_floor.c" $(pkg-config --cflags --libs webkit2gtk-4.1)
 app="${APP_BIN:-$CARGO_TARGET_DIR/release/tessera-desktop}"
+# shellcheck disable=SC2012 # the newest bundle; cargo names its .deb files (no odd characters)
 deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
 
 work="$(mktemp -d)"
@@ -54,7 +55,8 @@ Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$work/display" >"$work/
 xvfb_pid=$!
 for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
 [ -s "$work/display" ] || { echo "error: Xvfb did not start" >&2; exit 1; }
-export DISPLAY=":$(head -n1 "$work/display")"
+DISPLAY=":$(head -n1 "$work/display")"
+export DISPLAY
 # No accessibility bus (both apps alike); fixed language. WebKit's renderer is left to the app,
 # which picks it as it does for any user without a GPU (src-tauri/src/rendering.rs).
 export NO_AT_BRIDGE=1 GDK_BACKEND=x11
@@ -78,7 +80,7 @@ make_vault "$work/v50" 50
 # otpclient's own profile: a database of the same 100 accounts in its format (3.x: IV 16 + salt 32,
 # PBKDF2-SHA512 100,000 rounds, AES-256-GCM with the header as AAD, JSON, tag), its password in
 # the same private keychain (secret service, "main_pwd"), so it opens silently as Tessera does.
-otp_password=tessera-bench-otpclient
+otp_password="tessera-bench-otpclient"
 python3 - "$work/otp-home" 100 "$otp_password" <<'PY'
 import hashlib, json, os, sys
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM

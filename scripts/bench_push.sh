@@ -38,7 +38,7 @@ TESSERA_BENCH_OUT="$out" "$CARGO_TARGET_DIR/debug/examples/server_cost"
 
 step "verification: one polkit round trip (real polkitd, agent answering at once) beside pkcheck"
 if [ "$(id -u)" -eq 0 ]; then
-    TESSERA_REAL_POLKIT=1 TESSERA_BENCH_OUT="$out" cargo bench --quiet --locked -p tessera-verify --bench polkit
+    TESSERA_REQUIRE_REAL=1 TESSERA_BENCH_OUT="$out" cargo bench --quiet --locked -p tessera-verify --bench polkit
 else
     echo "skipped: the polkit bench needs root (it installs the polkit action and answers as polkit-agent-helper-1)" >&2
 fi

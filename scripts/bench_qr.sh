@@ -23,7 +23,8 @@ cargo bench --quiet -p tessera-qr --bench decode_corpus -- \
 
 printf '\n\033[1m==> 4K PNG file, whole commands: tessera scan vs zbarimg\033[0m\n' >&2
 tessera="$(scripts/build-cli.sh)"
-file="$(ls "$corpus"/*-4K-*-png-1codes.png | head -n 1)"
+pngs=("$corpus"/*-4K-*-png-1codes.png)
+file="${pngs[0]}"
 "$tessera" scan "$file" >&2
 hyperfine --style basic --shell=none --warmup 3 --runs 30 \
     --export-json "$out/qr-scan-file.json" \

@@ -26,6 +26,7 @@ sudo_if_needed() {
 # input, which the push poll speed follows) and the X idle time the bench checks.
 # polkitd, fprintd, libpam-fprintd: "it's me" verification tested for real (crates/verify: a
 # private system bus with polkitd, and fprintd on libfprint's virtual fingerprint reader).
+# The lint of every shell script (shellcheck, run by scripts/test.sh).
 apt_packages=(
     build-essential pkg-config curl file libssl-dev
     libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
@@ -34,6 +35,7 @@ apt_packages=(
     oathtool hyperfine zbar-tools python3-venv otpclient python3-cryptography qrencode feh dunst
     xprintidle
     polkitd dbus-daemon fprintd libpam-fprintd
+    shellcheck
     nodejs npm
 )
 missing=()

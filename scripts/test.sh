@@ -13,6 +13,9 @@ step() { printf '\n\033[1m==> [%s] %s\033[0m\n' "$(date +%T)" "$*"; }
 step "rustfmt"
 cargo fmt --all --check
 
+step "shellcheck (every shell script)"
+shellcheck scripts/*.sh scripts/privacyidea/*.sh tests/*.sh tests/e2e/*.sh .ci/run
+
 step "UI: type check and unit tests"
 (cd ui && npm run check && npm test)
 
@@ -70,11 +73,12 @@ step "fuzz targets build and survive a short run (every parser: URIs, imports, Q
 )
 
 step "Rust tests, with a real Secret Service keychain, polkitd and fprintd"
-# The verification tests start their own system bus, polkitd and fprintd; set, they fail
-# rather than skip when a part is missing.
+# Every real part (keychain, kernel keyring, root, Xvfb; the verification tests start their own
+# system bus, polkitd and fprintd) must be there: with TESSERA_REQUIRE_REAL=1 a test missing one
+# fails instead of skipping (crates/testkit/src/real.rs).
 # `tessera-desktop/e2e`: the app binary the end-to-end step reuses lets the page name files
 # (standing in for native dialogs); no build a user runs has it.
-TESSERA_REAL_POLKIT=1 TESSERA_REAL_X11=1 scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast --features tessera-desktop/e2e
+TESSERA_REQUIRE_REAL=1 scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast --features tessera-desktop/e2e
 
 step "the shipped CLI (static release build) against the real keychain"
 cli="$(scripts/build-cli.sh)"

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Starts a throwaway privacyIDEA 3.14 on 127.0.0.1 (SQLite, poll-only push policies) and waits
-# until it answers. Prints the connection settings as KEY=VALUE lines on stdout and writes the
-# same lines to $PI_WORK/env (shell-sourceable).
+# until it answers. Writes the server's descriptor, $PI_WORK/server.json (what every test harness
+# reads: crates/testkit and tests/e2e/privacyidea.mjs), and prints its path on stdout; the same
+# settings stay in $PI_WORK/env (shell-sourceable, for a restart).
 #
 #   scripts/privacyidea/start.sh          fresh server: new temp dir, free port, new database
 #   scripts/privacyidea/start.sh DIR      restart the server of DIR (same port, same database),
 #                                         e.g. after `stop.sh --keep DIR`
 #
-# Variables printed: PI_URL PI_WORK PI_PID PI_ADMIN_USER PI_ADMIN_PASS PI_REALM PI_USERS
-# PI_USER_PASS. Set PI_WATCH_PID=<pid> to have the server stopped when that process exits (test
+# server.json: url, work, pid, admin {user, password}, realm, users, user_password, files {config,
+# encryption_key, audit_private_key, audit_public_key, log}. Set PI_WATCH_PID=<pid> to have the server stopped when that process exits (test
 # binaries pass their own pid, so a crashed test leaves no server behind).
 # Only loopback is used; the venv comes from setup.sh (cached under $HOME/.cache/tessera).
 set -euo pipefail
@@ -110,4 +111,29 @@ PI_REALM=testrealm
 PI_USERS="$PI_USERS"
 PI_USER_PASS=$PI_USER_PASS
 ENV
-cat "$WORK/env"
+# The descriptor, written whole then renamed: a reader never sees half of it.
+PI_URL="$PI_URL" PI_WORK="$WORK" PI_PID="$PI_PID" PI_ADMIN_PASS="$PI_ADMIN_PASS" PI_REALM=testrealm \
+    PI_USERS="$PI_USERS" PI_USER_PASS="$PI_USER_PASS" "$VENV/bin/python" - "$WORK/server.json" <<'PY'
+import json, os, sys
+env, work = os.environ, os.environ["PI_WORK"]
+descriptor = {
+    "url": env["PI_URL"],
+    "work": work,
+    "pid": int(env["PI_PID"]),
+    "admin": {"user": "admin", "password": env["PI_ADMIN_PASS"]},
+    "realm": env["PI_REALM"],
+    "users": env["PI_USERS"].split(),
+    "user_password": env["PI_USER_PASS"],
+    "files": {
+        "config": f"{work}/pi.cfg",
+        "encryption_key": f"{work}/enckey",
+        "audit_private_key": f"{work}/private.pem",
+        "audit_public_key": f"{work}/public.pem",
+        "log": f"{work}/server.out",
+    },
+}
+with open(sys.argv[1] + ".tmp", "w", encoding="utf-8") as out:
+    json.dump(descriptor, out, indent=2)
+os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+PY
+echo "$WORK/server.json"

@@ -44,18 +44,49 @@ impl<R: Runtime> Clipboard for SystemClipboard<R> {
     }
 }
 
+/// Work to run once, later.
+type Task = Box<dyn FnOnce() + Send>;
+
+/// Runs a task after a delay: a thread that sleeps in the app, a clock the test moves in tests
+/// (so no test waits for the clear-after delay to pass).
+pub(crate) trait Timer: Send + Sync {
+    fn after(&self, delay: Duration, task: Task) -> Result<(), String>;
+}
+
+/// One sleeping thread per scheduled task (a copy clears at most once; nothing to pool).
+struct ThreadTimer;
+
+impl Timer for ThreadTimer {
+    fn after(&self, delay: Duration, task: Task) -> Result<(), String> {
+        std::thread::Builder::new()
+            .name("clipboard-clear".into())
+            .spawn(move || {
+                std::thread::sleep(delay);
+                task();
+            })
+            .map(drop)
+            .map_err(|error| error.to_string())
+    }
+}
+
 /// Managed state: the clipboard, the number of the latest copy, and that copy's code (so a
 /// lock can clear it: the code is wiped once cleared or superseded).
 pub(crate) struct Board {
     clipboard: Arc<dyn Clipboard>,
+    timer: Box<dyn Timer>,
     latest: Arc<AtomicU64>,
     last: Mutex<Option<(u64, Zeroizing<String>)>>,
 }
 
 impl Board {
     pub(crate) fn new(clipboard: Arc<dyn Clipboard>) -> Self {
+        Self::with_timer(clipboard, Box::new(ThreadTimer))
+    }
+
+    fn with_timer(clipboard: Arc<dyn Clipboard>, timer: Box<dyn Timer>) -> Self {
         Self {
             clipboard,
+            timer,
             latest: Arc::new(AtomicU64::new(0)),
             last: Mutex::new(None),
         }
@@ -97,12 +128,13 @@ impl Board {
         let clipboard = Arc::clone(&self.clipboard);
         let latest = Arc::clone(&self.latest);
         let delay = Duration::from_secs(clear_after_secs.into());
-        std::thread::Builder::new()
-            .name("clipboard-clear".into())
-            .spawn(move || {
-                std::thread::sleep(delay);
-                clear_if_ours(clipboard.as_ref(), &code, copy, &latest);
-            })
+        self.timer
+            .after(
+                delay,
+                Box::new(move || {
+                    clear_if_ours(clipboard.as_ref(), &code, copy, &latest);
+                }),
+            )
             .map_err(|error| {
                 IpcError::new(
                     IpcErrorCode::Clipboard,
@@ -139,6 +171,45 @@ impl Clipboard for MemoryClipboard {
 
     fn clear(&self) -> Result<(), String> {
         *self.0.lock().unwrap() = None;
+        Ok(())
+    }
+}
+
+/// A clock the test moves by hand: a task runs once [`ManualTimer::advance`] has passed its
+/// delay.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct ManualTimer {
+    now: Mutex<Duration>,
+    pending: Mutex<Vec<(Duration, Task)>>,
+}
+
+#[cfg(test)]
+impl ManualTimer {
+    /// Moves the clock on by `by` and runs every task now due.
+    pub(crate) fn advance(&self, by: Duration) {
+        let now = {
+            let mut now = self.now.lock().unwrap();
+            *now += by;
+            *now
+        };
+        let due: Vec<Task> = {
+            let mut pending = self.pending.lock().unwrap();
+            let (due, later) = std::mem::take(&mut *pending)
+                .into_iter()
+                .partition(|(deadline, _)| *deadline <= now);
+            *pending = later;
+            due.into_iter().map(|(_, task)| task).collect()
+        };
+        due.into_iter().for_each(|task| task());
+    }
+}
+
+#[cfg(test)]
+impl Timer for Arc<ManualTimer> {
+    fn after(&self, delay: Duration, task: Task) -> Result<(), String> {
+        let deadline = *self.now.lock().unwrap() + delay;
+        self.pending.lock().unwrap().push((deadline, task));
         Ok(())
     }
 }
@@ -188,15 +259,20 @@ mod tests {
     #[test]
     fn copy_writes_then_clears_after_the_delay() {
         let memory = Arc::new(MemoryClipboard::default());
-        let board = Board::new(memory.clone());
+        let timer = Arc::new(ManualTimer::default());
+        let board = Board::with_timer(memory.clone(), Box::new(Arc::clone(&timer)));
+        let shown = || memory.read().as_deref().map(String::to_owned);
         board.copy(Zeroizing::new("111111".into()), 1).unwrap();
-        assert_eq!(memory.read().as_deref().map(String::as_str), Some("111111"));
+        assert_eq!(shown().as_deref(), Some("111111"));
         // Copied something else meanwhile: the timer leaves it alone.
         board.copy(Zeroizing::new("222222".into()), 0).unwrap();
-        std::thread::sleep(Duration::from_millis(1300));
-        assert_eq!(memory.read().as_deref().map(String::as_str), Some("222222"));
+        timer.advance(Duration::from_secs(1));
+        assert_eq!(shown().as_deref(), Some("222222"));
+        // Ours: still there until the delay has passed, then cleared.
         board.copy(Zeroizing::new("333333".into()), 1).unwrap();
-        std::thread::sleep(Duration::from_millis(1300));
+        timer.advance(Duration::from_millis(999));
+        assert_eq!(shown().as_deref(), Some("333333"));
+        timer.advance(Duration::from_millis(1));
         assert!(memory.read().is_none());
     }
 }

@@ -69,12 +69,12 @@ test('push latency bench', { timeout: 900_000 }, async (t) => {
     stopActivity();
     return app.close();
   });
-  const env = await serverStarted;
-  const rp = relyingParty(env);
+  const server = await serverStarted;
+  const rp = relyingParty(server);
   await rp.login();
   await enrollThroughUi(app, await rp.enrollmentLink());
 
-  const log = join(env.PI_WORK, 'server.out');
+  const log = server.files.log;
   const polls = () => readFileSync(log, 'utf8').split('\n').filter((line) => line.includes('GET /ttype/push')).length;
   const pollsPerMinute = async (ms) => {
     const before = polls();

@@ -25,9 +25,9 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   const serverStarted = startServer();
   let { app, recoveryKey } = await launchOnNewVault();
   t.after(() => app.close());
-  const env = await serverStarted;
-  step(`privacyIDEA at ${env.PI_URL}`);
-  const rp = relyingParty(env);
+  const server = await serverStarted;
+  step(`privacyIDEA at ${server.url}`);
+  const rp = relyingParty(server);
   await rp.login();
 
   // --- Enroll through the UI from the admin API's link (device key made in the app).
@@ -55,7 +55,7 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   const text = await app.text('.push-prompt');
   assert.match(text, /Log in from 127\.0\.0\.1\?/);
   assert.match(text, /CI test/);
-  assert.ok(text.includes(env.PI_URL), text);
+  assert.ok(text.includes(server.url), text);
   assert.ok(text.includes(serial), text);
   assert.match(text, /Expires in \d+ seconds/);
   await app.screenshot('push-prompt');
@@ -228,7 +228,7 @@ test('push sign-in approvals against a real privacyIDEA', { timeout: 300_000 }, 
   await app.button('Unlock');
   await app.wait('"Add a push token?"', '.dialog');
   await waitFor('the link preview', async () => (await app.text('.dialog')).includes('Add a push token?'));
-  assert.ok((await app.text('.dialog')).includes(env.PI_URL));
+  assert.ok((await app.text('.dialog')).includes(server.url));
   await app.screenshot('push-link-offer');
   // "Add" waits for the explicit choice to enroll a link that turns TLS checks off.
   assert.equal(await app.js(`return [...document.querySelectorAll('.dialog button')].find((b) => b.textContent.trim() === 'Add push token').disabled`), true);

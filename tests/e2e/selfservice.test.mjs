@@ -23,9 +23,9 @@ test('Reset my MFA against a real privacyIDEA', { timeout: 300_000 }, async (t) 
   const serverStarted = startServer();
   const { app, recoveryKey } = await launchOnNewVault();
   t.after(() => app.close());
-  const env = await serverStarted;
-  step(`privacyIDEA at ${env.PI_URL}`);
-  const rp = relyingParty(env);
+  const server = await serverStarted;
+  step(`privacyIDEA at ${server.url}`);
+  const rp = relyingParty(server);
   await rp.login();
   const lost = await rp.adminEnroll('totp', 'Old phone');
 
@@ -39,14 +39,14 @@ test('Reset my MFA against a real privacyIDEA', { timeout: 300_000 }, async (t) 
   await app.click('[data-open-selfservice]');
   await app.wait('the sign-in form', 'input[name="server"]');
   assert.equal(await app.js(`return document.querySelector('input[name="verifyTls"]').checked`), true);
-  await app.type('input[name="server"]', env.PI_URL);
+  await app.type('input[name="server"]', server.url);
   await app.type('input[name="user"]', rp.user);
-  await app.type('input[name="realm"]', env.PI_REALM);
+  await app.type('input[name="realm"]', server.realm);
   await app.type('input[name="password"]', 'wrong password');
   await app.screenshot('selfservice-connect');
   await app.button('Sign in');
   await app.wait('the refusal', '[data-error-code="selfservice_bad_credentials"]');
-  await app.type('input[name="password"]', env.PI_USER_PASS);
+  await app.type('input[name="password"]', server.user_password);
   const signIn = Date.now();
   await app.button('Sign in');
   await app.wait('the factors', `li[data-serial="${lost}"]`);
@@ -147,10 +147,10 @@ test('Reset my MFA against a real privacyIDEA', { timeout: 300_000 }, async (t) 
   // The form remembers the last server and user (never the password).
   await waitFor('the remembered user', async () => (await app.js(`return document.querySelector('input[name="user"]').value`)) === rp.user);
   assert.equal(await app.js(`return document.querySelector('input[name="password"]').value`), '');
-  await app.type('input[name="server"]', env.PI_URL);
+  await app.type('input[name="server"]', server.url);
   await app.type('input[name="user"]', rp.user);
-  await app.type('input[name="realm"]', env.PI_REALM);
-  await app.type('input[name="password"]', env.PI_USER_PASS);
+  await app.type('input[name="realm"]', server.realm);
+  await app.type('input[name="password"]', server.user_password);
   await app.button('Sign in');
   await app.wait('the second step', 'input[name="code"]');
   assert.match(await pageText(), new RegExp(`Use the code from Tessera \\(${here}\\)`));

@@ -6,7 +6,7 @@
 //! one request through that server.
 //!
 //! Real parts only: the throwaway privacyIDEA 3.14 of the tests (`scripts/privacyidea/start.sh`,
-//! through `tests/common`), a push token enrolled with an RSA-4096 device key (the app's
+//! through `tessera_testkit`), a push token enrolled with an RSA-4096 device key (the app's
 //! default) by `tessera_push`, and polls signed by `PushClient::poll` exactly as the app's
 //! poller sends them. A few tasks keep the server busy for a fixed time; the server's own CPU
 //! time (utime + stime of its processes in `/proc`) over that time gives requests per
@@ -21,9 +21,6 @@
 
 // An example run has no caller to report to: failing setup aborts the run with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
-
-#[path = "../tests/common/mod.rs"]
-mod common;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -165,21 +162,16 @@ async fn main() {
     let tasks = env_number("TESSERA_SERVER_COST_TASKS", 4);
     let duration = Duration::from_secs(seconds);
 
-    let rp = common::Rp::new().await;
+    let rp = tessera_testkit::pi::Rp::new().await;
     let server = rp.server;
-    let work = server
-        .work
-        .as_ref()
-        .expect("a server this example started (PI_URL would point at one it cannot measure)");
-    let pid: u32 = std::fs::read_to_string(work.join("server.pid"))
-        .expect("start.sh's server.pid")
-        .trim()
-        .parse()
-        .unwrap();
-    let detail = rp.init_push().await;
-    let link = detail["pushurl"]["value"].as_str().unwrap().to_owned();
-    let client = common::client();
-    let token = Arc::new(common::enroll(&client, &link, KeySize::Rsa4096).await);
+    assert!(
+        server.work.is_some(),
+        "a server this example started (TESSERA_PI_SERVER names one it cannot measure)"
+    );
+    let pid = server.pid;
+    let link = rp.push_link().await;
+    let client = tessera_testkit::push::client();
+    let token = Arc::new(tessera_testkit::push::enroll(&client, &link, KeySize::Rsa4096).await);
     eprintln!(
         "server pid {pid} (processes {:?}), token {} enrolled; {tasks} tasks, {seconds} s per endpoint",
         server_tree(pid),

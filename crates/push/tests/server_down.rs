@@ -2,29 +2,27 @@
 //! recovers by itself. Own test binary, so stopping the server disturbs no other test.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
-mod common;
-
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{Rp, client, enroll, run_start, scripts, server, transaction_of};
 use tessera_push::protocol::{Decision, KeySize};
 use tessera_push::transport::{PollEvent, Poller, PollerMode, Schedule};
+use tessera_testkit::pi::{Rp, server, transaction_of};
+use tessera_testkit::push::{client, enroll};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn poller_backs_off_while_the_server_is_down_and_recovers() {
     let rp = Rp::new().await;
-    let Some(work) = server().work.clone() else {
-        eprintln!("PI_URL is an external server: cannot stop it, skipping");
+    // A server named by TESSERA_PI_SERVER is not this process's to stop.
+    if !tessera_testkit::real::needs(
+        "stopping the server",
+        server().work.is_some(),
+        "a server of this process's own (TESSERA_PI_SERVER names another's)",
+    ) {
         return;
-    };
+    }
     let client = client();
-    let link = rp.init_push().await["pushurl"]["value"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let token = Arc::new(enroll(&client, &link, KeySize::Rsa2048).await);
+    let token = Arc::new(enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await);
     let schedule = Schedule::new(
         Duration::from_millis(500),
         Duration::from_secs(15),
@@ -38,12 +36,7 @@ async fn poller_backs_off_while_the_server_is_down_and_recovers() {
         PollerMode::Active,
     );
 
-    let stop = Command::new(scripts().join("stop.sh"))
-        .arg("--keep")
-        .arg(&work)
-        .status()
-        .unwrap();
-    assert!(stop.success());
+    server().stop_keeping_data();
     let mut waits = Vec::new();
     let down_since = Instant::now();
     while waits.len() < 4 {
@@ -72,8 +65,8 @@ async fn poller_backs_off_while_the_server_is_down_and_recovers() {
         down_since.elapsed().as_secs_f64()
     );
 
-    let env = run_start(Some(&work));
-    assert_eq!(env["PI_URL"], server().url, "restarted on the same port");
+    let restarted = server().restart();
+    assert_eq!(restarted.url, server().url, "restarted on the same port");
     poller.check_now();
     let up = Instant::now();
     loop {

@@ -8,10 +8,10 @@
 //! Debian's `polkitd` with Tessera's action installed, a test agent registered for the
 //! verifier's process that confirms the cookie as `polkit-agent-helper-1` does after PAM
 //! succeeded, and the verifier in a child process running as `nobody` (polkit authorizes root
-//! without asking anyone). Needs root and `TESSERA_REAL_POLKIT=1`; skipped otherwise.
+//! without asking anyone). Needs root and `TESSERA_REQUIRE_REAL=1`; skipped otherwise.
 //!
 //! Run: `scripts/bench_push.sh` (`make bench`), or
-//! `TESSERA_REAL_POLKIT=1 cargo bench -p tessera-verify --bench polkit`. Rounds:
+//! `TESSERA_REQUIRE_REAL=1 cargo bench -p tessera-verify --bench polkit`. Rounds:
 //! `TESSERA_VERIFY_BENCH_N` (default 100). With `TESSERA_BENCH_OUT` set, the row for
 //! `scripts/bench_report.py` is written there as `verify-polkit.row.json`.
 

@@ -23,7 +23,7 @@
 //! # Tests
 //!
 //! `tests/polkit.rs` and `tests/fingerprint.rs` run against real parts when
-//! `TESSERA_REAL_POLKIT=1` (as root; `make test` sets it): each test starts its own private
+//! `TESSERA_REQUIRE_REAL=1` (as root; `make test` sets it): each test starts its own private
 //! system bus, `polkitd` and, for the fingerprint, `fprintd` with libfprint's virtual reader,
 //! and a test authentication agent. With the variable set, a missing part fails the test;
 //! without it the tests skip with a message.

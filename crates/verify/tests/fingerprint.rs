@@ -10,7 +10,7 @@
 //! Where the helper and its PAM modules need the system bus and the PAM file at their fixed
 //! paths, see [`common::agent::Helper`].
 //!
-//! Gated like the polkit tests: `TESSERA_REAL_POLKIT=1`, as root.
+//! Gated like the polkit tests: `TESSERA_REQUIRE_REAL=1`, as root.
 //!
 //! [`PolkitVerifier`]: tessera_verify::polkit::PolkitVerifier
 #![cfg(target_os = "linux")]

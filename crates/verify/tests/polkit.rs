@@ -2,7 +2,7 @@
 //! agent, and [`tessera_verify::polkit::PolkitVerifier`] in a child process (as `nobody`).
 //! How polkit treats root and the missing logind session: see `common/mod.rs`.
 //!
-//! Run with `TESSERA_REAL_POLKIT=1` as root (CI, `make test`); skipped with a message otherwise.
+//! Run with `TESSERA_REQUIRE_REAL=1` as root (CI, `make test`); skipped with a message otherwise.
 #![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -271,7 +271,7 @@ fn french_agents_get_the_french_message() {
 /// tests skip.
 #[test]
 fn the_gate_fails_on_a_missing_part() {
-    let gated = std::env::var(common::GATE).is_ok_and(|v| v == "1");
+    let gated = tessera_testkit::real::required();
     let missing = std::panic::catch_unwind(|| {
         common::enabled_with(&[("/nonexistent/tessera-part", "some-package")])
     });

@@ -1,7 +1,7 @@
 //! The push service's orchestration on the mock runtime, with a real vault in a temporary
 //! directory: poller events become prompts, closings and activity entries; pollers start on
 //! unlock, report a server that is down, and stop on lock. The request is the real signed
-//! challenge captured from privacyIDEA 3.14 (crates/push/tests/data), verified here.
+//! challenge captured from privacyIDEA 3.14 (`tessera_testkit::capture`), verified here.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -17,6 +17,7 @@ use tessera_push::protocol::{KeySize, parse_poll_response};
 use tessera_push::store::Outcome;
 use tessera_push::transport::PollEvent;
 use tessera_push::{Decision, DeviceKey, EnrollmentUri, PushError, PushToken, ServerKey};
+use tessera_testkit::capture::{CHALLENGE, SERVER_KEY};
 use tessera_verify::FixedVerifier;
 
 use super::PushService;
@@ -25,20 +26,7 @@ use crate::clipboard::{Board, Clipboard, MemoryClipboard};
 use crate::desktop::SettingsHook;
 use crate::state::AppState;
 
-const CHALLENGE: &str = include_str!("../../../crates/push/tests/data/challenge-3.14.json");
 const SERVER: &str = "http://127.0.0.1:5000";
-/// `detail.public_key` of the same capture (protocol doc §19).
-const SERVER_KEY: &str = "MIICCgKCAgEAq6zM29t+KdHjeykDbi43buyLBl0AY/MDFZw7knum6iTnzd3dqs1t
-VYWGt6jHEVQxeq+cxv803j2l0obQ9D0cVuffchzEb3qGuWg56CCLNmbPCckwlkLe
-6pqLnowRFaUrmT9UbDqPwulnR3ReEyufAcn2FlVecnrRTT92BHt+ZE/HbZwzLF7M
-ANpnwGCh4QKelnmTOBz26AKF/noFeKMbCgnxUpd/So+BDThC1fH5a+X+BFPWyAoA
-5yK4lcPuc3XiBOYnlIOpQtjgVe9hHbc63cLOFPitqoFqrY6SMlXZqRkcYjiv0+xY
-jwzlXKDg4pqDhiz+1xw38L/l3aVY8THtOMWy20Sb8vHDkVsvD2NLNu+P8ogZKW8q
-BEPEB+Xkmj8NoW6t5TJbnT2IY7uTpmZUmjWkS6wrmPRTxmu9jSAaay8cSw+JcML9
-CxxlQOaTZ57oOu52Cs3vvB3xIUOFt/ftKYytkFtUB4P/kKE4QGhYG0o8FqcQgJCj
-pu815P5eKN5gAg22WSukhjPJJXB5dbXK9+zA+A1+wgxHdOIX7U8b9GDTcwBI61g3
-Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
-5+X7IvNGJjoeyEOD/eebcqDEfFAPOhaMMWRF6Zn+FHG39wmbBbPZhuMCAwEAAQ==";
 
 struct Harness {
     /// The vault's folder (`None`: borrowed from another harness, a restart of the same app).

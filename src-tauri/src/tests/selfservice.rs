@@ -1,5 +1,5 @@
 //! The self-service commands end to end against a real privacyIDEA (started by
-//! `scripts/privacyidea/start.sh` through the push crate's test helper, one server for this
+//! `scripts/privacyidea/start.sh` through `tessera_testkit::pi`, one server for this
 //! binary), on the mock runtime: sign in, list, enroll TOTP into the vault and sign in at
 //! `/validate/check` with the code the app shows, lost device (disable, delete), reset, resync
 //! with codes Tessera computes, backup codes once, a second factor answered by Tessera, a
@@ -9,9 +9,7 @@ use serde_json::{Value, json};
 
 use super::*;
 
-// The push crate's helper (start.sh, admin and relying-party calls), shared, not copied.
-#[path = "../../../crates/push/tests/common/mod.rs"]
-mod pi;
+use tessera_testkit::pi;
 
 fn block<T>(future: impl std::future::Future<Output = T>) -> T {
     tauri::async_runtime::block_on(future)
@@ -23,7 +21,7 @@ fn connect(h: &Harness, rp: &pi::Rp) -> Result<Value, Value> {
         json!({
             "server": rp.server.url,
             "user": rp.user,
-            "realm": "testrealm",
+            "realm": rp.server.realm,
             "password": rp.server.user_pass,
             "verifyTls": true,
         }),
@@ -59,21 +57,7 @@ fn shown_code(h: &Harness, id: &str) -> String {
 }
 
 fn accepted(rp: &pi::Rp, code: &str) -> bool {
-    let body = block(async {
-        let response = rp
-            .http
-            .post(format!("{}/validate/check", rp.server.url))
-            .form(&[
-                ("user", rp.user.as_str()),
-                ("realm", "testrealm"),
-                ("pass", &format!("{}{code}", rp.server.user_pass)),
-            ])
-            .send()
-            .await
-            .unwrap();
-        serde_json::from_slice::<Value>(&response.bytes().await.unwrap()).unwrap()
-    });
-    body["result"]["value"] == true
+    block(rp.accepts(code))
 }
 
 #[test]
@@ -91,7 +75,7 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
     );
     let wrong = h.err(
         "selfservice_connect",
-        json!({"server": rp.server.url, "user": rp.user, "realm": "testrealm",
+        json!({"server": rp.server.url, "user": rp.user, "realm": rp.server.realm,
                "password": "wrong", "verifyTls": true}),
     );
     assert_eq!(wrong["code"], "selfservice_bad_credentials");
@@ -123,7 +107,7 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
     assert_eq!(
         status["last"],
         json!({"server": format!("{}/", rp.server.url), "user": rp.user,
-               "realm": "testrealm", "verifyTls": true})
+               "realm": rp.server.realm, "verifyTls": true})
     );
     assert!(factors(&h).is_empty());
 
@@ -229,16 +213,7 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
 
     // login_mode=privacyIDEA: the password opens a second step, which Tessera answers with the
     // HOTP account it holds.
-    block(rp.admin_post(
-        &format!("/policy/login_mode_{}", rp.user),
-        &[
-            ("scope", "webui"),
-            ("realm", "testrealm"),
-            ("user", &rp.user),
-            ("action", "login_mode=privacyIDEA"),
-            ("active", "true"),
-        ],
-    ));
+    block(rp.webui_policy("login_mode", "login_mode=privacyIDEA"));
     block(rp.user_policy("challenge_response", "challenge_response=hotp tan"));
     let step = connect(&h, &rp).unwrap();
     assert_eq!(step["step"], "secondFactor", "{step}");
@@ -351,16 +326,7 @@ fn enroll_push_then_sign_in_with_a_push_approval() {
     let listed = h.ok("list_push_tokens", json!({}));
     assert_eq!(listed[0]["serial"], serial.as_str(), "{listed}");
 
-    block(rp.admin_post(
-        &format!("/policy/login_mode_{}", rp.user),
-        &[
-            ("scope", "webui"),
-            ("realm", "testrealm"),
-            ("user", &rp.user),
-            ("action", "login_mode=privacyIDEA"),
-            ("active", "true"),
-        ],
-    ));
+    block(rp.webui_policy("login_mode", "login_mode=privacyIDEA"));
     let step = connect(&h, &rp).unwrap();
     assert_eq!(step["step"], "secondFactor", "{step}");
     assert_eq!(step["push"], true, "{step}");
@@ -390,8 +356,8 @@ fn enroll_push_then_sign_in_with_a_push_approval() {
     let token = tokens.pop().unwrap();
     let phone = std::thread::spawn(move || {
         block(async {
-            let client = pi::client();
-            let request = pi::poll_one(&client, &token)
+            let client = tessera_testkit::push::client();
+            let request = tessera_testkit::push::poll_one(&client, &token)
                 .await
                 .verify(token.server_key())
                 .unwrap();

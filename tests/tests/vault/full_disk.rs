@@ -25,8 +25,11 @@ fn full_disk_keeps_the_last_good_vault() {
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|status| status.success());
-    if !mounted {
-        eprintln!("skipped full_disk_keeps_the_last_good_vault: cannot mount a tmpfs (needs root)");
+    if !tessera_testkit::real::needs(
+        "the full-disk test",
+        mounted,
+        "a 256 KiB tmpfs mount (needs root)",
+    ) {
         return;
     }
     let _mount = Mount(dir.path());

@@ -1,6 +1,7 @@
-//! The real OS keychain through `OsKeyStore`. Runs only with `TESSERA_REAL_KEYCHAIN=1`
+//! The real OS keychain through `OsKeyStore`. Runs in a private keychain session
 //! (`scripts/with-keyring.sh cargo test -p tessera-tests --test vault keychain`), since CI
-//! machines and containers usually have no unlocked keychain.
+//! machines and containers usually have no unlocked keychain; `make test` fails without one
+//! (`tessera_testkit::real`).
 
 use tessera_core::keystore::{KeyMaterial, KeyStore, OsKeyStore};
 use tessera_core::vault::Protection;
@@ -9,17 +10,8 @@ use tessera_core::{Unlock, Vault};
 use crate::NOW;
 
 fn real_keychain() -> Option<OsKeyStore> {
-    if std::env::var("TESSERA_REAL_KEYCHAIN").as_deref() != Ok("1") {
-        eprintln!(
-            "skipped: real keychain tests need TESSERA_REAL_KEYCHAIN=1 (run them with \
-             scripts/with-keyring.sh)"
-        );
-        return None;
-    }
-    Some(OsKeyStore::with_service(format!(
-        "tessera-test-{}",
-        std::process::id()
-    )))
+    tessera_testkit::real::keychain()
+        .then(|| OsKeyStore::with_service(format!("tessera-test-{}", std::process::id())))
 }
 
 #[test]

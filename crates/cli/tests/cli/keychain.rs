@@ -1,21 +1,16 @@
-//! The real OS keychain (Secret Service in a private D-Bus session): runs only with
-//! `TESSERA_REAL_KEYCHAIN=1`, which `scripts/with-keyring.sh` sets (`make test` wraps the Rust
-//! tests in it). Each test uses its own keychain service name, so no real entry is touched.
+//! The real OS keychain (Secret Service in a private D-Bus session): runs under
+//! `scripts/with-keyring.sh` (`make test` wraps the Rust tests in it, and fails them when the
+//! keychain is missing: `tessera_testkit::real`). Each test uses its own keychain service name, so no real entry is touched.
 
 use tessera_core::keystore::{KeyStore as _, OsKeyStore};
 use tessera_core::vault::keychain_entry_names;
 
 use crate::support::{Env, PASSPHRASE, RFC_SECRET, recovery_key_in};
 
+/// Whether the real keychain is there: a private one from `scripts/with-keyring.sh`; missing,
+/// a failure under `make test` and a skip elsewhere.
 pub(crate) fn real_keychain() -> bool {
-    if std::env::var("TESSERA_REAL_KEYCHAIN").as_deref() == Ok("1") {
-        return true;
-    }
-    eprintln!(
-        "skipped: real keychain tests need TESSERA_REAL_KEYCHAIN=1 (run them with \
-         scripts/with-keyring.sh)"
-    );
-    false
+    tessera_testkit::real::keychain()
 }
 
 #[test]

@@ -16,7 +16,6 @@ mod selfservice;
 mod support;
 mod transfer;
 mod vault;
-mod xvfb;
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};

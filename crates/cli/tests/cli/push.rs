@@ -3,13 +3,13 @@
 //! a terminal), approve → the login is accepted, deny and "not me" → refused; the activity log
 //! keeps every decision.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead as _, BufReader, Write as _};
 use std::process::Stdio;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Value, json};
+use tessera_testkit::proxy::Proxy;
 
 use crate::pi;
 use crate::support::{Env, PASSPHRASE};
@@ -446,125 +446,24 @@ fn plain_http_enrollment_to_another_computer_is_refused_before_any_request() {
     );
 }
 
-/// A man in the middle for one test: forwards each HTTP/1.1 exchange to `upstream` and, while
-/// `tamper` is set, flips one character of every challenge signature in poll answers.
-struct Tamperer {
-    url: String,
-    tamper: Arc<AtomicBool>,
-    altered: Arc<AtomicUsize>,
-}
-
-impl Tamperer {
-    fn start(upstream: &str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let upstream = upstream.trim_start_matches("http://").to_owned();
-        let tamper = Arc::new(AtomicBool::new(false));
-        let altered = Arc::new(AtomicUsize::new(0));
-        let (on, count) = (Arc::clone(&tamper), Arc::clone(&altered));
-        std::thread::spawn(move || {
-            for client in listener.incoming() {
-                let Ok(client) = client else { return };
-                let (upstream, on, count) = (upstream.clone(), Arc::clone(&on), Arc::clone(&count));
-                std::thread::spawn(move || forward(client, &upstream, &on, &count));
-            }
-        });
-        Self {
-            url,
-            tamper,
-            altered,
-        }
+/// Flips one character of every challenge signature in a poll answer (the forgery keeps the
+/// genuine request's nonce); other answers pass unchanged.
+fn forge_signatures(body: &[u8]) -> Vec<u8> {
+    let Ok(mut answer) = serde_json::from_slice::<Value>(body) else {
+        return body.to_vec();
+    };
+    let Some(challenges) = answer["result"]["value"].as_array_mut() else {
+        return body.to_vec();
+    };
+    if challenges.is_empty() {
+        return body.to_vec();
     }
-
-    /// `link` with its registration URL pointed at this proxy.
-    fn rewrite_link(&self, link: &str, upstream: &str) -> String {
-        let encoded = |url: &str| url.replace(':', "%3A");
-        let rewritten = link
-            .replace(&encoded(upstream), &encoded(&self.url))
-            .replace(upstream, &self.url);
-        assert_ne!(rewritten, link, "the link names {upstream}");
-        rewritten
+    for challenge in challenges {
+        let signature = challenge["signature"].as_str().unwrap();
+        let flipped = if signature.starts_with('A') { "B" } else { "A" };
+        challenge["signature"] = Value::String(format!("{flipped}{}", &signature[1..]));
     }
-}
-
-/// Reads one HTTP message: the head, then `Content-Length` bytes; without one, a request has
-/// no body and a response (sent with `connection: close`) runs to EOF.
-fn read_message(stream: &mut TcpStream, request: bool) -> (String, Vec<u8>) {
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 16384];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).into_owned();
-            let length = head
-                .lines()
-                .find_map(|line| {
-                    let lower = line.to_ascii_lowercase();
-                    lower
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse::<usize>().unwrap())
-                })
-                .or(request.then_some(0));
-            if let Some(length) = length
-                && data.len() >= end + 4 + length
-            {
-                return (head, data[end + 4..end + 4 + length].to_vec());
-            }
-        }
-        let read = stream.read(&mut buffer).unwrap_or(0);
-        if read == 0 {
-            let end = data
-                .windows(4)
-                .position(|w| w == b"\r\n\r\n")
-                .unwrap_or(data.len());
-            let head = String::from_utf8_lossy(&data[..end]).into_owned();
-            return (head, data.get(end + 4..).unwrap_or_default().to_vec());
-        }
-        data.extend_from_slice(&buffer[..read]);
-    }
-}
-
-fn with_header(head: &str, name: &str, value: &str) -> String {
-    let mut lines: Vec<String> = head
-        .lines()
-        .filter(|line| !line.to_ascii_lowercase().starts_with(&format!("{name}:")))
-        .map(str::to_owned)
-        .collect();
-    lines.push(format!("{name}: {value}"));
-    lines.join("\r\n")
-}
-
-fn forward(mut client: TcpStream, upstream: &str, tamper: &AtomicBool, altered: &AtomicUsize) {
-    let (head, body) = read_message(&mut client, true);
-    if head.is_empty() {
-        return;
-    }
-    let is_get = head.starts_with("GET ");
-    let mut server = TcpStream::connect(upstream).unwrap();
-    let head = with_header(&head, "connection", "close");
-    server.write_all(head.as_bytes()).unwrap();
-    server.write_all(b"\r\n\r\n").unwrap();
-    server.write_all(&body).unwrap();
-    let (head, mut body) = read_message(&mut server, false);
-    if is_get
-        && tamper.load(Ordering::SeqCst)
-        && let Ok(mut answer) = serde_json::from_slice::<Value>(&body)
-        && let Some(challenges) = answer["result"]["value"].as_array_mut()
-        && !challenges.is_empty()
-    {
-        for challenge in challenges {
-            // One flipped character: the forgery keeps the genuine request's nonce.
-            let signature = challenge["signature"].as_str().unwrap();
-            let flipped = if signature.starts_with('A') { "B" } else { "A" };
-            challenge["signature"] = Value::String(format!("{flipped}{}", &signature[1..]));
-        }
-        body = serde_json::to_vec(&answer).unwrap();
-        altered.fetch_add(1, Ordering::SeqCst);
-    }
-    let head = with_header(&head, "content-length", &body.len().to_string());
-    let head = with_header(&head, "connection", "close");
-    let _ = client.write_all(head.as_bytes());
-    let _ = client.write_all(b"\r\n\r\n");
-    let _ = client.write_all(&body);
+    serde_json::to_vec(&answer).unwrap()
 }
 
 /// Issue 16: a forged copy of a pending request, dropped by one `push watch --once`, must not
@@ -575,8 +474,16 @@ fn a_forged_copy_does_not_hide_the_genuine_request_from_the_next_run() {
     let server = pi::server();
     let env = Env::new();
     env.init_passphrase_vault();
-    let proxy = Tamperer::start(&server.url);
-    let link = proxy.rewrite_link(&server.push_link(), &server.url);
+    let tamper = Arc::new(AtomicBool::new(false));
+    let on = Arc::clone(&tamper);
+    let proxy = Proxy::start(&server.url, move |body| {
+        if on.load(Ordering::SeqCst) {
+            forge_signatures(body)
+        } else {
+            body.to_vec()
+        }
+    });
+    let link = proxy.rewrite_link(&server.push_link());
     env.with_passphrase(
         &[
             "push",
@@ -591,9 +498,9 @@ fn a_forged_copy_does_not_hide_the_genuine_request_from_the_next_run() {
     .ok();
 
     let transaction = server.trigger();
-    proxy.tamper.store(true, Ordering::SeqCst);
+    tamper.store(true, Ordering::SeqCst);
     let forged = env.with_passphrase(&["push", "watch", "--once"], "").ok();
-    assert!(proxy.altered.load(Ordering::SeqCst) > 0, "{forged:#?}");
+    assert!(proxy.altered() > 0, "{forged:#?}");
     assert!(
         forged.stderr.contains("dropped") && forged.stderr.contains("push_bad_signature"),
         "{forged:#?}"
@@ -606,7 +513,7 @@ fn a_forged_copy_does_not_hide_the_genuine_request_from_the_next_run() {
     assert_eq!(activity, json!([]), "unverified data writes nothing");
 
     // The next run, untampered: the genuine request shows, and its approval is accepted.
-    proxy.tamper.store(false, Ordering::SeqCst);
+    tamper.store(false, Ordering::SeqCst);
     let (request, answer) = watch_once(
         &env,
         |request| json!({"nonce": request["nonce"], "decision": "approve"}),

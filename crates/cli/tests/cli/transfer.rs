@@ -489,47 +489,16 @@ fn run_limited(
     )
 }
 
-/// A FreeOTP backup (a serialized `HashMap<String, String>`) of one `len`-byte string followed
-/// by `pairs` map entries whose keys and values all are `TC_REFERENCE`s to it.
-fn freeotp_reference_bomb(len: usize, pairs: u32) -> Vec<u8> {
-    let mut out = vec![0xAC, 0xED, 0x00, 0x05, 0x73, 0x72];
-    let class = b"java.util.HashMap";
-    out.extend_from_slice(&(class.len() as u16).to_be_bytes());
-    out.extend_from_slice(class);
-    out.extend_from_slice(&0x0507_DAC1_C316_60D1u64.to_be_bytes());
-    out.push(0x03);
-    out.extend_from_slice(&2u16.to_be_bytes());
-    for (code, name) in [(b'F', &b"loadFactor"[..]), (b'I', &b"threshold"[..])] {
-        out.push(code);
-        out.extend_from_slice(&(name.len() as u16).to_be_bytes());
-        out.extend_from_slice(name);
-    }
-    out.extend_from_slice(&[0x78, 0x70]);
-    out.extend_from_slice(&0.75f32.to_be_bytes());
-    out.extend_from_slice(&12u32.to_be_bytes());
-    out.extend_from_slice(&[0x77, 0x08]);
-    out.extend_from_slice(&1024u32.to_be_bytes());
-    out.extend_from_slice(&pairs.to_be_bytes());
-    // Handles: 0 the class descriptor, 1 the map, 2 the long string.
-    out.push(0x7C);
-    out.extend_from_slice(&(len as u64).to_be_bytes());
-    out.resize(out.len() + len, b'a');
-    let reference = [0x71, 0x00, 0x7E, 0x00, 0x02];
-    out.extend_from_slice(&reference);
-    for _ in 1..pairs {
-        out.extend_from_slice(&reference);
-        out.extend_from_slice(&reference);
-    }
-    out.push(0x78);
-    out
-}
-
 #[test]
 fn a_freeotp_reference_bomb_is_refused_within_512_mib_and_10_s() {
     let env = Env::new();
     let file = env.dir.path().join("externalBackup.xml");
     // 24 MiB of text named 800 times: 19 GB for a reader that copies each reference.
-    std::fs::write(&file, freeotp_reference_bomb(24 << 20, 400)).unwrap();
+    std::fs::write(
+        &file,
+        tessera_testkit::files::freeotp_reference_bomb(24 << 20, 400),
+    )
+    .unwrap();
     let (status, stderr, seconds) = run_limited(
         &env,
         Some(512 * 1024),

@@ -241,10 +241,11 @@ mod tests {
         inner.delete("probe").unwrap();
         let works = cache.load("probe").unwrap().is_some();
         cache.forget_all();
-        if !works {
-            eprintln!("skipped: no usable kernel session keyring here (seccomp?)");
-        }
-        works
+        tessera_testkit::real::needs(
+            "a kernel keyring test",
+            works,
+            "a usable kernel session keyring (seccomp may forbid keyctl)",
+        )
     }
 
     #[test]

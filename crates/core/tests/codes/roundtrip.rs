@@ -2,75 +2,10 @@
 //! panics on.
 
 use proptest::prelude::*;
+use tessera_core::OtpSecret;
 use tessera_core::migration::{self, BatchInfo, MigrationEntry};
 use tessera_core::uri::OtpUri;
-use tessera_core::{Algorithm, Digits, Otp, OtpSecret, Period};
-
-fn algorithm() -> impl Strategy<Value = Algorithm> {
-    prop_oneof![
-        Just(Algorithm::Sha1),
-        Just(Algorithm::Sha256),
-        Just(Algorithm::Sha512)
-    ]
-}
-
-fn any_otp() -> impl Strategy<Value = Otp> {
-    let digits = (Digits::MIN..=Digits::MAX).prop_map(|d| Digits::new(u32::from(d)).unwrap());
-    prop_oneof![
-        (algorithm(), digits.clone(), any::<u64>()).prop_map(|(algorithm, digits, counter)| {
-            Otp::Hotp {
-                algorithm,
-                digits,
-                counter,
-            }
-        }),
-        Just(Otp::Steam),
-        (algorithm(), digits, 1_u32..).prop_map(|(algorithm, digits, period)| Otp::Totp {
-            algorithm,
-            digits,
-            period: Period::new(period).unwrap(),
-        }),
-    ]
-}
-
-/// Issuers and names: arbitrary Unicode, biased towards the characters URIs treat specially.
-fn text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        any::<String>(),
-        "[a-zA-Z0-9 :%+&=?#/@.~-]{0,24}",
-        "\\PC{0,12}",
-    ]
-}
-
-/// Names without leading whitespace: readers drop spaces after the `issuer:` separator
-/// (formats.md §3), so a name that starts with one is normalised, not preserved.
-fn name() -> impl Strategy<Value = String> {
-    text().prop_filter("no leading whitespace", |n| {
-        !n.starts_with(char::is_whitespace)
-    })
-}
-
-fn secret() -> impl Strategy<Value = Vec<u8>> {
-    proptest::collection::vec(any::<u8>(), 1..=64)
-}
-
-fn google_otp() -> impl Strategy<Value = Otp> {
-    let digits = prop_oneof![Just(Digits::SIX), Just(Digits::new(8).unwrap())];
-    prop_oneof![
-        (algorithm(), digits.clone(), 0..=i64::MAX as u64).prop_map(
-            |(algorithm, digits, counter)| Otp::Hotp {
-                algorithm,
-                digits,
-                counter
-            }
-        ),
-        (algorithm(), digits).prop_map(|(algorithm, digits)| Otp::Totp {
-            algorithm,
-            digits,
-            period: Period::THIRTY,
-        }),
-    ]
-}
+use tessera_testkit::otp::{any_otp, google_otp, name, secret, text};
 
 proptest! {
     #[test]

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::{Duration, SystemTime};
 
 use super::keys::ServerKey;
-use super::request::{PushRequest, Unverified, Verified};
+use super::poll::{PushRequest, Unverified, Verified};
 use crate::PushError;
 
 /// How long a request can be answered after it was first seen: privacyIDEA's default
@@ -209,7 +209,7 @@ pub fn expires_at(request: &PushRequest<Verified>) -> SystemTime {
 
 #[cfg(test)]
 mod tests {
-    use super::super::request::parse_poll_response;
+    use super::super::poll::parse_poll_response;
     use super::super::tests::{vector_entry, vector_server_key};
     use super::*;
 

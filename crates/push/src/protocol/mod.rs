@@ -3,21 +3,22 @@
 //! Nothing here opens a socket, reads the clock or spawns a task: callers pass the time, the
 //! HTTP status and body, and get back what to send. Protocol doc: §3-§10.
 
+mod answer;
 mod clock;
 mod enroll;
 mod inbox;
 mod keys;
-mod request;
+mod poll;
 mod response;
 
+pub use answer::{AnswerOutcome, AnswerRequest, Decision, DeclineReason, parse_answer_response};
 pub use clock::{ClockOffset, format_timestamp};
 pub(crate) use enroll::is_loopback;
 pub use enroll::{EnrollRequest, EnrollmentUri, ForceUnlock, parse_enroll_response};
 pub use inbox::{Admission, Inbox, REQUEST_LIFETIME, expires_at};
 pub use keys::{DeviceKey, KeySize, ServerKey};
-pub use request::{
-    AnswerOutcome, AnswerRequest, Decision, DeclineReason, MAX_NONCE_LEN, PollRequest, PushRequest,
-    Unverified, Verified, parse_answer_response, parse_poll_response,
+pub use poll::{
+    MAX_NONCE_LEN, PollRequest, PushRequest, Unverified, Verified, parse_poll_response,
 };
 
 #[cfg(test)]
@@ -29,21 +30,10 @@ pub(crate) mod tests {
     use serde_json::Value;
 
     use super::keys::{test_key, test_key_as_server};
-    use super::{PushRequest, ServerKey, Verified, parse_poll_response};
+    use super::{PushRequest, ServerKey, Unverified, Verified, parse_poll_response};
 
     /// `detail.public_key` exactly as received, with its `\n` line breaks.
-    pub(crate) const VECTOR_SERVER_KEY: &str =
-        "MIICCgKCAgEAq6zM29t+KdHjeykDbi43buyLBl0AY/MDFZw7knum6iTnzd3dqs1t
-VYWGt6jHEVQxeq+cxv803j2l0obQ9D0cVuffchzEb3qGuWg56CCLNmbPCckwlkLe
-6pqLnowRFaUrmT9UbDqPwulnR3ReEyufAcn2FlVecnrRTT92BHt+ZE/HbZwzLF7M
-ANpnwGCh4QKelnmTOBz26AKF/noFeKMbCgnxUpd/So+BDThC1fH5a+X+BFPWyAoA
-5yK4lcPuc3XiBOYnlIOpQtjgVe9hHbc63cLOFPitqoFqrY6SMlXZqRkcYjiv0+xY
-jwzlXKDg4pqDhiz+1xw38L/l3aVY8THtOMWy20Sb8vHDkVsvD2NLNu+P8ogZKW8q
-BEPEB+Xkmj8NoW6t5TJbnT2IY7uTpmZUmjWkS6wrmPRTxmu9jSAaay8cSw+JcML9
-CxxlQOaTZ57oOu52Cs3vvB3xIUOFt/ftKYytkFtUB4P/kKE4QGhYG0o8FqcQgJCj
-pu815P5eKN5gAg22WSukhjPJJXB5dbXK9+zA+A1+wgxHdOIX7U8b9GDTcwBI61g3
-Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
-5+X7IvNGJjoeyEOD/eebcqDEfFAPOhaMMWRF6Zn+FHG39wmbBbPZhuMCAwEAAQ==";
+    pub(crate) const VECTOR_SERVER_KEY: &str = tessera_testkit::capture::SERVER_KEY;
 
     pub(crate) fn vector_server_key() -> ServerKey {
         #[allow(clippy::unwrap_used)]
@@ -53,7 +43,7 @@ Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
     /// The challenge entry from the poll answer, verbatim.
     pub(crate) fn vector_entry() -> Value {
         #[allow(clippy::unwrap_used)]
-        serde_json::from_str(include_str!("../../tests/data/challenge-3.14.json")).unwrap()
+        serde_json::from_str(tessera_testkit::capture::CHALLENGE).unwrap()
     }
 
     /// A challenge signed like the server does, with our test key in the server's role.
@@ -78,6 +68,30 @@ Sqf4xTxZ37Z/fWHFClRuGDkIVtYF6mQqUs7mymbNrQNCPwTWA3SpgtkHa8fbG9Ro
             );
         }
         entry
+    }
+
+    /// A fixed "now" for parsing (the capture's day).
+    pub(crate) fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_795_946_876)
+    }
+
+    /// A poll answer carrying `entries`.
+    #[allow(clippy::unwrap_used)]
+    pub(crate) fn poll_body(entries: &[Value]) -> Vec<u8> {
+        serde_json::to_vec(&serde_json::json!({
+            "id": 1, "jsonrpc": "2.0",
+            "result": {"status": true, "value": entries},
+        }))
+        .unwrap()
+    }
+
+    /// One well-formed `entry`, parsed from a poll answer (not verified).
+    #[allow(clippy::unwrap_used)]
+    pub(crate) fn parsed(entry: Value) -> PushRequest<Unverified> {
+        let (mut requests, malformed) =
+            parse_poll_response(200, &poll_body(&[entry]), now()).unwrap();
+        assert_eq!(malformed, 0);
+        requests.pop().unwrap()
     }
 
     /// [`signed_entry`] as the verified request a poll brings.

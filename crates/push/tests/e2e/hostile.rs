@@ -8,68 +8,21 @@ use std::time::{Duration, Instant};
 use tessera_push::PushError;
 use tessera_push::protocol::{EnrollmentUri, KeySize};
 use tessera_push::transport::{ClientConfig, PushClient, make_device_key};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tessera_testkit::hostile::{Behaviour, serve};
 use tokio::net::TcpListener;
 
-#[derive(Clone, Copy)]
-enum Behaviour {
-    Garbage,
-    NotHttp,
-    HugeDeclared,
-    HugeChunked,
-    Silent,
-    Drip,
-    ServerError,
-}
+const GARBAGE: Behaviour =
+    Behaviour::Canned(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{\"result\"");
+const NOT_HTTP: Behaviour = Behaviour::Canned(b"SSH-2.0-OpenSSH_9.6\r\n\r\n");
+const HUGE_DECLARED: Behaviour =
+    Behaviour::Canned(b"HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\n{");
+const SERVER_ERROR: Behaviour = Behaviour::Canned(
+    b"HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Length: 21\r\n\r\n<html>oops</html>\r\n\r\n",
+);
 
+/// The enrollment URL of a server answering as `behaviour`.
 async fn hostile(behaviour: Behaviour) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            tokio::spawn(async move {
-                let mut buffer = [0u8; 8192];
-                let _ = socket.read(&mut buffer).await;
-                let _ = match behaviour {
-                    Behaviour::Garbage => socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{\"result\"").await,
-                    Behaviour::NotHttp => socket.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\r\n").await,
-                    Behaviour::HugeDeclared => socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\n{").await,
-                    Behaviour::HugeChunked => {
-                        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n").await;
-                        let chunk = vec![b' '; 65536];
-                        for _ in 0..200 {
-                            if socket.write_all(b"10000\r\n").await.is_err()
-                                || socket.write_all(&chunk).await.is_err()
-                                || socket.write_all(b"\r\n").await.is_err()
-                            {
-                                break;
-                            }
-                        }
-                        Ok(())
-                    }
-                    Behaviour::Silent => {
-                        tokio::time::sleep(Duration::from_secs(60)).await;
-                        Ok(())
-                    }
-                    Behaviour::Drip => {
-                        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n").await;
-                        for _ in 0..60 {
-                            if socket.write_all(b" ").await.is_err() {
-                                break;
-                            }
-                            tokio::time::sleep(Duration::from_millis(500)).await;
-                        }
-                        Ok(())
-                    }
-                    Behaviour::ServerError => socket.write_all(b"HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Length: 21\r\n\r\n<html>oops</html>\r\n\r\n").await,
-                };
-            });
-        }
-    });
-    format!("http://{address}/ttype/push")
+    format!("http://{}/ttype/push", serve(behaviour).await)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -80,13 +33,13 @@ async fn hostile_servers_end_in_typed_errors_within_the_timeout() {
     let client = PushClient::new(config).unwrap();
     let key_size = KeySize::Rsa2048;
     for (name, behaviour) in [
-        ("garbage", Behaviour::Garbage),
-        ("not http", Behaviour::NotHttp),
-        ("huge declared", Behaviour::HugeDeclared),
+        ("garbage", GARBAGE),
+        ("not http", NOT_HTTP),
+        ("huge declared", HUGE_DECLARED),
         ("huge chunked", Behaviour::HugeChunked),
         ("silent", Behaviour::Silent),
         ("drip", Behaviour::Drip),
-        ("server error", Behaviour::ServerError),
+        ("server error", SERVER_ERROR),
     ] {
         let url = hostile(behaviour).await;
         let link = format!("otpauth://pipush/x?v=1&serial=PIPU1&enrollment_credential=c&url={url}");
@@ -96,16 +49,14 @@ async fn hostile_servers_end_in_typed_errors_within_the_timeout() {
         let error = client.enroll(&uri, key).await.unwrap_err();
         let took = started.elapsed();
         assert!(took < Duration::from_secs(5), "{name}: took {took:?}");
-        let expected = match behaviour {
-            Behaviour::Garbage => {
-                matches!(error, PushError::InvalidResponse(_) | PushError::Network(_))
-            }
-            Behaviour::NotHttp => matches!(error, PushError::Network(_)),
-            Behaviour::HugeDeclared | Behaviour::HugeChunked => {
+        let expected = match name {
+            "garbage" => matches!(error, PushError::InvalidResponse(_) | PushError::Network(_)),
+            "not http" => matches!(error, PushError::Network(_)),
+            "huge declared" | "huge chunked" => {
                 matches!(error, PushError::BodyTooLarge { limit: 262_144 })
             }
-            Behaviour::Silent | Behaviour::Drip => matches!(error, PushError::Timeout),
-            Behaviour::ServerError => matches!(
+            "silent" | "drip" => matches!(error, PushError::Timeout),
+            _ => matches!(
                 error,
                 PushError::Server {
                     status: 500,

@@ -4,15 +4,11 @@
 //! Tessera's own code, and checks the login outcome on the server.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
-#[path = "../common/mod.rs"]
-mod common;
 mod hostile;
-mod proxy;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{Rp, client, enroll, percentile, poll_one, transaction_of};
 use data_encoding::BASE64;
 use tessera_push::answer::{NumberError, answer};
 use tessera_push::pollers::{Changes, PollerSet, ServerEvent};
@@ -20,6 +16,9 @@ use tessera_push::protocol::{Decision, DeclineReason, Inbox, KeySize};
 use tessera_push::store::ActivityDecision;
 use tessera_push::transport::{ClientConfig, PollEvent, Poller, PollerMode, PushClient, Schedule};
 use tessera_push::{Outcome, PushError, PushToken};
+use tessera_testkit::pi::{Rp, transaction_of};
+use tessera_testkit::proxy::Proxy;
+use tessera_testkit::push::{client, enroll, poll_one};
 
 fn link_of(detail: &serde_json::Value) -> String {
     detail["pushurl"]["value"].as_str().unwrap().to_owned()
@@ -31,7 +30,7 @@ async fn enroll_from_link_approve_completes_the_login() {
     let client = client();
     // 4096 bits, as the app makes them.
     let started = Instant::now();
-    let token = enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa4096).await;
+    let token = enroll(&client, &rp.push_link().await, KeySize::Rsa4096).await;
     eprintln!(
         "enroll with RSA-4096 keygen: {:.1} s",
         started.elapsed().as_secs_f64()
@@ -116,7 +115,7 @@ async fn enroll_from_the_qr_image_the_server_returns() {
 async fn deny_fails_the_login_and_reasons_reach_the_server() {
     let rp = Rp::new().await;
     let client = client();
-    let token = enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await;
+    let token = enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await;
     for (reason, status) in [
         (None, "declined"),
         (Some(DeclineReason::UnknownTrigger), "declined"),
@@ -151,7 +150,7 @@ async fn number_matching_wrong_then_right() {
     )
     .await;
     let client = client();
-    let token = enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await;
+    let token = enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await;
     let trigger = rp.trigger().await;
     let shown = trigger["detail"]["presence_answer"]
         .as_str()
@@ -234,7 +233,7 @@ async fn number_matching_wrong_then_right() {
 async fn a_single_poll_round_admits_like_the_poller() {
     let rp = Rp::new().await;
     let client = client();
-    let token = enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await;
+    let token = enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await;
     let tokens = [Arc::new(token)];
     let inbox = Mutex::new(Inbox::new());
     let round = client.poll_round(&tokens, &inbox).await;
@@ -303,7 +302,7 @@ async fn code_to_phone_shows_the_code_that_completes_the_login() {
     )
     .await;
     let client = client();
-    let token = enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await;
+    let token = enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await;
     let transaction = transaction_of(&rp.trigger().await);
     let request = poll_one(&client, &token)
         .await
@@ -341,7 +340,7 @@ async fn skewed_local_clock_still_works() {
     // read from its Date header, and the retry is accepted.
     let clock = Arc::new(|| SystemTime::now() - Duration::from_secs(600));
     let client = PushClient::new(ClientConfig::with_clock(clock)).unwrap();
-    let token = enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await;
+    let token = enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await;
     let transaction = transaction_of(&rp.trigger().await);
     let request = poll_one(&client, &token)
         .await
@@ -370,16 +369,15 @@ async fn skewed_local_clock_still_works() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_challenge_altered_in_between_is_rejected() {
     let rp = Rp::new().await;
-    let proxy = proxy::Proxy::start(&rp.server.url, |body| {
+    let proxy = Proxy::start(&rp.server.url, |body| {
         // The attacker rewords the prompt; JSON stays valid, the signature does not.
         String::from_utf8_lossy(body)
             .replace("Log in from", "Approve payment from")
             .into_bytes()
-    })
-    .await;
+    });
     let client = client();
     // The user's network path goes through the proxy: the registration URL points at it.
-    let link = proxy.rewrite_link(&link_of(&rp.init_push().await));
+    let link = proxy.rewrite_link(&rp.push_link().await);
     let token = Arc::new(enroll(&client, &link, KeySize::Rsa2048).await);
     let transaction = transaction_of(&rp.trigger().await);
     let altered = poll_one(&client, &token).await;
@@ -415,7 +413,7 @@ async fn a_challenge_altered_in_between_is_rejected() {
 async fn poller_prompt_latency_and_withdrawal() {
     let rp = Rp::new().await;
     let client = client();
-    let token = Arc::new(enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await);
+    let token = Arc::new(enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await);
     let (poller, mut events) = Poller::spawn(
         client.clone(),
         vec![Arc::clone(&token)],
@@ -507,7 +505,7 @@ async fn poller_prompt_latency_and_withdrawal() {
 async fn a_token_deleted_on_the_server_is_noticed() {
     let rp = Rp::new().await;
     let client = client();
-    let token: PushToken = enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await;
+    let token: PushToken = enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await;
     assert!(client.poll(&token).await.unwrap().requests.is_empty());
     rp.delete_token(token.serial()).await;
     assert!(matches!(
@@ -534,8 +532,8 @@ async fn a_token_deleted_on_the_server_is_noticed() {
 async fn a_poller_set_polls_each_server_once_and_follows_token_changes() {
     let rp = Rp::new().await;
     let client = client();
-    let first = Arc::new(enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await);
-    let second = Arc::new(enroll(&client, &link_of(&rp.init_push().await), KeySize::Rsa2048).await);
+    let first = Arc::new(enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await);
+    let second = Arc::new(enroll(&client, &rp.push_link().await, KeySize::Rsa2048).await);
     let fast = Schedule::new(
         Duration::from_millis(500),
         Duration::from_secs(15),
@@ -584,4 +582,10 @@ async fn a_poller_set_polls_each_server_once_and_follows_token_changes() {
         ended.is_ok(),
         "the merged stream closes once its pollers are gone"
     );
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
 }

@@ -6,58 +6,11 @@ use std::time::{Duration, Instant};
 
 use tessera_push::selfservice::{Password, SelfServiceError, Server, Session};
 use tessera_push::transport::{ClientConfig, PushClient};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tessera_testkit::hostile::{Behaviour, ok_json, serve};
 use tokio::net::TcpListener;
 
-#[derive(Clone, Copy, Debug)]
-enum Behaviour {
-    Canned(&'static [u8]),
-    HugeChunked,
-    Silent,
-}
-
-const JSON_200: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
-
-fn ok_json(body: &'static str) -> &'static [u8] {
-    let text = format!("{JSON_200}Content-Length: {}\r\n\r\n{body}", body.len());
-    Box::leak(text.into_bytes().into_boxed_slice())
-}
-
 async fn hostile(behaviour: Behaviour) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            tokio::spawn(async move {
-                let mut buffer = [0u8; 8192];
-                let _ = socket.read(&mut buffer).await;
-                match behaviour {
-                    Behaviour::Canned(bytes) => {
-                        let _ = socket.write_all(bytes).await;
-                    }
-                    Behaviour::HugeChunked => {
-                        let _ = socket
-                            .write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-                            .await;
-                        let chunk = vec![b' '; 65536];
-                        for _ in 0..200 {
-                            if socket.write_all(b"10000\r\n").await.is_err()
-                                || socket.write_all(&chunk).await.is_err()
-                                || socket.write_all(b"\r\n").await.is_err()
-                            {
-                                break;
-                            }
-                        }
-                    }
-                    Behaviour::Silent => tokio::time::sleep(Duration::from_secs(60)).await,
-                }
-            });
-        }
-    });
-    Server::parse(&format!("http://{address}")).unwrap()
+    Server::parse(&format!("http://{}", serve(behaviour).await)).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

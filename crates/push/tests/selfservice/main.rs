@@ -7,14 +7,10 @@
 //! fewer rights) are set for that test's user or realm only.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
-#[path = "../common/mod.rs"]
-mod common;
 mod hostile;
 
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{Rp, client, poll_one};
-use serde_json::Value;
 use tessera_core::keystore::MemoryKeyStore;
 use tessera_core::otp::generate;
 use tessera_core::vault::{Protection, Unlock, Vault, VaultError};
@@ -25,6 +21,8 @@ use tessera_push::selfservice::{
     TokenStatus, mark_here, save_enrolled,
 };
 use tessera_push::store::{load_tokens, save_token};
+use tessera_testkit::pi::{Rp, transaction_of};
+use tessera_testkit::push::{client, poll_one};
 
 fn now() -> UnixTime {
     UnixTime(
@@ -48,7 +46,7 @@ async fn sign_in(rp: &Rp) -> Session {
         &client(),
         &server_of(rp),
         &rp.user,
-        Some("testrealm"),
+        Some(rp.server.realm.as_str()),
         &password(rp),
     )
     .await
@@ -57,27 +55,6 @@ async fn sign_in(rp: &Rp) -> Session {
         SignIn::Done(session) => session,
         SignIn::SecondFactor(step) => panic!("unexpected second factor: {step:?}"),
     }
-}
-
-/// `/validate/check` as the relying party: the password followed by `code`.
-async fn validate(rp: &Rp, code: &str) -> Value {
-    let response = rp
-        .http
-        .post(format!("{}/validate/check", rp.server.url))
-        .form(&[
-            ("user", rp.user.as_str()),
-            ("realm", "testrealm"),
-            ("pass", &format!("{}{code}", rp.server.user_pass)),
-        ])
-        .send()
-        .await
-        .unwrap();
-    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
-}
-
-async fn accepted(rp: &Rp, code: &str) -> bool {
-    let body = validate(rp, code).await;
-    body["result"]["value"] == true
 }
 
 fn code_of(account: &Account) -> String {
@@ -115,7 +92,7 @@ async fn sign_in_list_and_enroll_totp_into_the_vault_then_validate() {
     let session = sign_in(&rp).await;
     eprintln!("sign in: {} ms", started.elapsed().as_millis());
     assert_eq!(session.user(), rp.user);
-    assert_eq!(session.realm(), "testrealm");
+    assert_eq!(session.realm(), rp.server.realm);
     for right in [
         Right::EnrollTotp,
         Right::EnrollHotp,
@@ -177,7 +154,7 @@ async fn sign_in_list_and_enroll_totp_into_the_vault_then_validate() {
 
     let started = Instant::now();
     assert!(
-        accepted(&rp, &code_of(account)).await,
+        rp.accepts(&code_of(account)).await,
         "the code Tessera generates is accepted"
     );
     eprintln!("validate/check: {} ms", started.elapsed().as_millis());
@@ -214,12 +191,12 @@ async fn enroll_hotp_here_and_resync_after_the_counter_ran_ahead() {
     // privacyIDEA's link says `counter=1` (its server count starts at 0, inside the window).
     assert!(matches!(account.otp, Otp::Hotp { counter: 1, .. }));
     assert!(
-        accepted(&rp, &code_of(&account)).await,
+        rp.accepts(&code_of(&account)).await,
         "the code Tessera shows"
     );
 
     // The device ran 30 codes ahead: beyond the server's window of 10.
-    assert!(!accepted(&rp, &hotp_at(&account, 30)).await);
+    assert!(!rp.accepts(&hotp_at(&account, 30)).await);
     let refused = session
         .resync(&enrolled.serial, "000000", "111111")
         .await
@@ -236,7 +213,7 @@ async fn enroll_hotp_here_and_resync_after_the_counter_ran_ahead() {
         )
         .await
         .unwrap();
-    assert!(accepted(&rp, &hotp_at(&account, 33)).await, "in sync again");
+    assert!(rp.accepts(&hotp_at(&account, 33)).await, "in sync again");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -266,7 +243,7 @@ async fn enroll_push_here_and_approve_a_sign_in() {
 
     let push = client();
     let trigger = rp.trigger().await;
-    let transaction = common::transaction_of(&trigger);
+    let transaction = transaction_of(&trigger);
     let request = poll_one(&push, &token)
         .await
         .verify(token.server_key())
@@ -295,7 +272,7 @@ async fn lost_device_disable_delete_and_sign_in_with_the_replacement() {
     session.disable(&lost.serial).await.unwrap();
     let tokens = session.list_tokens().await.unwrap();
     assert_eq!(find(&tokens, &lost.serial).status(), TokenStatus::Disabled);
-    assert!(!accepted(&rp, &code_of(&lost.account)).await);
+    assert!(!rp.accepts(&code_of(&lost.account)).await);
     session.enable(&lost.serial).await.unwrap();
     assert_eq!(
         find(&session.list_tokens().await.unwrap(), &lost.serial).status(),
@@ -321,10 +298,10 @@ async fn lost_device_disable_delete_and_sign_in_with_the_replacement() {
         .await
         .unwrap();
     assert!(
-        !accepted(&rp, &code_of(&lost.account)).await,
+        !rp.accepts(&code_of(&lost.account)).await,
         "the lost token is gone"
     );
-    assert!(accepted(&rp, &code_of(&replacement.account)).await);
+    assert!(rp.accepts(&code_of(&replacement.account)).await);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -339,14 +316,14 @@ async fn locked_token_is_reset_and_works_again() {
     )
     .await;
     for _ in 0..3 {
-        assert!(!accepted(&rp, "000000").await);
+        assert!(!rp.accepts("000000").await);
     }
     let tokens = session.list_tokens().await.unwrap();
     let token = find(&tokens, &enrolled.serial);
     assert_eq!((token.failcount, token.maxfail), (3, 3));
     assert_eq!(token.status(), TokenStatus::Locked);
     assert!(
-        !accepted(&rp, &hotp_at(&enrolled.account, 0)).await,
+        !rp.accepts(&hotp_at(&enrolled.account, 0)).await,
         "a locked token refuses even the right code"
     );
 
@@ -357,7 +334,7 @@ async fn locked_token_is_reset_and_works_again() {
         find(&tokens, &enrolled.serial).status(),
         TokenStatus::Active
     );
-    assert!(accepted(&rp, &hotp_at(&enrolled.account, 1)).await);
+    assert!(rp.accepts(&hotp_at(&enrolled.account, 1)).await);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -382,8 +359,8 @@ async fn backup_codes_each_work_once() {
     );
     // Any order, each once.
     for code in [&texts[3], &texts[0]] {
-        assert!(accepted(&rp, code).await);
-        assert!(!accepted(&rp, code).await, "a backup code works only once");
+        assert!(rp.accepts(code).await);
+        assert!(!rp.accepts(code).await, "a backup code works only once");
     }
     let tokens = session.list_tokens().await.unwrap();
     let listed = find(&tokens, codes.serial());
@@ -452,18 +429,8 @@ async fn a_missing_right_is_refused_with_a_typed_error() {
 /// Turns on `login_mode=privacyIDEA` for this user, with challenge-response for OTP and TAN
 /// tokens so the password alone opens the second step.
 async fn require_second_factor(rp: &Rp) {
-    let user = rp.user.as_str();
-    rp.admin_post(
-        &format!("/policy/login_mode_{user}"),
-        &[
-            ("scope", "webui"),
-            ("realm", "testrealm"),
-            ("user", user),
-            ("action", "login_mode=privacyIDEA"),
-            ("active", "true"),
-        ],
-    )
-    .await;
+    rp.webui_policy("login_mode", "login_mode=privacyIDEA")
+        .await;
     rp.user_policy("challenge_response", "challenge_response=totp hotp tan")
         .await;
 }
@@ -473,7 +440,7 @@ async fn second_step(rp: &Rp) -> SecondFactor {
         &client(),
         &server_of(rp),
         &rp.user,
-        Some("testrealm"),
+        Some(rp.server.realm.as_str()),
         &password(rp),
     )
     .await
@@ -528,7 +495,7 @@ async fn login_mode_privacyidea_with_a_code_a_backup_code_and_a_push_approval() 
         &client(),
         &server_of(&rp),
         &rp.user,
-        Some("testrealm"),
+        Some(rp.server.realm.as_str()),
         &password(&rp),
         &backup[2],
     )

@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use tessera_core::vault::{KdfParams, Passphrase, Protection};
 use tessera_core::{Account, Algorithm, Digits, Otp, OtpSecret, Period, UnixTime, Vault};
+use tessera_testkit::otp::{any_otp, google_totp, name, secret, text};
 use tessera_transfer::export::{
     self, AegisKdf, ExportError, MAX_ACCOUNTS_PER_CODE, MAX_URI_LEN, MigrationOutcome,
     MigrationWarning, NotPortable,
@@ -474,71 +475,14 @@ fn tessera_backup_is_detected_and_imported_with_its_passphrase() {
 
 // --- Properties --------------------------------------------------------------------------------
 
-fn algorithm() -> impl Strategy<Value = Algorithm> {
-    prop_oneof![
-        Just(Algorithm::Sha1),
-        Just(Algorithm::Sha256),
-        Just(Algorithm::Sha512)
-    ]
-}
-
-fn any_otp() -> impl Strategy<Value = Otp> {
-    let digits = (Digits::MIN..=Digits::MAX).prop_map(|d| Digits::new(u32::from(d)).unwrap());
-    prop_oneof![
-        (algorithm(), digits.clone(), any::<u64>()).prop_map(|(algorithm, digits, counter)| {
-            Otp::Hotp {
-                algorithm,
-                digits,
-                counter,
-            }
-        }),
-        Just(Otp::Steam),
-        (algorithm(), digits, 1_u32..).prop_map(|(algorithm, digits, period)| Otp::Totp {
-            algorithm,
-            digits,
-            period: Period::new(period).unwrap(),
-        }),
-    ]
-}
-
-/// Issuers and names: arbitrary Unicode, biased towards characters URIs and JSON treat
-/// specially.
-fn text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        any::<String>(),
-        "[a-zA-Z0-9 :%+&=?#/@.~\"\\\\-]{0,24}",
-        "\\PC{0,12}"
-    ]
-}
-
-/// Names without leading whitespace: URI and migration readers drop spaces after the
-/// `issuer:` separator (formats.md §3), so such a name is normalised, not preserved.
-fn name() -> impl Strategy<Value = String> {
-    text().prop_filter("no leading whitespace", |n| {
-        !n.starts_with(char::is_whitespace)
-    })
-}
-
 /// Mostly what Google's format holds (6 or 8 digits, 30 s), so most cases export something.
 fn google_biased_otp() -> impl Strategy<Value = Otp> {
-    let digits = prop_oneof![Just(Digits::SIX), Just(Digits::new(8).unwrap())];
-    prop_oneof![
-        1 => any_otp(),
-        3 => (algorithm(), digits).prop_map(|(algorithm, digits)| Otp::Totp {
-            algorithm,
-            digits,
-            period: Period::THIRTY,
-        }),
-    ]
+    prop_oneof![1 => any_otp(), 3 => google_totp()]
 }
 
 fn tags() -> impl Strategy<Value = Vec<String>> {
     proptest::collection::btree_set(prop_oneof!["[a-c]{1,2}", "\\PC{1,6}"], 0..4)
         .prop_map(|set| set.into_iter().collect())
-}
-
-fn secret() -> impl Strategy<Value = Vec<u8>> {
-    proptest::collection::vec(any::<u8>(), 1..=64)
 }
 
 fn accounts(

@@ -45,60 +45,43 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use tessera_testkit::real;
 use tessera_verify::polkit::UnixProcess;
 
-/// Set by `make test` (scripts/test.sh): the real-polkit tests must run, and fail when a part
-/// is missing instead of skipping.
-pub const GATE: &str = "TESSERA_REAL_POLKIT";
 pub const DBUS_DAEMON: &str = "/usr/bin/dbus-daemon";
 pub const POLKITD: &str = "/usr/lib/polkit-1/polkitd";
 pub const ACTIONS_DIR: &str = "/usr/share/polkit-1/actions";
 /// `nobody` on Debian.
 pub const UNPRIVILEGED: u32 = 65534;
 
-/// Whether the real tests run: with [`GATE`]=1 every part must be there (else the test fails
-/// saying what to install); without it they are skipped with the reason printed.
+/// Whether the real tests run. They install an action where polkitd reads actions, so they
+/// run only when asked: under `make test` (`TESSERA_REQUIRE_REAL=1`, see `tessera_testkit::real`),
+/// where a missing part fails the test saying what to install; elsewhere they skip with the
+/// reason printed.
 pub fn enabled() -> bool {
     enabled_with(&[])
 }
 
 /// [`enabled`], with more parts (path, Debian package) that must be there.
 pub fn enabled_with(parts: &[(&str, &str)]) -> bool {
-    let gated = std::env::var(GATE).is_ok_and(|v| v == "1");
     let mut missing = Vec::new();
+    if !real::required() {
+        missing.push(format!(
+            "{}=1 (they install a polkit action system-wide, as root)",
+            real::REQUIRE
+        ));
+    }
     let ours = [(DBUS_DAEMON, "dbus-daemon"), (POLKITD, "polkitd")];
     for &(path, package) in ours.iter().chain(parts) {
         if !Path::new(path).exists() {
             missing.push(format!("{path} (Debian package {package})"));
         }
     }
-    if !is_root() {
+    if !real::is_root() {
         missing
             .push("root (to install the polkit action and answer as polkit-agent-helper-1)".into());
     }
-    match (gated, missing.is_empty()) {
-        (true, true) => true,
-        (true, false) => panic!(
-            "{GATE}=1 but the real polkit tests cannot run; missing: {}",
-            missing.join(", ")
-        ),
-        (false, _) => {
-            eprintln!("skipped: set {GATE}=1 to run against a real polkitd (as root)");
-            false
-        }
-    }
-}
-
-pub fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .map(|l| l.split_whitespace().next() == Some("0"))
-        })
-        .unwrap_or(false)
+    real::available("the real polkit tests", &missing)
 }
 
 /// Installs Tessera's action where polkitd reads actions (see the module comment).
@@ -356,7 +339,7 @@ impl ChildVerifier {
             ])
             .env(CHILD, mode)
             .env("DBUS_SYSTEM_BUS_ADDRESS", address)
-            .env_remove(GATE)
+            .env_remove(real::REQUIRE)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
