@@ -41,8 +41,9 @@ pub(crate) fn missing_codes(codes: &[BatchInfo]) -> Vec<MissingCodes> {
 }
 
 impl fmt::Display for MissingCodes {
-    /// "code 2 of 3 of a Google Authenticator export was not given: import it too to add its
-    /// accounts", "codes 2 and 3 of 3 … were not given: import them too …".
+    /// "codes 2 and 3 of 3 of a Google Authenticator export were not given: their accounts are
+    /// not in this import; import them too, now or later". True whether or not they were
+    /// imported before: an import cannot tell which accounts a code it was not given holds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (last, first) = self
             .numbers
@@ -52,15 +53,15 @@ impl fmt::Display for MissingCodes {
         if first.is_empty() {
             return write!(
                 f,
-                "code {last} of {size} of a Google Authenticator export was not given: import it \
-                 too to add its accounts"
+                "code {last} of {size} of a Google Authenticator export was not given: its \
+                 accounts are not in this import; import it too, now or later"
             );
         }
         let first: Vec<String> = first.iter().map(i32::to_string).collect();
         write!(
             f,
             "codes {} and {last} of {size} of a Google Authenticator export were not given: \
-             import them too to add their accounts",
+             their accounts are not in this import; import them too, now or later",
             first.join(", ")
         )
     }
@@ -108,15 +109,15 @@ mod tests {
         );
         assert_eq!(
             missing[1].to_string(),
-            "codes 2 and 3 of 3 of a Google Authenticator export were not given: import them \
-             too to add their accounts"
+            "codes 2 and 3 of 3 of a Google Authenticator export were not given: their \
+             accounts are not in this import; import them too, now or later"
         );
         assert!(missing[0].to_string().starts_with("codes 1, 3 and 4 of 4 "));
         let one = missing_codes(&[code(5, 0, 2)]);
         assert_eq!(
             one[0].to_string(),
-            "code 2 of 2 of a Google Authenticator export was not given: import it too to add \
-             its accounts"
+            "code 2 of 2 of a Google Authenticator export was not given: its accounts are not \
+             in this import; import it too, now or later"
         );
         assert!(missing_codes(&[code(7, 0, 3), code(7, 2, 3), code(7, 1, 3)]).is_empty());
     }
