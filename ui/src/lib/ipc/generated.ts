@@ -206,7 +206,12 @@ format: string,
 /**
  * Every entry of the file, in file order: importable ones and the ones that are not.
  */
-items: Array<ImportItem>, };
+items: Array<ImportItem>,
+/**
+ * Codes of a Google Authenticator export that were not given: their accounts are not in
+ * `items` (the shape of a QR scan's missing codes).
+ */
+missing: Array<QrMissing>, };
 
 /**
  * What opening a file gave: its preview, or a request for its password.
