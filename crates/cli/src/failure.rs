@@ -458,7 +458,7 @@ impl Failure for ImportError {
             ImportError::WrongPassword { .. } => {
                 Some("check the password the app asked for when it exported")
             }
-            ImportError::Image => Some("`tessera scan FILE` reads the QR codes of an image"),
+            ImportError::NoQrCode => Some("take the screenshot with the whole QR code in view"),
             ImportError::SteamFolderRequired => Some("pass the folder, or all its files at once"),
             _ => None,
         };

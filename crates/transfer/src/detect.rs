@@ -77,7 +77,9 @@ fn import_one(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportErro
         Sniffed::Binary => match binary_format(bytes) {
             Some(Format::FreeOtp) => freeotp::import(bytes, password),
             Some(Format::AndOtp) => andotp::import(bytes, password),
-            _ if is_image(bytes) => Err(ImportError::Image),
+            // A screenshot of QR codes (a Google Authenticator export), recognised by its
+            // magic bytes whatever the file is called.
+            _ if is_image(bytes) => crate::image::import(bytes),
             _ => Err(ImportError::UnknownFormat),
         },
     }
@@ -374,8 +376,12 @@ mod tests {
 
     #[test]
     fn images_and_unknown_files_get_clear_errors() {
+        // Recognised by its magic bytes, then read by the QR path (which finds it damaged).
         let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0u8; 64]].concat();
-        assert_eq!(import(&png, None).unwrap_err(), ImportError::Image);
+        assert_eq!(
+            import(&png, None).unwrap_err(),
+            ImportError::UnreadableImage
+        );
         assert_eq!(
             import(b"hello", None).unwrap_err(),
             ImportError::UnknownFormat

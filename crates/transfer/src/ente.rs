@@ -63,6 +63,7 @@ pub(crate) fn from_json(value: &Value, password: Option<&str>) -> Result<Import,
             format: FORMAT,
             entries: Vec::new(),
             problems: Vec::new(),
+            export_codes: Vec::new(),
         }),
         other => other,
     }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use tessera_core::migration::BatchInfo;
 use tessera_core::uri::{UriError, decode_base32};
 use tessera_core::{Account, Algorithm, Digits, Otp, OtpSecret, Period, UnixTime};
 
@@ -18,9 +19,18 @@ pub struct Import {
     pub entries: Vec<ImportedEntry>,
     /// Entries that could not be imported, in file order, each with its reason.
     pub problems: Vec<EntryProblem>,
+    /// The batch fields of every Google Authenticator export code read (one per
+    /// `otpauth-migration://` payload, from text lines or QR codes); empty for other formats.
+    pub export_codes: Vec<BatchInfo>,
 }
 
 impl Import {
+    /// The codes of Google Authenticator exports that this import lacks (codes 2 and 3 of 3,
+    /// say). Their accounts are not in [`Import::entries`]; the accounts of the codes given are.
+    pub fn missing_codes(&self) -> Vec<crate::MissingCodes> {
+        crate::missing::missing_codes(&self.export_codes)
+    }
+
     /// Problems that are other OTP types (mOTP, Yandex), as opposed to invalid entries.
     pub fn unsupported(&self) -> impl Iterator<Item = &EntryProblem> {
         self.problems.iter().filter(|p| p.is_unsupported())
@@ -219,6 +229,7 @@ pub(crate) struct Collector {
     format: Format,
     entries: Vec<ImportedEntry>,
     problems: Vec<EntryProblem>,
+    export_codes: Vec<BatchInfo>,
     next: usize,
 }
 
@@ -228,6 +239,7 @@ impl Collector {
             format,
             entries: Vec::new(),
             problems: Vec::new(),
+            export_codes: Vec::new(),
             next: 0,
         }
     }
@@ -282,8 +294,15 @@ impl Collector {
         });
     }
 
+    /// Records that a Google Authenticator export code was read (its accounts are added one
+    /// by one with [`Collector::add`]).
+    pub(crate) fn export_code(&mut self, info: BatchInfo) {
+        self.export_codes.push(info);
+    }
+
     /// Appends everything another import read (used when one file holds several payloads).
     pub(crate) fn extend(&mut self, other: Import) {
+        self.export_codes.extend(other.export_codes);
         let base = self.next;
         if base.saturating_add(other.entries.len() + other.problems.len()) > MAX_ENTRIES {
             self.next = MAX_ENTRIES + 1;
@@ -316,6 +335,7 @@ impl Collector {
             format: self.format,
             entries: self.entries,
             problems: self.problems,
+            export_codes: self.export_codes,
         })
     }
 }

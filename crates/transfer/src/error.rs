@@ -21,9 +21,16 @@ pub enum ImportError {
     /// The import was cancelled (its cancel flag was set) between two steps.
     #[error("the import was cancelled; nothing was imported")]
     Cancelled,
-    /// An image: the QR code must be decoded first (the QR crate does that).
-    #[error("this is an image; scan its QR code instead of importing it as a file")]
-    Image,
+    /// An image (a screenshot of a Google Authenticator export, say) with no readable QR code.
+    #[error("no QR code was found in the image; nothing was imported")]
+    NoQrCode,
+    /// An image whose QR codes hold no authenticator link (`otpauth://` or
+    /// `otpauth-migration://`): a web link, Wi-Fi settings, a push enrollment.
+    #[error(
+        "the image's QR code is not an authenticator account or a Google Authenticator export; \
+         nothing was imported"
+    )]
+    NotAnAccountQr,
     /// The file looks like this format but its structure or encoding is broken.
     #[error("the {format} file is damaged or not a valid {format} export")]
     InvalidContainer {
@@ -80,6 +87,13 @@ pub enum ImportError {
         /// The format of the truncated file.
         format: Format,
     },
+    /// An image file that cannot be decoded: damaged, empty, or in a format the QR reader does
+    /// not read (PNG, JPEG, WebP, GIF and BMP are read).
+    #[error(
+        "the image could not be read (damaged, or not PNG, JPEG, WebP, GIF or BMP); nothing was \
+         imported"
+    )]
+    UnreadableImage,
     /// Not a format Tessera imports.
     #[error("the file is not an export Tessera recognises")]
     UnknownFormat,
@@ -108,7 +122,8 @@ tessera_core::error_codes!(pub ImportError {
     AccountRestricted => "account_restricted",
     Empty => "empty_file",
     Cancelled => "import_cancelled",
-    Image => "image",
+    NoQrCode => "no_qr_code",
+    NotAnAccountQr => "qr_not_account",
     InvalidContainer => "invalid_container",
     KdfBudgetExceeded => "kdf_budget_exceeded",
     KdfTooExpensive => "kdf_too_expensive",
@@ -117,6 +132,7 @@ tessera_core::error_codes!(pub ImportError {
     PasswordRequired => "password_required",
     Truncated => "truncated",
     UnknownFormat => "unknown_format",
+    UnreadableImage => "image_unreadable",
     UnsupportedVersion => "import_unsupported_version",
     VaultWithoutPassphrase => "vault_without_passphrase",
     WrongPassword => "wrong_password",
@@ -137,7 +153,12 @@ impl ImportError {
             Self::SteamFolderRequired => Some(Format::Steam),
             Self::VaultWithoutPassphrase => Some(Format::TesseraBackup),
             Self::LimitExceeded { format, .. } => format,
-            Self::Cancelled | Self::Empty | Self::Image | Self::UnknownFormat => None,
+            Self::Cancelled
+            | Self::Empty
+            | Self::NoQrCode
+            | Self::NotAnAccountQr
+            | Self::UnknownFormat
+            | Self::UnreadableImage => None,
         }
     }
 }

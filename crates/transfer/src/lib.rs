@@ -12,7 +12,10 @@
 //! can be cancelled between key derivations ([`files::import_cancellable`]).
 //!
 //! [`import`] recognises the format from the content (never the file name, formats.md §15);
-//! each format also has its own module with an `import` function. [`preview`] then sorts the
+//! each format also has its own module with an `import` function. An image is a screenshot of
+//! QR codes ([`image`]): a Google Authenticator export, or an account's `otpauth://` code. A
+//! Google export split over several codes imports the accounts of the codes it was given and
+//! names the others ([`Import::missing_codes`]). [`preview`] then sorts the
 //! entries into new ones and duplicates of the vault's accounts, so the CLI and the app can ask
 //! the user and commit the chosen accounts in one vault write.
 //!
@@ -28,6 +31,7 @@ pub mod export;
 pub mod files;
 pub mod freeotp;
 pub mod freeotp_plus;
+pub mod image;
 pub mod lastpass;
 pub mod proton;
 pub mod steam;
@@ -40,12 +44,14 @@ mod detect;
 mod entry;
 mod error;
 mod json;
+mod missing;
 mod preview;
 
 pub mod limits;
 pub use detect::{detect, import, import_cancellable, import_files, import_files_cancellable};
 pub use entry::{EntryError, EntryProblem, Import, ImportedEntry, OtherKind};
 pub use error::ImportError;
+pub use missing::MissingCodes;
 pub use preview::{Preview, PreviewEntry, PreviewStatus, preview};
 
 use std::fmt;

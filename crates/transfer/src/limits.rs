@@ -108,6 +108,9 @@ pub enum Limit {
     JsonContainers,
     /// [`MAX_JSON_VALUES`].
     JsonValues,
+    /// The QR reader's image caps ([`tessera_qr::MAX_SIDE`], [`tessera_qr::MAX_PIXELS`] and its
+    /// decoder memory), checked from the image's header before any pixel is decoded.
+    ImagePixels,
 }
 
 impl Limit {
@@ -121,6 +124,7 @@ impl Limit {
             Self::Nesting => "max_nesting",
             Self::JsonContainers => "max_json_containers",
             Self::JsonValues => "max_json_values",
+            Self::ImagePixels => "max_image_pixels",
         }
     }
 
@@ -134,6 +138,7 @@ impl Limit {
             Self::Nesting => MAX_JSON_DEPTH as u64,
             Self::JsonContainers => MAX_JSON_CONTAINERS,
             Self::JsonValues => MAX_JSON_VALUES,
+            Self::ImagePixels => tessera_qr::MAX_PIXELS,
         }
     }
 }
@@ -150,6 +155,12 @@ impl fmt::Display for Limit {
             Self::Nesting => write!(f, "nesting deeper than {value} levels"),
             Self::JsonContainers => write!(f, "more than {value} JSON objects and arrays"),
             Self::JsonValues => write!(f, "more than {value} JSON values"),
+            Self::ImagePixels => write!(
+                f,
+                "an image of more than {} megapixels or {} pixels a side",
+                value >> 20,
+                tessera_qr::MAX_SIDE
+            ),
         }
     }
 }

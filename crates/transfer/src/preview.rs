@@ -170,6 +170,7 @@ mod tests {
                 entry("New", "one", b"dddd", Otp::DEFAULT_TOTP),
             ],
             problems: Vec::new(),
+            export_codes: Vec::new(),
         };
         let statuses: Vec<_> = preview(&import, &existing)
             .entries

@@ -43,11 +43,6 @@ pub(crate) fn import_str(text: &str, format: Option<Format>) -> Result<Import, I
     if lines.is_empty() {
         return Err(ImportError::Empty);
     }
-    let is_migration = |line: &str| {
-        const SCHEME: &str = "otpauth-migration://";
-        line.get(..SCHEME.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME))
-    };
     let detected = if lines.iter().any(|(_, l)| is_migration(l)) {
         Format::GoogleMigration
     } else if lines.iter().any(|(_, l)| l.contains("codeDisplay=")) {
@@ -62,30 +57,8 @@ pub(crate) fn import_str(text: &str, format: Option<Format>) -> Result<Import, I
         if collector.is_full() {
             break;
         }
-        if is_migration(line) {
-            match migration::parse(line) {
-                Ok(batch) => add_batch(&mut collector, batch),
-                Err(_) => {
-                    unreadable_payloads += 1;
-                    collector.problem(format!("line {number}"), EntryError::Malformed);
-                }
-            }
-            continue;
-        }
-        match OtpUri::parse(line) {
-            Ok(uri) => {
-                let tags = ente_tags(line);
-                collector.add(uri.issuer, uri.name, Ok((uri.secret, uri.otp)), tags);
-            }
-            Err(error) => {
-                let (issuer, name) = uri_label(line);
-                let error = EntryError::from_uri(error, line);
-                if issuer.is_empty() && name.is_empty() {
-                    collector.problem(format!("line {number}"), error);
-                } else {
-                    collector.add(issuer, name, Err(error), Vec::new());
-                }
-            }
+        if !add_line(&mut collector, line, || format!("line {number}")) {
+            unreadable_payloads += 1;
         }
     }
     // A single migration URI that is not a payload at all is a damaged file, not an entry.
@@ -95,7 +68,54 @@ pub(crate) fn import_str(text: &str, format: Option<Format>) -> Result<Import, I
     collector.finish()
 }
 
+/// Whether `line` is a Google Authenticator export code (`otpauth-migration://`, any case).
+pub(crate) fn is_migration(line: &str) -> bool {
+    const SCHEME: &str = "otpauth-migration://";
+    line.get(..SCHEME.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME))
+}
+
+/// Reads one URI (a line of a file, or the text of a QR code) into `collector`: one account,
+/// the accounts of an export code, or a problem. `label` names the problem when the URI itself
+/// names no account. Returns `false` for a migration URI whose payload cannot be read at all.
+pub(crate) fn add_line(
+    collector: &mut Collector,
+    line: &str,
+    label: impl FnOnce() -> String,
+) -> bool {
+    if is_migration(line) {
+        return match migration::parse(line) {
+            Ok(batch) => {
+                add_batch(collector, batch);
+                true
+            }
+            Err(_) => {
+                collector.problem(label(), EntryError::Malformed);
+                false
+            }
+        };
+    }
+    match OtpUri::parse(line) {
+        Ok(uri) => {
+            let tags = ente_tags(line);
+            collector.add(uri.issuer, uri.name, Ok((uri.secret, uri.otp)), tags);
+        }
+        Err(error) => {
+            let (issuer, name) = uri_label(line);
+            let error = EntryError::from_uri(error, line);
+            if issuer.is_empty() && name.is_empty() {
+                collector.problem(label(), error);
+            } else {
+                collector.add(issuer, name, Err(error), Vec::new());
+            }
+        }
+    }
+    true
+}
+
 fn add_batch(collector: &mut Collector, batch: migration::MigrationBatch) {
+    // Which code of its export this was: the import names the codes it was not given.
+    collector.export_code(batch.info);
     // The core reports entries and rejections separately; restore payload order for positions.
     let mut rejected = batch.rejected.into_iter().peekable();
     let mut index = 0;

@@ -153,6 +153,9 @@ pub(crate) struct ImportPreviewDto {
     pub(crate) format: &'static str,
     /// Every entry of the file, in file order: importable ones and the ones that are not.
     pub(crate) items: Vec<ImportItemDto>,
+    /// Codes of a Google Authenticator export that were not given: their accounts are not in
+    /// `items` (the shape of a QR scan's missing codes).
+    pub(crate) missing: Vec<super::qr::MissingDto>,
 }
 
 /// One entry of the file.
@@ -286,6 +289,15 @@ fn preview_dto(import_id: String, import: &Import, shown: &[PreviewStatus]) -> I
         import_id,
         format: import.format.code(),
         items: items.into_iter().map(|(_, item)| item).collect(),
+        missing: import
+            .missing_codes()
+            .into_iter()
+            .map(|missing| super::qr::MissingDto {
+                batch_id: missing.batch_id,
+                size: missing.size,
+                numbers: missing.numbers,
+            })
+            .collect(),
     }
 }
 

@@ -84,6 +84,44 @@ describe('import and export in the app', () => {
     expect(within(dialog).getByRole('alert').dataset.errorCode).toBe('unknown_format');
   });
 
+  it('names the codes of a Google Authenticator export that were not given, in English and French', async () => {
+    const backend = new FakeBackend();
+    const code = {
+      format: 'google_migration',
+      password: null,
+      entries: [totp('Cloud', 'MFRGGZDFMZTWQ2LK')],
+      problems: [],
+      missing: [{ batchId: -7, size: 3, numbers: [2, 3] }],
+    };
+    backend.transfer.importFiles.set('/tmp/code1.png', code);
+    backend.transfer.importFiles.set('/tmp/code3.png', { ...code, missing: [{ batchId: -7, size: 3, numbers: [2] }] });
+    backend.transfer.importFiles.set('/tmp/all.png', { ...code, missing: [] });
+    await start(backend);
+    await backend.importOpenPaths(['/tmp/code1.png']);
+    await settle();
+    const dialog = screen.getByRole('dialog', { name: 'Import accounts' });
+    expect(dialog.querySelector('.import-missing')?.textContent?.trim()).toBe(
+      'Google Authenticator export: codes 2, 3 of 3 were not given. Their accounts are not listed here; import them too, now or later.',
+    );
+    // The account of the code given can still be imported.
+    expect(within(dialog).getByRole('button', { name: 'Import 1 account' })).toBeTruthy();
+    cleanup();
+
+    await start(backend, ['fr-FR']);
+    await backend.importOpenPaths(['/tmp/code3.png']);
+    await settle();
+    const french = screen.getByRole('dialog', { name: 'Importer des comptes' });
+    expect(french.querySelector('.import-missing')?.textContent?.trim()).toBe(
+      'Export Google Authenticator : le code 2 sur 3 n’a pas été donné. Ses comptes ne sont pas dans cette liste ; importez-le aussi, maintenant ou plus tard.',
+    );
+    cleanup();
+
+    await start(backend);
+    await backend.importOpenPaths(['/tmp/all.png']);
+    await settle();
+    expect(screen.getByRole('dialog', { name: 'Import accounts' }).querySelector('.import-missing')).toBeNull();
+  });
+
   it('exports from the settings: passwords must match, plain files need consent, QR codes page', async () => {
     const backend = new FakeBackend({ accounts: Array.from({ length: 12 }, (_, i) => totp(`Site ${i}`, `JBSWY3DPEHPK3PX${'ABCDEFGHIJKL'[i]}`)) });
     await start(backend, ['fr-FR']);

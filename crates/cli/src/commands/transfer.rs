@@ -22,20 +22,22 @@ use crate::session::Session;
 
 #[derive(Debug, Args)]
 pub(crate) struct ImportArgs {
-    /// The export file(s) of another app (or a Tessera backup). Several files are read
-    /// together, e.g. a Steam Desktop Authenticator folder's manifest.json and .maFile files; a
-    /// folder stands for the files in it.
+    /// The export file(s) of another app (or a Tessera backup), or screenshots of QR codes (a
+    /// Google Authenticator export, an otpauth:// code). Several files are read together, e.g.
+    /// a Steam Desktop Authenticator folder's manifest.json and .maFile files, or the codes of
+    /// one Google export; a folder stands for the files in it.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Read the file's password from standard input (after the unlock secret, if any) instead
-    /// of asking on the terminal.
+    /// of asking on the terminal. A file that is not encrypted is imported without reading it.
     #[arg(long)]
     password_stdin: bool,
     /// Show what would be imported, and write nothing.
     #[arg(long)]
     dry_run: bool,
     /// Print JSON: {"format","dry_run","added","entries":[{"issuer","name","kind","status"}],
-    /// "unsupported":[…],"rejected":[…]} (no secrets).
+    /// "unsupported":[…],"rejected":[…],"missing_codes":[{"batch_id","size","numbers"}]} (no
+    /// secrets).
     #[arg(long)]
     json: bool,
     /// Do not ask for confirmation.
@@ -67,6 +69,17 @@ struct ImportJson<'a> {
     entries: Vec<EntryJson<'a>>,
     unsupported: Vec<ProblemJson<'a>>,
     rejected: Vec<ProblemJson<'a>>,
+    /// Codes of a Google Authenticator export that were not given (their accounts are not in
+    /// `entries`).
+    missing_codes: Vec<MissingJson>,
+}
+
+#[derive(Serialize)]
+struct MissingJson {
+    batch_id: i32,
+    size: i32,
+    /// 1-based, as Google numbers its codes.
+    numbers: Vec<i32>,
 }
 
 fn status_code(status: PreviewStatus) -> &'static str {
@@ -113,23 +126,29 @@ fn cli_read_error(error: ReadError) -> anyhow::Error {
 
 pub(crate) fn import(session: &mut Session, args: &ImportArgs) -> anyhow::Result<()> {
     let files = read_files(&args.files)?;
-    let mut password = if args.password_stdin {
-        Some(session.input.line("file password")?)
-    } else {
-        None
-    };
+    // Tried without a password first: an encrypted file says so before any key derivation, and
+    // a plain one given --password-stdin is imported all the same (its password is not read).
+    let mut password: Option<Zeroizing<String>> = None;
     let import = loop {
         match tessera_transfer::files::import(&files, password.as_deref().map(String::as_str)) {
-            Err(ImportError::PasswordRequired { format })
-                if password.is_none() && Input::is_interactive() =>
-            {
-                password = Some(input::prompt_hidden(&format!(
-                    "Password of the {format} file: "
-                ))?);
+            Err(ImportError::PasswordRequired { format }) if password.is_none() => {
+                password = Some(if args.password_stdin {
+                    session.input.line("file password")?
+                } else if Input::is_interactive() {
+                    input::prompt_hidden(&format!("Password of the {format} file: "))?
+                } else {
+                    break Err(ImportError::PasswordRequired { format });
+                });
             }
-            result => break result?,
+            result => break result,
         }
-    };
+    }?;
+    if args.password_stdin && password.is_none() {
+        anstream::eprintln!(
+            "note: the {} file is not encrypted; no password was read from standard input.",
+            import.format.name()
+        );
+    }
     drop(password);
     let mut vault = session.open()?;
     let preview = tessera_transfer::preview(&import, vault.accounts());
@@ -178,7 +197,19 @@ pub(crate) fn import(session: &mut Session, args: &ImportArgs) -> anyhow::Result
                 .collect(),
             unsupported: problems_json(import.unsupported()),
             rejected: problems_json(import.rejected()),
+            missing_codes: import
+                .missing_codes()
+                .into_iter()
+                .map(|missing| MissingJson {
+                    batch_id: missing.batch_id,
+                    size: missing.size,
+                    numbers: missing.numbers,
+                })
+                .collect(),
         });
+    }
+    for missing in import.missing_codes() {
+        anstream::eprintln!("note: {missing}.");
     }
     if args.dry_run {
         anstream::eprintln!(

@@ -254,15 +254,11 @@ fn reports_unsupported_and_rejected_entries_and_conflicts() {
 fn refuses_files_that_are_not_exports() {
     let env = Env::new();
     env.init_passphrase_vault();
-    env.with_passphrase(
-        &[
-            "import",
-            &sample("google-migration/scito-example_export.png"),
-            "--yes",
-        ],
-        "",
-    )
-    .fails(BAD_INPUT, "image");
+    // An image with no QR code: the app's own icon.
+    let icon = testdata().join("../../icons/128x128.png");
+    env.with_passphrase(&["import", icon.to_str().unwrap(), "--yes"], "")
+        .fails(BAD_INPUT, "no_qr_code");
+    assert!(labels(&env).is_empty());
     let missing = env.dir.path().join("missing.json").display().to_string();
     env.with_passphrase(&["import", &missing, "--yes"], "")
         .fails(1, "io_error");
@@ -429,6 +425,144 @@ fn google_migration_export_skips_what_google_cannot_hold_and_imports_back() {
     }
     assert!(!back.iter().any(|l| l.2 == "steam"), "{back:?}");
     assert_no_secret(&env, &secrets(&expected(relative)));
+}
+
+#[test]
+fn imports_a_screenshot_of_an_export_by_its_content_and_names_the_missing_codes() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    // Found by its content, whatever its name says.
+    let renamed = env.dir.path().join("export.json");
+    std::fs::copy(
+        sample("google-migration/scito-example_export.png"),
+        &renamed,
+    )
+    .unwrap();
+    let run = env
+        .with_passphrase(&["import", renamed.to_str().unwrap(), "--yes"], "")
+        .ok();
+    assert!(
+        run.stdout
+            .starts_with("Google Authenticator export: 3 accounts"),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("not given"), "{run:#?}");
+    assert_eq!(labels(&env).len(), 3);
+
+    // Code 1 of 4: its accounts are imported, codes 2 to 4 are named.
+    let partial = "google-migration/proton-GoogleAuthenticatorExport_3.png";
+    let run = env
+        .with_passphrase(&["import", &sample(partial), "--yes"], "")
+        .ok();
+    assert!(
+        run.stderr
+            .contains("codes 2, 3 and 4 of 4 of a Google Authenticator export were not given"),
+        "{run:#?}"
+    );
+    // One of its accounts is also in the first export.
+    assert!(run.stderr.contains("Added 6 accounts."), "{run:#?}");
+    let json = env
+        .with_passphrase(&["import", &sample(partial), "--json", "--dry-run"], "")
+        .ok()
+        .json();
+    assert_eq!(json["format"], "google_migration");
+    assert_eq!(json["missing_codes"][0]["size"], 4);
+    assert_eq!(
+        json["missing_codes"][0]["numbers"],
+        serde_json::json!([2, 3, 4])
+    );
+    assert_eq!(labels(&env).len(), 9);
+    let mut all = secrets(&expected("google-migration/scito-example_export.png"));
+    all.extend(secrets(&expected(partial)));
+    assert_no_secret(&env, &all);
+}
+
+#[test]
+fn an_export_of_three_codes_imports_in_parts() {
+    // 25 accounts: Google's format holds ten a code, so the export has three codes.
+    let source = Env::new();
+    source.init_passphrase_vault();
+    let list = source.dir.path().join("list.txt");
+    let uris: String = (0..25)
+        .map(|i: u8| {
+            // 16 base32 characters, different for each account.
+            let tail = format!("{}{}", char::from(b'A' + i / 5), char::from(b'A' + i % 5));
+            format!("otpauth://totp/Site{i}:user?secret=JBSWY3DPEHPK3P{tail}\n")
+        })
+        .collect();
+    std::fs::write(&list, uris).unwrap();
+    source
+        .with_passphrase(&["import", list.to_str().unwrap(), "--yes"], "")
+        .ok();
+    assert_eq!(labels(&source).len(), 25);
+    let export = source.dir.path().join("export.txt");
+    source
+        .with_passphrase(
+            &[
+                "export",
+                "--format",
+                "google-migration",
+                "--output",
+                export.to_str().unwrap(),
+                "--yes",
+            ],
+            "",
+        )
+        .ok();
+    let codes: Vec<String> = std::fs::read_to_string(&export)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(codes.len(), 3);
+    let write = |name: &str, lines: &[&String]| {
+        let path = source.dir.path().join(name);
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let first = write("code1.txt", &[&codes[0]]);
+    let rest = write("codes2-3.txt", &[&codes[1], &codes[2]]);
+
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let run = env.with_passphrase(&["import", &first, "--yes"], "").ok();
+    assert!(
+        run.stderr.contains("codes 2 and 3 of 3 of a Google"),
+        "{run:#?}"
+    );
+    assert_eq!(labels(&env).len(), 10);
+    // The rest, given later, adds its accounts rather than being refused.
+    let json = env
+        .with_passphrase(&["import", &rest, "--yes", "--json"], "")
+        .ok()
+        .json();
+    assert_eq!(json["added"], 15);
+    assert_eq!(json["missing_codes"][0]["numbers"], serde_json::json!([1]));
+    assert_eq!(labels(&env), labels(&source));
+    // All three together: nothing missing, nothing added twice.
+    let run = env
+        .with_passphrase(&["import", &first, &rest, "--yes"], "")
+        .ok();
+    assert!(!run.stderr.contains("not given"), "{run:#?}");
+    assert!(run.stderr.contains("Nothing new to import"), "{run:#?}");
+    assert_eq!(labels(&env).len(), 25);
+}
+
+#[test]
+fn password_stdin_on_a_file_without_password_is_not_an_error() {
+    let env = Env::new();
+    env.init_passphrase_vault();
+    let relative = "aegis/aegisapp-aegis_plain.json";
+    // Nothing on stdin after the vault's passphrase: the plain file needs nothing more.
+    let run = env
+        .with_passphrase(
+            &["import", &sample(relative), "--yes", "--password-stdin"],
+            "",
+        )
+        .ok();
+    assert!(run.stderr.contains("not encrypted"), "{run:#?}");
+    assert_eq!(labels(&env), expected_labels(&expected(relative)));
 }
 
 // --- Hostile files (issue 16) ------------------------------------------------------------------

@@ -206,7 +206,12 @@ format: string,
 /**
  * Every entry of the file, in file order: importable ones and the ones that are not.
  */
-items: Array<ImportItem>, };
+items: Array<ImportItem>,
+/**
+ * Codes of a Google Authenticator export that were not given: their accounts are not in
+ * `items` (the shape of a QR scan's missing codes).
+ */
+missing: Array<QrMissing>, };
 
 /**
  * What opening a file gave: its preview, or a request for its password.
@@ -753,7 +758,8 @@ export const IPC_ERROR_CODES = [
   'account_restricted',
   'empty_file',
   'import_cancelled',
-  'image',
+  'no_qr_code',
+  'qr_not_account',
   'invalid_container',
   'kdf_budget_exceeded',
   'kdf_too_expensive',
@@ -762,6 +768,7 @@ export const IPC_ERROR_CODES = [
   'password_required',
   'truncated',
   'unknown_format',
+  'image_unreadable',
   'import_unsupported_version',
   'vault_without_passphrase',
   'wrong_password',

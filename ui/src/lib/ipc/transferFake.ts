@@ -25,6 +25,8 @@ export interface FakeImportFile {
   password: string | null;
   entries: AccountForm[];
   problems: { label: string; status: 'unsupported' | 'rejected'; reason: string }[];
+  /** Codes of a Google Authenticator export the file lacks (as the importer names them). */
+  missing?: ImportPreview['missing'];
 }
 
 export class FakeTransfer {
@@ -65,7 +67,7 @@ export class FakeTransfer {
     }));
     for (const problem of file.problems)
       items.push({ entry: null, issuer: problem.label, name: '', kind: null, status: problem.status, reason: problem.reason });
-    return { importId, format: file.format, items };
+    return { importId, format: file.format, items, missing: file.missing ?? [] };
   }
 
   #held(importId: string) {

@@ -1,0 +1,263 @@
+//! Screenshots of QR codes imported as files: a Google Authenticator export drawn into PNG
+//! files (whole, and a batch of three codes with codes missing), an account's `otpauth://`
+//! code, and pictures that hold no authenticator code.
+
+use std::io::Cursor;
+
+use image::{GrayImage, ImageFormat, Luma};
+use tessera_core::migration::{self, BatchInfo, MigrationEntry};
+use tessera_transfer::{Format, ImportError, MissingCodes, import, import_files};
+
+use super::testdata;
+
+/// A PNG with the given texts as QR codes side by side, on a white page.
+pub(crate) fn png_of(texts: &[&str]) -> Vec<u8> {
+    const SCALE: u32 = 4;
+    const MARGIN: u32 = 4;
+    let codes: Vec<qrcode::QrCode> = texts
+        .iter()
+        .map(|text| qrcode::QrCode::new(text.as_bytes()).unwrap())
+        .collect();
+    let side = |code: &qrcode::QrCode| (code.width() as u32 + 2 * MARGIN) * SCALE;
+    let width = codes.iter().map(side).sum::<u32>().max(64);
+    let height = codes.iter().map(side).max().unwrap_or(64);
+    let mut page = GrayImage::from_pixel(width, height, Luma([255]));
+    let mut left = 0;
+    for code in &codes {
+        let modules = code.width() as u32;
+        let colors = code.to_colors();
+        for y in 0..modules {
+            for x in 0..modules {
+                if colors[(y * modules + x) as usize] == qrcode::Color::Dark {
+                    for dy in 0..SCALE {
+                        for dx in 0..SCALE {
+                            page.put_pixel(
+                                left + (MARGIN + x) * SCALE + dx,
+                                (MARGIN + y) * SCALE + dy,
+                                Luma([0]),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        left += side(code);
+    }
+    let mut png = Vec::new();
+    page.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+/// The accounts of Google's own sample export (scito's `example_export.txt`, six codes of one
+/// account each), re-split as one export of three codes with two accounts each, the way Google
+/// splits a large export.
+pub(crate) fn three_code_export(batch_id: i32) -> Vec<String> {
+    let text = std::fs::read_to_string(
+        testdata().join("imports/google-migration/scito-example_export.txt"),
+    )
+    .unwrap();
+    let entries: Vec<MigrationEntry> = text
+        .lines()
+        .filter(|line| line.starts_with("otpauth-migration://"))
+        .flat_map(|line| migration::parse(line).unwrap().entries)
+        .collect();
+    assert_eq!(entries.len(), 6);
+    entries
+        .chunks(2)
+        .enumerate()
+        .map(|(index, chunk)| {
+            let info = BatchInfo {
+                version: 1,
+                size: 3,
+                index: index as i32,
+                id: batch_id,
+            };
+            migration::write(info, chunk).unwrap().to_string()
+        })
+        .collect()
+}
+
+fn names(import: &tessera_transfer::Import) -> Vec<String> {
+    import.entries.iter().map(|e| e.label()).collect()
+}
+
+#[test]
+fn a_screenshot_of_a_whole_export_imports_its_accounts() {
+    let bytes = std::fs::read(testdata().join("imports/google-migration/scito-example_export.png"))
+        .unwrap();
+    let import = import(&bytes, None).unwrap();
+    assert_eq!(import.format, Format::GoogleMigration);
+    assert_eq!(import.entries.len(), 3);
+    assert!(import.problems.is_empty());
+    assert!(import.missing_codes().is_empty());
+}
+
+#[test]
+fn a_batch_with_codes_missing_imports_what_it_has_and_names_the_rest() {
+    let codes = three_code_export(-4242);
+    let first = png_of(&[&codes[0]]);
+    let import_one = import(&first, None).unwrap();
+    assert_eq!(import_one.format, Format::GoogleMigration);
+    assert_eq!(import_one.entries.len(), 2);
+    let missing = import_one.missing_codes();
+    assert_eq!(
+        missing,
+        [MissingCodes {
+            batch_id: -4242,
+            size: 3,
+            numbers: vec![2, 3]
+        }]
+    );
+    assert!(
+        missing[0].to_string().starts_with("codes 2 and 3 of 3 "),
+        "{}",
+        missing[0]
+    );
+
+    // The rest, scanned later (here: both in one picture), adds their accounts and names code 1.
+    let rest = png_of(&[&codes[1], &codes[2]]);
+    let later = import(&rest, None).unwrap();
+    assert_eq!(later.entries.len(), 4);
+    assert_eq!(later.missing_codes()[0].numbers, [1]);
+    let mut all = names(&import_one);
+    all.extend(names(&later));
+    assert_eq!(all.len(), 6);
+
+    // All three codes given together: nothing is missing, every account is there once.
+    let files = [("1.png", first.as_slice()), ("2-3.png", rest.as_slice())];
+    let together = import_files(&files, None).unwrap();
+    assert_eq!(together.entries.len(), 6);
+    assert!(together.missing_codes().is_empty());
+    assert_eq!(names(&together), all);
+}
+
+#[test]
+fn the_same_rule_holds_for_a_text_file_of_export_links() {
+    let codes = three_code_export(17);
+    let text = format!("{}\n{}\n", codes[2], codes[0]);
+    let import = import(text.as_bytes(), None).unwrap();
+    assert_eq!(import.entries.len(), 4);
+    assert_eq!(
+        import.missing_codes(),
+        [MissingCodes {
+            batch_id: 17,
+            size: 3,
+            numbers: vec![2]
+        }]
+    );
+    assert!(
+        import.missing_codes()[0]
+            .to_string()
+            .starts_with("code 2 of 3 ")
+    );
+}
+
+#[test]
+fn the_proton_sample_is_code_one_of_four() {
+    let bytes = std::fs::read(
+        testdata().join("imports/google-migration/proton-GoogleAuthenticatorExport_3.png"),
+    )
+    .unwrap();
+    let import = import(&bytes, None).unwrap();
+    assert_eq!(import.entries.len(), 10);
+    assert_eq!(import.missing_codes()[0].numbers, [2, 3, 4]);
+}
+
+#[test]
+fn an_account_code_imports_one_account() {
+    let png = png_of(&["otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME"]);
+    let import = import(&png, None).unwrap();
+    assert_eq!(import.format, Format::OtpauthUri);
+    assert_eq!(names(&import), ["ACME (alice)"]);
+    assert!(import.missing_codes().is_empty());
+}
+
+#[test]
+fn pictures_without_an_authenticator_code_are_refused_with_their_codes() {
+    let blank = png_of(&[]);
+    let error = import(&blank, None).unwrap_err();
+    assert_eq!(error, ImportError::NoQrCode);
+    assert_eq!(error.code(), "no_qr_code");
+
+    let link = png_of(&["https://example.com/login?token=SECRET"]);
+    let error = import(&link, None).unwrap_err();
+    assert_eq!(error, ImportError::NotAnAccountQr);
+    assert_eq!(error.code(), "qr_not_account");
+    assert!(!error.to_string().contains("SECRET"));
+    let push = png_of(&["otpauth://pipush/PIPU0001?url=https://pi.example/ttype/push"]);
+    assert_eq!(
+        import(&push, None).unwrap_err(),
+        ImportError::NotAnAccountQr
+    );
+
+    // A PNG signature and nothing readable after it.
+    let mut damaged = blank.clone();
+    damaged.truncate(40);
+    let error = import(&damaged, None).unwrap_err();
+    assert_eq!(error.code(), "image_unreadable");
+    assert!(error.format().is_none());
+
+    // A damaged export code alone is a damaged export.
+    let broken = png_of(&["otpauth-migration://offline?data=%%%"]);
+    assert_eq!(
+        import(&broken, None).unwrap_err(),
+        ImportError::InvalidContainer {
+            format: Format::GoogleMigration
+        }
+    );
+}
+
+#[test]
+fn other_codes_beside_an_account_are_reported_not_dropped() {
+    let png = png_of(&[
+        "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME",
+        "https://example.com/",
+    ]);
+    let import = import(&png, None).unwrap();
+    assert_eq!(import.entries.len(), 1);
+    let problems: Vec<_> = import
+        .problems
+        .iter()
+        .map(|p| (p.label.as_str(), p.error.code()))
+        .collect();
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].0.starts_with("QR code "), "{problems:?}");
+    assert_eq!(problems[0].1, "not_a_uri");
+}
+
+#[test]
+fn an_image_beyond_the_reader_caps_is_refused_from_its_header() {
+    // A PNG whose header declares 20000 x 20000 pixels (valid CRC), and no pixels: refused
+    // from the header, before anything is decoded.
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&20_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&20_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    match import(&png, None).unwrap_err() {
+        ImportError::LimitExceeded { format, limit } => {
+            assert_eq!((format, limit.code()), (None, "max_image_pixels"));
+        }
+        other => panic!("expected a limit, got {other:?}"),
+    }
+}
+
+/// PNG's chunk checksum (CRC-32, polynomial 0xEDB88320).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
