@@ -13,6 +13,9 @@ step() { printf '\n\033[1m==> [%s] %s\033[0m\n' "$(date +%T)" "$*"; }
 step "rustfmt"
 cargo fmt --all --check
 
+step "no import cycles between the modules of any crate"
+scripts/modcycles.py src-tauri crates/*
+
 step "UI: type check and unit tests"
 (cd ui && npm run check && npm test)
 
