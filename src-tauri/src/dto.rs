@@ -215,7 +215,7 @@ pub(crate) enum BackendEvent {
     },
     /// Files dropped on the window were opened for import (`commands::transfer`).
     ImportOpened {
-        opened: crate::state::ImportOpenedDto,
+        opened: transfer::ImportOpenedDto,
     },
     /// Files dropped on the window could not be opened.
     ImportFailed {
@@ -223,7 +223,7 @@ pub(crate) enum BackendEvent {
     },
     /// Images dropped on the window were scanned for QR codes (`commands::qr`).
     QrScanned {
-        scan: crate::state::QrScanDto,
+        scan: qr::QrScanDto,
     },
     /// Images dropped on the window could not be scanned (the vault is locked, say).
     QrScanFailed {
@@ -316,6 +316,10 @@ fn some_even_if_null<'de, D: serde::Deserializer<'de>>(
 
 #[cfg(test)]
 pub(crate) mod bindings;
+pub(crate) mod push;
+pub(crate) mod qr;
+pub(crate) mod selfservice;
+pub(crate) mod transfer;
 
 // ---- mapping ----
 

@@ -11,11 +11,11 @@ mod desktop;
 mod dto;
 mod error;
 mod events;
+mod i18n;
 mod launch;
 mod push;
 #[cfg(target_os = "linux")]
 mod rendering;
-mod selfservice;
 mod sessionwatch;
 mod state;
 mod verification;

@@ -7,11 +7,11 @@ use tauri::{AppHandle, Runtime, State};
 use tessera_push::store::ActivityEntry;
 
 use crate::dto::SecretText;
-use crate::error::IpcError;
-use crate::push::PushService;
-use crate::push::dto::{
+use crate::dto::push::{
     AnswerDto, DecisionIn, EnrollStep, PushEvent, PushStatusDto, PushTokenDto, ReasonIn,
 };
+use crate::error::IpcError;
+use crate::push::PushService;
 
 /// Enrolls from an `otpauth://pipush/…` or `pia://pipush/…` link. The device key is made on
 /// the blocking pool (seconds of CPU); `on_progress` hears each step. `allow_unverified_tls`:

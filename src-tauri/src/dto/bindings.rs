@@ -19,22 +19,12 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
 
-use crate::commands::transfer::{ImportProgressDto, ImportStage};
+use crate::dto::push::*;
+use crate::dto::qr::*;
+use crate::dto::selfservice::*;
+use crate::dto::transfer::*;
 use crate::dto::*;
 use crate::error::{Field, IpcError};
-use crate::push::dto::*;
-use crate::selfservice::{
-    AnswerIn, BackupCodesDto, ChallengeDto, EnrollKind, EnrolledDto, FactorDto, FactorHere,
-    LastServerDto, ResyncIn, SessionDto, StatusDto, StepDto, TokenAction,
-};
-use crate::state::qr::{
-    BatchDto, MissingDto, QrAddedDto, QrFailureDto, QrItemDto, QrItemKind, QrItemStatus, QrScanDto,
-    QrSvgDto,
-};
-use crate::state::transfer::{
-    ExportedDto, ImportItemDto, ImportOpenedDto, ImportPreviewDto, ImportStatus, ImportSummaryDto,
-    MigrationQrDto, SkippedDto,
-};
 
 /// `tessera_core::Algorithm::as_str()`.
 #[derive(TS)]

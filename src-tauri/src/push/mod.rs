@@ -21,7 +21,6 @@
 //! be denied everything else).
 
 pub(crate) mod book;
-pub(crate) mod dto;
 #[cfg(test)]
 mod tests;
 
@@ -49,7 +48,7 @@ use tessera_push::{
 };
 
 use self::book::{AWAY_AFTER, Presence, PromptBook, ScreenLockEdges, WakeDetector};
-use self::dto::{
+use crate::dto::push::{
     AnswerDto, ClosedReason, EnrollStep, ModeDto, PromptDto, PushEvent, PushLinkDto, PushStatusDto,
     PushTokenDto, ServerStatusDto,
 };
@@ -990,7 +989,7 @@ fn start_at_login<R: Runtime>(app: &AppHandle<R>) {
     let Ok(saved) = state.update_settings(&settings) else {
         return;
     };
-    if let Some(hook) = app.try_state::<crate::desktop::SettingsHook>()
+    if let Some(hook) = app.try_state::<crate::state::SettingsHook>()
         && let Err(reason) = hook.apply(&saved)
     {
         eprintln!("tessera-desktop: start at login not applied ({reason})");
@@ -1018,11 +1017,8 @@ fn notify<R: Runtime>(app: &AppHandle<R>, prompt: &PromptDto) {
         return;
     }
     let language =
-        crate::desktop::language_of(app.state::<AppState>().settings_if_unlocked().as_ref());
-    let heading = match language {
-        crate::desktop::Language::Fr => "Demande de connexion",
-        crate::desktop::Language::En => "Sign-in request",
-    };
+        crate::i18n::language_of(app.state::<AppState>().settings_if_unlocked().as_ref());
+    let heading = crate::i18n::prompt_heading(language);
     let body = format!("{} — {}\n{}", prompt.title, prompt.server, prompt.question);
     let app = app.clone();
     // The D-Bus call can take a moment: not on the poller's or the UI's thread.

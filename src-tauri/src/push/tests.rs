@@ -20,10 +20,10 @@ use tessera_push::{Decision, DeviceKey, EnrollmentUri, PushError, PushToken, Ser
 use tessera_verify::FixedVerifier;
 
 use super::PushService;
-use super::dto::ModeDto;
 use crate::clipboard::{Board, Clipboard, MemoryClipboard};
-use crate::desktop::SettingsHook;
+use crate::dto::push::ModeDto;
 use crate::state::AppState;
+use crate::state::SettingsHook;
 
 const CHALLENGE: &str = include_str!("../../../crates/push/tests/data/challenge-3.14.json");
 const SERVER: &str = "http://127.0.0.1:5000";
@@ -381,7 +381,7 @@ fn answer_prompt(
     token: &Arc<PushToken>,
     decision: Decision,
     stand_in: Option<&str>,
-) -> Result<super::dto::AnswerDto, crate::error::IpcError> {
+) -> Result<crate::dto::push::AnswerDto, crate::error::IpcError> {
     h.push().handle(
         h.app.handle(),
         SERVER,

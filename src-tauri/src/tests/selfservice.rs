@@ -340,10 +340,10 @@ fn a_missing_right_is_refused_in_plain_words() {
 fn every_selfservice_code_is_listed_in_the_typescript_contract() {
     let contract = include_str!("../../../ui/src/lib/ipc/contract.ts");
     let app = [
-        crate::selfservice::AppError::SignedOut,
-        crate::selfservice::AppError::NoSecondStep,
-        crate::selfservice::AppError::NotHere,
-        crate::selfservice::AppError::NotResyncable,
+        crate::state::selfservice::AppError::SignedOut,
+        crate::state::selfservice::AppError::NoSecondStep,
+        crate::state::selfservice::AppError::NotHere,
+        crate::state::selfservice::AppError::NotResyncable,
     ];
     for error in app {
         let code = IpcError::from(error).code;
