@@ -4,11 +4,11 @@
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use tessera_push::store::ActivityEntry;
 
 use crate::dto::SecretText;
 use crate::dto::push::{
-    AnswerDto, DecisionIn, EnrollStep, PushEvent, PushStatusDto, PushTokenDto, ReasonIn,
+    ActivityEntryDto, AnswerDto, DecisionIn, EnrollStep, PushEvent, PushStatusDto, PushTokenDto,
+    ReasonIn,
 };
 use crate::error::IpcError;
 use crate::push::PushService;
@@ -137,8 +137,9 @@ pub(crate) async fn check_push_now(push: State<'_, PushService>) -> Result<(), I
 pub(crate) async fn push_activity<R: Runtime>(
     app: AppHandle<R>,
     push: State<'_, PushService>,
-) -> Result<Vec<ActivityEntry>, IpcError> {
+) -> Result<Vec<ActivityEntryDto>, IpcError> {
     push.activity(&app)
+        .map(|entries| entries.iter().map(ActivityEntryDto::from).collect())
 }
 
 /// Opens the channel `PushEvent`s arrive on.

@@ -133,17 +133,17 @@ fn sections(config: &Config) -> Vec<Section> {
             VaultState, VaultStatusDto, CreatedDto, UnlockMethodIn, KindIn, Algorithm, AccountDto,
             AccountsDto, AccountFormIn, AccountPatchIn, DeletedDto, CopiedDto, UriPreviewDto,
             LanguageDto, ThemeDto, SettingsDto, ShortcutAction, BackendEvent),
-        section!(config, "import and export (src-tauri/src/state/transfer.rs, commands/transfer.rs)":
+        section!(config, "import and export (src-tauri/src/dto/transfer.rs)":
             ImportStatus, ImportItemDto, ImportPreviewDto, ImportOpenedDto, ImportStage,
             ImportProgressDto, ImportSummaryDto, ExportedDto, SkippedDto, MigrationQrDto),
-        section!(config, "push (src-tauri/src/push/dto.rs)":
+        section!(config, "push (src-tauri/src/dto/push.rs)":
             PushTokenDto, PromptDto, ReasonIn, DecisionIn, AnswerOutcomeDto, AnswerDto,
             ServerStatusDto, ModeDto, PushLinkDto, PushStatusDto, EnrollStep, ClosedReason,
-            PushEvent),
-        section!(config, "QR codes (src-tauri/src/state/qr.rs)":
+            PushEvent, DeclineReasonTs, ActivityDecisionDto, ActivityOutcomeDto, ActivityEntryDto),
+        section!(config, "QR codes (src-tauri/src/dto/qr.rs)":
             QrItemKind, QrItemStatus, BatchDto, QrItemDto, MissingDto, QrFailureDto, QrScanDto,
             QrAddedDto, QrSvgDto),
-        section!(config, "self-service (src-tauri/src/selfservice.rs)":
+        section!(config, "self-service (src-tauri/src/dto/selfservice.rs)":
             SelfServiceRight, SessionDto, LastServerDto, StatusDto, ChallengeDto, StepDto,
             AnswerIn, FactorStatus, FactorHere, FactorDto, EnrollKind, EnrolledDto, TokenAction,
             ResyncIn, BackupCodesDto),
