@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tessera_core::{Account, AccountId, Otp, UnixTime, Vault};
+use tessera_core::{AccountId, Otp, UnixTime, Vault};
 use tessera_push::selfservice::{
     Password, SecondFactor, SelfServiceError, Server, Session, SignIn, last_server, local_account,
     mark_here, remember_server, save_enrolled,
@@ -231,7 +231,12 @@ fn codes_from_vault(
                 .iter_mut()
                 .find(|account| account.id == id)
                 .ok_or_else(|| IpcError::from(AppError::NotHere))?;
-            let codes = consecutive_codes(account, count, now)?;
+            let codes = account
+                .consecutive_codes(now, count)
+                .ok_or(AppError::NotResyncable)?
+                .iter()
+                .map(|code| Zeroizing::new(code.as_str().to_owned()))
+                .collect::<Vec<_>>();
             if let Otp::Hotp { counter, .. } = &mut account.otp {
                 *counter = counter.saturating_add(1 + count);
                 account.updated = now;
@@ -239,38 +244,6 @@ fn codes_from_vault(
             Ok::<_, IpcError>(codes)
         })
     })
-}
-
-fn consecutive_codes(
-    account: &Account,
-    count: u64,
-    now: UnixTime,
-) -> Result<Vec<Zeroizing<String>>, IpcError> {
-    (0..count)
-        .map(|step| {
-            let (otp, at) = match account.otp {
-                Otp::Hotp {
-                    algorithm,
-                    digits,
-                    counter,
-                } => (
-                    Otp::Hotp {
-                        algorithm,
-                        digits,
-                        counter: counter.saturating_add(1 + step),
-                    },
-                    now,
-                ),
-                Otp::Totp { period, .. } => (
-                    account.otp,
-                    UnixTime(now.0.saturating_add(step * u64::from(period.get()))),
-                ),
-                Otp::Steam => return Err(AppError::NotResyncable.into()),
-            };
-            let code = tessera_core::otp::generate(&account.secret, &otp, at);
-            Ok(Zeroizing::new(code.as_str().to_owned()))
-        })
-        .collect()
 }
 
 /// Answers the open second step. A wrong code leaves it open for another try.
