@@ -140,7 +140,7 @@ fn on_session_event<R: Runtime>(app: &AppHandle<R>, event: crate::sessionwatch::
 
 /// Queues a link and tells the UI; a bad link is reported by its code only (never its text).
 fn offer_link<R: Runtime>(app: &AppHandle<R>, text: &str) {
-    if crate::push::is_push_link(text) {
+    if tessera_push::protocol::is_push_link(text) {
         if let Err(error) = app.state::<crate::push::PushService>().offer_link(text) {
             eprintln!(
                 "tessera-desktop: ignored a push enrollment link ({})",

@@ -68,7 +68,7 @@ fn start(uris: Vec<launch::GivenUri>) -> anyhow::Result<()> {
     // Push enrollment links wait in the push service, which exists once the app is built.
     let (push_links, uris): (Vec<_>, Vec<_>) = uris
         .into_iter()
-        .partition(|given| push::is_push_link(&given.text));
+        .partition(|given| tessera_push::protocol::is_push_link(&given.text));
     offer_launch_uris(&state, uris);
     // Before the window exists, so a keychain-bound vault opens straight onto the codes.
     state.try_silent_unlock();

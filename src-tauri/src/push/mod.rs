@@ -999,13 +999,6 @@ fn start_at_login<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// Whether `text` is a push enrollment link (`otpauth://pipush/…`, `pia://…`) rather than an
-/// otpauth account.
-pub(crate) fn is_push_link(text: &str) -> bool {
-    let lower = text.trim_start().to_ascii_lowercase();
-    lower.starts_with("otpauth://pipush/") || lower.starts_with("pia://")
-}
-
 /// A desktop notification for a new prompt, in the app's language; best effort (no
 /// notification daemon under a bare X server, say). Server texts are the signed ones.
 fn notify<R: Runtime>(app: &AppHandle<R>, prompt: &PromptDto) {
