@@ -15,6 +15,8 @@ cargo fmt --all --check
 
 step "shellcheck (every shell script)"
 shellcheck scripts/*.sh scripts/privacyidea/*.sh tests/*.sh tests/e2e/*.sh .ci/run
+step "no import cycles between the modules of any crate"
+scripts/modcycles.py src-tauri crates/*
 
 step "UI: type check and unit tests"
 (cd ui && npm run check && npm test)

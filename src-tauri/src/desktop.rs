@@ -13,29 +13,13 @@ use tauri_plugin_deep_link::DeepLinkExt as _;
 use tauri_plugin_window_state::StateFlags;
 
 use crate::clipboard::{Board, SystemClipboard};
-use crate::dto::{BackendEvent, LanguageDto, SettingsDto};
+use crate::dto::{BackendEvent, SettingsDto};
 use crate::events::Events;
-use crate::state::AppState;
+use crate::i18n::{Language, language_of, tray_text};
+use crate::state::{AppState, SettingsHook};
 
 const MAIN: &str = "main";
 const TRAY: &str = "tray";
-
-/// What saving the settings must also change outside the vault.
-pub(crate) struct SettingsHook(Box<ApplySettings>);
-
-type ApplySettings = dyn Fn(&SettingsDto) -> Result<(), String> + Send + Sync;
-
-impl SettingsHook {
-    pub(crate) fn new(
-        apply: impl Fn(&SettingsDto) -> Result<(), String> + Send + Sync + 'static,
-    ) -> Self {
-        Self(Box::new(apply))
-    }
-
-    pub(crate) fn apply(&self, settings: &SettingsDto) -> Result<(), String> {
-        (self.0)(settings)
-    }
-}
 
 /// The plugins and the setup of the real app. Single-instance comes first, as its docs require.
 pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
@@ -64,11 +48,10 @@ pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
         // hands their paths to Rust.
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-                if !paths.is_empty() && paths.iter().all(|p| crate::commands::qr::is_image_path(p))
-                {
-                    crate::commands::qr::scan_dropped(window.app_handle(), paths.clone());
+                if !paths.is_empty() && paths.iter().all(|p| crate::state::scan::is_image_path(p)) {
+                    crate::state::scan::scan_dropped(window.app_handle(), paths.clone());
                 } else {
-                    crate::commands::transfer::open_dropped(window.app_handle(), paths.clone());
+                    crate::state::import_files::open_dropped(window.app_handle(), paths.clone());
                 }
             }
         })
@@ -157,7 +140,7 @@ fn on_session_event<R: Runtime>(app: &AppHandle<R>, event: crate::sessionwatch::
 
 /// Queues a link and tells the UI; a bad link is reported by its code only (never its text).
 fn offer_link<R: Runtime>(app: &AppHandle<R>, text: &str) {
-    if crate::push::is_push_link(text) {
+    if tessera_push::protocol::is_push_link(text) {
         if let Err(error) = app.state::<crate::push::PushService>().offer_link(text) {
             eprintln!(
                 "tessera-desktop: ignored a push enrollment link ({})",
@@ -216,52 +199,6 @@ fn apply_login_item<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Result<(),
         autostart.disable()
     };
     result.map_err(|error| format!("cannot change the login item: {error}"))
-}
-
-/// The tray's language: the setting, else the system's (`LANG` and friends).
-pub(crate) fn language_of(settings: Option<&SettingsDto>) -> Language {
-    match settings.map(|settings| settings.language) {
-        Some(LanguageDto::Fr) => Language::Fr,
-        Some(LanguageDto::En) => Language::En,
-        _ => {
-            let system = ["LC_ALL", "LC_MESSAGES", "LANG"]
-                .iter()
-                .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()));
-            if system.is_some_and(|value| value.starts_with("fr")) {
-                Language::Fr
-            } else {
-                Language::En
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Language {
-    En,
-    Fr,
-}
-
-/// The tray menu's texts.
-pub(crate) struct TrayText {
-    pub(crate) toggle: &'static str,
-    pub(crate) lock: &'static str,
-    pub(crate) quit: &'static str,
-}
-
-pub(crate) fn tray_text(language: Language) -> TrayText {
-    match language {
-        Language::En => TrayText {
-            toggle: "Show or hide Tessera",
-            lock: "Lock",
-            quit: "Quit",
-        },
-        Language::Fr => TrayText {
-            toggle: "Afficher ou masquer Tessera",
-            lock: "Verrouiller",
-            quit: "Quitter",
-        },
-    }
 }
 
 fn tray_menu<R: Runtime, M: Manager<R>>(app: &M, language: Language) -> tauri::Result<Menu<R>> {
@@ -346,19 +283,6 @@ mod tests {
         for (url, allowed) in cases {
             let url: tauri::Url = url.parse().unwrap();
             assert_eq!(is_app_url(&url), allowed, "{url}");
-        }
-    }
-
-    #[test]
-    fn tray_texts_exist_in_both_languages_and_differ() {
-        let (en, fr) = (tray_text(Language::En), tray_text(Language::Fr));
-        for (a, b) in [
-            (en.toggle, fr.toggle),
-            (en.lock, fr.lock),
-            (en.quit, fr.quit),
-        ] {
-            assert!(!a.is_empty() && !b.is_empty());
-            assert_ne!(a, b);
         }
     }
 }

@@ -6,7 +6,7 @@
 //! it is shown once at first run.
 //!
 //! The TypeScript declarations of these types (and of the other DTOs of this crate) are generated
-//! into `ui/src/lib/ipc/generated.ts` by the test in `dto/bindings.rs`, which fails while that
+//! into `ui/src/lib/ipc/generated.ts` by the test in `contract.rs`, which fails while that
 //! file is stale; `ui/src/lib/ipc/contract.ts` builds the UI's API on them.
 
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,7 @@ pub(crate) struct AccountDto {
     #[cfg_attr(test, ts(as = "KindIn"))]
     pub(crate) kind: &'static str,
     /// `SHA1`, `SHA256` or `SHA512` (Steam: SHA1).
-    #[cfg_attr(test, ts(as = "bindings::Algorithm"))]
+    #[cfg_attr(test, ts(as = "crate::contract::Algorithm"))]
     pub(crate) algorithm: &'static str,
     pub(crate) digits: u8,
     /// The time step in seconds; absent for HOTP.
@@ -215,7 +215,7 @@ pub(crate) enum BackendEvent {
     },
     /// Files dropped on the window were opened for import (`commands::transfer`).
     ImportOpened {
-        opened: crate::state::ImportOpenedDto,
+        opened: transfer::ImportOpenedDto,
     },
     /// Files dropped on the window could not be opened.
     ImportFailed {
@@ -223,7 +223,7 @@ pub(crate) enum BackendEvent {
     },
     /// Images dropped on the window were scanned for QR codes (`commands::qr`).
     QrScanned {
-        scan: crate::state::QrScanDto,
+        scan: qr::QrScanDto,
     },
     /// Images dropped on the window could not be scanned (the vault is locked, say).
     QrScanFailed {
@@ -274,7 +274,7 @@ pub(crate) struct AccountFormIn {
     /// Base32 as typed (spaces, dashes and case are tolerated).
     pub(crate) secret: SecretText,
     pub(crate) kind: KindIn,
-    #[cfg_attr(test, ts(as = "bindings::Algorithm"))]
+    #[cfg_attr(test, ts(as = "crate::contract::Algorithm"))]
     pub(crate) algorithm: String,
     pub(crate) digits: u32,
     pub(crate) period: u32,
@@ -314,8 +314,10 @@ fn some_even_if_null<'de, D: serde::Deserializer<'de>>(
     Option::<String>::deserialize(deserializer).map(Some)
 }
 
-#[cfg(test)]
-pub(crate) mod bindings;
+pub(crate) mod push;
+pub(crate) mod qr;
+pub(crate) mod selfservice;
+pub(crate) mod transfer;
 
 // ---- mapping ----
 

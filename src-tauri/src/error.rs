@@ -3,7 +3,7 @@
 //!
 //! The UI branches on `code` only; `message` is English text for logs and as a fallback. Codes
 //! are the shell's own ([`IpcErrorCode`]) or the crates' stable codes passed through: any
-//! [`ErrorCode`] error converts with `?`. `dto/bindings.rs` generates the UI's list of every
+//! [`ErrorCode`] error converts with `?`. `contract.rs` generates the UI's list of every
 //! code (`IPC_ERROR_CODES` in `ui/src/lib/ipc/generated.ts`) from their `ErrorCode::codes()`.
 //! Messages never carry secrets, URIs or codes.
 

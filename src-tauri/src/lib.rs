@@ -7,15 +7,18 @@
 mod clipboard;
 mod clock;
 mod commands;
+// The UI's generated contract (DTO types, command names, error codes): above every module.
+#[cfg(test)]
+mod contract;
 mod desktop;
 mod dto;
 mod error;
 mod events;
+mod i18n;
 mod launch;
 mod push;
 #[cfg(target_os = "linux")]
 mod rendering;
-mod selfservice;
 mod sessionwatch;
 mod state;
 mod verification;
@@ -68,7 +71,7 @@ fn start(uris: Vec<launch::GivenUri>) -> anyhow::Result<()> {
     // Push enrollment links wait in the push service, which exists once the app is built.
     let (push_links, uris): (Vec<_>, Vec<_>) = uris
         .into_iter()
-        .partition(|given| push::is_push_link(&given.text));
+        .partition(|given| tessera_push::protocol::is_push_link(&given.text));
     offer_launch_uris(&state, uris);
     // Before the window exists, so a keychain-bound vault opens straight onto the codes.
     state.try_silent_unlock();

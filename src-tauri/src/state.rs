@@ -25,22 +25,39 @@ use crate::dto::{
 };
 use crate::error::{IpcError, IpcErrorCode};
 
-// `pub(crate)`: the TypeScript bindings (`crate::dto::bindings`) name every DTO.
+// The features over the vault session: their held secrets live in `Session`, so one lock
+// drops them all.
+pub(crate) mod import_files;
 pub(crate) mod qr;
-pub(crate) use qr::{QrAddedDto, QrScanDto, QrSvgDto, Source as QrSource};
+pub(crate) mod scan;
+pub(crate) mod selfservice;
 pub(crate) mod transfer;
+pub(crate) use transfer::TransferErrorCode;
 #[cfg(test)]
 pub(crate) use transfer::read_import;
-pub(crate) use transfer::{
-    ExportedDto, Files, ImportOpenedDto, ImportPreviewDto, ImportSummaryDto, MigrationQrDto,
-    TransferErrorCode, read_import_cancellable,
-};
 
 /// How long a deleted account can be brought back.
 pub(crate) const UNDO_WINDOW: Duration = Duration::from_secs(120);
 
 /// Keychain stores usable from any thread (the OS one, or a memory one in tests).
 pub(crate) type SharedKeyStore = Box<dyn KeyStore + Send + Sync>;
+
+/// What saving the settings must also change outside the vault.
+pub(crate) struct SettingsHook(Box<ApplySettings>);
+
+type ApplySettings = dyn Fn(&SettingsDto) -> Result<(), String> + Send + Sync;
+
+impl SettingsHook {
+    pub(crate) fn new(
+        apply: impl Fn(&SettingsDto) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Self {
+        Self(Box::new(apply))
+    }
+
+    pub(crate) fn apply(&self, settings: &SettingsDto) -> Result<(), String> {
+        (self.0)(settings)
+    }
+}
 
 /// Managed Tauri state.
 pub(crate) struct AppState {
@@ -71,7 +88,7 @@ struct Session {
     /// The user's last input in the window (both clocks: see [`Moment`]).
     last_activity: Moment,
     /// The self-service sign-in at the user's privacyIDEA: signed out with every lock.
-    selfservice: crate::selfservice::Held,
+    selfservice: selfservice::Held,
     /// Unlocked without the keychain because it lost this vault's entry: the user is asked
     /// whether to store it again.
     keychain_lost: bool,
@@ -114,7 +131,7 @@ impl AppState {
                 imports: transfer::Held::default(),
                 qr: qr::Scans::default(),
                 last_activity: Moment::now(),
-                selfservice: crate::selfservice::Held::default(),
+                selfservice: selfservice::Held::default(),
                 keychain_lost: false,
             }),
             on_lock: std::sync::OnceLock::new(),
@@ -365,10 +382,7 @@ impl AppState {
 
     /// Runs `action` on the self-service slot, under the session lock (so a lock of the vault
     /// cannot interleave).
-    pub(crate) fn selfservice<T>(
-        &self,
-        action: impl FnOnce(&mut crate::selfservice::Held) -> T,
-    ) -> T {
+    pub(crate) fn selfservice<T>(&self, action: impl FnOnce(&mut selfservice::Held) -> T) -> T {
         action(&mut self.session().selfservice)
     }
 

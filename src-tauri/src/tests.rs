@@ -15,8 +15,8 @@ use tessera_core::{Unlock, Vault};
 
 use super::*;
 use crate::clipboard::{Board, Clipboard, MemoryClipboard};
-use crate::desktop::SettingsHook;
 use crate::dto::BackendEvent;
+use crate::state::SettingsHook;
 use crate::verification::Verification;
 
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

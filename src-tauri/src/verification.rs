@@ -7,7 +7,6 @@ use std::time::Instant;
 use tauri::{AppHandle, Manager, Runtime};
 use tessera_verify::{Verifier, VerifyError};
 
-use crate::desktop::Language;
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 
@@ -46,15 +45,12 @@ impl Verification {
         deadline: Option<Instant>,
     ) -> Result<(), VerifyError> {
         let language =
-            crate::desktop::language_of(app.state::<AppState>().settings_if_unlocked().as_ref());
-        let reason = match (purpose, language) {
-            (Purpose::Approve(title), Language::Fr) => {
-                format!("Approuver la connexion « {title} »")
-            }
-            (Purpose::Approve(title), Language::En) => format!("Approve the sign-in “{title}”"),
-            (Purpose::Unlock, Language::Fr) => "Déverrouiller Tessera".to_owned(),
-            (Purpose::Unlock, Language::En) => "Unlock Tessera".to_owned(),
+            crate::i18n::language_of(app.state::<AppState>().settings_if_unlocked().as_ref());
+        let title = match purpose {
+            Purpose::Approve(title) => Some(title),
+            Purpose::Unlock => None,
         };
+        let reason = crate::i18n::verification_reason(language, title);
         let mut request = tessera_verify::Request::new(reason).biometric(biometric);
         if let Some(deadline) = deadline {
             request = request.deadline(deadline);

@@ -1,6 +1,6 @@
 // Every Tauri command's name: the one list `build.rs` generates their `allow-<name>`
 // permissions from (`include!`d there, so a plain comment, not a doc comment), the UI's
-// `COMMANDS` is generated from (`dto/bindings.rs`) and a test checks `capabilities/main.json`
+// `COMMANDS` is generated from (`contract.rs`) and a test checks `capabilities/main.json`
 // against. A command missing here cannot be invoked from the webview.
 pub(crate) const NAMES: &[&str] = &[
     "vault_status",

@@ -4,14 +4,14 @@
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use tessera_push::store::ActivityEntry;
 
 use crate::dto::SecretText;
+use crate::dto::push::{
+    ActivityEntryDto, AnswerDto, DecisionIn, EnrollStep, PushEvent, PushStatusDto, PushTokenDto,
+    ReasonIn,
+};
 use crate::error::IpcError;
 use crate::push::PushService;
-use crate::push::dto::{
-    AnswerDto, DecisionIn, EnrollStep, PushEvent, PushStatusDto, PushTokenDto, ReasonIn,
-};
 
 /// Enrolls from an `otpauth://pipush/…` or `pia://pipush/…` link. The device key is made on
 /// the blocking pool (seconds of CPU); `on_progress` hears each step. `allow_unverified_tls`:
@@ -137,8 +137,9 @@ pub(crate) async fn check_push_now(push: State<'_, PushService>) -> Result<(), I
 pub(crate) async fn push_activity<R: Runtime>(
     app: AppHandle<R>,
     push: State<'_, PushService>,
-) -> Result<Vec<ActivityEntry>, IpcError> {
+) -> Result<Vec<ActivityEntryDto>, IpcError> {
     push.activity(&app)
+        .map(|entries| entries.iter().map(ActivityEntryDto::from).collect())
 }
 
 /// Opens the channel `PushEvent`s arrive on.

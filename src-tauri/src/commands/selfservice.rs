@@ -1,17 +1,18 @@
 //! Self-service at the user's privacyIDEA ("Reset my MFA"): each command is one call of
-//! [`crate::selfservice`], which holds the session and knows what the webview may see.
+//! [`crate::state::selfservice`], which holds the session and knows what the webview may see.
 
 use tauri::{AppHandle, Runtime, State};
 
 use crate::clock;
 use crate::dto::SecretText;
+use crate::dto::selfservice::{
+    AnswerIn, BackupCodesDto, EnrollKind, EnrolledDto, FactorDto, ResyncIn, StatusDto, StepDto,
+    TokenAction,
+};
 use crate::error::IpcError;
 use crate::push::PushService;
-use crate::selfservice::{
-    self, AnswerIn, BackupCodesDto, EnrollKind, EnrolledDto, FactorDto, ResyncIn, StatusDto,
-    StepDto, TokenAction,
-};
 use crate::state::AppState;
+use crate::state::selfservice;
 
 /// Signs in with the password; the answer is the session or the second step to complete.
 /// `verify_tls` is on unless the user turned it off for this server.

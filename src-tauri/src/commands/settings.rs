@@ -2,10 +2,10 @@
 
 use tauri::State;
 
-use crate::desktop::SettingsHook;
 use crate::dto::SettingsDto;
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
+use crate::state::SettingsHook;
 
 #[tauri::command]
 pub(crate) async fn get_settings(state: State<'_, AppState>) -> Result<SettingsDto, IpcError> {

@@ -21,7 +21,6 @@
 //! be denied everything else).
 
 pub(crate) mod book;
-pub(crate) mod dto;
 #[cfg(test)]
 mod tests;
 
@@ -49,7 +48,7 @@ use tessera_push::{
 };
 
 use self::book::{AWAY_AFTER, Presence, PromptBook, ScreenLockEdges, WakeDetector};
-use self::dto::{
+use crate::dto::push::{
     AnswerDto, ClosedReason, EnrollStep, ModeDto, PromptDto, PushEvent, PushLinkDto, PushStatusDto,
     PushTokenDto, ServerStatusDto,
 };
@@ -965,7 +964,7 @@ fn start_at_login<R: Runtime>(app: &AppHandle<R>) {
     let Ok(saved) = state.update_settings(&settings) else {
         return;
     };
-    if let Some(hook) = app.try_state::<crate::desktop::SettingsHook>()
+    if let Some(hook) = app.try_state::<crate::state::SettingsHook>()
         && let Err(reason) = hook.apply(&saved)
     {
         eprintln!("tessera-desktop: start at login not applied ({reason})");
@@ -973,13 +972,6 @@ fn start_at_login<R: Runtime>(app: &AppHandle<R>) {
     if let Some(events) = app.try_state::<crate::events::Events>() {
         events.emit(&crate::dto::BackendEvent::VaultChanged);
     }
-}
-
-/// Whether `text` is a push enrollment link (`otpauth://pipush/…`, `pia://…`) rather than an
-/// otpauth account.
-pub(crate) fn is_push_link(text: &str) -> bool {
-    let lower = text.trim_start().to_ascii_lowercase();
-    lower.starts_with("otpauth://pipush/") || lower.starts_with("pia://")
 }
 
 /// A desktop notification for a new prompt, in the app's language; best effort (no
@@ -993,11 +985,8 @@ fn notify<R: Runtime>(app: &AppHandle<R>, prompt: &PromptDto) {
         return;
     }
     let language =
-        crate::desktop::language_of(app.state::<AppState>().settings_if_unlocked().as_ref());
-    let heading = match language {
-        crate::desktop::Language::Fr => "Demande de connexion",
-        crate::desktop::Language::En => "Sign-in request",
-    };
+        crate::i18n::language_of(app.state::<AppState>().settings_if_unlocked().as_ref());
+    let heading = crate::i18n::prompt_heading(language);
     let body = format!("{} — {}\n{}", prompt.title, prompt.server, prompt.question);
     let app = app.clone();
     // The D-Bus call can take a moment: not on the poller's or the UI's thread.

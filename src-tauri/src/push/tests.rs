@@ -21,10 +21,10 @@ use tessera_testkit::capture::{CHALLENGE, SERVER_KEY};
 use tessera_verify::FixedVerifier;
 
 use super::PushService;
-use super::dto::ModeDto;
 use crate::clipboard::{Board, Clipboard, MemoryClipboard};
-use crate::desktop::SettingsHook;
+use crate::dto::push::ModeDto;
 use crate::state::AppState;
+use crate::state::SettingsHook;
 
 const SERVER: &str = "http://127.0.0.1:5000";
 
@@ -369,7 +369,7 @@ fn answer_prompt(
     token: &Arc<PushToken>,
     decision: Decision,
     stand_in: Option<&str>,
-) -> Result<super::dto::AnswerDto, crate::error::IpcError> {
+) -> Result<crate::dto::push::AnswerDto, crate::error::IpcError> {
     h.push().handle(
         h.app.handle(),
         SERVER,
@@ -564,9 +564,6 @@ fn pollers_start_back_off_from_a_dead_server_and_keep_running_when_the_vault_loc
 #[test]
 fn a_push_link_from_outside_waits_with_a_preview_and_can_be_dismissed() {
     let h = Harness::new();
-    assert!(super::is_push_link("pia://pipush/X?v=1"));
-    assert!(super::is_push_link("OTPAUTH://pipush/X"));
-    assert!(!super::is_push_link("otpauth://totp/X?secret=A"));
     let error = h.push().offer_link("pia://pipush/X?v=1").unwrap_err();
     assert_eq!(error.code, "push_invalid_uri");
     h.push()

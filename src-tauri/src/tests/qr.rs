@@ -187,7 +187,7 @@ fn show_qr_draws_an_svg_without_the_uri_text() {
 
 #[test]
 fn only_images_are_routed_to_the_scan_on_drop() {
-    use crate::commands::qr::is_image_path;
+    use crate::state::scan::is_image_path;
     assert!(is_image_path(&PathBuf::from("/tmp/Screenshot.PNG")));
     assert!(is_image_path(&PathBuf::from("code.jpeg")));
     assert!(!is_image_path(&PathBuf::from("aegis.json")));

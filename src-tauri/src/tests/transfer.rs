@@ -199,7 +199,7 @@ fn the_password_step_reports_progress_and_a_cancel_returns_at_once() {
         expected["password"].as_str().unwrap().to_owned(),
     ));
     let import =
-        crate::commands::transfer::derive_reporting(&files, &password, &cancelled, &channel)
+        crate::state::import_files::derive_reporting(&files, &password, &cancelled, &channel)
             .unwrap();
     assert_eq!(import.entries.len(), 7);
     let stages = stages.lock().unwrap().clone();
@@ -210,7 +210,7 @@ fn the_password_step_reports_progress_and_a_cancel_returns_at_once() {
     h.ok("import_cancel", json!({"importId": id}));
     assert!(cancelled.load(std::sync::atomic::Ordering::Relaxed));
     let quiet = Channel::new(|_| Ok(()));
-    let error = crate::commands::transfer::derive_reporting(&files, &password, &cancelled, &quiet)
+    let error = crate::state::import_files::derive_reporting(&files, &password, &cancelled, &quiet)
         .map(|_| ())
         .unwrap_err();
     assert_eq!(error.code, "import_gone");

@@ -28,7 +28,7 @@ pub use hotp::hotp;
 pub use steam::steam;
 pub use totp::{time_step, totp};
 
-use crate::model::{Otp, Period, UnixTime};
+use crate::model::{Account, Otp, Period, UnixTime};
 use crate::secret::OtpSecret;
 
 /// The code an account shows at `now`.
@@ -62,6 +62,40 @@ pub fn seconds_left(otp: &Otp, now: UnixTime) -> Option<u32> {
     Some(remaining(period, now))
 }
 
+impl Account {
+    /// The `count` codes a server asks for to resynchronise this account (privacyIDEA's resync
+    /// takes two in a row): for HOTP the ones after the stored counter (counter + 1, + 2, …),
+    /// for TOTP the one at `now` and those of the periods after it. `None` for Steam, which no
+    /// server resyncs.
+    pub fn consecutive_codes(&self, now: UnixTime, count: u64) -> Option<Vec<Code>> {
+        let code = |step: u64| match self.otp {
+            Otp::Hotp {
+                algorithm,
+                digits,
+                counter,
+            } => Some(hotp(
+                &self.secret,
+                algorithm,
+                digits,
+                counter.saturating_add(1).saturating_add(step),
+            )),
+            Otp::Totp {
+                algorithm,
+                digits,
+                period,
+            } => {
+                let at = UnixTime(
+                    now.0
+                        .saturating_add(step.saturating_mul(period.get().into())),
+                );
+                Some(totp(&self.secret, algorithm, digits, period, at))
+            }
+            Otp::Steam => None,
+        };
+        (0..count).map(code).collect()
+    }
+}
+
 fn remaining(period: Period, now: UnixTime) -> u32 {
     let period = u64::from(period.get());
     let left = period - now.0 % period;
@@ -76,6 +110,41 @@ mod tests {
 
     fn rfc_secret() -> OtpSecret {
         OtpSecret::from_slice(b"12345678901234567890")
+    }
+
+    fn codes(account: &Account, now: u64, count: u64) -> Option<Vec<String>> {
+        let codes = account.consecutive_codes(UnixTime(now), count)?;
+        Some(codes.iter().map(|code| code.as_str().to_owned()).collect())
+    }
+
+    #[test]
+    fn consecutive_codes_follow_the_rfc_vectors() {
+        // RFC 6238 Appendix B (SHA-1, 8 digits, 30 s): 1111111109 and 1111111111 fall in two
+        // consecutive periods, so the second code is the first's next period.
+        let totp = Otp::Totp {
+            algorithm: Algorithm::Sha1,
+            digits: Digits::new(8).unwrap(),
+            period: Period::THIRTY,
+        };
+        let account = Account::new("", "", rfc_secret(), totp, UnixTime(0));
+        assert_eq!(
+            codes(&account, 1_111_111_109, 2).unwrap(),
+            ["07081804", "14050471"]
+        );
+        // RFC 4226 Appendix D: counter 0 is the code shown; a resync sends 1 and 2.
+        let hotp = Otp::Hotp {
+            algorithm: Algorithm::Sha1,
+            digits: Digits::SIX,
+            counter: 0,
+        };
+        let account = Account::new("", "", rfc_secret(), hotp, UnixTime(0));
+        assert_eq!(
+            codes(&account, 59, 3).unwrap(),
+            ["287082", "359152", "969429"]
+        );
+        assert_eq!(codes(&account, 59, 0).unwrap(), Vec::<String>::new());
+        let steam = Account::new("", "", rfc_secret(), Otp::Steam, UnixTime(0));
+        assert_eq!(codes(&steam, 59, 2), None, "Steam has no resync");
     }
 
     #[test]

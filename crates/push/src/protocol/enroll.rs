@@ -56,6 +56,13 @@ pub enum ForceUnlock {
     Biometric,
 }
 
+/// Whether `text` is meant as a push enrollment link (`otpauth://pipush/…`, `pia://…`) rather
+/// than an otpauth account, before it is parsed: so a broken push link is reported as one.
+pub fn is_push_link(text: &str) -> bool {
+    let lower = text.trim_start().to_ascii_lowercase();
+    lower.starts_with("otpauth://pipush/") || lower.starts_with("pia://")
+}
+
 impl EnrollmentUri {
     /// Parses `otpauth://pipush/<label>?…` or `pia://pipush/<label>?…` (the scheme the
     /// `push_use_pia_scheme` policy selects). Parameters are read unordered.
@@ -319,6 +326,15 @@ pub fn parse_enroll_response(status: u16, body: &[u8]) -> Result<ServerKey, Push
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn push_links_are_told_from_accounts_by_their_scheme() {
+        assert!(super::is_push_link("pia://pipush/X?v=1"));
+        assert!(super::is_push_link("OTPAUTH://pipush/X"));
+        assert!(super::is_push_link("  otpauth://pipush/X"));
+        assert!(!super::is_push_link("otpauth://totp/X?secret=A"));
+        assert!(!super::is_push_link("https://pia.example/"));
+    }
+
     use super::*;
 
     const LINK: &str = "otpauth://pipush/PIPU00005FB7?url=http%3A//127.0.0.1%3A5000/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a9bb0c87bbb0b501ac98abae0976c67ac2f15&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True";

@@ -14,7 +14,7 @@ mod response;
 pub use answer::{AnswerOutcome, AnswerRequest, Decision, DeclineReason, parse_answer_response};
 pub use clock::{ClockOffset, format_timestamp};
 pub(crate) use enroll::is_loopback;
-pub use enroll::{EnrollRequest, EnrollmentUri, ForceUnlock, parse_enroll_response};
+pub use enroll::{EnrollRequest, EnrollmentUri, ForceUnlock, is_push_link, parse_enroll_response};
 pub use inbox::{Admission, Inbox, REQUEST_LIFETIME, expires_at};
 pub use keys::{DeviceKey, KeySize, ServerKey};
 pub use poll::{

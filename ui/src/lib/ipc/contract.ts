@@ -2,7 +2,7 @@
 //
 // The payload shapes (DTOs), the command names (`COMMANDS`) and every error code the backend
 // can send (`IPC_ERROR_CODES`) are generated from the Rust side into `generated.ts` (issue 4;
-// `src-tauri/src/dto/bindings.rs`, whose test fails while that file is stale) and re-exported
+// `src-tauri/src/contract.rs`, whose test fails while that file is stale) and re-exported
 // here. Written by hand: the `Backend` API and the shapes that are not one Rust type
 // (normalized errors and events, the export request's arguments).
 //

@@ -1,7 +1,7 @@
 // GENERATED from src-tauri's DTOs (by ts-rs), command names and error codes: do not edit.
 // Change the Rust side, then regenerate with
 //   TESSERA_WRITE_BINDINGS=1 cargo nextest run -p tessera-desktop generated_typescript
-// (src-tauri/src/dto/bindings.rs); the Rust tests fail while this file differs.
+// (src-tauri/src/contract.rs); the Rust tests fail while this file differs.
 
 // ---- errors (src-tauri/src/error.rs) ----
 
@@ -171,7 +171,7 @@ export type ShortcutAction = "lock" | "add" | "search";
  */
 export type BackendEventDto = { "type": "vaultChanged" } | { "type": "vaultLocked" } | { "type": "deepLink", preview: UriPreview, } | { "type": "shortcut", action: ShortcutAction, } | { "type": "importOpened", opened: ImportOpened, } | { "type": "importFailed", error: IpcErrorDto, } | { "type": "qrScanned", scan: QrScan, } | { "type": "qrScanFailed", error: IpcErrorDto, };
 
-// ---- import and export (src-tauri/src/state/transfer.rs, commands/transfer.rs) ----
+// ---- import and export (src-tauri/src/dto/transfer.rs) ----
 
 /**
  * How an entry of an import file relates to the vault, or why it cannot be imported.
@@ -274,7 +274,7 @@ svg: string,
  */
 skipped: Array<MigrationSkipped>, };
 
-// ---- push (src-tauri/src/push/dto.rs) ----
+// ---- push (src-tauri/src/dto/push.rs) ----
 
 /**
  * A token as the UI lists it: never a key.
@@ -426,7 +426,41 @@ export type PushClosedReason = "answered" | "expired" | "withdrawn" | "locked";
  */
 export type PushEvent = { "type": "prompt", prompt: PushPrompt, } | { "type": "closed", nonce: string, reason: PushClosedReason, } | { "type": "status", status: PushStatus, } | { "type": "activity" };
 
-// ---- QR codes (src-tauri/src/state/qr.rs) ----
+/**
+ * `DeclineReason::as_str()`, for TypeScript only.
+ */
+export type PushDeclineReason = "cancelled" | "unknown_trigger";
+
+/**
+ * What the user decided on a prompt (if they saw one).
+ */
+export type PushActivityDecision = { "kind": "approved" } | { "kind": "declined",
+/**
+ * `cancelled` or `unknown_trigger` (privacyIDEA's `decline_reason`).
+ */
+reason: PushDeclineReason | null, } | { "kind": "none" };
+
+/**
+ * How a prompt ended; `code` is a `push_*` error code or the code shown to type.
+ */
+export type PushActivityOutcome = { "kind": "accepted" } | { "kind": "refused" } | { "kind": "expired" } | { "kind": "withdrawn" } | { "kind": "code_shown", code: string, } | { "kind": "dropped", code: string, } | { "kind": "failed", code: string, };
+
+/**
+ * One line of the sign-in history, newest first. A copy of the stored
+ * `tessera_push::ActivityEntry` made for the webview, so the vault's storage format can change
+ * without changing the IPC contract (the JSON is the one the UI has always read).
+ */
+export type PushActivityEntry = {
+/**
+ * Unix seconds.
+ */
+time: number, server: string, serial: string, nonce: string,
+/**
+ * Empty for requests dropped unverified (their texts are not the server's).
+ */
+title: string, question: string, decision: PushActivityDecision, outcome: PushActivityOutcome, };
+
+// ---- QR codes (src-tauri/src/dto/qr.rs) ----
 
 /**
  * What one QR code holds.
@@ -506,7 +540,7 @@ export type QrSvg = {
  */
 svg: string, };
 
-// ---- self-service (src-tauri/src/selfservice.rs) ----
+// ---- self-service (src-tauri/src/dto/selfservice.rs) ----
 
 /**
  * Rights the server's user policies may grant (privacyIDEA action names,

@@ -1,13 +1,23 @@
 // The push part of the IPC contract (issue 7). The DTO shapes are generated from
-// src-tauri/src/push/dto.rs into `generated.ts` and re-exported here. No type here holds a key:
+// src-tauri/src/dto/push.rs into `generated.ts` and re-exported here. No type here holds a key:
 // prompts carry only the texts of requests whose server signatures verified in Rust.
 
-import type { DenyReason, EnrollStep, PushAnswer, PushDecision, PushEvent, PushStatus, PushToken } from './generated';
+import type {
+  DenyReason,
+  EnrollStep,
+  PushActivityEntry,
+  PushAnswer,
+  PushDecision,
+  PushEvent,
+  PushStatus,
+  PushToken,
+} from './generated';
 
 export type {
   DenyReason,
   EnrollStep,
   PushAnswer,
+  PushActivityEntry,
   PushAnswerOutcome,
   PushClosedReason,
   PushDecision,
@@ -19,30 +29,6 @@ export type {
   PushStatus,
   PushToken,
 } from './generated';
-
-/**
- * One line of the sign-in history (the vault's `activity` section, newest first): the push
- * crate's stored `tessera_push::ActivityEntry` as serde writes it, so written by hand (that
- * crate has no TypeScript derive).
- */
-export interface PushActivityEntry {
-  /** Unix seconds. */
-  time: number;
-  server: string;
-  serial: string;
-  nonce: string;
-  /** Empty for requests dropped unverified (their texts are not the server's). */
-  title: string;
-  question: string;
-  decision:
-    | { kind: 'approved' }
-    | { kind: 'declined'; reason?: 'cancelled' | 'unknown_trigger' | null }
-    | { kind: 'none' };
-  outcome:
-    | { kind: 'accepted' | 'refused' | 'expired' | 'withdrawn' }
-    | { kind: 'code_shown'; code: string }
-    | { kind: 'dropped' | 'failed'; code: string };
-}
 
 /** The push half of `Backend`. */
 export interface PushBackend {

@@ -12,19 +12,22 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use tessera_core::{Account, AccountId, Otp, UnixTime, Vault};
+use tessera_core::{AccountId, Otp, UnixTime, Vault};
 use tessera_push::selfservice::{
-    Here, LastServer, Password, SecondFactor, Server, Session, SignIn, TokenInfo, last_server,
-    local_account, mark_here, remember_server, save_enrolled,
+    Password, SecondFactor, Server, Session, SignIn, last_server, local_account, mark_here,
+    remember_server, save_enrolled,
 };
 use tessera_push::transport::ClientConfig;
 use tessera_push::{KeySize, PushClient};
 use zeroize::Zeroizing;
 
+use super::AppState;
 use crate::dto::SecretText;
+use crate::dto::selfservice::{
+    AnswerIn, BackupCodesDto, ChallengeDto, EnrollKind, EnrolledDto, FactorDto, LastServerDto,
+    ResyncIn, SessionDto, StatusDto, StepDto, TokenAction,
+};
 use crate::error::IpcError;
-use crate::state::AppState;
 
 /// How long a push approval of the second sign-in step is waited for.
 const PUSH_WAIT: Duration = Duration::from_secs(120);
@@ -80,222 +83,6 @@ tessera_core::error_codes!(AppError {
     NotHere => "selfservice_not_here",
     NotResyncable => "selfservice_not_resyncable",
 });
-
-/// Who is signed in where, and what they may do (offer only these actions).
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceSession"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SessionDto {
-    pub(crate) server: String,
-    pub(crate) user: String,
-    pub(crate) realm: String,
-    pub(crate) verify_tls: bool,
-    /// privacyIDEA's action names of the known rights granted, e.g. `enrollTOTP`, `delete`.
-    #[cfg_attr(test, ts(as = "Vec<crate::dto::bindings::SelfServiceRight>"))]
-    pub(crate) rights: Vec<&'static str>,
-}
-
-impl SessionDto {
-    fn new(session: &Session) -> Self {
-        Self {
-            server: session.server().origin().to_owned(),
-            user: session.user().to_owned(),
-            realm: session.realm().to_owned(),
-            verify_tls: session.server().verifies_tls(),
-            rights: session
-                .rights()
-                .granted()
-                .into_iter()
-                .map(|right| right.as_str())
-                .collect(),
-        }
-    }
-}
-
-/// The session, if any, and where the user last signed in (to fill the form).
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceStatus"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct StatusDto {
-    pub(crate) session: Option<SessionDto>,
-    pub(crate) last: Option<LastServerDto>,
-}
-
-/// The last server signed in to: no password, no session.
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "LastServer"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct LastServerDto {
-    pub(crate) server: String,
-    pub(crate) user: String,
-    pub(crate) realm: Option<String>,
-    pub(crate) verify_tls: bool,
-}
-
-impl From<LastServer> for LastServerDto {
-    fn from(last: LastServer) -> Self {
-        Self {
-            server: last.url,
-            user: last.user,
-            realm: last.realm,
-            verify_tls: last.verify_tls,
-        }
-    }
-}
-
-/// A token challenged in the second sign-in step.
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceChallenge"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ChallengeDto {
-    pub(crate) serial: String,
-    pub(crate) kind: String,
-    /// Tessera can compute its code (an account of this vault is linked to it).
-    pub(crate) here: bool,
-}
-
-/// Where a sign-in stands.
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceStep"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "step", rename_all = "camelCase")]
-pub(crate) enum StepDto {
-    SignedIn {
-        session: SessionDto,
-    },
-    #[serde(rename_all = "camelCase")]
-    SecondFactor {
-        challenges: Vec<ChallengeDto>,
-        /// A push token was challenged: approving it finishes the sign-in.
-        push: bool,
-    },
-}
-
-/// How the user answers the second step.
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelfServiceAnswer"))]
-#[derive(Deserialize)]
-#[serde(tag = "method", rename_all = "camelCase")]
-pub(crate) enum AnswerIn {
-    /// Tessera computes the code of the linked account of `serial`.
-    Tessera { serial: String },
-    /// A typed code: from another device, or a backup code.
-    Code { code: SecretText },
-    /// Wait for the push approval.
-    Push,
-}
-
-/// One of the user's factors at the server.
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Factor"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct FactorDto {
-    pub(crate) serial: String,
-    /// `totp`, `hotp`, `push`, `tan`, …
-    pub(crate) kind: String,
-    pub(crate) description: String,
-    /// `active`, `disabled`, `locked`, `revoked` or `unfinished`.
-    #[cfg_attr(test, ts(as = "crate::dto::bindings::FactorStatus"))]
-    pub(crate) status: &'static str,
-    pub(crate) failcount: u32,
-    pub(crate) maxfail: u32,
-    /// Unix seconds of the last use, when the server records it.
-    pub(crate) last_used: Option<u64>,
-    /// Backup codes left (backup-code sets only).
-    pub(crate) remaining_codes: Option<u32>,
-    /// When it lives in this Tessera: as an account or a push token.
-    pub(crate) here: Option<FactorHere>,
-    /// The vault account, when `here` is `account`.
-    pub(crate) account_id: Option<String>,
-}
-
-/// Where a factor lives in this Tessera.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum FactorHere {
-    /// An account of the vault (`account_id`).
-    Account,
-    /// A push token.
-    Push,
-}
-
-impl FactorDto {
-    fn new(token: &TokenInfo) -> Self {
-        let (here, account_id) = match &token.here {
-            Some(Here::Account(id)) => (Some(FactorHere::Account), Some(id.to_string())),
-            Some(Here::Push(_)) => (Some(FactorHere::Push), None),
-            None => (None, None),
-        };
-        Self {
-            serial: token.serial.clone(),
-            kind: token.kind.clone(),
-            description: token.description.clone(),
-            status: token.status().as_str(),
-            failcount: token.failcount,
-            maxfail: token.maxfail,
-            last_used: token.last_used.map(|time| time.0),
-            remaining_codes: token.remaining_codes,
-            here,
-            account_id,
-        }
-    }
-}
-
-/// What to enroll.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) enum EnrollKind {
-    Totp,
-    Hotp,
-    Push,
-}
-
-/// A token enrolled into this vault.
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Enrolled"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct EnrolledDto {
-    pub(crate) serial: String,
-    /// The new vault account (TOTP/HOTP); push tokens have none.
-    pub(crate) account_id: Option<String>,
-    pub(crate) label: String,
-}
-
-/// Actions on one token that need nothing but its serial.
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) enum TokenAction {
-    Disable,
-    Enable,
-    Delete,
-    Reset,
-}
-
-/// Where the two resync codes come from.
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ResyncCodes"))]
-#[derive(Deserialize)]
-#[serde(tag = "method", rename_all = "camelCase")]
-pub(crate) enum ResyncIn {
-    /// Tessera computes two consecutive codes of the linked account.
-    Tessera,
-    /// Typed from the device that holds the token.
-    Typed {
-        first: SecretText,
-        second: SecretText,
-    },
-}
-
-/// A fresh set of backup codes, shown once.
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "BackupCodes"))]
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct BackupCodesDto {
-    pub(crate) serial: String,
-    /// The one secret-like thing sent to the webview on purpose: the user asked to see them
-    /// once, to print or save. Wiped here once serialized.
-    pub(crate) codes: Vec<SecretText>,
-}
 
 fn session(state: &AppState) -> Result<Arc<Session>, IpcError> {
     state.selfservice(|held| {
@@ -419,7 +206,12 @@ fn codes_from_vault(
                 .iter_mut()
                 .find(|account| account.id == id)
                 .ok_or_else(|| IpcError::from(AppError::NotHere))?;
-            let codes = consecutive_codes(account, count, now)?;
+            let codes = account
+                .consecutive_codes(now, count)
+                .ok_or(AppError::NotResyncable)?
+                .iter()
+                .map(|code| Zeroizing::new(code.as_str().to_owned()))
+                .collect::<Vec<_>>();
             if let Otp::Hotp { counter, .. } = &mut account.otp {
                 *counter = counter.saturating_add(1 + count);
                 account.updated = now;
@@ -427,38 +219,6 @@ fn codes_from_vault(
             Ok::<_, IpcError>(codes)
         })
     })
-}
-
-fn consecutive_codes(
-    account: &Account,
-    count: u64,
-    now: UnixTime,
-) -> Result<Vec<Zeroizing<String>>, IpcError> {
-    (0..count)
-        .map(|step| {
-            let (otp, at) = match account.otp {
-                Otp::Hotp {
-                    algorithm,
-                    digits,
-                    counter,
-                } => (
-                    Otp::Hotp {
-                        algorithm,
-                        digits,
-                        counter: counter.saturating_add(1 + step),
-                    },
-                    now,
-                ),
-                Otp::Totp { period, .. } => (
-                    account.otp,
-                    UnixTime(now.0.saturating_add(step * u64::from(period.get()))),
-                ),
-                Otp::Steam => return Err(AppError::NotResyncable.into()),
-            };
-            let code = tessera_core::otp::generate(&account.secret, &otp, at);
-            Ok(Zeroizing::new(code.as_str().to_owned()))
-        })
-        .collect()
 }
 
 /// Answers the open second step. A wrong code leaves it open for another try.

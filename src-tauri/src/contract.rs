@@ -23,22 +23,12 @@ use tessera_core::ErrorCode;
 use ts_rs::{Config, TS};
 
 use crate::commands::NAMES;
-use crate::commands::transfer::{ImportProgressDto, ImportStage};
+use crate::dto::push::*;
+use crate::dto::qr::*;
+use crate::dto::selfservice::*;
+use crate::dto::transfer::*;
 use crate::dto::*;
 use crate::error::{Field, IpcError, IpcErrorCode};
-use crate::push::dto::*;
-use crate::selfservice::{
-    AnswerIn, BackupCodesDto, ChallengeDto, EnrollKind, EnrolledDto, FactorDto, FactorHere,
-    LastServerDto, ResyncIn, SessionDto, StatusDto, StepDto, TokenAction,
-};
-use crate::state::qr::{
-    BatchDto, MissingDto, QrAddedDto, QrFailureDto, QrItemDto, QrItemKind, QrItemStatus, QrScanDto,
-    QrSvgDto,
-};
-use crate::state::transfer::{
-    ExportedDto, ImportItemDto, ImportOpenedDto, ImportPreviewDto, ImportStatus, ImportSummaryDto,
-    MigrationQrDto, SkippedDto,
-};
 
 /// `tessera_core::Algorithm::as_str()`.
 #[derive(TS)]
@@ -147,17 +137,17 @@ fn sections(config: &Config) -> Vec<Section> {
             VaultState, VaultStatusDto, CreatedDto, UnlockMethodIn, KindIn, Algorithm, AccountDto,
             AccountsDto, AccountFormIn, AccountPatchIn, DeletedDto, CopiedDto, UriPreviewDto,
             LanguageDto, ThemeDto, SettingsDto, ShortcutAction, BackendEvent),
-        section!(config, "import and export (src-tauri/src/state/transfer.rs, commands/transfer.rs)":
+        section!(config, "import and export (src-tauri/src/dto/transfer.rs)":
             ImportStatus, ImportItemDto, ImportPreviewDto, ImportOpenedDto, ImportStage,
             ImportProgressDto, ImportSummaryDto, ExportedDto, SkippedDto, MigrationQrDto),
-        section!(config, "push (src-tauri/src/push/dto.rs)":
+        section!(config, "push (src-tauri/src/dto/push.rs)":
             PushTokenDto, PromptDto, ReasonIn, DecisionIn, AnswerOutcomeDto, AnswerDto,
             ServerStatusDto, ModeDto, PushLinkDto, PushStatusDto, EnrollStep, ClosedReason,
-            PushEvent),
-        section!(config, "QR codes (src-tauri/src/state/qr.rs)":
+            PushEvent, DeclineReasonTs, ActivityDecisionDto, ActivityOutcomeDto, ActivityEntryDto),
+        section!(config, "QR codes (src-tauri/src/dto/qr.rs)":
             QrItemKind, QrItemStatus, BatchDto, QrItemDto, MissingDto, QrFailureDto, QrScanDto,
             QrAddedDto, QrSvgDto),
-        section!(config, "self-service (src-tauri/src/selfservice.rs)":
+        section!(config, "self-service (src-tauri/src/dto/selfservice.rs)":
             SelfServiceRight, SessionDto, LastServerDto, StatusDto, ChallengeDto, StepDto,
             AnswerIn, FactorStatus, FactorHere, FactorDto, EnrollKind, EnrolledDto, TokenAction,
             ResyncIn, BackupCodesDto),
@@ -189,7 +179,7 @@ fn error_code_sources() -> Vec<(String, Vec<&'static str>)> {
         of::<tessera_push::sealed::PushStoreError>(),
         of::<tessera_verify::VerifyError>(),
         of::<tessera_push::selfservice::SelfServiceError>(),
-        of::<crate::selfservice::AppError>(),
+        of::<crate::state::selfservice::AppError>(),
         of::<tessera_qr::DecodeError>(),
         of::<tessera_qr::screen::ScreenError>(),
         of::<tessera_qr::RenderError>(),
@@ -265,7 +255,7 @@ fn render(sections: &[Section]) -> String {
         "// GENERATED from src-tauri's DTOs (by ts-rs), command names and error codes: do not edit.\n\
          // Change the Rust side, then regenerate with\n\
          //   {WRITE_VAR}=1 cargo nextest run -p tessera-desktop generated_typescript\n\
-         // (src-tauri/src/dto/bindings.rs); the Rust tests fail while this file differs.\n"
+         // (src-tauri/src/contract.rs); the Rust tests fail while this file differs.\n"
     );
     for section in sections {
         out.push_str(&format!("\n// ---- {} ----\n", section.title));

@@ -1,6 +1,6 @@
 //! What crosses IPC for push: prompts (texts of verified requests only), tokens without keys,
 //! answers, status, and the events of the push channel. Their TypeScript declarations are
-//! generated into `ui/src/lib/ipc/generated.ts` (`crate::dto::bindings`); the tests below pin
+//! generated into `ui/src/lib/ipc/generated.ts` (`crate::contract`); the tests below pin
 //! the JSON.
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use tessera_push::answer::Answered;
 use tessera_push::protocol::expires_at;
+use tessera_push::store::{ActivityDecision, ActivityEntry};
 use tessera_push::{Decision, DeclineReason, Outcome, PushRequest, PushToken, Verified};
 
 /// A token as the UI lists it: never a key.
@@ -305,6 +306,98 @@ pub(crate) enum PushEvent {
     Status { status: PushStatusDto },
     /// The activity log grew.
     Activity,
+}
+
+/// One line of the sign-in history, newest first. A copy of the stored
+/// `tessera_push::ActivityEntry` made for the webview, so the vault's storage format can change
+/// without changing the IPC contract (the JSON is the one the UI has always read).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushActivityEntry"))]
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ActivityEntryDto {
+    /// Unix seconds.
+    pub(crate) time: u64,
+    pub(crate) server: String,
+    pub(crate) serial: String,
+    pub(crate) nonce: String,
+    /// Empty for requests dropped unverified (their texts are not the server's).
+    pub(crate) title: String,
+    pub(crate) question: String,
+    pub(crate) decision: ActivityDecisionDto,
+    pub(crate) outcome: ActivityOutcomeDto,
+}
+
+/// What the user decided on a prompt (if they saw one).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushActivityDecision"))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum ActivityDecisionDto {
+    Approved,
+    Declined {
+        /// `cancelled` or `unknown_trigger` (privacyIDEA's `decline_reason`).
+        #[cfg_attr(test, ts(as = "Option<DeclineReasonTs>"))]
+        reason: Option<&'static str>,
+    },
+    None,
+}
+
+/// How a prompt ended; `code` is a `push_*` error code or the code shown to type.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushActivityOutcome"))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum ActivityOutcomeDto {
+    Accepted,
+    Refused,
+    Expired,
+    Withdrawn,
+    CodeShown { code: String },
+    Dropped { code: String },
+    Failed { code: String },
+}
+
+/// `DeclineReason::as_str()`, for TypeScript only.
+#[cfg(test)]
+#[derive(ts_rs::TS)]
+#[ts(rename = "PushDeclineReason", rename_all = "snake_case")]
+#[allow(dead_code)] // never built: it exists for its TypeScript declaration
+pub(crate) enum DeclineReasonTs {
+    Cancelled,
+    UnknownTrigger,
+}
+
+impl From<&ActivityEntry> for ActivityEntryDto {
+    fn from(entry: &ActivityEntry) -> Self {
+        let decision = match entry.decision {
+            ActivityDecision::Approved => ActivityDecisionDto::Approved,
+            ActivityDecision::Declined { reason } => ActivityDecisionDto::Declined {
+                reason: reason.map(DeclineReason::as_str),
+            },
+            ActivityDecision::None => ActivityDecisionDto::None,
+        };
+        let outcome = match &entry.outcome {
+            Outcome::Accepted => ActivityOutcomeDto::Accepted,
+            Outcome::Refused => ActivityOutcomeDto::Refused,
+            Outcome::Expired => ActivityOutcomeDto::Expired,
+            Outcome::Withdrawn => ActivityOutcomeDto::Withdrawn,
+            Outcome::CodeShown { code } => ActivityOutcomeDto::CodeShown { code: code.clone() },
+            Outcome::Dropped { code } => ActivityOutcomeDto::Dropped { code: code.clone() },
+            Outcome::Failed { code } => ActivityOutcomeDto::Failed { code: code.clone() },
+            // `Outcome` is non-exhaustive: an outcome a newer push crate adds shows as a
+            // failure named by its debug form, until it gets its own line here.
+            other => ActivityOutcomeDto::Failed {
+                code: format!("{other:?}"),
+            },
+        };
+        Self {
+            time: entry.time.0,
+            server: entry.server.clone(),
+            serial: entry.serial.clone(),
+            nonce: entry.nonce.clone(),
+            title: entry.title.clone(),
+            question: entry.question.clone(),
+            decision,
+            outcome,
+        }
+    }
 }
 
 #[cfg(test)]
