@@ -5,45 +5,10 @@ use std::io::Cursor;
 
 use image::{GrayImage, ImageFormat, Luma};
 use tessera_qr::{DecodeError, Frame, PixelLayout, decode_frame, decode_image_bytes};
+use tessera_testkit::files::png_declaring;
 
 use crate::corpus::Rng;
 use crate::texts;
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// A PNG whose header declares `width × height` (with valid CRCs) followed by a tiny IDAT: a
-/// decompression bomb's shape without its size.
-fn png_declaring(width: u32, height: u32) -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend_from_slice(data);
-        png.extend_from_slice(&body);
-        png.extend_from_slice(&crc32(&body).to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&width.to_be_bytes());
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit greyscale
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
-    chunk(b"IEND", &[]);
-    png
-}
 
 fn code_image(text: &str, module: u32) -> GrayImage {
     let code = qrcode::QrCode::new(text.as_bytes()).unwrap();

@@ -230,34 +230,11 @@ fn other_codes_beside_an_account_are_reported_not_dropped() {
 fn an_image_beyond_the_reader_caps_is_refused_from_its_header() {
     // A PNG whose header declares 20000 x 20000 pixels (valid CRC), and no pixels: refused
     // from the header, before anything is decoded.
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend_from_slice(&20_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&20_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
-    png.extend_from_slice(&13u32.to_be_bytes());
-    png.extend_from_slice(&ihdr);
-    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    let png = tessera_testkit::files::png_declaring(20_000, 20_000);
     match import(&png, None).unwrap_err() {
         ImportError::LimitExceeded { format, limit } => {
             assert_eq!((format, limit.code()), (None, "max_image_pixels"));
         }
         other => panic!("expected a limit, got {other:?}"),
     }
-}
-
-/// PNG's chunk checksum (CRC-32, polynomial 0xEDB88320).
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
