@@ -38,9 +38,9 @@ pub(crate) struct ScanArgs {
     #[arg(long)]
     add: bool,
     /// Print JSON: {"found":[{"file","type",…}],"missing":[{"batch_id","size","numbers"}],
-    /// "added"} (the export codes not scanned, numbered from 1 as Google shows them)
-    /// (no secrets; with --show-secrets each code also has "text"). From the screen, "file" is
-    /// `screen:MONITOR`.
+    /// "added"}, as `import --json` names the export codes not given ("numbers" from 1, as
+    /// Google shows them). No secrets; with --show-secrets each code also has "text". From the
+    /// screen, "file" is `screen:MONITOR`.
     #[arg(long)]
     json: bool,
 }

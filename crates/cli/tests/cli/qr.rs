@@ -131,7 +131,6 @@ fn scan_add_adds_the_rest_of_an_export_when_it_is_scanned_later() {
         .with_passphrase(&["import", &whole, "--yes"], "")
         .ok();
     assert_eq!(labels(&env), labels(&imported));
-    let count = labels(&env).len();
 
     // All three together: nothing is missing, nothing is added twice.
     let run = env
