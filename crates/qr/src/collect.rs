@@ -85,13 +85,18 @@ impl MigrationCollector {
     /// For each export seen, the 0-based indices of the codes not scanned yet (empty when the
     /// export is complete).
     pub fn missing(&self) -> BTreeMap<i32, Vec<i32>> {
-        let infos: Vec<BatchInfo> = self
-            .exports
+        migration::missing_indices(&self.codes())
+    }
+
+    /// The batch fields of every code collected, once each (an old export's zero size read as
+    /// one code): what `tessera_transfer::MissingCodes::of` names the missing codes from, as an
+    /// import does for the codes of a file.
+    pub fn codes(&self) -> Vec<BatchInfo> {
+        self.exports
             .values()
             .flat_map(BTreeMap::values)
             .map(|batch| normalised(batch.info))
-            .collect();
-        migration::missing_indices(&infos)
+            .collect()
     }
 
     /// Whether at least one code was added and every export seen is complete.

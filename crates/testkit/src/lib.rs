@@ -24,6 +24,8 @@ pub mod pi;
 pub mod proxy;
 #[cfg(feature = "push")]
 pub mod push;
+#[cfg(feature = "qr")]
+pub mod qr;
 pub mod real;
 pub mod xvfb;
 

@@ -28,7 +28,7 @@ impl Import {
     /// The codes of Google Authenticator exports that this import lacks (codes 2 and 3 of 3,
     /// say). Their accounts are not in [`Import::entries`]; the accounts of the codes given are.
     pub fn missing_codes(&self) -> Vec<crate::MissingCodes> {
-        crate::missing::missing_codes(&self.export_codes)
+        crate::MissingCodes::of(&self.export_codes)
     }
 
     /// Problems that are other OTP types (mOTP, Yandex), as opposed to invalid entries.

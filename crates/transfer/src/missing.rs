@@ -21,23 +21,26 @@ pub struct MissingCodes {
     pub numbers: Vec<i32>,
 }
 
-/// For each export some of whose codes were read, the codes that were not; exports read whole
-/// are left out. `codes` are the batch fields of every migration payload read.
-pub(crate) fn missing_codes(codes: &[BatchInfo]) -> Vec<MissingCodes> {
-    migration::missing_indices(codes)
-        .into_iter()
-        .filter(|(_, indices)| !indices.is_empty())
-        .map(|(batch_id, indices)| MissingCodes {
-            batch_id,
-            size: codes
-                .iter()
-                .filter(|info| info.id == batch_id)
-                .map(|info| info.size)
-                .max()
-                .unwrap_or(0),
-            numbers: indices.iter().map(|index| index + 1).collect(),
-        })
-        .collect()
+impl MissingCodes {
+    /// For each export some of whose codes were read, the codes that were not; exports read
+    /// whole are left out. `codes` are the batch fields of every migration payload read (from
+    /// a file, or the codes a QR scan collected: `MigrationCollector::codes`).
+    pub fn of(codes: &[BatchInfo]) -> Vec<Self> {
+        migration::missing_indices(codes)
+            .into_iter()
+            .filter(|(_, indices)| !indices.is_empty())
+            .map(|(batch_id, indices)| Self {
+                batch_id,
+                size: codes
+                    .iter()
+                    .filter(|info| info.id == batch_id)
+                    .map(|info| info.size)
+                    .max()
+                    .unwrap_or(0),
+                numbers: indices.iter().map(|index| index + 1).collect(),
+            })
+            .collect()
+    }
 }
 
 impl fmt::Display for MissingCodes {
@@ -91,7 +94,7 @@ mod tests {
             // the same code twice counts once
             code(7, 0, 3),
         ];
-        let missing = missing_codes(&codes);
+        let missing = MissingCodes::of(&codes);
         assert_eq!(
             missing,
             [
@@ -113,12 +116,12 @@ mod tests {
              accounts are not in this import; import them too, now or later"
         );
         assert!(missing[0].to_string().starts_with("codes 1, 3 and 4 of 4 "));
-        let one = missing_codes(&[code(5, 0, 2)]);
+        let one = MissingCodes::of(&[code(5, 0, 2)]);
         assert_eq!(
             one[0].to_string(),
             "code 2 of 2 of a Google Authenticator export was not given: its accounts are not \
              in this import; import it too, now or later"
         );
-        assert!(missing_codes(&[code(7, 0, 3), code(7, 2, 3), code(7, 1, 3)]).is_empty());
+        assert!(MissingCodes::of(&[code(7, 0, 3), code(7, 2, 3), code(7, 1, 3)]).is_empty());
     }
 }

@@ -41,15 +41,15 @@ pub(crate) enum QrItemKind {
     Invalid,
 }
 
-/// For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its Google Authenticator
-/// export has codes not scanned yet). Empty for the other kinds.
+/// For accounts: `new` or `duplicate` (the vault has it). Empty for the other kinds. An
+/// account of an export with codes not scanned yet is `new` too (the scan's `missing` names
+/// those codes).
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum QrItemStatus {
     New,
     Duplicate,
-    Waiting,
     #[serde(rename = "")]
     None,
 }

@@ -2,14 +2,17 @@
 //! accounts shown as QR codes.
 //!
 //! Scans add to one held result list until the user adds from it or closes it, so the codes of
-//! a Google Authenticator export can be scanned one after the other (the list says which are
-//! still missing). The list holds parsed accounts (secrets in wiping `OtpSecret`s), never QR
+//! a Google Authenticator export can be scanned one after the other. As an import does, the
+//! list names the export's codes not scanned yet, and the accounts of the codes scanned can be
+//! added now: the codes scanned later add theirs (the same-account rule marks the accounts
+//! added before). The list holds parsed accounts (secrets in wiping `OtpSecret`s), never QR
 //! text; the webview sees labels, kinds and statuses only. Locking drops it.
 
 use tessera_core::migration::MigrationBatch;
 use tessera_core::uri::OtpUri;
 use tessera_core::{Account, UnixTime};
 use tessera_qr::{MigrationCollector, Payload, QrText};
+use tessera_transfer::MissingCodes;
 use zeroize::Zeroizing;
 
 use super::AppState;
@@ -190,35 +193,25 @@ impl Scan {
         found: usize,
         failures: Vec<QrFailureDto>,
     ) -> QrScanDto {
-        let missing = self.collector.missing();
         for entry in &mut self.entries {
-            if let Held::Account { account, batch } = &entry.held {
+            if let Held::Account { account, .. } = &entry.held {
                 entry.dto.status = if existing.iter().any(|a| same_account(a, account)) {
                     QrItemStatus::Duplicate
-                } else if batch.is_some_and(|b| missing.get(&b.id).is_some_and(|m| !m.is_empty())) {
-                    QrItemStatus::Waiting
                 } else {
                     QrItemStatus::New
                 };
             }
         }
-        let sizes = |id: i32| {
-            self.entries
-                .iter()
-                .find_map(|e| e.dto.batch.filter(|b| b.id == id).map(|b| b.size))
-                .unwrap_or(0)
-        };
         QrScanDto {
             scan_id: self.id.clone(),
             items: self.entries.iter().map(|e| e.dto.clone()).collect(),
             found,
-            missing: missing
-                .iter()
-                .filter(|(_, indices)| !indices.is_empty())
-                .map(|(&batch_id, indices)| MissingDto {
-                    batch_id,
-                    size: sizes(batch_id),
-                    numbers: indices.iter().map(|i| i + 1).collect(),
+            missing: MissingCodes::of(&self.collector.codes())
+                .into_iter()
+                .map(|missing| MissingDto {
+                    batch_id: missing.batch_id,
+                    size: missing.size,
+                    numbers: missing.numbers,
                 })
                 .collect(),
             failures,
@@ -260,8 +253,8 @@ impl AppState {
     }
 
     /// Adds the picked accounts in one vault write and drops the held scan. Accounts the vault
-    /// has (or that the list shows twice) are skipped; accounts of an incomplete export cannot
-    /// be picked.
+    /// has (or that the list shows twice) are skipped. The accounts of an export with codes not
+    /// scanned can be picked: scanning the other codes later adds theirs.
     pub(crate) fn qr_add(&self, scan_id: &str, picked: &[usize]) -> Result<QrAddedDto, IpcError> {
         self.with_vault(|vault, session| {
             let scan = session
@@ -270,20 +263,10 @@ impl AppState {
                 .as_mut()
                 .filter(|scan| scan.id == scan_id)
                 .ok_or_else(|| IpcError::not_found("scan"))?;
-            let missing = scan.collector.missing();
             let mut chosen = Vec::new();
             for &id in picked {
                 match scan.entries.get(id).map(|e| &e.held) {
-                    Some(Held::Account { account, batch }) => {
-                        if batch.is_some_and(|b| missing.get(&b.id).is_some_and(|m| !m.is_empty()))
-                        {
-                            return Err(IpcError::invalid(
-                                None,
-                                "scan every code of the export before adding its accounts",
-                            ));
-                        }
-                        chosen.push(account);
-                    }
+                    Some(Held::Account { account, .. }) => chosen.push(account),
                     _ => {
                         return Err(IpcError::invalid(
                             None,

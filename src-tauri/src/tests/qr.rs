@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use tessera_qr::QrText;
+use tessera_testkit::qr::three_code_export;
 
 use super::transfer::testdata;
 use super::*;
@@ -59,9 +60,9 @@ fn image_files_list_accounts_without_secrets_and_add_in_one_write() {
         )
     );
     assert_eq!(items[0]["source"], json!("scito-example_export.png"));
-    assert_eq!(ids_with(&scan, "new"), [0, 1, 2]);
-    // The proton export is code 1 of 4: its ten accounts wait for the other three codes.
-    assert_eq!(ids_with(&scan, "waiting").len(), 10);
+    // The proton export is code 1 of 4: its ten accounts can be added now too, as an import
+    // adds them; codes 2 to 4 are named.
+    assert_eq!(ids_with(&scan, "new"), (0..13).collect::<Vec<u64>>());
     assert_eq!(items[3]["batch"]["number"], json!(1));
     assert_eq!(items[3]["batch"]["size"], json!(4));
     assert_eq!(scan["missing"][0]["numbers"], json!([2, 3, 4]));
@@ -70,7 +71,7 @@ fn image_files_list_accounts_without_secrets_and_add_in_one_write() {
     }
 
     let scan_id = scan["scanId"].clone();
-    let refused = h.err("qr_add", json!({"scanId": scan_id, "ids": [5]}));
+    let refused = h.err("qr_add", json!({"scanId": scan_id, "ids": [13]}));
     assert_eq!(refused["code"], json!("invalid_input"));
     let added = h.ok("qr_add", json!({"scanId": scan_id, "ids": [0, 1, 2]}));
     assert_eq!(added, json!({"added": 3, "skipped": 0}));
@@ -87,6 +88,52 @@ fn image_files_list_accounts_without_secrets_and_add_in_one_write() {
     assert_eq!(ids_with(&again, "duplicate"), [0, 1, 2]);
     let added = h.ok("qr_add", json!({"scanId": again["scanId"], "ids": [0]}));
     assert_eq!(added, json!({"added": 0, "skipped": 1}));
+}
+
+#[test]
+fn an_export_with_codes_missing_adds_what_was_scanned_and_the_rest_later() {
+    let h = harness();
+    h.created();
+    let state = h.state();
+    let now = tessera_core::UnixTime(1_700_000_000);
+    let codes = three_code_export(-4242);
+    let scan = |texts: &[&String]| -> Value {
+        let texts = texts.iter().map(|t| QrText::new((*t).clone())).collect();
+        let scan = state.qr_scanned(vec![("clipboard".into(), Ok(texts))], now);
+        serde_json::to_value(scan.unwrap()).unwrap()
+    };
+    let first = scan(&[&codes[0]]);
+    assert_eq!(ids_with(&first, "new"), [0, 1]);
+    assert_eq!(
+        first["missing"],
+        json!([{"batchId": -4242, "size": 3, "numbers": [2, 3]}])
+    );
+    // Google's sample holds one TOTP account five times (same secret and parameters) and one
+    // HOTP account, in code 3: the first code adds the TOTP account, once.
+    let added = h.ok("qr_add", json!({"scanId": first["scanId"], "ids": [0, 1]}));
+    assert_eq!(added, json!({"added": 1, "skipped": 1}));
+    assert_eq!(h.issuers(), ["raspberrypi"]);
+
+    // The same code again: its accounts are marked as in the vault and are not added twice.
+    let again = scan(&[&codes[0]]);
+    assert_eq!(ids_with(&again, "duplicate"), [0, 1]);
+    assert_eq!(again["missing"][0]["numbers"], json!([2, 3]));
+    let added = h.ok("qr_add", json!({"scanId": again["scanId"], "ids": [0, 1]}));
+    assert_eq!(added, json!({"added": 0, "skipped": 2}));
+
+    // The rest, scanned later one after the other into one list: the account only they hold
+    // is new, and is added.
+    let second = scan(&[&codes[1]]);
+    assert_eq!(second["missing"][0]["numbers"], json!([1, 3]));
+    let rest = scan(&[&codes[2]]);
+    assert_eq!(rest["scanId"], second["scanId"]);
+    assert_eq!(rest["missing"][0]["numbers"], json!([1]));
+    assert_eq!(ids_with(&rest, "duplicate"), [0, 1, 3]);
+    assert_eq!(ids_with(&rest, "new"), [2]);
+    assert_eq!(rest["items"][2]["otpKind"], json!("hotp"));
+    let added = h.ok("qr_add", json!({"scanId": rest["scanId"], "ids": [2]}));
+    assert_eq!(added, json!({"added": 1, "skipped": 0}));
+    assert_eq!(h.issuers().len(), 2);
 }
 
 #[test]

@@ -5,7 +5,10 @@
 import type { Translator } from './i18n';
 import type { QrItem, QrScan } from './ipc';
 
-/** Only new accounts can be added (duplicates and incomplete exports cannot). */
+/**
+ * Only new accounts can be added (not the ones Tessera has). The accounts of an export with codes
+ * not scanned yet are new too: as an import does, they can be added now and the other codes later.
+ */
 export const selectable = (item: QrItem): boolean => item.kind === 'account' && item.status === 'new';
 
 /** Every new account is picked at first: scanning a code means wanting it. */
@@ -13,7 +16,7 @@ export const initialSelection = (scan: QrScan): number[] => scan.items.filter(se
 
 /**
  * The picks after a rescan: what the user unticked stays unticked; what could not be picked
- * before (new codes, accounts of an export just completed) is picked.
+ * before (the accounts of codes just scanned) is picked.
  */
 export function mergeSelection(before: QrScan | null, picked: number[], after: QrScan): number[] {
   const offered = new Set(before?.items.filter(selectable).map((item) => item.id) ?? []);
@@ -48,7 +51,6 @@ export function itemText(item: QrItem, i18n: Translator): string {
       // A one-code export is just a code: its number would only be noise.
       if (item.batch !== null && item.batch.size > 1) parts.push(i18n.t('qr.batch', { number: item.batch.number, size: item.batch.size }));
       if (item.status === 'duplicate') parts.push(i18n.t('qr.status.duplicate'));
-      if (item.status === 'waiting') parts.push(i18n.t('qr.status.waiting'));
       return parts.join(' · ');
     }
     case 'push':
@@ -60,6 +62,6 @@ export function itemText(item: QrItem, i18n: Translator): string {
   }
 }
 
-/** "code 2, 3 of 4 still missing" for each incomplete export. */
+/** "codes 2, 3 of 4 were not scanned; scan them too, now or later" for each incomplete export. */
 export const missingTexts = (scan: QrScan, i18n: Translator): string[] =>
   scan.missing.map((m) => i18n.plural('qr.missing', m.numbers.length, { numbers: m.numbers.join(', '), size: m.size }));

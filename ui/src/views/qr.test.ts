@@ -24,7 +24,7 @@ describe('QR enrollment in the app', () => {
     vi.useRealTimers();
   });
 
-  it('scans the screen, waits for the rest of an export, adds the picked accounts in one call', async () => {
+  it('scans the screen, names the export codes not scanned, adds the picked accounts in one call', async () => {
     const backend = new FakeBackend({ accounts: [totp('GitHub', 'alice', 'JBSWY3DPEHPK3PXP')] });
     backend.qr.screen = {
       'DP-1': [
@@ -43,23 +43,27 @@ describe('QR enrollment in the app', () => {
     await settle();
 
     const boxes = within(dialog).getAllByRole('checkbox') as HTMLInputElement[];
+    // The account of code 1 of 2 can be added now, as an import adds it; code 2 is named.
     expect(boxes.map((box) => [box.checked, box.disabled])).toEqual([
       [true, false],
-      [false, true],
+      [true, false],
       [false, true],
     ]);
-    expect(dialog.textContent).toContain('Screen DP-1 · Export code 1 of 2 · Waiting for the rest of the export');
+    expect(dialog.textContent).toContain('Screen DP-1 · Export code 1 of 2');
+    expect(dialog.textContent).not.toContain('Waiting');
     expect(dialog.textContent).toContain('Screen HDMI-1 · Already in Tessera');
     expect(dialog.textContent).toContain('Not an account: https://example.com');
-    expect(dialog.textContent).toContain('code 2 of 2 is still missing');
+    expect(dialog.querySelector('.qr-missing')?.textContent).toBe(
+      'Google Authenticator export: code 2 of 2 was not scanned. Its accounts are not listed here; scan it too, now or later.',
+    );
 
-    // The second code of the export, from the clipboard: the export is complete and picked.
+    // The second code of the export, from the clipboard: the export is complete, its account picked.
     backend.qr.clipboard = [
       { kind: 'account', form: totp('Shop', 'bob', 'MFRGGZDFMZTWQ2LK'), batch: { id: 7, number: 2, size: 2 } },
     ];
     await fireEvent.click(within(dialog).getByRole('button', { name: /Paste image/ }));
     await settle();
-    expect(dialog.textContent).not.toContain('still missing');
+    expect(dialog.querySelector('.qr-missing')).toBeNull();
     const add = within(dialog).getByRole('button', { name: 'Add 3 accounts' });
     await fireEvent.click(add);
     await settle();

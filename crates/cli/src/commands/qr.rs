@@ -1,6 +1,5 @@
 //! QR codes: `scan` (read accounts from images) and `qr` (show an account as a QR code).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -9,9 +8,10 @@ use serde::Serialize;
 use tessera_core::uri::OtpUri;
 use tessera_core::{Account, UnixTime};
 use tessera_qr::{MigrationCollector, Payload, QrText};
+use tessera_transfer::MissingCodes;
 
 use crate::commands::account::same_account;
-use crate::commands::transfer::read_file;
+use crate::commands::transfer::{MissingJson, read_file};
 use crate::failure::CliError;
 use crate::input;
 use crate::output::{now, print_json, print_text};
@@ -32,13 +32,15 @@ pub(crate) struct ScanArgs {
     /// Also print each code's full text (`otpauth://…` URIs hold the account's secret).
     #[arg(long)]
     show_secrets: bool,
-    /// Add the accounts found (otpauth:// codes, and Google Authenticator exports whose codes
-    /// were all scanned) to the vault, in one write; accounts it has already are skipped.
+    /// Add the accounts found (otpauth:// codes, and the accounts of the Google Authenticator
+    /// export codes scanned) to the vault, in one write; accounts it has already are skipped,
+    /// so the codes of an export missing now can be scanned with --add later.
     #[arg(long)]
     add: bool,
-    /// Print JSON: {"found":[{"file","type",…}],"missing":[{"batch_id","indices"}],"added"}
-    /// (no secrets; with --show-secrets each code also has "text"). From the screen, "file" is
-    /// `screen:MONITOR`.
+    /// Print JSON: {"found":[{"file","type",…}],"missing":[{"batch_id","size","numbers"}],
+    /// "added"}, as `import --json` names the export codes not given ("numbers" from 1, as
+    /// Google shows them). No secrets; with --show-secrets each code also has "text". From the
+    /// screen, "file" is `screen:MONITOR`.
     #[arg(long)]
     json: bool,
 }
@@ -113,14 +115,6 @@ struct RejectedJson {
 }
 
 #[derive(Serialize)]
-struct MissingJson {
-    batch_id: i32,
-    /// Zero-based indices of the codes not scanned.
-    indices: Vec<i32>,
-    size: i32,
-}
-
-#[derive(Serialize)]
 struct ScanJson {
     found: Vec<Item>,
     missing: Vec<MissingJson>,
@@ -139,7 +133,6 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
     let mut found = Vec::new();
     let mut single: Vec<Account> = Vec::new();
     let mut collector = MigrationCollector::new();
-    let mut sizes: BTreeMap<i32, i32> = BTreeMap::new();
     let mut failed = 0;
     let mut sources: Vec<(String, anyhow::Result<Vec<QrText>>)> = Vec::new();
     if args.screen {
@@ -182,7 +175,6 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
                 }
                 Ok(Payload::Migration(batch)) => {
                     let item = migration_item(&file, &batch, now);
-                    sizes.insert(batch.info.id, batch.info.size);
                     match collector.add(batch) {
                         Ok(_) => item,
                         Err(error) => Found::Invalid {
@@ -213,26 +205,15 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
             });
         }
     }
-    let missing: Vec<MissingJson> = collector
-        .missing()
-        .into_iter()
-        .filter(|(_, indices)| !indices.is_empty())
-        .map(|(batch_id, indices)| MissingJson {
-            batch_id,
-            indices,
-            size: sizes.get(&batch_id).copied().unwrap_or(0),
-        })
-        .collect();
+    // As `import` does: the accounts of the export codes scanned are added, the others are
+    // named, and scanning them later adds theirs (the same-account rule skips the ones added).
+    let missing = MissingCodes::of(&collector.codes());
 
     let mut added = 0;
     let mut skipped = 0;
     if args.add {
-        let incomplete: Vec<i32> = missing.iter().map(|m| m.batch_id).collect();
         let mut accounts = single;
         for batch in collector.into_batches() {
-            if incomplete.contains(&batch.info.id) {
-                continue;
-            }
             accounts.extend(batch.entries.into_iter().map(|e| e.into_account(now)));
         }
         if let (false, Some(session)) = (accounts.is_empty(), session) {
@@ -261,7 +242,7 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
     if args.json {
         print_json(&ScanJson {
             found,
-            missing,
+            missing: missing.into_iter().map(MissingJson::from).collect(),
             added,
         })?;
         return outcome;
@@ -271,14 +252,15 @@ pub(crate) fn scan(session: Option<&mut Session>, args: &ScanArgs) -> anyhow::Re
         anstream::eprintln!("No QR code found.");
     }
     for item in &missing {
-        let numbers: Vec<String> = item.indices.iter().map(|i| (i + 1).to_string()).collect();
+        let numbers: Vec<String> = item.numbers.iter().map(i32::to_string).collect();
         anstream::eprintln!(
-            "Google Authenticator export {}: code(s) {} of {} not scanned{}",
+            "Google Authenticator export {}: code(s) {} of {} not scanned: their accounts are \
+             not in this list{}",
             item.batch_id,
             numbers.join(", "),
             item.size,
             if args.add {
-                "; its accounts were not added: scan every code of the export together"
+                " and were not added; scan them with --add too, now or later"
             } else {
                 ""
             }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tessera_core::vault::{KdfParams, Passphrase};
 use tessera_transfer::export::{self, AegisKdf, ExportFormat, MigrationOutcome};
 use tessera_transfer::files::{ReadError, ReadFile};
-use tessera_transfer::{EntryProblem, Import, ImportError, PreviewStatus};
+use tessera_transfer::{EntryProblem, Import, ImportError, MissingCodes, PreviewStatus};
 use zeroize::Zeroizing;
 
 use crate::commands::{now, print_json, print_text};
@@ -74,12 +74,23 @@ struct ImportJson<'a> {
     missing_codes: Vec<MissingJson>,
 }
 
+/// Codes of a Google Authenticator export not given to `import` or not scanned by `scan`.
 #[derive(Serialize)]
-struct MissingJson {
+pub(crate) struct MissingJson {
     batch_id: i32,
     size: i32,
     /// 1-based, as Google numbers its codes.
     numbers: Vec<i32>,
+}
+
+impl From<MissingCodes> for MissingJson {
+    fn from(missing: MissingCodes) -> Self {
+        Self {
+            batch_id: missing.batch_id,
+            size: missing.size,
+            numbers: missing.numbers,
+        }
+    }
 }
 
 fn status_code(status: PreviewStatus) -> &'static str {
@@ -200,11 +211,7 @@ pub(crate) fn import(session: &mut Session, args: &ImportArgs) -> anyhow::Result
             missing_codes: import
                 .missing_codes()
                 .into_iter()
-                .map(|missing| MissingJson {
-                    batch_id: missing.batch_id,
-                    size: missing.size,
-                    numbers: missing.numbers,
-                })
+                .map(MissingJson::from)
                 .collect(),
         });
     }

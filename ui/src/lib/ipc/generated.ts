@@ -468,10 +468,11 @@ title: string, question: string, decision: PushActivityDecision, outcome: PushAc
 export type QrItemKind = "account" | "push" | "other" | "invalid";
 
 /**
- * For accounts: `new`, `duplicate` (the vault has it), or `waiting` (its Google Authenticator
- * export has codes not scanned yet). Empty for the other kinds.
+ * For accounts: `new` or `duplicate` (the vault has it). Empty for the other kinds. An
+ * account of an export with codes not scanned yet is `new` too (the scan's `missing` names
+ * those codes).
  */
-export type QrItemStatus = "new" | "duplicate" | "waiting" | "";
+export type QrItemStatus = "new" | "duplicate" | "";
 
 export type QrBatch = { id: number, number: number, size: number, };
 

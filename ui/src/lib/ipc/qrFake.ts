@@ -1,6 +1,7 @@
 // The QR half of the in-memory fake backend (vitest and `npm run dev`). It behaves like Rust
 // where the UI can tell: scans add to one held list until add or dismiss, the same account is
-// listed once, export codes wait for their missing siblings, duplicates are marked and skipped.
+// listed once, an export's codes not scanned are named (the accounts of those scanned can be
+// added), duplicates are marked and skipped.
 // What the "screen", files and clipboard hold is set by the test (`screen`, `files`, `clipboard`).
 // Calls are recorded on the shared recorder (fakeRecorder.ts).
 
@@ -88,16 +89,11 @@ export class FakeQr implements QrBackend {
         });
       }
     }
-    const missing = this.#missing(held);
     for (const { item, code } of held.entries) {
       if (code.kind !== 'account') continue;
-      item.status = this.host.has(code.form)
-        ? 'duplicate'
-        : item.batch !== null && missing.some((m) => m.batchId === item.batch?.id)
-          ? 'waiting'
-          : 'new';
+      item.status = this.host.has(code.form) ? 'duplicate' : 'new';
     }
-    return { scanId: held.id, items: held.entries.map((e) => ({ ...e.item })), found, missing, failures };
+    return { scanId: held.id, items: held.entries.map((e) => ({ ...e.item })), found, missing: this.#missing(held), failures };
   }
 
   #missing(held: Held): QrScan['missing'] {
@@ -175,9 +171,8 @@ export class FakeQr implements QrBackend {
     this.host.unlocked();
     const forms: AccountForm[] = [];
     for (const id of ids) {
-      const { item, code } = this.#entry(scanId, id);
+      const { code } = this.#entry(scanId, id);
       if (code.kind !== 'account') throw fail('invalid_input', `item ${id} is not an account`);
-      if (item.status === 'waiting') throw fail('invalid_input', 'scan every code of the export first');
       forms.push(code.form);
     }
     let added = 0;
