@@ -32,11 +32,7 @@ impl PushService {
             .map_err(PushError::from)?
             .allowing_unverified_tls(allow_unverified_tls);
         uri.check_transport()?;
-        let id = format!(
-            "{}@{}",
-            uri.serial(),
-            uri.url().origin().ascii_serialization()
-        );
+        let id = uri.token_id();
         let exists = self.with_store(app, |store| {
             Ok(load_tokens(store.data())?
                 .iter()
