@@ -1,7 +1,7 @@
 //! The managed push service and its state: the pollers, open prompts, server status and held
-//! link live in one [`Inner`] behind one mutex; the UI's push channels, the status it is sent
-//! and the time codes are computed at. The other modules of `push` add the service's methods,
-//! one job each.
+//! link live in one [`Inner`] behind one mutex. Also here: the UI's push channels, the status
+//! sent to them, and the time TOTP codes are computed at. The other modules of `push` add the
+//! service's methods, one job each.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
