@@ -23,14 +23,16 @@
 //! The service is split by job, in layers (each module uses only those listed before it):
 //! [`book`] (prompts, presence, wake; no I/O), [`service`] (the managed state and its status),
 //! [`keystore`] (opening the push key store), [`attention`] (window and notification),
-//! [`activity`] (the log), [`polling`] (poller supervision and events), [`approve`] (answers),
-//! [`tokens`], [`enroll`], [`link`] (a link opened from outside) and [`tick`].
+//! [`activity`] (the log), [`events`] (what the pollers report), [`polling`] (poller
+//! supervision), [`approve`] (answers), [`tokens`], [`enroll`], [`link`] (a link opened from
+//! outside) and [`tick`].
 
 mod activity;
 mod approve;
 mod attention;
 pub(crate) mod book;
 mod enroll;
+mod events;
 mod keystore;
 mod link;
 mod polling;
