@@ -17,7 +17,7 @@ use tessera_core::{OtpSecret, UnixTime};
 use url::Url;
 
 use crate::PushError;
-use crate::protocol::{DeclineReason, DeviceKey, EnrollmentUri, ForceUnlock, ServerKey};
+use crate::protocol::{DeclineReason, DeviceKey, EnrollmentUri, ForceUnlock, ServerKey, token_id};
 
 /// Vault section with the public data of every push token.
 pub const PUSH_SECTION: &str = "push";
@@ -73,7 +73,7 @@ impl PushToken {
     /// A stable identifier across servers: `<serial>@<origin>`, e.g.
     /// `PIPU00005FB7@https://pi.example.com`.
     pub fn id(&self) -> String {
-        format!("{}@{}", self.serial, self.origin)
+        token_id(&self.serial, &self.origin)
     }
 
     /// The serial, e.g. `PIPU00005FB7`.
@@ -241,10 +241,9 @@ pub fn save_token(data: &mut VaultData, token: &PushToken) -> Result<(), PushErr
 
 fn stored_id(stored: &StoredToken) -> Option<String> {
     let url = Url::parse(&stored.url).ok()?;
-    Some(format!(
-        "{}@{}",
-        stored.serial,
-        url.origin().ascii_serialization()
+    Some(token_id(
+        &stored.serial,
+        &url.origin().ascii_serialization(),
     ))
 }
 

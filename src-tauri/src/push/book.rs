@@ -1,6 +1,7 @@
 //! The app's push book-keeping without I/O: the prompts waiting for an answer, how fast to poll
-//! (presence), and noticing that the machine woke from sleep. The service in `mod.rs` feeds it
-//! clock readings and poller events; everything here is unit-tested with made-up times.
+//! (presence), and noticing that the machine woke from sleep. The service (`service.rs` and its
+//! siblings) feeds it clock readings and poller events; everything here is unit-tested with
+//! made-up times.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};

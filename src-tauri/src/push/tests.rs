@@ -135,7 +135,7 @@ impl Harness {
     fn known_token_with(&self, extra: &str) -> Arc<PushToken> {
         let token = Arc::new(token_with("127.0.0.1%3A5000", extra));
         let push = self.push();
-        let mut inner = super::lock(&push.inner);
+        let mut inner = PushService::inner(&push);
         inner.tokens.retain(|known| known.id() != token.id());
         inner.tokens.push(Arc::clone(&token));
         drop(inner);
@@ -529,7 +529,7 @@ fn pollers_start_back_off_from_a_dead_server_and_keep_running_when_the_vault_loc
     assert_eq!(h.push().tokens(h.app.handle()).unwrap().len(), 2);
     // A prompt is open when the vault locks: it stays open and the pollers keep running, from
     // the push key store (the vault's account secrets are gone).
-    let token = super::lock(&h.push().inner).token(&stored.id()).unwrap();
+    let token = PushService::inner(&h.push()).token(&stored.id()).unwrap();
     h.push().handle(
         h.app.handle(),
         SERVER,
@@ -703,7 +703,7 @@ fn the_tick_polls_slowly_with_no_window_in_use_and_fast_on_check_now_or_a_prompt
     h.push()
         .tick(h.app.handle(), tessera_presence::Reading::default());
     assert_eq!(h.push().status().mode, ModeDto::Idle);
-    let token = super::lock(&h.push().inner).token(&stored.id()).unwrap();
+    let token = PushService::inner(&h.push()).token(&stored.id()).unwrap();
     h.push().handle(
         h.app.handle(),
         SERVER,

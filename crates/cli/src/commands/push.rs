@@ -180,11 +180,7 @@ fn enroll(session: &mut Session, args: &EnrollArgs) -> anyhow::Result<()> {
         .allowing_unverified_tls(args.allow_unverified_tls);
     uri.check_transport()?;
     let existing = load_tokens(store.data())?;
-    let id = format!(
-        "{}@{}",
-        uri.serial(),
-        uri.url().origin().ascii_serialization()
-    );
+    let id = uri.token_id();
     if existing.iter().any(|token| token.id() == id) {
         return Err(CliError::Duplicate {
             label: sanitize(&id).into_owned(),

@@ -63,6 +63,12 @@ pub fn is_push_link(text: &str) -> bool {
     lower.starts_with("otpauth://pipush/") || lower.starts_with("pia://")
 }
 
+/// A token's id: `<serial>@<origin>`, e.g. `PIPU00005FB7@https://pi.example.com` (the same
+/// serial on two servers is two tokens).
+pub(crate) fn token_id(serial: &str, origin: &str) -> String {
+    format!("{serial}@{origin}")
+}
+
 impl EnrollmentUri {
     /// Parses `otpauth://pipush/<label>?…` or `pia://pipush/<label>?…` (the scheme the
     /// `push_use_pia_scheme` policy selects). Parameters are read unordered.
@@ -197,6 +203,12 @@ impl EnrollmentUri {
     /// The registration URL, where step 2, polls and answers go.
     pub fn url(&self) -> &Url {
         &self.url
+    }
+
+    /// The id of the token this link enrolls ([`crate::PushToken::id`]): a second enrollment
+    /// of the same token is recognised before a key is made.
+    pub fn token_id(&self) -> String {
+        token_id(&self.serial, &self.url.origin().ascii_serialization())
     }
 
     /// The registration URL exactly as written in the link.
@@ -338,6 +350,18 @@ mod tests {
     use super::*;
 
     const LINK: &str = "otpauth://pipush/PIPU00005FB7?url=http%3A//127.0.0.1%3A5000/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=7f4a9bb0c87bbb0b501ac98abae0976c67ac2f15&v=1&serial=PIPU00005FB7&sslverify=0&poll_only=True";
+
+    #[test]
+    fn a_links_token_id_is_its_serial_at_the_servers_origin() {
+        let uri = EnrollmentUri::parse(LINK).unwrap();
+        assert_eq!(uri.token_id(), "PIPU00005FB7@http://127.0.0.1:5000");
+        let https = EnrollmentUri::parse(
+            "otpauth://pipush/W?v=1&serial=PIPU1&enrollment_credential=c&url=https://pi.example:443/ttype/push",
+        )
+        .unwrap();
+        // The default port is not part of the origin: the same server either way.
+        assert_eq!(https.token_id(), "PIPU1@https://pi.example");
+    }
 
     #[test]
     fn parses_the_server_link_from_the_doc() {

@@ -14,6 +14,7 @@ mod response;
 pub use answer::{AnswerOutcome, AnswerRequest, Decision, DeclineReason, parse_answer_response};
 pub use clock::{ClockOffset, format_timestamp};
 pub(crate) use enroll::is_loopback;
+pub(crate) use enroll::token_id;
 pub use enroll::{EnrollRequest, EnrollmentUri, ForceUnlock, is_push_link, parse_enroll_response};
 pub use inbox::{Admission, Inbox, REQUEST_LIFETIME, expires_at};
 pub use keys::{DeviceKey, KeySize, ServerKey};
