@@ -9,6 +9,3 @@ pub(crate) mod qr;
 pub(crate) mod selfservice;
 pub(crate) mod transfer;
 pub(crate) mod vault;
-
-// `transfer.rs` (changed on another branch) still names these through `commands`.
-pub(crate) use crate::output::{now, print_json, print_text};

@@ -14,9 +14,9 @@ use tessera_transfer::files::{ReadError, ReadFile};
 use tessera_transfer::{EntryProblem, Import, ImportError, MissingCodes, PreviewStatus};
 use zeroize::Zeroizing;
 
-use crate::commands::{now, print_json, print_text};
 use crate::failure::CliError;
 use crate::input::{self, Input};
+use crate::output::{now, print_json, print_text};
 use crate::sanitize::sanitize;
 use crate::session::Session;
 
