@@ -27,6 +27,7 @@ use crate::error::{IpcError, IpcErrorCode};
 
 // The features over the vault session: their held secrets live in `Session`, so one lock
 // drops them all.
+pub(crate) mod export_files;
 pub(crate) mod import_files;
 pub(crate) mod qr;
 pub(crate) mod scan;
