@@ -14,7 +14,8 @@ use crate::push::PushService;
 use crate::state::AppState;
 use crate::state::selfservice;
 
-/// Signs in with the password; the answer is the session or the second step to complete.
+/// Signs in with the password (and `code`, where the server takes the two together); the
+/// answer is the session or the second step to complete.
 /// `verify_tls` is on unless the user turned it off for this server.
 #[tauri::command]
 pub(crate) async fn selfservice_connect(
@@ -23,6 +24,7 @@ pub(crate) async fn selfservice_connect(
     user: String,
     realm: Option<String>,
     password: SecretText,
+    code: Option<SecretText>,
     verify_tls: bool,
 ) -> Result<StepDto, IpcError> {
     selfservice::connect(
@@ -31,6 +33,7 @@ pub(crate) async fn selfservice_connect(
         &user,
         realm.as_deref(),
         password,
+        code,
         verify_tls,
     )
     .await

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use tessera_core::{AccountId, Otp, UnixTime, Vault};
 use tessera_push::selfservice::{
-    Password, SecondFactor, Server, Session, SignIn, last_server, local_account, mark_here,
-    remember_server, save_enrolled,
+    Password, SecondFactor, SelfServiceError, Server, Session, SignIn, last_server, local_account,
+    mark_here, remember_server, save_enrolled,
 };
 use tessera_push::transport::ClientConfig;
 use tessera_push::{KeySize, PushClient};
@@ -75,6 +75,10 @@ pub(crate) enum AppError {
     /// Resync from Tessera of an account that is not HOTP or TOTP.
     #[error("only HOTP and TOTP tokens can be resynced")]
     NotResyncable,
+    /// The server refused the password alone and takes it with a one-time code (its
+    /// `login_mode=privacyIDEA` without a challenge-response policy): ask for both.
+    #[error("this server wants the password and a one-time code together")]
+    CodeWithPassword,
 }
 
 tessera_core::error_codes!(AppError {
@@ -82,6 +86,7 @@ tessera_core::error_codes!(AppError {
     NoSecondStep => "selfservice_no_second_step",
     NotHere => "selfservice_not_here",
     NotResyncable => "selfservice_not_resyncable",
+    CodeWithPassword => "selfservice_code_with_password",
 });
 
 fn session(state: &AppState) -> Result<Arc<Session>, IpcError> {
@@ -159,6 +164,7 @@ pub(crate) async fn connect(
     user: &str,
     realm: Option<&str>,
     password: SecretText,
+    code: Option<SecretText>,
     verify_tls: bool,
 ) -> Result<StepDto, IpcError> {
     let server = Server::parse(server)?.verifying_tls(verify_tls);
@@ -178,8 +184,22 @@ pub(crate) async fn connect(
     // Moved, not copied, into the wiping `Password`.
     let password = Password::new(std::mem::take(&mut *password.0));
     let client = PushClient::new(ClientConfig::default())?;
-    let step = Session::sign_in(&client, &server, user, realm, &password).await?;
+    let code = code.filter(|code| !code.trim().is_empty());
+    let step = match &code {
+        Some(code) => {
+            Session::sign_in_with_code(&client, &server, user, realm, &password, code.trim()).await
+        }
+        None => Session::sign_in(&client, &server, user, realm, &password).await,
+    };
     drop(password);
+    let step = match step {
+        // Refused alone, but the server would take it with a code: the form asks for one
+        // (each password sent alone counts as a failure on the user's tokens, so say why).
+        Err(SelfServiceError::BadCredentials { with_code: true }) if code.is_none() => {
+            return Err(AppError::CodeWithPassword.into());
+        }
+        step => step?,
+    };
     settle(state, epoch, &server, step)
 }
 

@@ -380,3 +380,34 @@ fn enroll_push_then_sign_in_with_a_push_approval() {
         started.elapsed().as_millis()
     );
 }
+
+/// privacyIDEA's `login_mode=privacyIDEA` without a challenge-response policy (its default):
+/// the password alone is refused, and the app asks for the one-time code to send with it (as
+/// the CLI does) instead of calling the right password wrong.
+#[test]
+fn a_server_that_takes_the_password_with_a_code_is_asked_for_both() {
+    let rp = block(pi::Rp::new());
+    let h = harness();
+    h.created();
+    connect(&h, &rp).unwrap();
+    let enrolled = h.ok("selfservice_enroll", json!({"kind": "totp"}));
+    let account = enrolled["accountId"].as_str().unwrap().to_owned();
+    h.ok("selfservice_sign_out", json!({}));
+
+    block(rp.webui_policy("login_mode", "login_mode=privacyIDEA"));
+    let asked = connect(&h, &rp).unwrap_err();
+    assert_eq!(asked["code"], "selfservice_code_with_password", "{asked}");
+    let with_code = |password: &str, code: &str| {
+        h.call(
+            "selfservice_connect",
+            json!({"server": rp.server.url, "user": rp.user, "realm": rp.server.realm,
+                   "password": password, "code": code, "verifyTls": true}),
+        )
+    };
+    // A wrong code with the right password is wrong, not a request for a code.
+    let wrong = with_code(&rp.server.user_pass, "000000").unwrap_err();
+    assert_eq!(wrong["code"], "selfservice_bad_credentials", "{wrong}");
+    let step = with_code(&rp.server.user_pass, &shown_code(&h, &account)).unwrap();
+    assert_eq!(step["step"], "signedIn", "{step}");
+    assert_eq!(step["session"]["user"], rp.user.as_str());
+}

@@ -37,6 +37,26 @@ describe('Reset my MFA', () => {
     expect(screen.getByRole('alert').textContent).toContain('Certificate checks are off');
   });
 
+  it('asks for a one-time code with the password where the server takes the two together', async () => {
+    const backend = new FakeBackend();
+    backend.selfservice.codeWithPassword = '424242';
+    await signIn(backend);
+    const asked = await screen.findByRole('alert');
+    expect(asked.dataset.errorCode).toBe('selfservice_code_with_password');
+    expect(asked.textContent).toContain('password and a one-time code together');
+    // Both are typed again: the page kept neither.
+    expect(screen.getByLabelText<HTMLInputElement>('Password').value).toBe('');
+    await fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'secret' } });
+    await fireEvent.input(screen.getByLabelText('One-time code (from another device, or a backup code)'), {
+      target: { value: '424242' },
+    });
+    await fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByText('Signed in as alice at https://pi.example.com');
+    const sent = JSON.stringify(backend.calls);
+    expect(sent).not.toContain('secret');
+    expect(sent).not.toContain('424242');
+  });
+
   it('answers the second factor with Tessera, then offers only what the rights allow', async () => {
     const backend = new FakeBackend();
     backend.selfservice.secondFactor = [{ serial: 'HOTP0001', kind: 'hotp', here: true }];

@@ -11,6 +11,7 @@ export const selfserviceEn = {
   'selfservice.user': 'User name',
   'selfservice.realm': 'Realm (if your organisation uses several)',
   'selfservice.password': 'Password',
+  'selfservice.codeWithPassword': 'One-time code (from another device, or a backup code)',
   'selfservice.verifyTls': 'Check the server’s certificate (TLS)',
   'selfservice.verifyTlsOff':
     'Certificate checks are off for this server: anyone between you and it could read your password. Only do this for a test server.',
@@ -114,6 +115,8 @@ export const selfserviceEn = {
   'error.selfservice_timeout': 'The server did not answer in time.',
   'error.selfservice_token_not_found': 'The server has no such token for you.',
   'error.selfservice_signed_out': 'You are signed out (Tessera was locked): sign in again.',
+  'error.selfservice_code_with_password':
+    'This server wants your password and a one-time code together: type both, then sign in again.',
   'error.selfservice_no_second_step': 'No sign-in is waiting for a second factor: sign in again.',
   'error.selfservice_not_here': 'This token does not live in this Tessera: type its codes instead.',
   'error.selfservice_not_resyncable': 'Only TOTP and HOTP tokens can be resynced.',
@@ -129,6 +132,7 @@ export const selfserviceFr: Record<keyof typeof selfserviceEn, string> = {
   'selfservice.user': 'Nom d’utilisateur',
   'selfservice.realm': 'Domaine (si votre organisation en a plusieurs)',
   'selfservice.password': 'Mot de passe',
+  'selfservice.codeWithPassword': 'Code à usage unique (d’un autre appareil, ou un code de secours)',
   'selfservice.verifyTls': 'Vérifier le certificat du serveur (TLS)',
   'selfservice.verifyTlsOff':
     'La vérification du certificat est désactivée pour ce serveur : quiconque se trouve entre vous et lui pourrait lire votre mot de passe. À réserver à un serveur de test.',
@@ -233,6 +237,8 @@ export const selfserviceFr: Record<keyof typeof selfserviceEn, string> = {
   'error.selfservice_timeout': 'Le serveur n’a pas répondu à temps.',
   'error.selfservice_token_not_found': 'Le serveur ne connaît pas ce jeton pour vous.',
   'error.selfservice_signed_out': 'Vous êtes déconnecté (Tessera a été verrouillé) : reconnectez-vous.',
+  'error.selfservice_code_with_password':
+    'Ce serveur demande votre mot de passe et un code à usage unique ensemble : saisissez les deux, puis reconnectez-vous.',
   'error.selfservice_no_second_step': 'Aucune connexion n’attend de second facteur : reconnectez-vous.',
   'error.selfservice_not_here': 'Ce jeton n’est pas dans ce Tessera : saisissez ses codes.',
   'error.selfservice_not_resyncable': 'Seuls les jetons TOTP et HOTP peuvent être resynchronisés.',

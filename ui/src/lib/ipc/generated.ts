@@ -876,6 +876,7 @@ export const IPC_ERROR_CODES = [
   'selfservice_no_second_step',
   'selfservice_not_here',
   'selfservice_not_resyncable',
+  'selfservice_code_with_password',
   // tessera_qr::DecodeError
   'image_empty',
   'image_file_too_large',

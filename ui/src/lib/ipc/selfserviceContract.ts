@@ -39,6 +39,8 @@ export interface ConnectForm {
   user: string;
   realm: string | null;
   password: string;
+  /** A one-time code sent with the password, where the server takes the two together. */
+  code?: string | null;
   verifyTls: boolean;
 }
 

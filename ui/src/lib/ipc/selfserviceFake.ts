@@ -50,6 +50,9 @@ export class FakeSelfService implements SelfServiceBackend {
   rights: SelfServiceRight[] = [...ALL_RIGHTS];
   /** When set, the password opens a second step on these tokens. */
   secondFactor: { serial: string; kind: string; here: boolean }[] | null = null;
+  /** When set, the server takes the password only together with this code (its
+   * `login_mode=privacyIDEA` without a challenge-response policy). */
+  codeWithPassword: string | null = null;
   /** The code (or backup code) that answers the second step. */
   secondFactorCode = '123456';
   factors: Factor[] = [];
@@ -93,7 +96,9 @@ export class FakeSelfService implements SelfServiceBackend {
   }
 
   async selfserviceConnect(form: ConnectForm): Promise<SelfServiceStep> {
-    this.recorder.record('selfserviceConnect', [{ ...form, password: '<password>' }]);
+    this.recorder.record('selfserviceConnect', [
+      { ...form, password: '<password>', ...(form.code ? { code: '<code>' } : {}) },
+    ]);
     this.vault.requireUnlocked();
     this.signOut();
     if (!/^https:\/\//.test(form.server.trim())) {
@@ -102,6 +107,11 @@ export class FakeSelfService implements SelfServiceBackend {
         : fail('selfservice_bad_server_url', 'not a URL');
     }
     if (form.user.trim() !== this.user || form.password !== this.password)
+      throw fail('selfservice_bad_credentials', 'the user name, password or code is wrong');
+    const code = form.code?.trim() ?? '';
+    if (this.codeWithPassword !== null && code === '')
+      throw fail('selfservice_code_with_password', 'this server wants the password and a one-time code together');
+    if (this.codeWithPassword !== null && code !== this.codeWithPassword)
       throw fail('selfservice_bad_credentials', 'the user name, password or code is wrong');
     if (this.secondFactor !== null) {
       this.#pending = true;
