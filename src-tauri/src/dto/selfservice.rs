@@ -55,6 +55,9 @@ pub(crate) struct LastServerDto {
     pub(crate) user: String,
     pub(crate) realm: Option<String>,
     pub(crate) verify_tls: bool,
+    /// The server took the password only together with a one-time code: the form asks for
+    /// both up front (each password sent alone counts as a failure on the user's tokens).
+    pub(crate) code_with_password: bool,
 }
 
 impl From<LastServer> for LastServerDto {
@@ -64,6 +67,7 @@ impl From<LastServer> for LastServerDto {
             user: last.user,
             realm: last.realm,
             verify_tls: last.verify_tls,
+            code_with_password: last.code_with_password,
         }
     }
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 use tessera_core::{AccountId, Otp, UnixTime, Vault};
 use tessera_push::selfservice::{
     Password, SecondFactor, SelfServiceError, Server, Session, SignIn, last_server, local_account,
-    mark_here, remember_server, save_enrolled,
+    mark_here, remember_code_with_password, remember_server, save_enrolled,
 };
 use tessera_push::transport::ClientConfig;
 use tessera_push::{KeySize, PushClient};
@@ -200,7 +200,18 @@ pub(crate) async fn connect(
         }
         step => step?,
     };
-    settle(state, epoch, &server, step)
+    let signed_in = matches!(step, SignIn::Done(_));
+    let dto = settle(state, epoch, &server, step)?;
+    if signed_in {
+        // Whether this server takes the password only with a code, for the form next time.
+        state.with_unlocked(|vault| {
+            vault.update(|data| {
+                remember_code_with_password(data, code.is_some());
+                Ok::<_, IpcError>(())
+            })
+        })?;
+    }
+    Ok(dto)
 }
 
 /// The account of `serial` in this vault, or [`AppError::NotHere`].

@@ -107,7 +107,7 @@ fn sign_in_enroll_recover_and_backup_codes_against_a_real_server() {
     assert_eq!(
         status["last"],
         json!({"server": format!("{}/", rp.server.url), "user": rp.user,
-               "realm": rp.server.realm, "verifyTls": true})
+               "realm": rp.server.realm, "verifyTls": true, "codeWithPassword": false})
     );
     assert!(factors(&h).is_empty());
 
@@ -410,4 +410,7 @@ fn a_server_that_takes_the_password_with_a_code_is_asked_for_both() {
     let step = with_code(&rp.server.user_pass, &shown_code(&h, &account)).unwrap();
     assert_eq!(step["step"], "signedIn", "{step}");
     assert_eq!(step["session"]["user"], rp.user.as_str());
+    // Remembered, so the form asks for both up front next time.
+    let status = h.ok("selfservice_status", json!({}));
+    assert_eq!(status["last"]["codeWithPassword"], true, "{status}");
 }

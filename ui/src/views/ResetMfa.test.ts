@@ -23,7 +23,7 @@ describe('Reset my MFA', () => {
 
   it('fills the form from the last server signed in to', async () => {
     const backend = new FakeBackend();
-    backend.selfservice.last = { server: 'https://pi.example.com/', user: 'alice', realm: 'staff', verifyTls: false };
+    backend.selfservice.last = { server: 'https://pi.example.com/', user: 'alice', realm: 'staff', verifyTls: false, codeWithPassword: false };
     render(ResetMfa, { props: { backend, i18n, onclose: () => {} } });
     await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>('User name').value).toBe('alice'));
     expect(screen.getByLabelText<HTMLInputElement>('Server address').value).toBe('https://pi.example.com/');
@@ -55,6 +55,19 @@ describe('Reset my MFA', () => {
     const sent = JSON.stringify(backend.calls);
     expect(sent).not.toContain('secret');
     expect(sent).not.toContain('424242');
+  });
+
+  it('asks for the code up front at a server that needed it last time', async () => {
+    const backend = new FakeBackend();
+    backend.selfservice.last = {
+      server: 'https://pi.example.com/',
+      user: 'alice',
+      realm: null,
+      verifyTls: true,
+      codeWithPassword: true,
+    };
+    render(ResetMfa, { props: { backend, i18n, onclose: () => {} } });
+    await screen.findByLabelText('One-time code (from another device, or a backup code)');
   });
 
   it('answers the second factor with Tessera, then offers only what the rights allow', async () => {

@@ -561,7 +561,12 @@ rights: Array<SelfServiceRight>, };
 /**
  * The last server signed in to: no password, no session.
  */
-export type LastServer = { server: string, user: string, realm: string | null, verifyTls: boolean, };
+export type LastServer = { server: string, user: string, realm: string | null, verifyTls: boolean,
+/**
+ * The server took the password only together with a one-time code: the form asks for
+ * both up front (each password sent alone counts as a failure on the user's tokens).
+ */
+codeWithPassword: boolean, };
 
 /**
  * The session, if any, and where the user last signed in (to fill the form).

@@ -86,7 +86,13 @@ export class FakeSelfService implements SelfServiceBackend {
   #done(): SelfServiceStep {
     this.#pending = false;
     this.session = { server: this.server, user: this.user, realm: 'default', verifyTls: true, rights: [...this.rights] };
-    this.last = { server: `${this.server}/`, user: this.user, realm: 'default', verifyTls: true };
+    this.last = {
+      server: `${this.server}/`,
+      user: this.user,
+      realm: 'default',
+      verifyTls: true,
+      codeWithPassword: this.codeWithPassword !== null,
+    };
     return { step: 'signedIn', session: this.session };
   }
 

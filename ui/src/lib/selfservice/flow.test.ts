@@ -150,6 +150,6 @@ describe('ResetMfaFlow', () => {
     // Resuming finds no session either, but remembers where to sign in (no password).
     await flow.resume();
     expect(flow.screen).toBe('connect');
-    expect(flow.last).toEqual({ server: 'https://pi.example.com/', user: 'alice', realm: 'default', verifyTls: true });
+    expect(flow.last).toEqual({ server: 'https://pi.example.com/', user: 'alice', realm: 'default', verifyTls: true, codeWithPassword: false });
   });
 });
