@@ -460,17 +460,13 @@ fn sign_in(
     );
     let password = password(input, target)?;
     let alone = async || PiSession::sign_in(client, server, user, realm, &password).await;
+    let together = async |code: &str| {
+        PiSession::sign_in_with_code(client, server, user, realm, &password, code).await
+    };
     let mut with_code = target.code_with_password;
     let first = if with_code {
         let code = code_with_password(input)?.unwrap_or_default();
-        match rt.block_on(PiSession::sign_in_with_code(
-            client,
-            server,
-            user,
-            realm,
-            &password,
-            code.trim(),
-        )) {
+        match rt.block_on(together(code.trim())) {
             // The server no longer checks a code with the password: the password alone, then.
             Err(SelfServiceError::BadCredentials { with_code: false }) => {
                 with_code = false;
@@ -492,14 +488,7 @@ fn sign_in(
                     return Err(refused.into());
                 };
                 with_code = true;
-                rt.block_on(PiSession::sign_in_with_code(
-                    client,
-                    server,
-                    user,
-                    realm,
-                    &password,
-                    code.trim(),
-                ))
+                rt.block_on(together(code.trim()))
             }
             result => result,
         }
