@@ -19,7 +19,9 @@ use tessera_tests::WRITER_READY;
 
 use crate::{numbers, recovery_only_vault, writer};
 
-const KILLS: usize = 200;
+/// Each round starts a process: ~20 ms on Linux, ~170 ms under Wine (200 rounds: 4 s and 34 s
+/// measured), so Windows runs half as many.
+const KILLS: usize = if cfg!(windows) { 100 } else { 200 };
 
 #[test]
 fn killed_during_saves_never_loses_or_corrupts() {
