@@ -22,7 +22,8 @@ const MAIN: &str = "main";
 const TRAY: &str = "tray";
 
 /// The plugins and the setup of the real app. Single-instance comes first, as its docs require.
-pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
+/// `at_login`: the login item started the app, which then stays in the tray.
+pub(crate) fn configure(builder: Builder<Wry>, at_login: bool) -> Builder<Wry> {
     builder
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             // otpauth:// arguments were already forwarded to the deep-link plugin (feature
@@ -36,9 +37,12 @@ pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
                 .with_state_flags(StateFlags::all() - StateFlags::VISIBLE)
                 .build(),
         )
+        // Windows: the Run key's command carries `--at-login`, so a start at login stays in the
+        // tray as Windows apps do. Elsewhere the login item is unchanged: a Linux desktop may
+        // have no tray to come back from.
         .plugin(tauri_plugin_autostart::init(
             MacosLauncher::LaunchAgent,
-            None,
+            cfg!(windows).then(|| vec![crate::launch::AT_LOGIN_ARG]),
         ))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -55,13 +59,13 @@ pub(crate) fn configure(builder: Builder<Wry>) -> Builder<Wry> {
                 }
             }
         })
-        .setup(|app| {
-            setup(app)?;
+        .setup(move |app| {
+            setup(app, at_login)?;
             Ok(())
         })
 }
 
-fn setup(app: &mut App<Wry>) -> tauri::Result<()> {
+fn setup(app: &mut App<Wry>, at_login: bool) -> tauri::Result<()> {
     let handle = app.handle().clone();
     app.manage(Board::new(Arc::new(SystemClipboard(handle.clone()))));
     let hook_handle = handle.clone();
@@ -89,9 +93,10 @@ fn setup(app: &mut App<Wry>) -> tauri::Result<()> {
 
     let settings = app.state::<AppState>().settings_if_unlocked();
     build_tray(app, language_of(settings.as_ref()))?;
-    let minimized = settings
-        .as_ref()
-        .is_some_and(|settings| settings.start_minimized);
+    let minimized = at_login
+        || settings
+            .as_ref()
+            .is_some_and(|settings| settings.start_minimized);
     if !minimized {
         show_main(&handle);
     }
@@ -224,6 +229,24 @@ fn build_tray(app: &App<Wry>, language: Language) -> tauri::Result<()> {
         });
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
+    }
+    // Windows: a left click on a tray icon opens the app and the right button opens the menu
+    // (Tauri's default shows the menu on either). Linux trays send no click events.
+    #[cfg(windows)]
+    {
+        use tauri::tray::{MouseButton, MouseButtonState, TrayIconEvent};
+        tray = tray
+            .show_menu_on_left_click(false)
+            .on_tray_icon_event(|tray, event| {
+                if let TrayIconEvent::Click {
+                    button: MouseButton::Left,
+                    button_state: MouseButtonState::Up,
+                    ..
+                } = event
+                {
+                    show_main(tray.app_handle());
+                }
+            });
     }
     tray.build(app)?;
     Ok(())

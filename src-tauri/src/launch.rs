@@ -1,5 +1,6 @@
 //! What the app is started with: `--uri <otpauth URI>` (repeatable), a bare `otpauth://` argument
-//! (how the OS opens a link with the app) and `TESSERA_URIS`.
+//! (how the OS opens a link with the app), `--at-login` (how the Windows login item starts it)
+//! and `TESSERA_URIS`.
 //!
 //! Each URI becomes an "add this account?" offer, exactly like an opened link. Nothing here echoes an argument back, because an argument may be an `otpauth://` URI whose
 //! `secret=` must never reach a terminal or a log.
@@ -25,20 +26,26 @@ pub(crate) struct GivenUri {
     pub(crate) text: String,
 }
 
+/// The argument the Windows login item (the registry's Run key) starts the app with: the app
+/// then starts hidden in the tray, as Windows apps started at login do.
+pub(crate) const AT_LOGIN_ARG: &str = "--at-login";
+
 /// What the command line asked for.
 pub(crate) enum Launch {
-    /// Start the app with these URIs (arguments first, then the environment).
-    Run(Vec<GivenUri>),
+    /// Start the app with these URIs (arguments first, then the environment); `at_login`: the
+    /// login item started it.
+    Run { uris: Vec<GivenUri>, at_login: bool },
     /// Print the usage and exit successfully.
     Help,
 }
 
 /// Usage text for `--help` and argument errors.
 pub(crate) const USAGE: &str = "\
-Usage: tessera-desktop [--uri <otpauth URI>]... [otpauth URI]
+Usage: tessera-desktop [--uri <otpauth URI>]... [--at-login] [otpauth URI]
 
 Options:
   --uri <URI>   an otpauth:// URI to offer for adding (repeat for several accounts)
+  --at-login    start hidden in the tray (how the Windows login item starts Tessera)
   -h, --help    print this help
 
 Environment:
@@ -61,6 +68,7 @@ pub(crate) fn parse(
     env_uris: Option<OsString>,
 ) -> Result<Launch, LaunchError> {
     let mut uris = Vec::new();
+    let mut at_login = false;
     let mut args = args
         .into_iter()
         .enumerate()
@@ -73,6 +81,10 @@ pub(crate) fn parse(
             "-h" | "--help" => return Ok(Launch::Help),
             // WebKitGTK's WebDriver starts the app with this flag (the end-to-end tests do).
             "--automation" => continue,
+            AT_LOGIN_ARG => {
+                at_login = true;
+                continue;
+            }
             "--uri" => {
                 let (_, value) = args.next().ok_or(LaunchError::MissingValue(index))?;
                 value
@@ -95,7 +107,7 @@ pub(crate) fn parse(
             push(&mut uris, UriSource::Environment, line.to_owned());
         }
     }
-    Ok(Launch::Run(uris))
+    Ok(Launch::Run { uris, at_login })
 }
 
 /// A link the OS hands over as a bare argument (the `.desktop` file's `%u`): `otpauth://`, or
@@ -128,7 +140,7 @@ mod tests {
 
     fn uris(launch: Launch) -> Vec<(UriSource, u32, String)> {
         match launch {
-            Launch::Run(uris) => uris
+            Launch::Run { uris, .. } => uris
                 .into_iter()
                 .map(|uri| (uri.source, uri.position, uri.text))
                 .collect(),
@@ -158,6 +170,17 @@ mod tests {
     fn nothing_given_is_an_empty_run() {
         assert!(uris(parse(args(&[]), None).unwrap()).is_empty());
         assert!(uris(parse(args(&[]), Some(" \n".into())).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn the_login_item_flag_is_told_apart_from_uris() {
+        let started = |list: &[&str]| match parse(args(list), None).unwrap() {
+            Launch::Run { uris, at_login } => (uris.len(), at_login),
+            Launch::Help => panic!("expected Run"),
+        };
+        assert_eq!(started(&[]), (0, false));
+        assert_eq!(started(&[AT_LOGIN_ARG]), (0, true));
+        assert_eq!(started(&["otpauth://a", AT_LOGIN_ARG]), (1, true));
     }
 
     #[test]

@@ -42,8 +42,8 @@ pub fn run() -> ExitCode {
         std::env::args_os().skip(1),
         std::env::var_os(launch::URIS_ENV),
     );
-    let uris = match launch {
-        Ok(Launch::Run(uris)) => uris,
+    let (uris, at_login) = match launch {
+        Ok(Launch::Run { uris, at_login }) => (uris, at_login),
         Ok(Launch::Help) => {
             println!("{}", launch::USAGE);
             return ExitCode::SUCCESS;
@@ -53,7 +53,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match start(uris) {
+    match start(uris, at_login) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("tessera-desktop: {error:#}");
@@ -62,7 +62,7 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn start(uris: Vec<launch::GivenUri>) -> anyhow::Result<()> {
+fn start(uris: Vec<launch::GivenUri>, at_login: bool) -> anyhow::Result<()> {
     let state = AppState::new(
         vault::default_vault_path(),
         Box::new(OsKeyStore::for_this_build()),
@@ -75,8 +75,12 @@ fn start(uris: Vec<launch::GivenUri>) -> anyhow::Result<()> {
     offer_launch_uris(&state, uris);
     // Before the window exists, so a keychain-bound vault opens straight onto the codes.
     state.try_silent_unlock();
-    let app = run_app(desktop::configure(Builder::default()), context(), state)
-        .context("starting the window")?;
+    let app = run_app(
+        desktop::configure(Builder::default(), at_login),
+        context(),
+        state,
+    )
+    .context("starting the window")?;
     for given in push_links {
         if let Err(error) = app.state::<push::PushService>().offer_link(&given.text) {
             eprintln!(

@@ -5,6 +5,10 @@
 /// only: a real recovery key never goes into an environment).
 pub const RECOVERY_KEY_ENV: &str = "TESSERA_TEST_RECOVERY_KEY";
 
+/// What `tessera-vault-writer` prints on its own line once the vault is open, before its first
+/// save.
+pub const WRITER_READY: &str = "ready";
+
 /// The issuer name the writer gives its `index`-th account under `prefix`.
 pub fn issuer(prefix: &str, index: u64) -> String {
     format!("{prefix}-{index}")

@@ -1,6 +1,8 @@
 //! Test helper process: opens a vault with the recovery key from `TESSERA_TEST_RECOVERY_KEY`
 //! and appends accounts named `<prefix>-<n>`, one save per account, printing `n` on stdout after
 //! each save returned. `n` continues from the accounts already there with the same prefix.
+//! Before the first save it prints `ready`: a test that kills it times the kill from there, as
+//! process start alone takes from a millisecond (Linux) to tens of them (Windows under Wine).
 //!
 //!   tessera-vault-writer <vault> <prefix> <count>      (count 0 = until killed)
 
@@ -10,7 +12,7 @@ use std::process::ExitCode;
 
 use tessera_core::vault::RecoveryKey;
 use tessera_core::{Account, Otp, OtpSecret, UnixTime, Unlock, Vault, VaultError};
-use tessera_tests::{RECOVERY_KEY_ENV, issuer};
+use tessera_tests::{RECOVERY_KEY_ENV, WRITER_READY as READY, issuer};
 
 fn main() -> ExitCode {
     match run() {
@@ -40,6 +42,8 @@ fn run() -> Result<(), String> {
     let mut vault =
         Vault::open(&path, Unlock::RecoveryKey(&recovery)).map_err(|e| e.to_string())?;
     let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{READY}").map_err(|e| e.to_string())?;
+    stdout.flush().map_err(|e| e.to_string())?;
     let mut index = 0u64;
     while count == 0 || index < count {
         let next = vault

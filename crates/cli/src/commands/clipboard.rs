@@ -106,8 +106,15 @@ fn detach(command: &mut Command) {
 fn set_secret(clipboard: &mut arboard::Clipboard, code: &str) -> Result<(), arboard::Error> {
     #[cfg(windows)]
     use arboard::SetExtWindows as _;
+    // Monitoring covers history and cloud sync; the two narrower formats are set as well, as
+    // password managers do, for clipboard tools that look only for those.
     #[cfg(windows)]
-    return clipboard.set().exclude_from_monitoring().text(code);
+    return clipboard
+        .set()
+        .exclude_from_monitoring()
+        .exclude_from_history()
+        .exclude_from_cloud()
+        .text(code);
     #[cfg(target_os = "macos")]
     use arboard::SetExtApple as _;
     #[cfg(all(unix, not(target_os = "macos")))]

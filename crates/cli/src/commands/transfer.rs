@@ -376,8 +376,8 @@ pub(crate) fn export(session: &mut Session, args: &ExportArgs) -> anyhow::Result
                 return Err(CliError::InvalidParameters("missing output or password").into());
             };
             let passphrase = Passphrase::new(std::mem::take(&mut *password));
-            // Written inside a private folder (0700) beside the target, made 0600, then
-            // moved into place: never readable by others, never half written.
+            // Written (owner-only, as the vault is) inside a private folder beside the target,
+            // then moved into place: never readable by others, never half written.
             let dir = match path.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() => dir,
                 _ => Path::new("."),
@@ -389,7 +389,6 @@ pub(crate) fn export(session: &mut Session, args: &ExportArgs) -> anyhow::Result
                 .with_context(context)?;
             let staged = private.path().join("backup.tessera");
             vault.export_to(&staged, &passphrase, KdfParams::RECOMMENDED)?;
-            set_private(&staged).with_context(context)?;
             if args.force {
                 std::fs::rename(&staged, path).with_context(context)?;
             } else {
@@ -487,8 +486,9 @@ fn export_password(session: &mut Session, from_stdin: bool) -> anyhow::Result<Ze
     Ok(first)
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file (mode 0600) in the same folder, synced,
-/// then renamed over the target, so a crash leaves the old file or the new one, never half.
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, open to the owner
+/// alone from its creation (mode 0600; an owner-only ACL on Windows), synced, then renamed over
+/// the target, so a crash leaves the old file or the new one, never half.
 pub(crate) fn write_private(path: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -497,9 +497,8 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8], replace: bool) -> anyhow:
     let context = || format!("writing {}", path.display());
     let mut file = tempfile::Builder::new()
         .prefix(".tessera-export")
-        .tempfile_in(dir)
+        .make_in(dir, tessera_core::vault::create_private_file)
         .with_context(context)?;
-    set_private(file.path()).with_context(context)?;
     file.write_all(bytes).with_context(context)?;
     file.as_file().sync_all().with_context(context)?;
     if replace {
@@ -511,17 +510,5 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8], replace: bool) -> anyhow:
             .map_err(|e| e.error)
             .with_context(context)?;
     }
-    Ok(())
-}
-
-/// Mode 0600: only the owner reads and writes it.
-fn set_private(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
     Ok(())
 }

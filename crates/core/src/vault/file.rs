@@ -76,19 +76,55 @@ pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// The directory that holds the backups of the vault at `path`.
-/// Creates `dir` and its missing parents readable by the owner only on Unix (0700): the vault's
-/// folder and its backups folder hold encrypted secrets, and their names and change times are
-/// nobody else's business. Folders that exist are left as they are (the user's choice).
-/// Elsewhere the per-user profile's ACLs already keep other users out.
+/// Creates `dir` and its missing parents open to the owner only (Unix: mode 0700; Windows: a
+/// protected DACL granting the current user alone, inherited by what is made inside): the
+/// vault's folder and its backups folder hold encrypted secrets, and their names and change
+/// times are nobody else's business. Folders that exist are left as they are (the user's
+/// choice).
 pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+    #[cfg(windows)]
+    {
+        if dir.is_dir() {
+            return Ok(());
+        }
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            create_private_dir(parent)?;
+        }
+        match super::windows::create_owner_only_dir(dir) {
+            // Another process made it meanwhile.
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+            result => result,
+        }
+    }
+    #[cfg(not(windows))]
+    {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)
+    }
 }
 
+/// Creates the file `path` (it must not exist) for writing, readable and writable by the owner
+/// only from its first instant (Unix: mode 0600; Windows: a protected DACL granting the current
+/// user alone), so no other user can open it before the secrets are written.
+pub(crate) fn create_new_private_file(path: &Path) -> io::Result<File> {
+    #[cfg(windows)]
+    {
+        super::windows::create_new_owner_only_file(path)
+    }
+    #[cfg(not(windows))]
+    {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(path)
+    }
+}
+
+/// The directory that holds the backups of the vault at `path`.
 pub(crate) fn backups_dir(path: &Path) -> PathBuf {
     sibling(path, ".backups")
 }
@@ -126,13 +162,9 @@ pub(crate) fn write_atomic_via(
     let name = file_name(path)?;
     remove_stray_temps(dir, &name);
     let temp = temp_path(dir, &name)?;
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
     // Owner-only: the file is encrypted, but other local users have no reason to read it (and
     // offline guessing of a passphrase slot needs a copy of it).
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&temp)?;
+    let mut file = create_new_private_file(&temp)?;
     let written = write(&mut file, bytes).and_then(|()| file.sync_all());
     drop(file);
     if let Err(error) = written {
@@ -143,7 +175,7 @@ pub(crate) fn write_atomic_via(
         // A failed backup must not block the save: the data itself is what matters most.
         let _ = keep_backup(path, generation);
     }
-    if let Err(error) = fs::rename(&temp, path) {
+    if let Err(error) = replace(&temp, path) {
         let _ = fs::remove_file(&temp);
         return Err(error);
     }
@@ -152,6 +184,80 @@ pub(crate) fn write_atomic_via(
         let _ = prune_backups(path);
     }
     Ok(())
+}
+
+/// Renames `temp` over `path`.
+#[cfg(not(windows))]
+fn replace(temp: &Path, path: &Path) -> io::Result<()> {
+    fs::rename(temp, path)
+}
+
+/// How long to wait before each new attempt while another program holds the vault file: about
+/// a second in all, growing, as git for Windows and cargo wait out an antivirus scan, the
+/// search indexer or a sync client that opened the file for a moment.
+#[cfg(windows)]
+const REPLACE_RETRY_DELAYS: [std::time::Duration; 7] = {
+    use std::time::Duration;
+    [
+        Duration::from_millis(10),
+        Duration::from_millis(20),
+        Duration::from_millis(40),
+        Duration::from_millis(80),
+        Duration::from_millis(160),
+        Duration::from_millis(320),
+        Duration::from_millis(400),
+    ]
+};
+
+/// Renames `temp` over `path`, waiting while another program holds `path` open (Windows
+/// refuses to replace a file opened without delete sharing, and FAT/exFAT any open file);
+/// then fails with a [`HeldOpen`] error naming the programs if the Restart Manager can.
+#[cfg(windows)]
+fn replace(temp: &Path, path: &Path) -> io::Result<()> {
+    replace_retrying(temp, path, &REPLACE_RETRY_DELAYS)
+}
+
+#[cfg(windows)]
+fn replace_retrying(temp: &Path, path: &Path, delays: &[std::time::Duration]) -> io::Result<()> {
+    // ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: what an open handle
+    // on the target makes MoveFileEx return.
+    const HELD: [i32; 3] = [5, 32, 33];
+    let mut delays = delays.iter();
+    loop {
+        match fs::rename(temp, path) {
+            Ok(()) => return Ok(()),
+            Err(error)
+                if error
+                    .raw_os_error()
+                    .is_some_and(|code| HELD.contains(&code)) =>
+            {
+                match delays.next() {
+                    Some(delay) => std::thread::sleep(*delay),
+                    None => {
+                        let programs = super::windows::programs_holding(path).unwrap_or_default();
+                        return Err(io::Error::new(
+                            error.kind(),
+                            HeldOpen {
+                                programs,
+                                source: error,
+                            },
+                        ));
+                    }
+                }
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// The vault file could not be replaced: another program kept it open through every retry.
+#[cfg(windows)]
+#[derive(Debug, thiserror::Error)]
+#[error("another program holds the file open ({source})")]
+pub(crate) struct HeldOpen {
+    /// The programs the Restart Manager names (empty where it cannot tell).
+    pub(crate) programs: Vec<String>,
+    source: io::Error,
 }
 
 fn temp_path(dir: &Path, name: &OsString) -> io::Result<PathBuf> {
@@ -208,9 +314,22 @@ fn keep_backup(path: &Path, generation: u64) -> io::Result<()> {
     // A restored older backup can make a generation number come round again.
     let _ = fs::remove_file(&target);
     if fs::hard_link(path, &target).is_err() {
-        fs::copy(path, &target)?;
+        copy_private(path, &target)?;
     }
     Ok(())
+}
+
+/// Copies `from` to the new file `to`, open to the owner only like the vault itself (std's copy
+/// keeps the mode on Unix but gives the folder's inherited ACL on Windows).
+pub(crate) fn copy_private(from: &Path, to: &Path) -> io::Result<()> {
+    let mut source = File::open(from)?;
+    let mut target = create_new_private_file(to)?;
+    let copied = io::copy(&mut source, &mut target).and_then(|_| target.sync_all());
+    drop(target);
+    if copied.is_err() {
+        let _ = fs::remove_file(to);
+    }
+    copied
 }
 
 /// One kept previous version of a vault.
@@ -369,6 +488,147 @@ mod tests {
                 assert_eq!(mode, 0o600, "{:?}", entry.file_name());
             }
         }
+    }
+
+    /// Opens `path` the way an antivirus or an editor may: without delete sharing, so Windows
+    /// refuses to replace it while the handle is open.
+    #[cfg(windows)]
+    fn hold(path: &Path) -> File {
+        use std::os::windows::fs::OpenOptionsExt as _;
+        const FILE_SHARE_READ: u32 = 1;
+        OpenOptions::new()
+            .read(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(path)
+            .unwrap()
+    }
+
+    #[cfg(windows)]
+    #[test]
+    #[allow(clippy::disallowed_methods, reason = "times the retries, not a code")]
+    fn a_save_waits_out_a_short_hold_on_the_vault() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.tsv");
+        write_atomic(&path, b"original", Some(1)).unwrap();
+        let held = hold(&path);
+        // Without the retries this save would fail at once: a plain rename over the held
+        // file is refused.
+        let other = dir.path().join("other");
+        fs::write(&other, b"other").unwrap();
+        assert!(fs::rename(&other, &path).is_err());
+        fs::remove_file(&other).unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            drop(held);
+        });
+        let started = std::time::Instant::now();
+        write_atomic(&path, b"new", Some(2)).unwrap();
+        let waited = started.elapsed();
+        eprintln!("held for 300 ms: saved after {waited:?}");
+        release.join().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert!(
+            waited >= std::time::Duration::from_millis(250),
+            "{waited:?}"
+        );
+        assert_eq!(dir_names(dir.path()), ["vault.tsv", "vault.tsv.backups"]);
+    }
+
+    #[cfg(windows)]
+    #[test]
+    #[allow(clippy::disallowed_methods, reason = "times the retries, not a code")]
+    fn a_vault_held_throughout_is_left_intact_and_says_who_holds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.tsv");
+        write_atomic(&path, b"original", Some(1)).unwrap();
+        let held = hold(&path);
+        let started = std::time::Instant::now();
+        let error = write_atomic(&path, b"new", Some(2)).unwrap_err();
+        let waited = started.elapsed();
+        // About a second of retries (the sum of the delays), not an instant failure.
+        let budget: std::time::Duration = REPLACE_RETRY_DELAYS.iter().sum();
+        assert!(waited >= budget, "{waited:?}");
+        assert!(waited < budget * 4, "{waited:?}");
+        drop(held);
+        assert_eq!(fs::read(&path).unwrap(), b"original");
+        assert_eq!(dir_names(dir.path()), ["vault.tsv", "vault.tsv.backups"]);
+        let error = super::super::VaultError::io("write", &path, error);
+        assert_eq!(crate::ErrorCode::code(&error), "vault_held_open");
+        let super::super::VaultError::HeldOpen { programs, .. } = &error else {
+            panic!("{error:?}");
+        };
+        // Windows names this test itself (the holder); Wine's Restart Manager names nobody, and
+        // the message then says so plainly.
+        let message = error.to_string();
+        eprintln!("held throughout: failed after {waited:?}: {message}");
+        if programs.is_empty() {
+            assert!(message.contains("another program"), "{message}");
+        } else {
+            assert!(message.contains(&programs[0]), "{message}");
+        }
+        assert!(message.contains("not saved"), "{message}");
+    }
+
+    /// Whether the DACL `sddl` lets the user alone in: allow entries only, full control for
+    /// the user, and no other trustee but SYSTEM. Windows shows exactly the protected entry
+    /// made here (`D:P(A;OICI;FA;;;<user>)`); Wine keeps no DACL but turns it into Unix mode
+    /// bits (0700/0600 here), which it reads back as entries for the user and SYSTEM.
+    #[cfg(windows)]
+    fn owner_only(sddl: &str, user: &str) -> bool {
+        let Some(aces) = sddl.strip_prefix("D:") else {
+            return false;
+        };
+        let aces: Vec<Vec<&str>> = aces
+            .trim_start_matches(|c: char| c.is_ascii_uppercase())
+            .split(['(', ')'])
+            .filter(|ace| !ace.is_empty())
+            .map(|ace| ace.split(';').collect())
+            .collect();
+        aces.iter()
+            .all(|ace| ace.len() == 6 && ace[0] == "A" && (ace[5] == user || ace[5] == "SY"))
+            && aces.iter().any(|ace| ace[2] == "FA" && ace[5] == user)
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn only_the_user_can_open_the_vault_its_folders_and_copies() {
+        use super::super::windows::{dacl_sddl, user_sid};
+        let root = tempfile::tempdir().unwrap();
+        let user = user_sid().unwrap();
+        let nested = root.path().join("a/b");
+        create_private_dir(&nested).unwrap();
+        let path = nested.join("vault.tsv");
+        write_atomic(&path, b"first", Some(1)).unwrap();
+        write_atomic(&path, b"second", Some(2)).unwrap();
+        let aside = set_aside_path(&path, 2);
+        copy_private(&path, &aside).unwrap();
+        let made = [
+            root.path().join("a"),
+            nested.clone(),
+            backups_dir(&path),
+            path.clone(),
+            aside,
+            list_backups(&path).unwrap()[0].path.clone(),
+        ];
+        for made in made {
+            let dacl = dacl_sddl(&made).unwrap();
+            eprintln!("made by Tessera: {dacl}");
+            assert!(owner_only(&dacl, &user), "{made:?}: {dacl}");
+        }
+        // What std makes by default is not owner-only (so the check above can fail).
+        let plain_dir = root.path().join("plain");
+        fs::create_dir(&plain_dir).unwrap();
+        let plain_file = root.path().join("plain.txt");
+        fs::write(&plain_file, b"plain").unwrap();
+        for plain in [plain_dir, plain_file] {
+            let dacl = dacl_sddl(&plain).unwrap();
+            eprintln!("made by std: {dacl}");
+            assert!(!owner_only(&dacl, &user), "{plain:?}: {dacl}");
+        }
+        // A folder that exists keeps its ACL (the user's choice).
+        let before = dacl_sddl(root.path()).unwrap();
+        create_private_dir(root.path()).unwrap();
+        assert_eq!(dacl_sddl(root.path()).unwrap(), before);
     }
 
     #[test]

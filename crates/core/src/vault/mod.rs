@@ -37,6 +37,10 @@ mod passphrase;
 mod payload;
 mod recovery;
 mod slots;
+// The crate's one unsafe module: Win32 calls std lacks (owner-only ACLs, the Restart Manager).
+#[cfg(windows)]
+#[allow(unsafe_code)]
+mod windows;
 
 use std::fs;
 use std::io;
@@ -69,13 +73,27 @@ const LABEL_PASSPHRASE: &[u8] = b"passphrase";
 const LABEL_RECOVERY: &[u8] = b"recovery";
 
 /// Where the vault lives unless the caller says otherwise: `$TESSERA_VAULT` if set and
-/// non-empty, else `vault.tessera` in the platform data directory (e.g.
-/// `~/.local/share/tessera/`, `~/Library/Application Support/app.tessera.Tessera/`,
-/// `%APPDATA%\tessera\Tessera\data\`). `None` when no home directory is known.
+/// non-empty, else `vault.tessera` in the platform data directory: `~/.local/share/tessera/`
+/// (`$XDG_DATA_HOME`), `~/Library/Application Support/app.tessera.Tessera/`,
+/// `%APPDATA%\Tessera\`. `None` when no home directory is known.
 pub fn default_vault_path() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(VAULT_PATH_ENV).filter(|value| !value.is_empty()) {
         return Some(PathBuf::from(path));
     }
+    platform_vault_path()
+}
+
+/// Windows: `%APPDATA%\Tessera\vault.tessera`, where Windows programs keep a user's roaming
+/// data (ProjectDirs would add `tessera\Tessera\data`, an organisation folder and a `data`
+/// level no Windows user looks in).
+#[cfg(windows)]
+fn platform_vault_path() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|dirs| dirs.data_dir().join("Tessera").join("vault.tessera"))
+}
+
+/// Linux and macOS: the paths every existing vault is at; they must not move.
+#[cfg(not(windows))]
+fn platform_vault_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("app", "tessera", "Tessera")
         .map(|dirs| dirs.data_dir().join("vault.tessera"))
 }
@@ -107,6 +125,13 @@ pub fn slot_summary(path: &Path) -> Result<SlotSummary, VaultError> {
 /// never half written nor readable by other users, even for a moment.
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
     file::write_atomic(path, bytes, None).map_err(|e| VaultError::io("write", path, e))
+}
+
+/// Creates the file `path` (it must not exist) for writing, open to its owner alone from its
+/// first instant: mode 0600 on Unix, a protected DACL granting the current user alone on
+/// Windows. For other files that hold secrets (exports), made as the vault's own are.
+pub fn create_private_file(path: &Path) -> io::Result<fs::File> {
+    file::create_new_private_file(path)
 }
 
 /// The keychain entry names the vault file at `path` points at (for diagnostics, and for
@@ -166,6 +191,19 @@ pub enum VaultError {
     /// An empty passphrase was offered for a new passphrase slot.
     #[error("the passphrase is empty: choose one with at least one character")]
     EmptyPassphrase,
+    /// Windows: another program kept the vault file open while Tessera waited to replace it,
+    /// so the change was not saved.
+    #[error(
+        "the change was not saved (the vault file is unchanged): {} has {path} open; close it or \
+         wait for it to finish, then try again",
+        held_by(.programs)
+    )]
+    HeldOpen {
+        /// The vault file.
+        path: PathBuf,
+        /// The programs Windows names as holding it (empty where it cannot tell).
+        programs: Vec<String>,
+    },
     /// Reading or writing failed; on a write, the vault file is unchanged.
     #[error("could not {action} {path}: {source} (the vault file is unchanged)")]
     Io {
@@ -286,6 +324,7 @@ crate::error_codes!(pub VaultError {
     DifferentVault => "different_vault",
     DiskFull => "disk_full",
     EmptyPassphrase => "empty_passphrase",
+    HeldOpen => "vault_held_open",
     Io => "io",
     KdfParamsRejected => "kdf_params_rejected",
     KeychainEntryMissing => "keychain_entry_missing",
@@ -329,11 +368,30 @@ impl VaultError {
                 path: path.to_owned(),
             };
         }
+        #[cfg(windows)]
+        if let Some(held) = source
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<file::HeldOpen>())
+        {
+            return Self::HeldOpen {
+                path: path.to_owned(),
+                programs: held.programs.clone(),
+            };
+        }
         Self::Io {
             action,
             path: path.to_owned(),
             source,
         }
+    }
+}
+
+/// Who holds the vault open, for [`VaultError::HeldOpen`]'s message.
+fn held_by(programs: &[String]) -> String {
+    match programs {
+        [] => "another program (an antivirus, a backup or sync tool, an editor)".to_owned(),
+        [one] => one.clone(),
+        many => many.join(", "),
     }
 }
 
@@ -781,7 +839,7 @@ impl Vault {
         let parsed = format::decode(&bytes).map_err(|e| format_error(e, &backup.path))?;
         let aside = if path.exists() {
             let target = file::set_aside_path(path, parsed.header.generation);
-            fs::copy(path, &target).map_err(|e| VaultError::io("write", &target, e))?;
+            file::copy_private(path, &target).map_err(|e| VaultError::io("write", &target, e))?;
             Some(target)
         } else {
             None

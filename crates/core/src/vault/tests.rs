@@ -835,3 +835,24 @@ fn a_copy_from_before_a_re_key_stays_refused_after_the_entry_is_lost_and_rebound
     assert_eq!(code(old.check_keychain(&store)), "vault_rolled_back");
     assert!(Vault::open(&path, Unlock::Keychain(&store)).is_ok());
 }
+
+#[cfg(windows)]
+#[test]
+fn the_default_vault_is_in_appdata_tessera_on_windows() {
+    let appdata = std::env::var_os("APPDATA").expect("Windows sets APPDATA");
+    assert_eq!(
+        platform_vault_path().unwrap(),
+        PathBuf::from(appdata).join("Tessera").join("vault.tessera")
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_default_vault_stays_where_existing_linux_vaults_are() {
+    // ~/.local/share/tessera/vault.tessera (or under $XDG_DATA_HOME): moving it would lose them.
+    let data = directories::BaseDirs::new().unwrap().data_dir().to_owned();
+    assert_eq!(
+        platform_vault_path().unwrap(),
+        data.join("tessera").join("vault.tessera")
+    );
+}

@@ -315,6 +315,7 @@ export const en = {
   'error.unsupported_version': 'This vault was made by a newer Tessera. Update Tessera to open it.',
   'error.disk_full': 'The disk is full: the change was not saved. Free some space and try again.',
   'error.io': 'The vault file could not be read or written.',
+  'error.vault_held_open': 'Another program has the vault file open, so the change was not saved. Close it, or wait for it to finish (an antivirus scan, a backup or sync tool), then try again.',
   'error.cannot_decrypt': 'The vault file was damaged or changed outside Tessera. Restore it from a backup.',
   'error.different_vault': 'The vault file was replaced by a different vault. Unlock it again.',
   'error.kdf_params_rejected': 'This vault’s passphrase settings are out of range. Unlock with the keychain or your recovery key.',

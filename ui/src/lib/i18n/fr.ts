@@ -315,6 +315,7 @@ export const fr: Catalogue = {
   'error.unsupported_version': 'Ce coffre a été créé par une version plus récente de Tessera. Mettez Tessera à jour pour l’ouvrir.',
   'error.disk_full': 'Le disque est plein : la modification n’a pas été enregistrée. Libérez de la place, puis réessayez.',
   'error.io': 'Impossible de lire ou d’écrire le fichier du coffre.',
+  'error.vault_held_open': 'Un autre programme a ouvert le fichier du coffre : la modification n’a pas été enregistrée. Fermez-le, ou attendez qu’il ait fini (analyse antivirus, outil de sauvegarde ou de synchronisation), puis réessayez.',
   'error.cannot_decrypt': 'Le fichier du coffre a été endommagé ou modifié en dehors de Tessera. Restaurez-le depuis une sauvegarde.',
   'error.different_vault': 'Le fichier du coffre a été remplacé par un autre coffre. Déverrouillez-le à nouveau.',
   'error.kdf_params_rejected': 'Les réglages de la phrase secrète de ce coffre sont hors limites. Déverrouillez avec le trousseau ou votre clé de secours.',

@@ -760,6 +760,7 @@ export const IPC_ERROR_CODES = [
   'different_vault',
   'disk_full',
   'empty_passphrase',
+  'vault_held_open',
   'io',
   'kdf_params_rejected',
   'keychain_entry_missing',
