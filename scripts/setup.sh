@@ -27,6 +27,9 @@ sudo_if_needed() {
 # polkitd, fprintd, libpam-fprintd: "it's me" verification tested for real (crates/verify: a
 # private system bus with polkitd, and fprintd on libfprint's virtual fingerprint reader).
 # The lint of every shell script (shellcheck, run by scripts/test.sh).
+# gcc-mingw-w64-x86-64: the linker of the Windows builds (tests and CLI run under Wine).
+# nsis: makensis, which builds the Windows installer (make package).
+# squashfs-tools: mksquashfs, which packs the AppImage (make package).
 apt_packages=(
     build-essential pkg-config curl file libssl-dev
     libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
@@ -36,21 +39,34 @@ apt_packages=(
     xprintidle
     polkitd dbus-daemon fprintd libpam-fprintd
     shellcheck
+    gcc-mingw-w64-x86-64 nsis squashfs-tools
     nodejs npm
 )
-missing=()
-for pkg in "${apt_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
+# Wine runs the Windows test builds (scripts/windows/stage.sh). Without recommends: those pull
+# in fonts, sound and the 32-bit loader, none of which a console test needs.
+wine_packages=(wine64 wine)
+missing_of() { # packages: those not installed, one a line
+    for pkg; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
+    done
+}
+mapfile -t missing < <(missing_of "${apt_packages[@]}")
 # A machine that already has node (e.g. from nodesource) needs no Debian nodejs/npm.
 if command -v node >/dev/null && command -v npm >/dev/null; then
     missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
 fi
 read -r -a missing <<<"${missing[*]}"
+mapfile -t missing_wine < <(missing_of "${wine_packages[@]}")
+if [ "${#missing[@]}" -gt 0 ] || [ "${#missing_wine[@]}" -gt 0 ]; then
+    sudo_if_needed apt-get update -q
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
     log "apt-get install ${missing[*]}"
-    sudo_if_needed apt-get update -q
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+if [ "${#missing_wine[@]}" -gt 0 ]; then
+    log "apt-get install --no-install-recommends ${missing_wine[*]}"
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing_wine[@]}"
 fi
 
 # --- Rust ------------------------------------------------------------------------------------

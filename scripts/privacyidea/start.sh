@@ -10,7 +10,8 @@
 #
 # server.json: url, work, pid, admin {user, password}, realm, users, user_password, files {config,
 # encryption_key, audit_private_key, audit_public_key, log}. Set PI_WATCH_PID=<pid> to have the server stopped when that process exits (test
-# binaries pass their own pid, so a crashed test leaves no server behind).
+# binaries pass their own pid, so a crashed test leaves no server behind). PI_USERS="a b c" names
+# the realm's users of a fresh server (default: ten).
 # Only loopback is used; the venv comes from setup.sh (cached under $HOME/.cache/tessera).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,8 +38,9 @@ else
     PI_ADMIN_PASS="$(random_word 20)"
     PI_USER_PASS="User-$(random_word 16)"
     # Several users, so tests running in parallel can each get their own user-scoped policies
-    # (number matching, code to phone) without conflicting.
-    PI_USERS="alice bob carol dave erin frank grace heidi ivan judy"
+    # (number matching, code to phone) without conflicting. A server shared by several test
+    # processes (the Windows stage's) needs one per test of them all: PI_USERS names them.
+    PI_USERS="${PI_USERS:-alice bob carol dave erin frank grace heidi ivan judy}"
     cat > "$WORK/pi.cfg" <<CFG
 SQLALCHEMY_DATABASE_URI = 'sqlite:///$WORK/pi.sqlite'
 SECRET_KEY = '$(random_word 32)'

@@ -17,6 +17,13 @@ pub(crate) enum SessionEvent {
     /// The machine is about to sleep.
     Sleep,
     /// The machine woke up.
+    #[cfg_attr(
+        not(target_os = "linux"),
+        expect(
+            dead_code,
+            reason = "only logind reports the wake; elsewhere it comes as a sleep"
+        )
+    )]
     Wake,
     /// The screen was locked.
     ScreenLocked,

@@ -37,6 +37,9 @@ pub struct Server {
     /// The server's output (requests, errors).
     pub log: PathBuf,
     unused: Mutex<Vec<String>>,
+    /// Where test processes sharing a server named by [`DESCRIPTOR`] claim their users (the
+    /// descriptor's directory); `None` for a server of this process alone.
+    claims: Option<PathBuf>,
 }
 
 /// `scripts/privacyidea` of the workspace.
@@ -70,6 +73,7 @@ impl Server {
             users,
             user_pass: text_of(&d["user_password"]),
             log: PathBuf::from(text_of(&d["files"]["log"])),
+            claims: None,
         }
     }
 
@@ -114,14 +118,22 @@ impl Server {
         Self::start(Some(self.work.as_ref().expect("a server of this process")))
     }
 
-    /// A user no other caller in this process has had (tests run in parallel, and policies are
-    /// per user).
+    /// A user no other caller has had (tests run in parallel, and policies are per user): in
+    /// this process, and on a shared server (the Windows stage's, one for all its test
+    /// processes) in any other, which claim users by creating a file named after them.
     pub fn take_user(&self) -> String {
-        self.unused
-            .lock()
-            .unwrap()
-            .pop()
-            .expect("more test users in start.sh")
+        let mut unused = self.unused.lock().unwrap();
+        while let Some(user) = unused.pop() {
+            let Some(claims) = &self.claims else {
+                return user;
+            };
+            match std::fs::File::create_new(claims.join(format!("claimed-{user}"))) {
+                Ok(_) => return user,
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(error) => panic!("claim the test user {user}: {error}"),
+            }
+        }
+        panic!("no test user left: start the server with more (PI_USERS of start.sh)")
     }
 }
 
@@ -131,6 +143,7 @@ pub fn server() -> &'static Server {
     SERVER.get_or_init(|| match std::env::var_os(DESCRIPTOR) {
         Some(path) => Server {
             work: None,
+            claims: Some(Path::new(&path).parent().unwrap().to_path_buf()),
             ..Server::read(Path::new(&path))
         },
         None => Server::start(None),

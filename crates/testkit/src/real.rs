@@ -9,7 +9,9 @@
 pub const REQUIRE: &str = "TESSERA_REQUIRE_REAL";
 
 /// Set to `1` by `scripts/with-keyring.sh`: this process runs in a private D-Bus session with a
-/// throwaway unlocked keychain, which tests may write to (never the user's own).
+/// throwaway unlocked keychain, which tests may write to (never the user's own). Set by the
+/// Windows stage too (`scripts/windows/stage.sh`): its Wine prefix's Credential Manager is as
+/// throwaway.
 pub const KEYCHAIN: &str = "TESSERA_REAL_KEYCHAIN";
 
 /// Whether this run requires every real part ([`REQUIRE`]`=1`).
@@ -53,7 +55,7 @@ pub fn keychain() -> bool {
     needs(
         "a real keychain test",
         std::env::var(KEYCHAIN).as_deref() == Ok("1"),
-        "a private Secret Service session (run it under scripts/with-keyring.sh)",
+        "a throwaway keychain (scripts/with-keyring.sh; for Windows, scripts/windows/stage.sh)",
     )
 }
 

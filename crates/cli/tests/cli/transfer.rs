@@ -569,7 +569,8 @@ fn password_stdin_on_a_file_without_password_is_not_an_error() {
 
 /// Runs `tessera ARGS` with `stdin` through `sh -c` under `ulimit -v` (KiB; `None`: no limit),
 /// killing it after `deadline`. Returns (exit status or `None` if killed by a signal, stderr,
-/// seconds taken); panics if the deadline passed.
+/// seconds taken); panics if the deadline passed. Windows has no `ulimit`: there the run has
+/// no memory limit, and only its outcome and time are checked.
 fn run_limited(
     env: &Env,
     address_space_kib: Option<u64>,
@@ -580,26 +581,38 @@ fn run_limited(
     use std::io::Write as _;
     use std::process::Stdio;
 
-    let limit = address_space_kib.map_or_else(String::new, |kib| format!("ulimit -v {kib}; "));
     // The same binary and environment as `env.command()`, exec'd by a shell that set the limit.
-    let tessera = env.command();
-    let mut shell = std::process::Command::new("sh");
-    shell
-        .arg("-c")
-        .arg(format!("{limit}exec \"$0\" \"$@\""))
-        .arg(tessera.get_program())
-        .args(args)
+    #[cfg(unix)]
+    let mut command = {
+        let limit = address_space_kib.map_or_else(String::new, |kib| format!("ulimit -v {kib}; "));
+        let tessera = env.command();
+        let mut shell = std::process::Command::new("sh");
+        shell
+            .arg("-c")
+            .arg(format!("{limit}exec \"$0\" \"$@\""))
+            .arg(tessera.get_program())
+            .args(args);
+        for (key, value) in tessera.get_envs() {
+            match value {
+                Some(value) => shell.env(key, value),
+                None => shell.env_remove(key),
+            };
+        }
+        shell
+    };
+    #[cfg(not(unix))]
+    let mut command = {
+        let _ = address_space_kib;
+        let mut tessera = env.command();
+        tessera.args(args);
+        tessera
+    };
+    command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for (key, value) in tessera.get_envs() {
-        match value {
-            Some(value) => shell.env(key, value),
-            None => shell.env_remove(key),
-        };
-    }
     let started = std::time::Instant::now();
-    let mut child = shell.spawn().unwrap();
+    let mut child = command.spawn().unwrap();
     let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     loop {
         if let Some(_status) = child.try_wait().unwrap() {

@@ -552,8 +552,10 @@ fn backup_and_restore_merge_replace_and_new_vault() {
         .with_key(&key, &["code", "counter", "--json"], "")
         .ok()
         .json();
-    // RFC 4226 HOTP of JBSWY3DPEHPK3PXP at counter 7 (oathtool --hotp -b -c 7 JBSWY3DPEHPK3PXP).
-    assert_eq!(counter["code"], oathtool_hotp("JBSWY3DPEHPK3PXP", 7));
+    // HOTP of JBSWY3DPEHPK3PXP at counter 7, as oathtool computes it (checked where it runs).
+    assert_eq!(counter["code"], "449891");
+    #[cfg(not(windows))]
+    assert_eq!(oathtool_hotp("JBSWY3DPEHPK3PXP", 7), "449891");
 
     // Replace: asks first; with --yes the vault holds the backup's two accounts.
     env.with_key(
@@ -625,6 +627,8 @@ fn backup_and_restore_merge_replace_and_new_vault() {
     assert_no_secret_printed(&env, &key, 1);
 }
 
+// oathtool is a Linux program: a Windows test under Wine can start it but not wait for its output.
+#[cfg(not(windows))]
 fn oathtool_hotp(secret: &str, counter: u64) -> String {
     let out = std::process::Command::new("oathtool")
         .args(["--hotp", "-b", "-c", &counter.to_string(), secret])
