@@ -11,6 +11,7 @@
 ;   STAGE     folder holding tessera-desktop.exe, WebView2Loader.dll, tessera.exe
 ;   ICON      icons/icon.ico
 ;   OUTFILE   the installer to write
+;   COMPRESSOR optional (default /SOLID lzma; the check's "older release" uses zlib, quicker)
 ;
 ; Exit codes (silent installs are scripted: they must be able to tell):
 ;   0  installed, nothing missing
@@ -24,7 +25,10 @@ Unicode true
 Target amd64-unicode
 ManifestDPIAware true
 RequestExecutionLevel user
-SetCompressor /SOLID lzma
+!ifndef COMPRESSOR
+    !define COMPRESSOR "/SOLID lzma"
+!endif
+SetCompressor ${COMPRESSOR}
 
 !include MUI2.nsh
 !include LogicLib.nsh
