@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/tessera/target
 export PATH := $(HOME)/.cache/tessera/tools/bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench setup ui cli lint fmt clean-cache
+.PHONY: run test bench package setup ui cli lint fmt clean-cache
 
 ## run: set everything up and start Tessera (the desktop app; the CLI when no display is present)
 run: setup ui
@@ -24,6 +24,10 @@ test: setup
 ## bench: print every benchmark figure beside its reference tool, as a ratio
 bench: setup
 	scripts/bench.sh
+
+## package: the .deb, the Windows installer and the AppImage, each checked (Wine, Xvfb); prints their folder
+package: setup
+	scripts/package.sh
 
 setup:
 	scripts/setup.sh
