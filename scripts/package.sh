@@ -25,13 +25,20 @@ done
 rm -rf "$out"
 mkdir -p "$out"
 
-step "UI (ui/dist, which the Windows build embeds)"
+step "UI (ui/dist, which both desktop builds embed)"
 [ -d ui/node_modules ] || (cd ui && npm ci --silent)
-(cd ui && npm run --silent build >&2)
+# Only when its sources changed: a rebuilt ui/dist (new mtimes) relinks both release desktop
+# builds, minutes each.
+if [ ! -f ui/dist/index.html ] ||
+    [ -n "$(find ui/src ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts \
+        ui/svelte.config.js -newer ui/dist/index.html -print -quit)" ]; then
+    (cd ui && npm run --silent build >&2)
+fi
 
 step ".deb: tessera-desktop (release) and Tauri's deb bundle"
-# `tauri build` reuses the release build in CARGO_TARGET_DIR; the .deb is what bench_app.sh measures.
-(cd ui && npm run --silent tauri -- build --bundles deb >&2)
+# As scripts/bench_app.sh builds it (`tauri build` reuses the release build in CARGO_TARGET_DIR),
+# the UI build left out: done above.
+(cd ui && npm run --silent tauri -- build --bundles deb --config '{"build":{"beforeBuildCommand":""}}' >&2)
 # shellcheck disable=SC2012 # the newest bundle; cargo names its .deb files (no odd characters)
 deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
 cp "$deb" "$out/"
@@ -45,7 +52,8 @@ mkdir -p "$stage"
 cp "$win/tessera-desktop.exe" "$win/tessera.exe" "$win/WebView2Loader.dll" "$stage/"
 # The gnu build links WebView2's loader dynamically: the exe must import it and the installer
 # must carry it (a missing DLL is a dialog at start on the user's machine, not an error here).
-x86_64-w64-mingw32-objdump -p "$stage/tessera-desktop.exe" | grep -qi 'DLL Name: WebView2Loader.dll' ||
+imports="$(x86_64-w64-mingw32-objdump -p "$stage/tessera-desktop.exe")"
+grep -qi 'DLL Name: WebView2Loader.dll' <<<"$imports" ||
     { echo "error: tessera-desktop.exe no longer imports WebView2Loader.dll: check packaging/windows/tessera.nsi" >&2; exit 1; }
 
 step "Windows installer (makensis)"

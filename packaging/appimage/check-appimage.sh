@@ -18,9 +18,15 @@ ok() { echo "  ok: $*" >&2; }
 
 work="$(mktemp -d)"
 xvfb_pid="" app_pid=""
+stop() { # PID: TERM, then KILL after 5 s
+    kill "$1" 2>/dev/null || return 0
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
 cleanup() {
-    [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
+    if [ -n "$app_pid" ]; then stop "$app_pid"; fi
+    if [ -n "$xvfb_pid" ]; then stop "$xvfb_pid"; fi
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -91,3 +97,11 @@ xwininfo -id "$window" | grep -q 'Map State: IsViewable' || fail "window $window
 pgrep -f "tessera/appimage/.*/usr/bin/tessera-desktop" >/dev/null ||
     pgrep -f "/.mount_.*/usr/bin/tessera-desktop" >/dev/null || fail "tessera-desktop is not running from the image"
 ok "desktop app started from the image under Xvfb, window $window mapped"
+# The runtime passes SIGTERM on to the app, and unmounts once it ends.
+kill "$app_pid"
+for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$app_pid" 2>/dev/null && fail "the app did not end within 5 s of SIGTERM"
+app_pid=""
+! pgrep -f "/.mount_Tessera.*/usr/bin/tessera-desktop" >/dev/null || fail "the app is left running"
+! grep -q "/.mount_Tessera" /proc/mounts || fail "the image is still mounted after the app ended"
+ok "SIGTERM to the image ends the app, and the image is unmounted"

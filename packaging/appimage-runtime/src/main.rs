@@ -123,6 +123,13 @@ Without them the app runs; APPIMAGE_EXTRACT_AND_RUN=1 extracts instead of mounti
     /// The app as a child, so the mount can be removed when it ends; the signals a terminal or a
     /// session manager sends to the runtime are passed on to it.
     fn run_and_wait(mut command: Command) -> Result<ExitCode, RuntimeError> {
+        let path = PathBuf::from(command.get_program());
+        let mut child = command.spawn().map_err(|source| RuntimeError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        // Blocked only now (a spawned child inherits the mask, and the app must get these
+        // signals), then waited for by one thread. A signal in between ends the runtime alone.
         let mut forwarded = SigSet::empty();
         for signal in [
             Signal::SIGINT,
@@ -132,13 +139,7 @@ Without them the app runs; APPIMAGE_EXTRACT_AND_RUN=1 extracts instead of mounti
         ] {
             forwarded.add(signal);
         }
-        // Blocked here and waited for by one thread; std clears the mask in the child it spawns.
         let blocked = forwarded.thread_block();
-        let path = PathBuf::from(command.get_program());
-        let mut child = command.spawn().map_err(|source| RuntimeError::Io {
-            path: path.clone(),
-            source,
-        })?;
         if blocked.is_ok()
             && let Ok(pid) = i32::try_from(child.id())
         {
