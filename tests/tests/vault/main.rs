@@ -1,4 +1,4 @@
-//! Vault end-to-end tests across processes: SIGKILL during saves, several writer processes,
+//! Vault end-to-end tests across processes: a writer killed during saves (SIGKILL, TerminateProcess), several writer processes,
 //! a full disk, and the real OS keychain (only with `TESSERA_REAL_KEYCHAIN=1`, see
 //! `scripts/with-keyring.sh`).
 
