@@ -1,6 +1,6 @@
-//! Vault end-to-end tests across processes: SIGKILL during saves, several writer processes,
-//! a full disk, and the real OS keychain (only with `TESSERA_REAL_KEYCHAIN=1`, see
-//! `scripts/with-keyring.sh`).
+//! Vault end-to-end tests across processes: a writer killed during saves (SIGKILL,
+//! TerminateProcess), several writer processes, a full disk, and the real OS keychain (only with
+//! `TESSERA_REAL_KEYCHAIN=1`, see `scripts/with-keyring.sh`).
 
 // Helpers outside `#[test]` functions: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -96,6 +96,28 @@ fn detach(command: &mut Command) {
         const DETACHED_PROCESS: u32 = 0x0000_0008;
         const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
         command.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP);
+        keep_standard_handles_from_children();
+    }
+}
+
+/// Windows passes a child every inheritable handle of its parent, and the standard handles a
+/// process was started with are inheritable (its caller made them so). The holder would then
+/// keep the caller's output pipe open while it runs: a script or test reading `code --copy`'s
+/// output would wait for the clipboard to be cleared (found under Wine). Marking them not
+/// inheritable keeps them here; std duplicates them anew for any child given `Stdio::inherit`.
+#[cfg(windows)]
+#[allow(unsafe_code)] // the one Win32 call std has no safe wrapper for
+fn keep_standard_handles_from_children() {
+    use std::os::windows::io::AsRawHandle as _;
+    use windows_sys::Win32::Foundation::{HANDLE_FLAG_INHERIT, SetHandleInformation};
+    for handle in [
+        io::stdin().as_raw_handle(),
+        io::stdout().as_raw_handle(),
+        io::stderr().as_raw_handle(),
+    ] {
+        // SAFETY: the call only changes a flag of a handle this process owns; a missing
+        // standard handle (null) is refused by Windows with an error, ignored here.
+        unsafe { SetHandleInformation(handle, HANDLE_FLAG_INHERIT, 0) };
     }
 }
 

@@ -163,6 +163,9 @@ fn copy_on_windows_is_kept_out_of_history_and_cloud() {
         )
         .ok();
     assert!(run.stdout.is_empty(), "{run:#?}");
+    // The command returned before the holder's clear: the holder did not keep this test's
+    // pipes open (run.rs reads until every writer closed them).
+    let returned = Instant::now();
     let read = || {
         let _open = Clipboard::new_attempts(50).unwrap();
         let text = get::<String, _>(Unicode).ok();
@@ -179,10 +182,10 @@ fn copy_on_windows_is_kept_out_of_history_and_cloud() {
     for (name, present) in marks {
         assert!(present, "{name} is not on the clipboard");
     }
-    let start = Instant::now();
+    assert!(returned.elapsed() < Duration::from_secs(2));
     while read().0.is_some_and(|text| !text.is_empty()) {
         assert!(
-            start.elapsed() < Duration::from_secs(6),
+            returned.elapsed() < Duration::from_secs(6),
             "the code is cleared after the delay"
         );
         sleep(Duration::from_millis(100));
