@@ -12,7 +12,8 @@
 # Runs under Xvfb inside scripts/with-keyring.sh (private D-Bus + unlocked gnome-keyring).
 # Needs: Xvfb, otpclient, python3, libX11, dpkg-deb, cc and libwebkit2gtk-4.1-dev; npm and cargo.
 # APP_RUNS (default 10): start-up runs of each app; APP_IDLE_SECONDS (default 60);
-# APP_SKIP_BUILD=1 reuses the release build and .deb already there.
+# APP_SKIP_BUILD=1 reuses the release build and .deb already there (no .deb: no install-size row);
+# APP_BIN runs another tessera-desktop binary (an earlier build, to compare in one run).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,11 +42,15 @@ floor="$out/webkit-floor"
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
 cc -O2 -o "$floor" "$root/scripts/webkit_floor.c" $(pkg-config --cflags --libs webkit2gtk-4.1)
 # The Tauri floor: the app's own Tauri (version and features), so the difference is Tessera's.
-(cd "$root" && cargo build --quiet --release --locked -p tauri-floor)
+# Built with the app in one cargo call: features unify over both, so the floor links against the
+# app's dependency build instead of building Tauri's tree again with its own features.
 tauri_floor="$CARGO_TARGET_DIR/release/tauri-floor"
+if [ -z "${APP_SKIP_BUILD:-}" ] || [ ! -x "$tauri_floor" ]; then
+    (cd "$root" && cargo build --quiet --release --locked -p tessera-desktop -p tauri-floor)
+fi
 app="${APP_BIN:-$CARGO_TARGET_DIR/release/tessera-desktop}"
 # shellcheck disable=SC2012 # the newest bundle; cargo names its .deb files (no odd characters)
-deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
+deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb 2>/dev/null | head -n1 || true)"
 
 work="$(mktemp -d)"
 xvfb_pid=""
@@ -483,12 +488,13 @@ for what, mf, target in (("WebKitGTK floor", pss_floor, "<= the WebKitGTK floor 
                  what, f"{mf:.1f} MiB", f"{pss100 / mf:.2f}x ({pss100 - mf:+.1f} MiB)", target])
 
 # Install size: the .deb's Installed-Size (KiB, as apt reports it) beside otpclient's.
-ours_kib = int(subprocess.check_output(["dpkg-deb", "-f", deb, "Installed-Size"]).strip())
-peer_kib = int(subprocess.check_output(["dpkg-query", "-W", "-f=${Installed-Size}", "otpclient"]).strip())
-deb_mib = os.path.getsize(deb) / 2**20
-rows.append([f"install size, release .deb ({deb_mib:.1f} MiB download)", f"{ours_kib / 1024:.1f} MiB",
-             "otpclient (installed)", f"{peer_kib / 1024:.1f} MiB", f"{ours_kib / peer_kib:.2f}x",
-             "< 15 MB"])
+if deb:
+    ours_kib = int(subprocess.check_output(["dpkg-deb", "-f", deb, "Installed-Size"]).strip())
+    peer_kib = int(subprocess.check_output(["dpkg-query", "-W", "-f=${Installed-Size}", "otpclient"]).strip())
+    deb_mib = os.path.getsize(deb) / 2**20
+    rows.append([f"install size, release .deb ({deb_mib:.1f} MiB download)", f"{ours_kib / 1024:.1f} MiB",
+                 "otpclient (installed)", f"{peer_kib / 1024:.1f} MiB", f"{ours_kib / peer_kib:.2f}x",
+                 "< 15 MB"])
 
 for i, row in enumerate(rows):
     (out / f"app-{i}.row.json").write_text(json.dumps(row))
