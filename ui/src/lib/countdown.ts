@@ -60,10 +60,10 @@ export const ENDING_SECONDS = RING_STEP_SECONDS;
  * and no second-by-second end: under WebKitGTK each visible change costs the web process 10-20
  * ms of CPU (style, paint, compositing, the frame handed to the app process), however small it
  * is, and the fresh codes of a period 30-50 ms. Three changes per 30 s period (two steps and the
- * fresh codes; the ending colour and the next code come with the last step) keep an idle window
- * with 50 accounts under 0.3 % of a core; six (5 s steps) cost 0.38-0.45 %, drawing each of the
- * last five seconds too 0.65-0.70 % (docs/performance.md). From 10 s left the ring is in the
- * ending colour and the next code is on screen, so the user still sees when to take the next one.
+ * fresh codes; the ending colour and the next code come with the last step) instead of six with
+ * 5 s steps, or eleven when each of the last five seconds was drawn (docs/performance.md has what
+ * each costs). From 10 s left the ring is in the ending colour and the next code is on screen, so
+ * the user still sees when to take the next one.
  */
 export function ringSeconds(remaining: number): number {
   if (remaining <= 0) return 0;
