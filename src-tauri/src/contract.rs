@@ -136,14 +136,14 @@ fn sections(config: &Config) -> Vec<Section> {
         section!(config, "vault, accounts, settings, events (src-tauri/src/dto.rs)":
             VaultState, VaultStatusDto, CreatedDto, UnlockMethodIn, KindIn, Algorithm, AccountDto,
             AccountsDto, AccountFormIn, AccountPatchIn, DeletedDto, CopiedDto, UriPreviewDto,
-            LanguageDto, ThemeDto, SettingsDto, ShortcutAction, BackendEvent),
+            LanguageDto, ThemeDto, SettingsDto, AppearanceDto, ShortcutAction, BackendEvent),
         section!(config, "import and export (src-tauri/src/dto/transfer.rs)":
             ImportStatus, ImportItemDto, ImportPreviewDto, ImportOpenedDto, ImportStage,
             ImportProgressDto, ImportSummaryDto, ExportedDto, SkippedDto, MigrationQrDto),
         section!(config, "push (src-tauri/src/dto/push.rs)":
             PushTokenDto, PromptDto, ReasonIn, DecisionIn, AnswerOutcomeDto, AnswerDto,
             ServerStatusDto, ModeDto, PushLinkDto, PushStatusDto, EnrollStep, ClosedReason,
-            PushEvent, DeclineReasonTs, ActivityDecisionDto, ActivityOutcomeDto, ActivityEntryDto),
+            PushEvent, DeclineReasonTs, ActivityDecisionDto, ActivityOutcomeDto, ActivityEntryDto, FirstScreenDto),
         section!(config, "QR codes (src-tauri/src/dto/qr.rs)":
             QrItemKind, QrItemStatus, BatchDto, QrItemDto, MissingDto, QrFailureDto, QrScanDto,
             QrAddedDto, QrSvgDto),

@@ -198,7 +198,31 @@ pub(crate) enum ThemeDto {
     Dark,
 }
 
-/// What Rust tells the UI without being asked, on the channel of `subscribe_events`.
+/// The language and theme the lock screen shows (kept by Rust outside the vault too).
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Appearance"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AppearanceDto {
+    pub(crate) language: LanguageDto,
+    pub(crate) theme: ThemeDto,
+}
+
+/// Everything the first screen needs, in one IPC reply (`first_screen`): the page draws the
+/// lock screen or the codes from it without another round trip.
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "FirstScreen"))]
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FirstScreenDto {
+    pub(crate) status: VaultStatusDto,
+    pub(crate) appearance: AppearanceDto,
+    /// While unlocked: the settings, the accounts with their codes.
+    pub(crate) settings: Option<SettingsDto>,
+    pub(crate) accounts: Option<AccountsDto>,
+    pub(crate) deep_link: Option<UriPreviewDto>,
+    pub(crate) push: push::PushStatusDto,
+}
+
+/// What Rust tells the UI without being asked, on the channel `first_screen` opens.
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "BackendEventDto"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]

@@ -1,4 +1,4 @@
-//! Backend events reach the UI through IPC channels the UI opened with `subscribe_events`, not
+//! Backend events reach the UI through IPC channels the UI opened with `first_screen`, not
 //! through Tauri's global event bus: so the webview needs no `core:event` permission, and cannot
 //! listen to other plugins' events (the deep-link plugin's carries whole URIs, secrets included).
 

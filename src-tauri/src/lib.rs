@@ -2,7 +2,7 @@
 //!
 //! Secrets stay in this process. The webview gets labels, codes, seconds left and error codes
 //! through the commands in [`commands`], whose payloads are the types in `dto.rs`; events reach
-//! it through the channel of `subscribe_events`.
+//! it through the channels `first_screen` opens.
 
 mod clipboard;
 mod clock;
@@ -133,6 +133,7 @@ pub(crate) fn run_app<R: Runtime>(
         .manage(push::PushService::default())
         .manage(verification::Verification::default())
         .invoke_handler(tauri::generate_handler![
+            commands::vault::first_screen,
             commands::vault::vault_status,
             commands::vault::create_vault,
             commands::vault::unlock_vault,
@@ -151,7 +152,6 @@ pub(crate) fn run_app<R: Runtime>(
             commands::settings::get_settings,
             commands::settings::update_settings,
             commands::settings::report_activity,
-            commands::settings::subscribe_events,
             commands::links::pending_deep_link,
             commands::links::confirm_deep_link,
             commands::links::dismiss_deep_link,
@@ -171,7 +171,6 @@ pub(crate) fn run_app<R: Runtime>(
             commands::push::deny_all_push,
             commands::push::check_push_now,
             commands::push::push_activity,
-            commands::push::subscribe_push,
             commands::selfservice::selfservice_connect,
             commands::selfservice::selfservice_answer,
             commands::selfservice::selfservice_status,

@@ -20,13 +20,14 @@ use tessera_core::{Account, AccountId, Otp, UnixTime, Unlock, Vault, VaultError}
 use zeroize::Zeroizing;
 
 use crate::dto::{
-    AccountDto, AccountFormIn, AccountPatchIn, AccountsDto, BackendEvent, SecretText, SettingsDto,
-    UnlockMethodIn, UriPreviewDto, VaultState, VaultStatusDto,
+    AccountDto, AccountFormIn, AccountPatchIn, AccountsDto, AppearanceDto, BackendEvent,
+    SecretText, SettingsDto, UnlockMethodIn, UriPreviewDto, VaultState, VaultStatusDto,
 };
 use crate::error::{IpcError, IpcErrorCode};
 
 // The features over the vault session: their held secrets live in `Session`, so one lock
 // drops them all.
+pub(crate) mod appearance;
 pub(crate) mod export_files;
 pub(crate) mod import_files;
 pub(crate) mod qr;
@@ -568,12 +569,40 @@ impl AppState {
     }
 
     pub(crate) fn update_settings(&self, settings: &SettingsDto) -> Result<SettingsDto, IpcError> {
-        self.with_vault(|vault, _| {
+        let saved = self.with_vault(|vault, _| {
             vault.update(|data| {
                 settings.apply_to(&mut data.settings)?;
                 Ok::<_, IpcError>(SettingsDto::from(&data.settings))
             })
-        })
+        })?;
+        self.remember_appearance(&saved);
+        Ok(saved)
+    }
+
+    /// The lock screen's language and theme: the stored copy outside the vault, or `settings`'
+    /// (the vault's, while unlocked), which the copy is then brought in step with.
+    pub(crate) fn appearance(&self, settings: Option<&SettingsDto>) -> AppearanceDto {
+        match settings {
+            Some(settings) => self.remember_appearance(settings),
+            None => self.path.as_deref().map_or(
+                AppearanceDto {
+                    language: crate::dto::LanguageDto::System,
+                    theme: crate::dto::ThemeDto::System,
+                },
+                appearance::load,
+            ),
+        }
+    }
+
+    fn remember_appearance(&self, settings: &SettingsDto) -> AppearanceDto {
+        let chosen = AppearanceDto {
+            language: settings.language,
+            theme: settings.theme,
+        };
+        if let Some(path) = self.path.as_deref() {
+            appearance::remember(path, chosen);
+        }
+        chosen
     }
 
     /// The settings if unlocked (the tray language, start minimised).

@@ -193,25 +193,27 @@ describe('App', () => {
     const timerText = () =>
       document.getElementById(within(rowOf('GitHub')).getByRole('timer').getAttribute('aria-labelledby') ?? '')?.textContent;
     expect(within(row).getByRole('timer', { name: 'at most 10 seconds left' })).toBeTruthy();
-    // 10 s of 30 left: a third of the ring (circumference 94.25) is drawn.
+    // 10 s of 30 left, the last step: a third of the ring (circumference 94.25) is drawn, in the
+    // ending colour.
     expect(ring('offset')).toBe('62.83');
-    expect(ring('color')).toBe('var(--accent)');
+    expect(ring('color')).toBe('var(--ending)');
     // The next code is laid out all along (the row does not grow when it shows), shown from 10 s
     // left (setting on by default).
     const next = row.querySelector('.next-code')?.getAttribute('data-next-code');
     expect(next).toMatch(/^\d{6}$/);
     expect(nextShown()).toBe('visible');
+    // The first codes came with the first screen's one reply.
     const lists = () => backend.calls.filter((c) => c.method === 'listAccounts').length;
-    expect(lists()).toBe(1);
+    expect(backend.calls.map((c) => c.method)).toEqual(['firstScreen']);
 
-    // The last step: 5 s or less, in the ending colour.
+    // Nothing moves within the last step.
     await vi.advanceTimersByTimeAsync(5000);
-    expect(timerText()).toBe('at most 5 seconds left');
+    expect(timerText()).toBe('at most 10 seconds left');
     expect(ring('color')).toBe('var(--ending)');
-    expect(lists()).toBe(1);
+    expect(lists()).toBe(0);
     await vi.advanceTimersByTimeAsync(5000);
     await settle();
-    expect(lists()).toBe(2);
+    expect(lists()).toBe(1);
     expect(rowOf('GitHub').querySelector('.code')?.getAttribute('data-code')).toBe(next);
     expect(timerText()).toBe('at most 30 seconds left');
     expect(ring('offset')).toBe('0.00');
@@ -446,8 +448,17 @@ describe('App', () => {
     expect(backend.vault.settings).toMatchObject({ language: 'fr', theme: 'light', clipboardClearSecs: 45, showNextCode: false });
     expect(document.documentElement.dataset.theme).toBe('light');
     expect(screen.getByRole('button', { name: 'Paramètres' })).toBeTruthy();
-    // The lock screen keeps the language: it is remembered outside the vault.
-    expect(window.localStorage.getItem('tessera.appearance')).toBe('{"language":"fr","theme":"light"}');
+    // The lock screen keeps the language: Rust remembers it outside the vault.
+    expect(backend.vault.appearance).toEqual({ language: 'fr', theme: 'light' });
+  });
+
+  it('draws the lock screen in the language and theme Rust kept, from one round trip', async () => {
+    const backend = new FakeBackend({ state: 'locked', keychainAvailable: false, passphrase: 'pass' });
+    backend.vault.appearance = { language: 'fr', theme: 'dark' };
+    await start(backend);
+    expect(screen.getByText('Tessera est verrouillé')).toBeTruthy();
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(backend.calls.map((c) => c.method)).toEqual(['firstScreen']);
   });
 
   it('reports activity at most once per 30 s', async () => {

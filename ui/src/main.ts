@@ -17,4 +17,4 @@ const target = document.getElementById('app');
 if (target === null) throw new Error('index.html has no #app element');
 // The webview reports the system locale through navigator.languages.
 const languages = navigator.languages.length > 0 ? navigator.languages : [navigator.language];
-mount(App, { target, props: { backend: await pickBackend(), languages, storage: window.localStorage } });
+mount(App, { target, props: { backend: await pickBackend(), languages } });

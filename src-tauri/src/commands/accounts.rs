@@ -18,6 +18,11 @@ pub(crate) async fn list_accounts(
     state: State<'_, AppState>,
     push: State<'_, PushService>,
 ) -> Result<AccountsDto, IpcError> {
+    codes(&state, &push)
+}
+
+/// Every account with its codes now (`list_accounts`, and the first screen's reply).
+pub(crate) fn codes(state: &AppState, push: &PushService) -> Result<AccountsDto, IpcError> {
     // Codes may be computed at the push server's time (the user's choice when the clock is
     // off); `now` stays local, so the UI's countdown on the local clock still lines up.
     let local = clock::now()?;

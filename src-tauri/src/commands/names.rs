@@ -3,6 +3,7 @@
 // `COMMANDS` is generated from (`contract.rs`) and a test checks `capabilities/main.json`
 // against. A command missing here cannot be invoked from the webview.
 pub(crate) const NAMES: &[&str] = &[
+    "first_screen",
     "vault_status",
     "create_vault",
     "unlock_vault",
@@ -24,7 +25,6 @@ pub(crate) const NAMES: &[&str] = &[
     "confirm_deep_link",
     "dismiss_deep_link",
     "report_activity",
-    "subscribe_events",
     "import_pick",
     "import_open_paths",
     "import_unlock",
@@ -41,7 +41,6 @@ pub(crate) const NAMES: &[&str] = &[
     "deny_all_push",
     "check_push_now",
     "push_activity",
-    "subscribe_push",
     "selfservice_connect",
     "selfservice_answer",
     "selfservice_status",

@@ -1,5 +1,5 @@
 //! Push sign-in approvals: enroll from a link, list/rename/remove tokens, status, answer open
-//! prompts, "check now", the activity log, and the push event channel. The logic is in
+//! prompts, "check now" and the activity log (its event channel opens with `first_screen`). The logic is in
 //! `crate::push::PushService`.
 
 use tauri::ipc::Channel;
@@ -7,8 +7,7 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::dto::SecretText;
 use crate::dto::push::{
-    ActivityEntryDto, AnswerDto, DecisionIn, EnrollStep, PushEvent, PushStatusDto, PushTokenDto,
-    ReasonIn,
+    ActivityEntryDto, AnswerDto, DecisionIn, EnrollStep, PushStatusDto, PushTokenDto, ReasonIn,
 };
 use crate::error::IpcError;
 use crate::push::PushService;
@@ -140,14 +139,4 @@ pub(crate) async fn push_activity<R: Runtime>(
 ) -> Result<Vec<ActivityEntryDto>, IpcError> {
     push.activity(&app)
         .map(|entries| entries.iter().map(ActivityEntryDto::from).collect())
-}
-
-/// Opens the channel `PushEvent`s arrive on.
-#[tauri::command]
-pub(crate) async fn subscribe_push(
-    push: State<'_, PushService>,
-    channel: Channel<PushEvent>,
-) -> Result<(), IpcError> {
-    push.subscribe(channel);
-    Ok(())
 }

@@ -31,13 +31,3 @@ pub(crate) async fn report_activity(state: State<'_, AppState>) -> Result<(), Ip
     state.report_activity(crate::clock::Moment::now());
     Ok(())
 }
-
-/// Opens the channel `BackendEvent`s arrive on (`Backend.onEvent` in the UI).
-#[tauri::command]
-pub(crate) async fn subscribe_events(
-    events: State<'_, crate::events::Events>,
-    channel: tauri::ipc::Channel<crate::dto::BackendEvent>,
-) -> Result<(), IpcError> {
-    events.subscribe(channel);
-    Ok(())
-}

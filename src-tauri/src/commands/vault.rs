@@ -1,12 +1,51 @@
 //! Vault status, first run, unlock and lock.
 
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager as _, Runtime, State};
 
 use crate::clock;
-use crate::dto::{CreatedDto, SecretText, UnlockMethodIn, VaultStatusDto};
+use crate::dto::push::PushEvent;
+use crate::dto::{
+    BackendEvent, CreatedDto, FirstScreenDto, SecretText, UnlockMethodIn, VaultStatusDto,
+};
 use crate::error::{IpcError, IpcErrorCode};
+use crate::events::Events;
+use crate::push::PushService;
 use crate::state::AppState;
 use crate::verification::{Purpose, Verification};
+
+/// The first screen's one round trip: opens both event channels (so nothing sent meanwhile is
+/// lost), then hands over the status, the lock screen's appearance and, while unlocked (the
+/// keychain unlocks silently before the window exists), the settings, the accounts with their
+/// codes and a link waiting to be added; with the push status either way.
+#[tauri::command]
+pub(crate) async fn first_screen<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    events: State<'_, Events>,
+    push: State<'_, PushService>,
+    channel: Channel<BackendEvent>,
+    push_channel: Channel<PushEvent>,
+) -> Result<FirstScreenDto, IpcError> {
+    events.subscribe(channel);
+    push.subscribe(push_channel);
+    push.sync(&app);
+    let status = state.status();
+    let settings = state.settings_if_unlocked();
+    // Codes that cannot be made now (a clock before 1970) leave the list to `list_accounts`,
+    // whose error the accounts screen shows; the rest of the first screen still draws.
+    let accounts = settings
+        .as_ref()
+        .and_then(|_| crate::commands::accounts::codes(&state, &push).ok());
+    Ok(FirstScreenDto {
+        status,
+        appearance: state.appearance(settings.as_ref()),
+        settings,
+        accounts,
+        deep_link: state.pending_link(),
+        push: push.status(),
+    })
+}
 
 #[tauri::command]
 pub(crate) async fn vault_status(state: State<'_, AppState>) -> Result<VaultStatusDto, IpcError> {

@@ -293,7 +293,7 @@ pub(crate) enum ClosedReason {
     Locked,
 }
 
-/// Events on the channel of `subscribe_push`.
+/// Events on the push channel `first_screen` opens.
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]

@@ -5,6 +5,7 @@ import { vi } from 'vitest';
 import App from '../App.svelte';
 import type { AccountForm } from '../lib/ipc';
 import type { FakeBackend } from '../lib/ipc/fake';
+import { preloadViews } from '../views/lazy';
 
 /** A six-digit, 30-second SHA-1 TOTP account as the add form sends it. */
 export const totpForm = (issuer: string, name: string, secret: string): AccountForm => ({
@@ -26,9 +27,12 @@ export async function settle(): Promise<void> {
   }
 }
 
-/** Renders the app on `backend` with empty local storage, and settles. */
+/**
+ * Renders the app on `backend`, and settles. The lazy views are loaded first, as the app does
+ * once idle: under fake timers the tests' clicks come before the app's own preload would.
+ */
 export async function startApp(backend: FakeBackend, languages = ['en-GB']): Promise<void> {
-  window.localStorage.clear();
-  render(App, { props: { backend, languages, storage: window.localStorage } });
+  await preloadViews();
+  render(App, { props: { backend, languages } });
   await settle();
 }

@@ -9,7 +9,7 @@
 // No type here can hold an account secret. The one secret that crosses IPC is the recovery key
 // returned by `createVault`, on purpose: it is shown once at first run for the user to write down.
 
-import type { PushBackend } from './pushContract';
+import type { PushBackend, PushEvent } from './pushContract';
 import type { SelfServiceBackend } from './selfserviceContract';
 import type { QrBackend } from './qrContract';
 import type {
@@ -19,6 +19,7 @@ import type {
   Accounts,
   BackendEventDto,
   Copied,
+  FirstScreen,
   Created,
   Deleted,
   Exported,
@@ -44,11 +45,13 @@ export type {
   AccountView,
   Accounts,
   Algorithm,
+  Appearance,
   BackendEventDto,
   Copied,
   Created,
   Deleted,
   Exported,
+  FirstScreen,
   ImportItem,
   ImportOpened,
   ImportPreview,
@@ -73,7 +76,7 @@ export type {
 } from './generated';
 
 /**
- * `BackendEventDto` as `onEvent` hands it out: an event's error is normalized by `toIpcError`,
+ * `BackendEventDto` as `firstScreen` hands it to its handler: an event's error is normalized by `toIpcError`,
  * like a rejected command's.
  */
 export type BackendEvent = WithIpcError<BackendEventDto>;
@@ -111,6 +114,15 @@ export interface ExportRequest {
 
 /** What the UI needs from the backend; the Tauri implementation is in `tauri.ts`, tests fake it. */
 export interface Backend extends PushBackend, SelfServiceBackend, QrBackend {
+  /**
+   * The first screen's one round trip: opens both event feeds (vault and push events, from then
+   * on) and returns everything the lock screen or the codes are drawn from. `unsubscribe` ends
+   * both.
+   */
+  firstScreen(
+    onEvent: (event: BackendEvent) => void,
+    onPushEvent: (event: PushEvent) => void,
+  ): Promise<{ first: FirstScreen; unsubscribe: () => void }>;
   vaultStatus(): Promise<VaultStatus>;
   /** Returns the recovery key: the ONE secret that crosses IPC, shown once at first run. */
   createVault(passphrase: string | null): Promise<Created>;
@@ -139,7 +151,6 @@ export interface Backend extends PushBackend, SelfServiceBackend, QrBackend {
   dismissDeepLink(id: number): Promise<void>;
   /** Call on user input, throttled to at most once per 30 s; Rust auto-locks on idle. */
   reportActivity(): Promise<void>;
-  onEvent(handler: (event: BackendEvent) => void): Promise<() => void>;
   /** The native file picker, then the file is opened; null when the picker was closed. */
   importPick(): Promise<ImportOpened | null>;
   /** Opens files by path (a drop on the window); the result also comes as an `importOpened` event. */

@@ -45,7 +45,7 @@ export async function call<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** An event from Rust as `onEvent` hands it out: its error, if any, normalized like a rejected command's. */
+/** An event from Rust as `firstScreen` hands it to its handler: its error, if any, normalized like a rejected command's. */
 export function normalizeEvent(event: BackendEventDto): BackendEvent {
   return 'error' in event ? { ...event, error: toIpcError(event.error) } : event;
 }

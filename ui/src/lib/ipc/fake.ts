@@ -8,7 +8,8 @@
 //   selfservice selfserviceFake.ts the user's tokens at privacyIDEA
 // Tests set each feature's state on it (`backend.vault.accounts`, `backend.push.request(…)`).
 
-import { COMMANDS, type Backend } from './contract';
+import { COMMANDS, type Backend, type BackendEvent, type FirstScreen } from './contract';
+import type { PushEvent } from './pushContract';
 import { CallRecorder } from './fakeRecorder';
 import { FakePush } from './pushFake';
 import { FakeQr } from './qrFake';
@@ -19,8 +20,8 @@ import { FakeVault, type FakeOptions } from './vaultFake';
 export { FAKE_RECOVERY_KEY, DEFAULT_SETTINGS, type FakeOptions } from './vaultFake';
 export type { FakeImportFile } from './transferFake';
 
-/** Every `Backend` method: the commands (camelCase, generated from Rust) and the event feeds. */
-const BACKEND_METHODS = [...Object.keys(COMMANDS), 'onEvent', 'onPushEvent'];
+/** Every `Backend` method: the commands (camelCase, generated from Rust). */
+const BACKEND_METHODS = Object.keys(COMMANDS);
 
 // The class gets its `Backend` methods from the feature fakes in the constructor; this merged
 // interface gives them their types, and fake.test.ts checks that each one is there.
@@ -64,6 +65,23 @@ export class FakeBackend {
         if (typeof method === 'function') self[name] = method.bind(feature);
       }
     }
+  }
+
+  async firstScreen(
+    onEvent: (event: BackendEvent) => void,
+    onPushEvent: (event: PushEvent) => void,
+  ): Promise<{ first: FirstScreen; unsubscribe: () => void }> {
+    this.recorder.record('firstScreen', []);
+    const offEvents = await this.vault.onEvent(onEvent);
+    const offPush = await this.push.onPushEvent(onPushEvent);
+    const first = { ...this.vault.firstScreenPart(), push: await this.push.pushStatus() };
+    return {
+      first,
+      unsubscribe: () => {
+        offEvents();
+        offPush();
+      },
+    };
   }
 
   /** Every command called, for assertions (see `CallRecorder.calls`). */

@@ -164,10 +164,15 @@ clipboardClearSecs: number,
  */
 autoLockSecs: number, showNextCode: boolean, startMinimized: boolean, startAtLogin: boolean, lockOnSleep: boolean, lockOnScreenLock: boolean, verifyEveryApproval: boolean, verifyKeychainUnlock: boolean, };
 
+/**
+ * The language and theme the lock screen shows (kept by Rust outside the vault too).
+ */
+export type Appearance = { language: Language, theme: Theme, };
+
 export type ShortcutAction = "lock" | "add" | "search";
 
 /**
- * What Rust tells the UI without being asked, on the channel of `subscribe_events`.
+ * What Rust tells the UI without being asked, on the channel `first_screen` opens.
  */
 export type BackendEventDto = { "type": "vaultChanged" } | { "type": "vaultLocked" } | { "type": "deepLink", preview: UriPreview, } | { "type": "shortcut", action: ShortcutAction, } | { "type": "importOpened", opened: ImportOpened, } | { "type": "importFailed", error: IpcErrorDto, } | { "type": "qrScanned", scan: QrScan, } | { "type": "qrScanFailed", error: IpcErrorDto, };
 
@@ -422,7 +427,7 @@ export type EnrollStep = "key" | "register" | "saved";
 export type PushClosedReason = "answered" | "expired" | "withdrawn" | "locked";
 
 /**
- * Events on the channel of `subscribe_push`.
+ * Events on the push channel `first_screen` opens.
  */
 export type PushEvent = { "type": "prompt", prompt: PushPrompt, } | { "type": "closed", nonce: string, reason: PushClosedReason, } | { "type": "status", status: PushStatus, } | { "type": "activity" };
 
@@ -459,6 +464,16 @@ time: number, server: string, serial: string, nonce: string,
  * Empty for requests dropped unverified (their texts are not the server's).
  */
 title: string, question: string, decision: PushActivityDecision, outcome: PushActivityOutcome, };
+
+/**
+ * Everything the first screen needs, in one IPC reply (`first_screen`): the page draws the
+ * lock screen or the codes from it without another round trip.
+ */
+export type FirstScreen = { status: VaultStatus, appearance: Appearance,
+/**
+ * While unlocked: the settings, the accounts with their codes.
+ */
+settings: SettingsView | null, accounts: Accounts | null, deepLink: UriPreview | null, push: PushStatus, };
 
 // ---- QR codes (src-tauri/src/dto/qr.rs) ----
 
@@ -673,6 +688,7 @@ codes: Array<string>, };
 
 /** Command names as registered in src-tauri (`generate_handler!`, build.rs, capabilities). */
 export const COMMANDS = {
+  firstScreen: 'first_screen',
   vaultStatus: 'vault_status',
   createVault: 'create_vault',
   unlockVault: 'unlock_vault',
@@ -694,7 +710,6 @@ export const COMMANDS = {
   confirmDeepLink: 'confirm_deep_link',
   dismissDeepLink: 'dismiss_deep_link',
   reportActivity: 'report_activity',
-  subscribeEvents: 'subscribe_events',
   importPick: 'import_pick',
   importOpenPaths: 'import_open_paths',
   importUnlock: 'import_unlock',
@@ -711,7 +726,6 @@ export const COMMANDS = {
   denyAllPush: 'deny_all_push',
   checkPushNow: 'check_push_now',
   pushActivity: 'push_activity',
-  subscribePush: 'subscribe_push',
   selfserviceConnect: 'selfservice_connect',
   selfserviceAnswer: 'selfservice_answer',
   selfserviceStatus: 'selfservice_status',

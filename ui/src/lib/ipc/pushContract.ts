@@ -8,7 +8,6 @@ import type {
   PushActivityEntry,
   PushAnswer,
   PushDecision,
-  PushEvent,
   PushStatus,
   PushToken,
 } from './generated';
@@ -56,7 +55,6 @@ export interface PushBackend {
   /** Computes TOTP codes at the push server's time (this computer's clock is wrong), or stops. */
   useServerTime(enabled: boolean): Promise<PushStatus>;
   pushActivity(): Promise<PushActivityEntry[]>;
-  onPushEvent(handler: (event: PushEvent) => void): Promise<() => void>;
 }
 
 /** Whether pasted text is a push enrollment link rather than an otpauth account. */

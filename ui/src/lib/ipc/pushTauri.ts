@@ -7,7 +7,6 @@ import type {
   PushActivityEntry,
   PushAnswer,
   PushBackend,
-  PushEvent,
   PushStatus,
   PushToken,
 } from './pushContract';
@@ -32,14 +31,4 @@ export const tauriPush: PushBackend = {
   useServerTime: (enabled) => call(() => invoke<PushStatus>(COMMANDS.useServerTime, { enabled })),
   checkPushNow: () => call(() => invoke<void>(COMMANDS.checkPushNow)),
   pushActivity: () => call(() => invoke<PushActivityEntry[]>(COMMANDS.pushActivity)),
-  onPushEvent: async (handler) => {
-    let active = true;
-    const channel = new Channel<PushEvent>((event) => {
-      if (active) handler(event);
-    });
-    await call(() => invoke<void>(COMMANDS.subscribePush, { channel }));
-    return () => {
-      active = false;
-    };
-  },
 };

@@ -10,6 +10,7 @@ import {
   type Created,
   type Deleted,
   type Exported,
+  type FirstScreen,
   type ImportOpened,
   type ImportPreview,
   type ImportProgress,
@@ -20,6 +21,7 @@ import {
   type VaultStatus,
 } from './contract';
 import { call, normalizeEvent } from './errors';
+import type { PushEvent } from './pushContract';
 import { tauriPush } from './pushTauri';
 import { tauriQr } from './qrTauri';
 import { tauriSelfService } from './selfserviceTauri';
@@ -28,6 +30,24 @@ export const tauriBackend: Backend = {
   ...tauriPush,
   ...tauriQr,
   ...tauriSelfService,
+  // Events come on channels of our own command, so the webview needs no `core:event`
+  // permission (which would also let it listen to the deep-link plugin's whole URIs).
+  firstScreen: async (onEvent, onPushEvent) => {
+    let active = true;
+    const channel = new Channel<BackendEventDto>((event) => {
+      if (active) onEvent(normalizeEvent(event));
+    });
+    const pushChannel = new Channel<PushEvent>((event) => {
+      if (active) onPushEvent(event);
+    });
+    const first = await call(() => invoke<FirstScreen>(COMMANDS.firstScreen, { channel, pushChannel }));
+    return {
+      first,
+      unsubscribe: () => {
+        active = false;
+      },
+    };
+  },
   vaultStatus: () => call(() => invoke<VaultStatus>(COMMANDS.vaultStatus)),
   createVault: (passphrase) =>
     call(() => invoke<Created>(COMMANDS.createVault, { passphrase })),
@@ -68,16 +88,4 @@ export const tauriBackend: Backend = {
   exportSave: (request, path) =>
     call(() => invoke<Exported | null>(COMMANDS.exportSave, { ...request, path: path ?? null })),
   exportMigrationQr: (index) => call(() => invoke<MigrationQr>(COMMANDS.exportMigrationQr, { index })),
-  // Events come on a channel of our own command, so the webview needs no `core:event`
-  // permission (which would also let it listen to the deep-link plugin's whole URIs).
-  onEvent: async (handler) => {
-    let active = true;
-    const channel = new Channel<BackendEventDto>((event) => {
-      if (active) handler(normalizeEvent(event));
-    });
-    await call(() => invoke<void>(COMMANDS.subscribeEvents, { channel }));
-    return () => {
-      active = false;
-    };
-  },
 };

@@ -5,6 +5,8 @@
 
 import type {
   AccountForm,
+  Appearance,
+  FirstScreen,
   AccountPatch,
   AccountView,
   Accounts,
@@ -99,6 +101,8 @@ export class FakeVault {
   passphrase: string | null;
   recoveryKey = FAKE_RECOVERY_KEY;
   settings: SettingsView = { ...DEFAULT_SETTINGS };
+  /** The lock screen's language and theme, kept outside the vault as Rust keeps them. */
+  appearance: Appearance = { language: 'system', theme: 'system' };
   accounts: Stored[] = [];
   deleted = new Map<string, { stored: Stored; index: number }>();
   pending: { preview: UriPreview; form: AccountForm } | null = null;
@@ -194,6 +198,19 @@ export class FakeVault {
   /** The code the UI should show for `id` now (for assertions). */
   codeOf(id: string): string {
     return this.view(this.#find(id)).code;
+  }
+
+  /** The vault's part of `firstScreen` (recorded there, once). */
+  firstScreenPart(): Omit<FirstScreen, 'push'> {
+    const open = this.state === 'unlocked';
+    const now = Math.floor(this.clock() / 1000);
+    return {
+      status: this.#status(),
+      appearance: open ? { language: this.settings.language, theme: this.settings.theme } : { ...this.appearance },
+      settings: open ? { ...this.settings } : null,
+      accounts: open ? { now, accounts: this.accounts.map((stored) => this.view(stored, now)) } : null,
+      deepLink: this.pending?.preview ?? null,
+    };
   }
 
   async vaultStatus(): Promise<VaultStatus> {
@@ -351,6 +368,7 @@ export class FakeVault {
     this.recorder.record('updateSettings', [settings]);
     this.unlocked();
     this.settings = { ...settings };
+    this.appearance = { language: settings.language, theme: settings.theme };
     return { ...this.settings };
   }
 

@@ -22,24 +22,14 @@ export class PushState {
   activityVersion = $state(0);
   /** Why the last prompt closed without an answer here (for a polite status line). */
   closedReason = $state<'expired' | 'withdrawn' | null>(null);
-  #unsubscribe: (() => void) | null = null;
 
   constructor(private readonly backend: Backend) {}
 
-  async start(): Promise<void> {
-    this.#unsubscribe = await this.backend.onPushEvent((event) => this.on(event));
-    try {
-      const status = await this.backend.pushStatus();
-      this.status = status;
-      for (const prompt of status.prompts) this.#add(prompt);
-    } catch (error) {
-      this.error = error as IpcError;
-    }
-  }
-
-  stop(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
+  /** The status the first screen's reply carried (its events come through `on`, from Session). */
+  begin(status: PushStatus): void {
+    this.status = status;
+    this.error = null;
+    for (const prompt of status.prompts) this.#add(prompt);
   }
 
   on(event: PushEvent): void {

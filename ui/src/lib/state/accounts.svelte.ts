@@ -39,9 +39,17 @@ export class AccountsState {
     return allTags(this.data?.accounts ?? [], locale);
   }
 
-  /** Loads the list and starts ticking at each moment a countdown changes. */
-  async start(): Promise<void> {
-    await this.refresh();
+  /**
+   * Loads the list (or takes `first`, the first screen's, with no round trip) and starts ticking
+   * at each moment a countdown changes.
+   */
+  async start(first: Accounts | null = null): Promise<void> {
+    if (first === null) await this.refresh();
+    else {
+      this.data = first;
+      this.loading = false;
+      this.nowMs = this.#clock();
+    }
     this.#schedule();
   }
 

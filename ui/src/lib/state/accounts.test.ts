@@ -15,20 +15,24 @@ describe('accounts tick', () => {
   afterEach(() => vi.useRealTimers());
 
   it('wakes only when a countdown changes, and moves the rows then', async () => {
-    // 1_700_000_000 s is 20 s into a 30 s step: 10 s left.
+    // 1_700_000_000 s is 20 s into a 30 s step: 10 s left, the last step.
     const accounts = new AccountsState(backend(), Date.now);
     await accounts.start();
     const started = accounts.nowMs;
     expect(shown(accounts)).toBe(10);
     expect(vi.getTimerCount()).toBe(1);
-    // 9 to 6 s left draw the same ring (its 10 s step): no wake, nothing moves.
-    await vi.advanceTimersByTimeAsync(4_900);
+    // 9 to 1 s left draw the same ring: no wake, nothing moves.
+    await vi.advanceTimersByTimeAsync(9_900);
     expect(accounts.nowMs).toBe(started);
     expect(vi.getTimerCount()).toBe(1);
-    // 5 s left: the last step.
+    // Fresh codes at expiry; 30 to 21 s left are one step, 20 s left the next.
     await vi.advanceTimersByTimeAsync(200);
-    expect(shown(accounts)).toBe(5);
-    expect(accounts.nowMs).toBe(1_700_000_005_015);
+    expect(shown(accounts)).toBe(30);
+    await vi.advanceTimersByTimeAsync(9_800);
+    expect(shown(accounts)).toBe(30);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(shown(accounts)).toBe(20);
+    expect(accounts.nowMs).toBe(1_700_000_020_015);
     accounts.stop();
   });
 
@@ -40,21 +44,34 @@ describe('accounts tick', () => {
     const rows = accounts.data!.accounts;
     const before = rows[0]!.code;
     await vi.advanceTimersByTimeAsync(9_100);
-    expect(shown(accounts)).toBe(5);
+    expect(shown(accounts)).toBe(10);
     // The expiry tick asks Rust; until the answer the rows keep their last step.
     vi.advanceTimersByTime(1_000);
     expect(lists()).toBe(2);
-    expect(shown(accounts)).toBe(5);
+    expect(shown(accounts)).toBe(10);
     await vi.advanceTimersByTimeAsync(0);
     expect(shown(accounts)).toBe(30);
     // Only the codes changed: they were written onto the accounts already shown.
     expect(accounts.data!.accounts).toBe(rows);
     expect(rows[0]!.code).not.toBe(before);
-    // And the next wake is the next step, 5 s on.
-    await vi.advanceTimersByTimeAsync(4_900);
+    // And the next wake is the next step, 10 s on.
+    await vi.advanceTimersByTimeAsync(9_800);
     expect(shown(accounts)).toBe(30);
     await vi.advanceTimersByTimeAsync(200);
-    expect(shown(accounts)).toBe(25);
+    expect(shown(accounts)).toBe(20);
+    accounts.stop();
+  });
+
+  it("starts from the first screen's accounts without asking Rust", async () => {
+    const fake = backend();
+    const first = await fake.listAccounts();
+    fake.calls.length = 0;
+    const accounts = new AccountsState(fake, Date.now);
+    await accounts.start(first);
+    expect(accounts.data).toStrictEqual(first);
+    expect(accounts.loading).toBe(false);
+    expect(shown(accounts)).toBe(10);
+    expect(fake.calls).toEqual([]);
     accounts.stop();
   });
 

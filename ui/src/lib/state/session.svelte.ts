@@ -3,27 +3,14 @@
 // auto-lock. Views call these methods; nothing here touches the DOM except the theme attribute.
 
 import { pickLocale, translator, type Locale, type Translator } from '../i18n';
-import type { Backend, BackendEvent, IpcError, Language, SettingsView, Theme, UnlockMethod, UriPreview, VaultStatus } from '../ipc';
+import type { Accounts, Backend, BackendEvent, IpcError, Language, PushEvent, PushStatus, SettingsView, Theme, UnlockMethod, UriPreview, VaultStatus } from '../ipc';
 
 export type Screen = 'loading' | 'firstRun' | 'unlock' | 'accounts' | 'error';
 
-/** Language and theme also live outside the vault so the lock screen can use them. */
-const PREFS_KEY = 'tessera.appearance';
-interface Appearance {
-  language: Language;
-  theme: Theme;
-}
-
-function readAppearance(storage: Storage | undefined): Appearance {
-  try {
-    const parsed = JSON.parse(storage?.getItem(PREFS_KEY) ?? '{}') as Partial<Appearance>;
-    return {
-      language: parsed.language === 'en' || parsed.language === 'fr' ? parsed.language : 'system',
-      theme: parsed.theme === 'light' || parsed.theme === 'dark' ? parsed.theme : 'system',
-    };
-  } catch {
-    return { language: 'system', theme: 'system' };
-  }
+/** Where push events and the first push status go (App's `PushState`). */
+export interface PushSink {
+  on(event: PushEvent): void;
+  begin(status: PushStatus): void;
 }
 
 export const ACTIVITY_INTERVAL_MS = 30_000;
@@ -54,7 +41,9 @@ export class Session {
   i18n: Translator = $derived(translator(this.locale));
 
   #backend: Backend;
-  #storage: Storage | undefined;
+  #push: PushSink | null;
+  /** The accounts the first screen's reply carried, for the accounts screen to start from. */
+  #firstAccounts: Accounts | null = null;
   #unlisten: (() => void) | null = null;
   #lastActivity = -Infinity;
   #clock: () => number;
@@ -64,33 +53,52 @@ export class Session {
   constructor(
     backend: Backend,
     systemLanguages: readonly string[] = ['en'],
-    storage?: Storage,
     clock: () => number = Date.now,
+    push: PushSink | null = null,
   ) {
     this.#backend = backend;
     this.systemLanguages = systemLanguages;
-    this.#storage = storage;
     this.#clock = clock;
-    const appearance = readAppearance(storage);
-    this.language = appearance.language;
-    this.theme = appearance.theme;
+    this.#push = push;
   }
 
   get backend(): Backend {
     return this.#backend;
   }
 
+  /**
+   * One round trip draws the first screen (`firstScreen`): the status, the lock screen's
+   * language and theme (kept by Rust outside the vault: no browser storage, whose first use
+   * starts WebKit's storage in the network process) and, unlocked, the settings and codes.
+   */
   async start(): Promise<void> {
-    this.#unlisten = await this.#backend.onEvent((event) => this.#handle(event));
+    this.stop();
     try {
-      this.status = await this.#backend.vaultStatus();
+      const { first, unsubscribe } = await this.#backend.firstScreen(
+        (event) => this.#handle(event),
+        (event) => this.#push?.on(event),
+      );
+      this.#unlisten = unsubscribe;
+      this.language = first.appearance.language;
+      this.theme = first.appearance.theme;
+      this.settings = first.settings;
+      this.deepLink = first.deepLink;
+      this.#firstAccounts = first.accounts;
+      this.#push?.begin(first.push);
+      this.status = first.status;
       this.error = null;
     } catch (error) {
       this.error = error as IpcError;
       return;
     }
     if (this.status.state === 'locked') this.keychainError = await this.tryKeychain();
-    else if (this.status.state === 'unlocked') await this.#afterUnlock();
+  }
+
+  /** The accounts of the first screen's reply, once (later screens ask Rust). */
+  takeFirstAccounts(): Accounts | null {
+    const accounts = this.#firstAccounts;
+    this.#firstAccounts = null;
+    return accounts;
   }
 
   stop(): void {
@@ -98,15 +106,10 @@ export class Session {
     this.#unlisten = null;
   }
 
-  /** Sets language/theme now (first run, settings) and remembers them for the lock screen. */
+  /** Sets language/theme now (first run, settings); Rust keeps them for the lock screen. */
   setAppearance(language: Language, theme: Theme): void {
     this.language = language;
     this.theme = theme;
-    try {
-      this.#storage?.setItem(PREFS_KEY, JSON.stringify({ language, theme }));
-    } catch {
-      // Storage full or disabled: the vault still has the settings.
-    }
   }
 
   async create(passphrase: string | null, language: Language, theme: Theme): Promise<void> {
