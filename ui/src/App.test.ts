@@ -193,10 +193,9 @@ describe('App', () => {
     const timerText = () =>
       document.getElementById(within(rowOf('GitHub')).getByRole('timer').getAttribute('aria-labelledby') ?? '')?.textContent;
     expect(within(row).getByRole('timer', { name: 'at most 10 seconds left' })).toBeTruthy();
-    // 10 s of 30 left, the last step: a third of the ring (circumference 94.25) is drawn, in the
-    // ending colour.
+    // 10 s of 30 left: a third of the ring (circumference 94.25) is drawn.
     expect(ring('offset')).toBe('62.83');
-    expect(ring('color')).toBe('var(--ending)');
+    expect(ring('color')).toBe('var(--accent)');
     // The next code is laid out all along (the row does not grow when it shows), shown from 10 s
     // left (setting on by default).
     const next = row.querySelector('.next-code')?.getAttribute('data-next-code');
@@ -206,9 +205,9 @@ describe('App', () => {
     const lists = () => backend.calls.filter((c) => c.method === 'listAccounts').length;
     expect(backend.calls.map((c) => c.method)).toEqual(['firstScreen']);
 
-    // Nothing moves within the last step.
+    // The last step: 5 s or less, in the ending colour.
     await vi.advanceTimersByTimeAsync(5000);
-    expect(timerText()).toBe('at most 10 seconds left');
+    expect(timerText()).toBe('at most 5 seconds left');
     expect(ring('color')).toBe('var(--ending)');
     expect(lists()).toBe(0);
     await vi.advanceTimersByTimeAsync(5000);

@@ -89,8 +89,8 @@ describe('msUntilNextSecond', () => {
 });
 
 describe('ringSeconds', () => {
-  it('moves in ten-second steps, rounded up', () => {
-    expect([30, 26, 25, 21, 20, 11, 10, 6, 5, 4, 1, 0].map(ringSeconds)).toEqual([30, 30, 30, 30, 20, 20, 10, 10, 10, 10, 10, 0]);
+  it('moves in five-second steps, rounded up', () => {
+    expect([30, 26, 25, 21, 20, 11, 10, 6, 5, 4, 1, 0].map(ringSeconds)).toEqual([30, 30, 25, 25, 20, 15, 10, 10, 5, 5, 5, 0]);
   });
 
   it('never draws less time than is left, nor less than nothing', () => {
@@ -103,31 +103,31 @@ describe('shownKey and shownChanged', () => {
   it('change only at a ring step (the next code appearing with one) and at expiry', () => {
     const moments: number[] = [];
     for (let left = 29; left >= 0; left -= 1) if (shownKey(left) !== shownKey(left + 1)) moments.push(left);
-    expect(moments).toEqual([20, 10, 0]);
+    expect(moments).toEqual([25, 20, 15, 10, 5, 0]);
     expect(shownKey(null)).toBe(shownKey(null));
   });
 
   it('compare every account at two instants', () => {
-    // 10 s left at 1_700_000_000 (the last step); a 60 s account then has 40 s left.
+    // 10 s left at 1_700_000_000; a 60 s account then has 40 s left.
     const both: Accounts = { now: 1_700_000_000, accounts: [totp, { ...totp, id: 'b', secondsLeft: 40, period: 60 }, hotp] };
     expect(shownChanged(both, at(1_700_000_000), at(1_700_000_000, 900))).toBe(false);
-    expect(shownChanged(both, at(1_700_000_000), at(1_700_000_009))).toBe(false);
-    // The first code expires.
-    expect(shownChanged(both, at(1_700_000_009), at(1_700_000_010))).toBe(true);
-    // The 60 s account crosses its 30 s step alone.
+    expect(shownChanged(both, at(1_700_000_000), at(1_700_000_004))).toBe(false);
+    // 5 s left for the first: its last step.
+    expect(shownChanged(both, at(1_700_000_004), at(1_700_000_005))).toBe(true);
+    // The 60 s account crosses its 35 s step alone.
     const second: Accounts = { ...both, accounts: [both.accounts[1]!] };
-    expect(shownChanged(second, at(1_700_000_009), at(1_700_000_010))).toBe(true);
-    expect(shownChanged(second, at(1_700_000_010), at(1_700_000_019))).toBe(false);
+    expect(shownChanged(second, at(1_700_000_004), at(1_700_000_005))).toBe(true);
+    expect(shownChanged(second, at(1_700_000_005), at(1_700_000_009))).toBe(false);
   });
 });
 
 describe('msUntilNextChange', () => {
   it('sleeps until just after the next step or expiry of any countdown', () => {
-    // 10 s left, the last step: the next change is the expiry, in 10 s.
-    expect(msUntilNextChange(codes, at(1_700_000_000, 200))).toBe(9_815);
+    // 10 s left: the next step (5 s left) is in 5 s.
+    expect(msUntilNextChange(codes, at(1_700_000_000, 200))).toBe(4_815);
     // 3 s left: next is the expiry.
     expect(msUntilNextChange(codes, at(1_700_000_007, 0))).toBe(3_015);
-    // A 60 s account at 43 s left steps at 40 s, before the 30 s account expires.
+    // A 60 s account at 40 s left steps at 35 s, before the 30 s account's 5 s step.
     const both: Accounts = { now: 1_700_000_000, accounts: [totp, { ...totp, id: 'b', secondsLeft: 43, period: 60 }] };
     expect(msUntilNextChange(both, at(1_700_000_000))).toBe(3_015);
   });
@@ -167,12 +167,12 @@ describe('ringStyle', () => {
       '--countdown-offset': (RING_CIRCUMFERENCE / 3).toFixed(2),
       '--countdown-color': 'var(--accent)',
     });
-    expect(style(11)['--countdown-color']).toBe('var(--accent)');
-    expect(style(10)).toEqual({
-      '--countdown-offset': (RING_CIRCUMFERENCE * (20 / 30)).toFixed(2),
+    expect(style(6)['--countdown-color']).toBe('var(--accent)');
+    expect(style(5)).toEqual({
+      '--countdown-offset': (RING_CIRCUMFERENCE * (25 / 30)).toFixed(2),
       '--countdown-color': 'var(--ending)',
     });
-    expect(style(1)).toEqual(style(10));
+    expect(style(1)).toEqual(style(5));
     expect(style(30)['--countdown-offset']).toBe('0.00');
     expect(style(0)['--countdown-offset']).toBe(RING_CIRCUMFERENCE.toFixed(2));
   });

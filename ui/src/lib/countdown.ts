@@ -47,11 +47,8 @@ export function msUntilNextSecond(nowMs: number, marginMs = 15): number {
 }
 
 /** The ring moves in steps of this many seconds (it never looks emptier than the time left). */
-export const RING_STEP_SECONDS = 10;
-/**
- * Seconds left from which a countdown is "ending": its last step, drawn in the ending colour,
- * when the next code shows too (one redraw for the three).
- */
+export const RING_STEP_SECONDS = 5;
+/** Seconds left from which a countdown is "ending": its last step, drawn in the ending colour. */
 export const ENDING_SECONDS = RING_STEP_SECONDS;
 
 /**
@@ -59,11 +56,10 @@ export const ENDING_SECONDS = RING_STEP_SECONDS;
  * `RING_STEP_SECONDS`, so the ring never looks emptier than the time really left. Why steps,
  * and no second-by-second end: under WebKitGTK each visible change costs the web process 10-20
  * ms of CPU (style, paint, compositing, the frame handed to the app process), however small it
- * is, and the fresh codes of a period 30-50 ms. Three changes per 30 s period (two steps and the
- * fresh codes; the ending colour and the next code come with the last step) instead of six with
- * 5 s steps, or eleven when each of the last five seconds was drawn (docs/performance.md has what
- * each costs). From 10 s left the ring is in the ending colour and the next code is on screen, so
- * the user still sees when to take the next one.
+ * is. Six changes per 30 s period (five steps and the fresh codes; the next code appears with a
+ * step) keep an idle window with 50 accounts under 0.5 % of a core; drawing each of the last
+ * five seconds too cost 0.65-0.70 %. The last step is drawn in the ending colour, and the next
+ * code is on screen from 10 s, so the user still sees when to take the next one.
  */
 export function ringSeconds(remaining: number): number {
   if (remaining <= 0) return 0;
@@ -104,7 +100,7 @@ export const IDLE_TICK_MS = 60_000;
 /**
  * Delay from `nowMs` until just after the next wall-clock second at which a countdown shows
  * something else or a code expires: the rows' clock sleeps between those moments instead of
- * waking every second for nothing (three wakes per 30 s period instead of thirty).
+ * waking every second for nothing (six wakes per 30 s period instead of thirty).
  */
 export function msUntilNextChange(codes: Codes, nowMs: number, marginMs = 15): number {
   const first = nowMs + msUntilNextSecond(nowMs, marginMs);

@@ -15,24 +15,20 @@ describe('accounts tick', () => {
   afterEach(() => vi.useRealTimers());
 
   it('wakes only when a countdown changes, and moves the rows then', async () => {
-    // 1_700_000_000 s is 20 s into a 30 s step: 10 s left, the last step.
+    // 1_700_000_000 s is 20 s into a 30 s step: 10 s left.
     const accounts = new AccountsState(backend(), Date.now);
     await accounts.start();
     const started = accounts.nowMs;
     expect(shown(accounts)).toBe(10);
     expect(vi.getTimerCount()).toBe(1);
-    // 9 to 1 s left draw the same ring: no wake, nothing moves.
-    await vi.advanceTimersByTimeAsync(9_900);
+    // 9 to 6 s left draw the same ring (its 10 s step): no wake, nothing moves.
+    await vi.advanceTimersByTimeAsync(4_900);
     expect(accounts.nowMs).toBe(started);
     expect(vi.getTimerCount()).toBe(1);
-    // Fresh codes at expiry; 30 to 21 s left are one step, 20 s left the next.
+    // 5 s left: the last step.
     await vi.advanceTimersByTimeAsync(200);
-    expect(shown(accounts)).toBe(30);
-    await vi.advanceTimersByTimeAsync(9_800);
-    expect(shown(accounts)).toBe(30);
-    await vi.advanceTimersByTimeAsync(400);
-    expect(shown(accounts)).toBe(20);
-    expect(accounts.nowMs).toBe(1_700_000_020_015);
+    expect(shown(accounts)).toBe(5);
+    expect(accounts.nowMs).toBe(1_700_000_005_015);
     accounts.stop();
   });
 
@@ -44,21 +40,21 @@ describe('accounts tick', () => {
     const rows = accounts.data!.accounts;
     const before = rows[0]!.code;
     await vi.advanceTimersByTimeAsync(9_100);
-    expect(shown(accounts)).toBe(10);
+    expect(shown(accounts)).toBe(5);
     // The expiry tick asks Rust; until the answer the rows keep their last step.
     vi.advanceTimersByTime(1_000);
     expect(lists()).toBe(2);
-    expect(shown(accounts)).toBe(10);
+    expect(shown(accounts)).toBe(5);
     await vi.advanceTimersByTimeAsync(0);
     expect(shown(accounts)).toBe(30);
     // Only the codes changed: they were written onto the accounts already shown.
     expect(accounts.data!.accounts).toBe(rows);
     expect(rows[0]!.code).not.toBe(before);
-    // And the next wake is the next step, 10 s on.
-    await vi.advanceTimersByTimeAsync(9_800);
+    // And the next wake is the next step, 5 s on.
+    await vi.advanceTimersByTimeAsync(4_900);
     expect(shown(accounts)).toBe(30);
     await vi.advanceTimersByTimeAsync(200);
-    expect(shown(accounts)).toBe(20);
+    expect(shown(accounts)).toBe(25);
     accounts.stop();
   });
 
