@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Windows stage of `make test` (called by scripts/test.sh, or alone):
 #  1. clippy over the whole workspace (desktop app included) for Windows and for macOS;
-#  2. the tests of the CLI, the core, the importers, push and the cross-crate vault tests,
-#     built for x86_64-pc-windows-gnu and run under Wine, against the Windows Credential Manager
-#     (keyring's Windows backend, which Wine implements) and a privacyIDEA on the Linux side;
+#  2. the tests of the CLI, the core, the importers, push, Windows Hello and the cross-crate
+#     vault tests, built for x86_64-pc-windows-gnu and run under Wine (cargo nextest: one Wine
+#     process per test), against the Windows Credential Manager (keyring's Windows backend,
+#     which Wine implements) and a privacyIDEA on the Linux side;
 #  3. the Windows `tessera.exe` that build made, smoke-tested under Wine (tests/cli-smoke-windows.sh).
 # Nothing here may skip for a missing part (TESSERA_REQUIRE_REAL=1, crates/testkit/src/real.rs).
 set -euo pipefail
@@ -48,6 +49,7 @@ pi_start=$!
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
 packages=(-p tessera-cli -p tessera-core -p tessera-transfer -p tessera-push -p tessera-verify -p tessera-tests)
+# Builds once for both runs (and lists the tests, which runs each binary under Wine already).
 cargo nextest run --no-run --locked --target "$windows" "${packages[@]}"
 
 wait "$pi_start" || { cat "$work/pi.err" >&2; exit 1; }
