@@ -27,6 +27,8 @@ export WINEPREFIX="$prefix" WINEDEBUG=-all
 # that outlives them saves its start (about a second) per test. Wine's own services start with
 # the first process and live as long as the server: they start here, without the test runner's
 # pipes, which they would otherwise hold open (and the runner would wait for them forever).
+# A server left by an interrupted run (this prefix is the stage's alone) makes way for it.
+wineserver --kill 2>/dev/null || true
 wineserver --persistent
 wine cmd /c exit </dev/null >/dev/null 2>&1
 work="$(mktemp -d)"
