@@ -22,11 +22,11 @@ export function readServer(path) {
 }
 
 /**
- * This test's privacyIDEA: the one TESSERA_PI_SERVER names (a descriptor), or a fresh one.
+ * This test's privacyIDEA: the one TESSERA_PI_DESCRIPTOR names (a descriptor), or a fresh one.
  * Resolves to its descriptor.
  */
 export function startServer() {
-  if (process.env.TESSERA_PI_SERVER) return Promise.resolve(readServer(process.env.TESSERA_PI_SERVER));
+  if (process.env.TESSERA_PI_DESCRIPTOR) return Promise.resolve(readServer(process.env.TESSERA_PI_DESCRIPTOR));
   return new Promise((resolve, reject) => {
     const child = spawn(join(ROOT, 'scripts/privacyidea/start.sh'), [], {
       env: { ...process.env, PI_WATCH_PID: String(process.pid) },

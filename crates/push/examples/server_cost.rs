@@ -166,7 +166,7 @@ async fn main() {
     let server = rp.server;
     assert!(
         server.work.is_some(),
-        "a server this example started (TESSERA_PI_SERVER names one it cannot measure)"
+        "a server this example started (TESSERA_PI_DESCRIPTOR names one it cannot measure)"
     );
     let pid = server.pid;
     let link = rp.push_link().await;

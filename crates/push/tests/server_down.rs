@@ -15,11 +15,11 @@ use tessera_testkit::push::{client, enroll};
 #[tokio::test(flavor = "multi_thread")]
 async fn poller_backs_off_while_the_server_is_down_and_recovers() {
     let rp = Rp::new().await;
-    // A server named by TESSERA_PI_SERVER is not this process's to stop.
+    // A server named by TESSERA_PI_DESCRIPTOR is not this process's to stop.
     if !tessera_testkit::real::needs(
         "stopping the server",
         server().work.is_some(),
-        "a server of this process's own (TESSERA_PI_SERVER names another's)",
+        "a server of this process's own (TESSERA_PI_DESCRIPTOR names another's)",
     ) {
         return;
     }

@@ -17,8 +17,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The path of a running server's descriptor to use instead of starting one.
-pub const DESCRIPTOR: &str = "TESSERA_PI_SERVER";
+/// The path of a running server's descriptor to use instead of starting one (not
+/// `TESSERA_PI_SERVER`: that is the CLI's, a server URL).
+pub const DESCRIPTOR: &str = "TESSERA_PI_DESCRIPTOR";
 
 /// A server, as its descriptor describes it.
 pub struct Server {

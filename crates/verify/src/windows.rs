@@ -18,7 +18,7 @@ use std::time::Duration;
 use windows::Security::Credentials::UI::{
     UserConsentVerificationResult, UserConsentVerifier, UserConsentVerifierAvailability,
 };
-use windows::Win32::Foundation::HWND;
+use windows::Win32::Foundation::{HWND, REGDB_E_CLASSNOTREG};
 use windows::Win32::System::WinRT::IUserConsentVerifierInterop;
 use windows::core::HSTRING;
 use windows_future::IAsyncOperation;
@@ -41,6 +41,17 @@ impl HelloVerifier {
 
 fn os_error(error: windows::core::Error) -> VerifyError {
     VerifyError::failed(format!("Windows Hello: {error}"))
+}
+
+/// A request that could not start: where Windows has no Windows Hello API at all (the class is
+/// not registered: some editions, and Wine), it is unavailable, as [`Verifier::availability`]
+/// says; any other error is a failure.
+fn start_error(error: windows::core::Error) -> VerifyError {
+    if error.code() == REGDB_E_CLASSNOTREG {
+        VerifyError::unavailable(format!("Windows Hello cannot be reached: {error}"))
+    } else {
+        os_error(error)
+    }
 }
 
 fn start(
@@ -92,7 +103,7 @@ impl Verifier for HelloVerifier {
         if request.cancel.is_cancelled() {
             return Err(VerifyError::Cancelled);
         }
-        let operation = start(request).map_err(os_error)?;
+        let operation = start(request).map_err(start_error)?;
         // The completion handler runs on a Windows thread pool thread; this one waits for it,
         // the cancel handle and the deadline.
         let (tx, rx) = mpsc::channel();
@@ -170,6 +181,16 @@ mod tests {
         assert_eq!(
             code(UserConsentVerificationResult::DeviceBusy),
             Err("verify_failed")
+        );
+    }
+
+    #[test]
+    fn no_windows_hello_api_is_unavailable_other_errors_fail() {
+        let code = |hresult| start_error(windows::core::Error::from_hresult(hresult)).code();
+        assert_eq!(code(REGDB_E_CLASSNOTREG), "verify_unavailable");
+        assert_eq!(
+            code(windows::Win32::Foundation::E_ACCESSDENIED),
+            "verify_failed"
         );
     }
 
