@@ -29,7 +29,8 @@ sudo_if_needed() {
 # The lint of every shell script (shellcheck, run by scripts/test.sh).
 # gcc-mingw-w64-x86-64: the linker of the Windows builds (tests and CLI run under Wine).
 # nsis: makensis, which builds the Windows installer (make package).
-# squashfs-tools: mksquashfs, which packs the AppImage (make package).
+# squashfs-tools: mksquashfs, which packs the AppImage; squashfuse: the AppImage check runs it mounted
+# as users with FUSE do (make package).
 apt_packages=(
     build-essential pkg-config curl file libssl-dev
     libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
@@ -39,7 +40,7 @@ apt_packages=(
     xprintidle
     polkitd dbus-daemon fprintd libpam-fprintd
     shellcheck
-    gcc-mingw-w64-x86-64 nsis squashfs-tools
+    gcc-mingw-w64-x86-64 nsis squashfs-tools squashfuse
     nodejs npm
 )
 # Wine runs the Windows test builds (scripts/windows/stage.sh). Without recommends: those pull

@@ -4,7 +4,7 @@
 ; downloaded from GitHub at build time, which the project's machines cannot reach.
 ;
 ; Per user, no administrator rights (as Windows per-user apps do): everything goes under
-; %LOCALAPPDATA%\Programs\Tessera and HKCU. The user's vault (%APPDATA%\tessera) is never touched.
+; %LOCALAPPDATA%\Programs\Tessera and HKCU. The user's vault (%APPDATA%\Tessera) is never touched.
 ;
 ; Defines passed by scripts/package.sh (makensis -D...):
 ;   VERSION   x.y.z of the workspace
@@ -76,8 +76,8 @@ Var Warnings ; what setup-warnings.txt will say (empty: no warning)
 !insertmacro MUI_LANGUAGE "English"
 !insertmacro MUI_LANGUAGE "French"
 
-LangString UnVaultKept ${LANG_ENGLISH} "Tessera will be removed from your computer: the apps, the tessera command, its shortcuts and links. Your vault and settings (in %APPDATA%\tessera) are kept: reinstalling Tessera opens them again. Delete that folder yourself only if you no longer need your accounts."
-LangString UnVaultKept ${LANG_FRENCH} "Tessera va être supprimé de votre ordinateur : les applications, la commande tessera, ses raccourcis et liens. Votre coffre et vos réglages (dans %APPDATA%\tessera) sont conservés : réinstaller Tessera les rouvre. Ne supprimez ce dossier vous-même que si vous n'avez plus besoin de vos comptes."
+LangString UnVaultKept ${LANG_ENGLISH} "Tessera will be removed from your computer: the apps, the tessera command, its shortcuts and links. Your vault and settings (in %APPDATA%\Tessera) are kept: reinstalling Tessera opens them again. Delete that folder yourself only if you no longer need your accounts."
+LangString UnVaultKept ${LANG_FRENCH} "Tessera va être supprimé de votre ordinateur : les applications, la commande tessera, ses raccourcis et liens. Votre coffre et vos réglages (dans %APPDATA%\Tessera) sont conservés : réinstaller Tessera les rouvre. Ne supprimez ce dossier vous-même que si vous n'avez plus besoin de vos comptes."
 LangString AppRunning ${LANG_ENGLISH} "Tessera is running. Close it (also from its icon in the notification area), then choose Retry."
 LangString AppRunning ${LANG_FRENCH} "Tessera est ouvert. Fermez-le (aussi depuis son icône dans la zone de notification), puis choisissez Recommencer."
 LangString WebView2Downloading ${LANG_ENGLISH} "Installing the Microsoft Edge WebView2 Runtime, which Tessera's window needs…"
@@ -318,5 +318,5 @@ Section "Uninstall"
     ${EndIf}
 
     DeleteRegKey HKCU "${UNINST_KEY}"
-    ; The vault (%APPDATA%\tessera) is the user's: never removed here.
+    ; The vault (%APPDATA%\Tessera) is the user's: never removed here.
 SectionEnd
