@@ -34,7 +34,7 @@ inst_win="C:\\users\\$user\\AppData\\Local\\Programs\\Tessera"
 lnk="$users/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Tessera.lnk"
 uninst_key='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Tessera'
 webview2_key='HKCU\Software\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}'
-vault="$users/AppData/Roaming/tessera/Tessera/data/vault.tessera"
+vault="$users/AppData/Roaming/Tessera/vault.tessera"
 other_path='C:\Tools\bin'
 
 # A known starting point: no Tessera, no WebView2, a PATH of the user's own, a vault.
@@ -111,4 +111,4 @@ for scheme in otpauth pia; do reg_exists "HKCU\\Software\\Classes\\$scheme" && f
 ok "uninstalled: files, shortcut, registry, PATH entry gone; the user's PATH and vault kept"
 
 wine reg delete "$webview2_key" /f >/dev/null 2>&1 || true
-rm -rf "$users/AppData/Roaming/tessera"
+rm -rf "$users/AppData/Roaming/Tessera"
