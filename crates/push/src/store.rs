@@ -722,15 +722,33 @@ mod tests {
             .push(serde_json::json!({"future": 1}));
         data.set_section(ACTIVITY_SECTION, value);
         assert_eq!(load_activity(&data), std::slice::from_ref(&entry));
-        for _ in 0..MAX_ACTIVITY + 5 {
-            append_activity(&mut data, &entry).unwrap();
+        // A full log (entry i at time i; set in one go: appending 2,000 times re-encodes the
+        // whole log each time, minutes under Wine's allocator), then five more: the five
+        // oldest go, the newest stay at the end.
+        let at = |time: u64| {
+            let mut value = serde_json::to_value(&entry).unwrap();
+            value["time"] = time.into();
+            value
+        };
+        let mut full = data.section(ACTIVITY_SECTION).unwrap().clone();
+        full["entries"] = (0..MAX_ACTIVITY as u64).map(at).collect();
+        data.set_section(ACTIVITY_SECTION, full);
+        for time in 10_000..10_005 {
+            let mut newer = entry.clone();
+            newer.time = UnixTime(time);
+            append_activity(&mut data, &newer).unwrap();
         }
+        let times: Vec<u64> = data.section(ACTIVITY_SECTION).unwrap()["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["time"].as_u64().unwrap())
+            .collect();
+        assert_eq!(times.len(), MAX_ACTIVITY);
+        assert_eq!(times[..2], [5, 6]);
         assert_eq!(
-            data.section(ACTIVITY_SECTION).unwrap()["entries"]
-                .as_array()
-                .unwrap()
-                .len(),
-            MAX_ACTIVITY
+            times[MAX_ACTIVITY - 5..],
+            [10_000, 10_001, 10_002, 10_003, 10_004]
         );
     }
 }

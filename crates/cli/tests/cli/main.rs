@@ -9,6 +9,8 @@
 // X11 clipboard and screen (Xvfb, xclip, feh): Linux only.
 #[cfg(target_os = "linux")]
 mod clipboard;
+#[cfg(windows)]
+mod clipboard_windows;
 mod keychain;
 mod pi;
 mod push;
